@@ -1,0 +1,1 @@
+"""The running program: channels, web server, CLI, config, wiring."""

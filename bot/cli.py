@@ -1,0 +1,111 @@
+"""The `vitrine` command."""
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+
+from bot import app as wiring
+from bot.config import Config, ConfigError, load
+
+log = logging.getLogger("vitrine")
+
+
+def cmd_run(config: Config, args: argparse.Namespace) -> int:
+    """Everything configured; the console chat when no channel has credentials."""
+    app = wiring.build(config)
+    wiring.prepare(app)
+    if not (config.telegram_enabled or config.whatsapp_enabled):
+        print(
+            "Aucun identifiant Telegram ou WhatsApp configuré : discussion en console.",
+            file=sys.stderr,
+        )
+        return _chat(app, args.user)
+    from bot.runner import serve
+
+    return serve(app)
+
+
+def _chat(app: wiring.App, user: str) -> int:
+    from bot.channels.console import ConsoleChannel
+
+    ConsoleChannel(app.engine, user=user).repl()
+    return 0
+
+
+def cmd_chat(config: Config, args: argparse.Namespace) -> int:
+    """The console channel on the configured database."""
+    app = wiring.build(config)
+    wiring.prepare(app)
+    return _chat(app, args.user)
+
+
+def cmd_demo(config: Config, args: argparse.Namespace) -> int:
+    """Load the demo town into an empty database."""
+    app = wiring.build(config)
+    wiring.prepare(app, demo=False)
+    from store.demo import load_demo
+
+    loaded = app.db.run(lambda session: load_demo(session=session, media=app.media))
+    print(
+        "Ville de démonstration chargée."
+        if loaded
+        else "La base n'est pas vide : ville de démonstration non chargée."
+    )
+    return 0
+
+
+def cmd_db_upgrade(config: Config, args: argparse.Namespace) -> int:
+    """Bring the database schema up to date."""
+    app = wiring.build(config)
+    wiring.prepare(app, demo=False)
+    print(f"Schéma à jour ({app.db.dialect}).")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="vitrine", description="Vitrine: the town's shops in chat.")
+    p.add_argument("--config", help="TOML config file (default $VITRINE_CONFIG or config.toml)")
+    p.add_argument("-v", "--verbose", action="store_true")
+    sub = p.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the configured channels, web server, notifications")
+    run.add_argument("--config", dest="config_sub")
+    run.add_argument("--user", default="console", help="console user when no channel is set")
+    run.set_defaults(func=cmd_run)
+    chat = sub.add_parser("chat", help="talk to the bot in this terminal (or through a pipe)")
+    chat.add_argument("--config", dest="config_sub")
+    chat.add_argument("--user", default="console")
+    chat.set_defaults(func=cmd_chat)
+    demo = sub.add_parser("demo", help="load the demo town into an empty database")
+    demo.add_argument("--config", dest="config_sub")
+    demo.set_defaults(func=cmd_demo)
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    upgrade = db_sub.add_parser("upgrade", help="apply the migrations")
+    upgrade.add_argument("--config", dest="config_sub")
+    upgrade.set_defaults(func=cmd_db_upgrade)
+    for register in EXTRA_COMMANDS:
+        register(sub)
+    return p
+
+
+# Other modules add sub-commands here (for example `vitrine admin`).
+EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        config = load(getattr(args, "config_sub", None) or args.config)
+        return int(args.func(config, args) or 0)
+    except ConfigError as exc:
+        print(f"vitrine: config: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

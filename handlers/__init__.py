@@ -1,0 +1,1 @@
+"""The conversation: what the bot answers, whatever the channel."""

@@ -1,0 +1,67 @@
+"""The vocabulary between channels and the core: `Incoming` in, `Reply` out."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message from a person, normalised at the channel's edge.
+
+    `action` is set for a button press (or a typed menu number the dispatcher resolved);
+    `text` for typed words; `photos` are media-store keys; `location` is (lat, lon).
+    """
+
+    channel: str
+    user_ref: str
+    text: str | None = None
+    action: str | None = None
+    photos: tuple[str, ...] = ()
+    location: tuple[float, float] | None = None
+    language: str | None = None  # the app's language on first contact ("en", "fr-FR", ...)
+    name: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice under a reply: an action for the core, or a link to open."""
+
+    label: str
+    action: str | None = None
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.action is None) == (self.url is None):
+            raise ValueError(f"option {self.label!r} needs exactly one of action or url")
+        if self.action is not None and len(self.action.encode()) > 64:
+            raise ValueError(f"action {self.action!r} is over Telegram's 64 bytes")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message back: text, an optional photo (media key), options in rows."""
+
+    text: str
+    photo: str | None = None
+    options: tuple[Option, ...] = ()
+    # A menu that replaces the previous one where the channel can edit (Telegram).
+    replace: bool = False
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain form to keep in the outbox."""
+        return {
+            "text": self.text,
+            "photo": self.photo,
+            "options": [[o.label, o.action, o.url] for o in self.options],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Reply":
+        options = tuple(Option(label, action, url) for label, action, url in data["options"])
+        return cls(text=data["text"], photo=data.get("photo"), options=options)
+
+
+class Stale(Exception):
+    """An option payload that is out of date, unknown, or not this user's to use."""

@@ -1,0 +1,67 @@
+"""The routing table: every action, command, typed input and keyword, in one place.
+
+An action is `name:arg:arg` (what a button carries, at most 64 bytes); `handlers.engine`
+resolves a typed menu number or label to the same action before looking here.
+"""
+
+from collections.abc import Callable
+
+from handlers import search, start
+from handlers.core import Reply
+from handlers.turn import Turn
+
+Handler = Callable[[Turn], list[Reply]]
+
+# Button payloads: name -> handler (arguments in turn.args).
+ACTIONS: dict[str, Handler] = {
+    "home": start.home,
+    "help": start.help_,
+    "langs": start.languages,
+    "lang": start.set_language,  # lang:<fr|en>
+    "cancel": start.cancel,
+    "search": search.ask,
+    "found": search.results,  # found:<page> (the last query, next page)
+}
+
+# Slash commands (Telegram's menu; typed anywhere).
+COMMANDS: dict[str, Handler] = {
+    "start": start.start,  # /start [shop-<slug> | pickup-<token> | join-<code>]
+    "menu": start.home,
+    "aide": start.help_,
+    "help": start.help_,
+    "langue": start.languages,
+    "language": start.languages,
+    "recherche": search.ask,
+    "search": search.ask,
+}
+
+# Deep-link payloads of /start: kind -> handler (the value in turn.args[0]).
+DEEP_LINKS: dict[str, Handler] = {}
+
+# What typed text means while the conversation awaits it (ConversationState.expect).
+INPUTS: dict[str, Handler] = {
+    "search": search.results,
+}
+# Awaited inputs that are numbers, so a typed "2" is not read as the 2nd menu option.
+NUMERIC_INPUTS: set[str] = set()
+
+# Typed words (accents and case folded) that work everywhere.
+KEYWORDS: dict[str, str] = {
+    "menu": "home",
+    "accueil": "home",
+    "home": "home",
+    "bonjour": "home",
+    "hello": "home",
+    "aide": "help",
+    "help": "help",
+    "annuler": "cancel",
+    "cancel": "cancel",
+    "recherche": "search",
+    "search": "search",
+    "langue": "langs",
+    "language": "langs",
+}
+
+PHOTO: Handler = start.unexpected_photo  # a photo (with or without caption)
+LOCATION: Handler = start.unexpected_location  # a location nobody asked for
+TEXT: Handler = search.results  # any other typed words

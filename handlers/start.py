@@ -1,0 +1,84 @@
+"""Welcome, home menu, help, language, and the answers for what nobody asked for."""
+
+from sqlmodel import func, select
+
+from handlers import i18n
+from handlers.core import Option, Reply
+from handlers.turn import Turn
+from store.models import Shop
+
+
+def start(turn: Turn) -> list[Reply]:
+    """`/start [payload]`: a deep link goes straight to its place, else the welcome."""
+    from handlers.routes import DEEP_LINKS  # the table imports this module
+
+    turn.expect(None)
+    if turn.args:
+        kind, _, value = turn.args[0].partition("-")
+        handler = DEEP_LINKS.get(kind)
+        if handler and value:
+            turn.args = [value]
+            return handler(turn)
+    return welcome(turn)
+
+
+def welcome(turn: Turn) -> list[Reply]:
+    """The town's name, how many shops are online, and the home menu."""
+    town = turn.town
+    count = turn.session.exec(
+        select(func.count()).select_from(Shop).where(Shop.town_id == town.id, Shop.active)
+    ).one()
+    return [Reply(turn.t("welcome", town=town.name, count=count), options=home_options(turn))]
+
+
+def home_options(turn: Turn) -> tuple[Option, ...]:
+    return (
+        turn.option("menu_shops", "cats"),
+        turn.option("menu_search", "search"),
+        turn.option("menu_cart", "cart"),
+        turn.option("menu_orders", "orders"),
+        turn.option("menu_help", "help"),
+        turn.option("menu_language", "langs"),
+    )
+
+
+def home(turn: Turn) -> list[Reply]:
+    """The home menu."""
+    turn.expect(None)
+    return [Reply(turn.t("home"), options=home_options(turn), replace=True)]
+
+
+def help_(turn: Turn) -> list[Reply]:
+    """What the bot can do and how to talk to it."""
+    turn.expect(None)
+    return [turn.reply("help", home_options(turn), town=turn.town.name)]
+
+
+def languages(turn: Turn) -> list[Reply]:
+    """Choose French or English."""
+    options = [Option(i18n.t(code, "language_name"), f"lang:{code}") for code in i18n.LANGUAGES]
+    return [turn.reply("language_ask", [*options, *turn.nav()])]
+
+
+def set_language(turn: Turn) -> list[Reply]:
+    """Switch the user's language."""
+    code = turn.args[0] if turn.args else ""
+    if code in i18n.LANGUAGES:
+        turn.user.language = code
+    return [turn.reply("language_set"), *home(turn)]
+
+
+def cancel(turn: Turn) -> list[Reply]:
+    """Drop whatever typed answer was awaited and go home."""
+    turn.expect(None)
+    return [turn.reply("cancelled"), *home(turn)]
+
+
+def unexpected_photo(turn: Turn) -> list[Reply]:
+    """A photo from a customer: only shop staff post photos."""
+    return [turn.reply("photo_not_expected", home_options(turn))]
+
+
+def unexpected_location(turn: Turn) -> list[Reply]:
+    """A location nobody asked for."""
+    return [turn.reply("location_not_expected", home_options(turn))]

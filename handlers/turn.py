@@ -1,0 +1,113 @@
+"""`Turn`: one message being handled, with everything a handler needs to answer it."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from handlers import i18n
+from handlers.context import Context
+from handlers.core import Incoming, Option, Reply
+from store import outbox
+from store.models import ConversationState, Town, User
+
+
+@dataclass
+class Turn:
+    """The database session, the person, their conversation state and what they sent."""
+
+    session: Session
+    ctx: Context
+    user: User
+    state: ConversationState
+    incoming: Incoming
+    args: list[str] = field(default_factory=list)  # the action's arguments, after its name
+    text: str = ""  # what was typed, stripped
+    outbox_now: bool = False  # set when a message for someone else is due now
+
+    @property
+    def lang(self) -> str:
+        return self.user.language
+
+    def t(self, key: str, **values: object) -> str:
+        return i18n.t(self.lang, key, **values)
+
+    def money(self, cents: int) -> str:
+        return i18n.money(cents, self.lang, self.ctx.currency)
+
+    def now(self) -> datetime:
+        return self.ctx.now()
+
+    @property
+    def town(self) -> Town:
+        town = self.session.exec(select(Town).where(Town.slug == self.ctx.town_slug)).first()
+        if town is None:
+            town = self.session.exec(select(Town).order_by(Town.id)).first()  # type: ignore[arg-type]
+        if town is None:
+            raise LookupError(
+                f"no town {self.ctx.town_slug!r} in the database: run `vitrine demo` "
+                "or set [town] name in the config"
+            )
+        return town
+
+    # What typed text means next.
+    def expect(self, what: str | None, **data: Any) -> None:
+        """Await typed input `what` (None: nothing special); `data` is kept with it."""
+        self.state.expect = what
+        if data:
+            self.state.data = {**self.state.data, **data}
+
+    def remember(self, **data: Any) -> None:
+        self.state.data = {**self.state.data, **data}
+
+    def forget(self, *keys: str) -> None:
+        self.state.data = {k: v for k, v in self.state.data.items() if k not in keys}
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.state.data
+
+    # Building replies.
+    def option(self, key: str, action: str, **values: object) -> Option:
+        return Option(self.t(key, **values), action)
+
+    def nav(self, back: str | None = None) -> list[Option]:
+        """Back (when there is somewhere to go back to) and home."""
+        options = [self.option("nav_back", back)] if back else []
+        return [*options, self.option("nav_home", "home")]
+
+    def reply(
+        self, key: str, options: Sequence[Option] = (), photo: str | None = None, **values: object
+    ) -> Reply:
+        return Reply(self.t(key, **values), photo=photo, options=tuple(options))
+
+    def notify(
+        self,
+        user_id: int,
+        kind: str,
+        build: Callable[[str], list[Reply]],
+        *,
+        due_at: datetime | None = None,
+        essential: bool = True,
+        variables: dict[str, str] | None = None,
+        dedupe_key: str | None = None,
+    ) -> None:
+        """Queue a message for someone else, in their language, in this same transaction."""
+        recipient = self.session.get(User, user_id)
+        if recipient is None:
+            return
+        due = due_at or self.now()
+        outbox.enqueue(
+            session=self.session,
+            user_id=user_id,
+            kind=kind,
+            replies=build(recipient.language),
+            due_at=due,
+            essential=essential,
+            variables=variables,
+            dedupe_key=dedupe_key,
+        )
+        if due <= self.now():
+            self.outbox_now = True

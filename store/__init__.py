@@ -1,0 +1,1 @@
+"""The store: SQLModel tables, the database engine, queries, search and media files."""

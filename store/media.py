@@ -1,0 +1,75 @@
+"""Content-addressed media files on disk: photos, QR codes. A key is the content's hash."""
+
+import hashlib
+import io
+import re
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+MAX_SIDE = 1600
+_KEY = re.compile(r"^[0-9a-f]{32}\.(jpg|png)$")
+CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png"}
+
+
+class NotAnImage(ValueError):
+    """The bytes are not a picture we can show (or are far too big)."""
+
+
+class MediaStore:
+    """Files under one folder, named by the hash of their bytes, so a file is stored once."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def put(self, data: bytes, ext: str) -> str:
+        """Store bytes as they are; returns the key."""
+        key = f"{hashlib.sha256(data).hexdigest()[:32]}.{ext}"
+        path = self.root / key[:2] / key
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        return key
+
+    def put_image(self, data: bytes) -> str:
+        """Store a photo, downscaled when huge, re-encoded as JPEG (PNG kept for QR codes)."""
+        if len(data) > MAX_IMAGE_BYTES:
+            raise NotAnImage("too big")
+        try:
+            with Image.open(io.BytesIO(data)) as img:
+                img.load()
+                if img.format == "PNG" and max(img.size) <= MAX_SIDE:
+                    return self.put(data, "png")
+                img = img.convert("RGB")
+                img.thumbnail((MAX_SIDE, MAX_SIDE))
+                out = io.BytesIO()
+                img.save(out, "JPEG", quality=85)
+        except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+            raise NotAnImage(str(exc)) from exc
+        return self.put(out.getvalue(), "jpg")
+
+    def path(self, key: str) -> Path:
+        """Where a key's file is; refuses anything that is not a key (no path tricks)."""
+        if not _KEY.match(key):
+            raise KeyError(key)
+        return self.root / key[:2] / key
+
+    def get(self, key: str) -> bytes:
+        path = self.path(key)
+        if not path.exists():
+            raise KeyError(key)
+        return path.read_bytes()
+
+    def exists(self, key: str) -> bool:
+        try:
+            return self.path(key).exists()
+        except KeyError:
+            return False
+
+    @staticmethod
+    def content_type(key: str) -> str:
+        return CONTENT_TYPES[key.rsplit(".", 1)[-1]]

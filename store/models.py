@@ -1,0 +1,203 @@
+"""The tables. Money is integer cents; times are aware UTC (`UTCDateTime`)."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from store.types import UTCDateTime, utcnow
+
+
+def _utc(nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+def _json(default: Any) -> Any:
+    return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
+
+
+class Town(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, max_length=80)
+    name: str = Field(max_length=120)
+    postcode: str = Field(default="", max_length=10)
+    timezone: str = Field(default="Europe/Paris", max_length=60)
+    locale: str = Field(default="fr_FR", max_length=10)
+    currency: str = Field(default="EUR", max_length=3)
+
+
+class Shop(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    town_id: int = Field(foreign_key="town.id", index=True)
+    slug: str = Field(unique=True, max_length=80)
+    name: str = Field(max_length=120)
+    category: str = Field(default="other", max_length=40, index=True)
+    description: str = Field(default="", max_length=1000)
+    address: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=30)
+    photo: str | None = Field(default=None, max_length=80)
+    # {"mon": [["10:00", "12:30"], ["14:00", "19:00"]], ...}; a missing day is closed.
+    hours: dict[str, list[list[str]]] = _json(dict)
+    # [["2026-12-24", "2026-12-26"], ...], inclusive local dates.
+    closures: list[list[str]] = _json(list)
+    pickup_enabled: bool = True
+    prep_minutes: int = 60
+    slot_minutes: int = 30
+    slot_capacity: int = 4
+    hold_days: int = 3
+    delivery_enabled: bool = False
+    delivery_fee_cents: int = 0
+    free_delivery_cents: int | None = None
+    delivery_postcodes: list[str] = _json(list)
+    active: bool = True
+    created_at: datetime = _created()
+
+
+class User(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("channel", "channel_ref"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    channel_ref: str = Field(max_length=64)
+    name: str = Field(default="", max_length=120)
+    language: str = Field(default="fr", max_length=5)
+    phone: str = Field(default="", max_length=30)
+    town_id: int | None = Field(default=None, foreign_key="town.id")
+    unreachable: bool = False
+    quiet: bool = False  # turned off non-essential messages
+    created_at: datetime = _created()
+    last_inbound_at: datetime | None = _utc()
+
+
+class ShopStaff(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("shop_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    shop_id: int = Field(foreign_key="shop.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    role: str = Field(default="staff", max_length=10)  # owner | staff
+    created_at: datetime = _created()
+
+
+class Item(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    shop_id: int = Field(foreign_key="shop.id", index=True)
+    name: str = Field(max_length=120)
+    description: str = Field(default="", max_length=1000)
+    price_cents: int
+    stock: int | None = None  # None: unlimited
+    photos: list[str] = _json(list)
+    hidden: bool = False
+    deleted: bool = False
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class ConversationState(SQLModel, table=True):
+    """One user's place in the conversation: what typed text means now, and the last menu."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    expect: str | None = Field(default=None, max_length=64)
+    data: dict[str, Any] = _json(dict)
+    menu: list[list[str]] = _json(list)  # [[label, action], ...] of the last options shown
+    updated_at: datetime = _created()
+
+
+class CartLine(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("user_id", "item_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    item_id: int = Field(foreign_key="item.id")
+    quantity: int = 1
+    added_at: datetime = _created()
+
+
+class Order(SQLModel, table=True):
+    __tablename__ = "orders"
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True, max_length=12)
+    shop_id: int = Field(foreign_key="shop.id", index=True)
+    customer_id: int = Field(foreign_key="user.id", index=True)
+    # pending | accepted | declined | ready | out_for_delivery | delivered | collected | cancelled
+    status: str = Field(default="pending", max_length=20, index=True)
+    fulfilment: str = Field(max_length=10)  # pickup | delivery
+    slot_start: datetime | None = _utc()
+    slot_end: datetime | None = _utc()
+    address: str = Field(default="", max_length=300)
+    postcode: str = Field(default="", max_length=10)
+    latitude: float | None = None
+    longitude: float | None = None
+    phone: str = Field(default="", max_length=30)
+    note: str = Field(default="", max_length=500)
+    subtotal_cents: int = 0
+    delivery_fee_cents: int = 0
+    total_cents: int = 0
+    pickup_code: str = Field(max_length=6, index=True)
+    pickup_token_hash: str = Field(max_length=64, unique=True)
+    decline_reason: str = Field(default="", max_length=300)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+    ready_at: datetime | None = _utc()
+    collected_at: datetime | None = _utc()
+
+
+class OrderLine(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    item_id: int | None = Field(default=None, foreign_key="item.id")
+    name: str = Field(max_length=120)
+    unit_price_cents: int
+    quantity: int
+
+
+class Follow(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("user_id", "shop_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    shop_id: int = Field(foreign_key="shop.id", index=True)
+    created_at: datetime = _created()
+
+
+class Outbox(SQLModel, table=True):
+    """A message the bot sends on its own; written in the transaction of the change it tells."""
+
+    __table_args__ = (Index("ix_outbox_due", "status", "due_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    kind: str = Field(max_length=40)
+    # {"replies": [Reply as dict, ...], "variables": {...} for WhatsApp templates}
+    payload: dict[str, Any] = _json(dict)
+    essential: bool = True  # order messages: sent even to users who turned messages off
+    due_at: datetime = _created()
+    status: str = Field(default="pending", max_length=10)  # pending | sent | failed | dropped
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=500)
+    dedupe_key: str | None = Field(default=None, max_length=120, unique=True)
+    created_at: datetime = _created()
+    sent_at: datetime | None = _utc()
+
+
+class Invite(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=16)
+    shop_id: int = Field(foreign_key="shop.id")
+    role: str = Field(default="owner", max_length=10)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    expires_at: datetime = _created()
+    used_by: int | None = Field(default=None, foreign_key="user.id")
+    used_at: datetime | None = _utc()
+
+
+class AuditLog(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id")
+    shop_id: int = Field(foreign_key="shop.id", index=True)
+    entity: str = Field(max_length=20)
+    entity_id: int
+    field: str = Field(max_length=30)
+    before: str = Field(default="", max_length=200)
+    after: str = Field(default="", max_length=200)
+    at: datetime = _created()

@@ -1,0 +1,10 @@
+"""Small text helpers the store needs."""
+
+import re
+
+from store.search import fold
+
+
+def slugify(value: str) -> str:
+    """ "Crêperie du Perche" -> "creperie-du-perche"."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(value)).strip("-")[:80] or "x"

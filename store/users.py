@@ -1,0 +1,46 @@
+"""People: one row per channel identity."""
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from store.models import ConversationState, ShopStaff, User
+from store.types import utcnow
+
+
+def get_or_create_user(
+    *, session: Session, channel: str, channel_ref: str, language: str = "fr", name: str = ""
+) -> tuple[User, bool]:
+    """The user behind a channel identity, created on first contact (safe under races)."""
+    query = select(User).where(User.channel == channel, User.channel_ref == channel_ref)
+    user = session.exec(query).first()
+    if user is not None:
+        return user, False
+    dialect = postgresql if session.connection().dialect.name == "postgresql" else sqlite
+    session.execute(
+        dialect.insert(User)
+        .values(
+            channel=channel,
+            channel_ref=channel_ref,
+            language=language,
+            name=name[:120],
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing()
+    )
+    return session.exec(query).one(), True
+
+
+def load_state(*, session: Session, user_id: int) -> ConversationState:
+    """The user's conversation state, locked for this transaction (created when missing)."""
+    query = select(ConversationState).where(ConversationState.user_id == user_id)
+    state = session.exec(query.with_for_update()).first()
+    if state is None:
+        state = ConversationState(user_id=user_id)
+        session.add(state)
+        session.flush()
+    return state
+
+
+def staff_shop_ids(*, session: Session, user_id: int) -> list[int]:
+    """The shops this user works in."""
+    return list(session.exec(select(ShopStaff.shop_id).where(ShopStaff.user_id == user_id)))
