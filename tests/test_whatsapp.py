@@ -1,0 +1,255 @@
+"""WhatsApp through Twilio: signed webhooks in, replies through the REST API stand-in."""
+
+import io
+import json
+
+import pytest
+from PIL import Image
+from sqlmodel import select
+
+from bot.channels.whatsapp import to_incoming
+from bot.channels.whatsapp_render import MAX_BODY, render, size
+from bot.web import signed_media_url
+from handlers.core import Option, Reply
+from notifications.base import DeliveryError, Recipient
+from store.models import ConversationState, SeenMessage, User
+from tests.twilio_standin import TwilioStandIn
+from tests.whatsapp_harness import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    BOT_NUMBER,
+    Phone,
+    WhatsAppServer,
+    inbound,
+    whatsapp_app,
+)
+
+ALICE = "+33612345678"
+TEMPLATE = "HX" + "a" * 32
+
+
+@pytest.fixture
+def standin():
+    server = TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def whatsapp(db, ctx, engine, standin):
+    app = whatsapp_app(db, ctx, engine, standin.url, templates={"order_ready": TEMPLATE})
+    server = WhatsAppServer(app)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def alice(whatsapp, standin):
+    return Phone(whatsapp, standin, ALICE)
+
+
+def png(width: int = 40, height: int = 30) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 60)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_menu_is_numbered_and_a_typed_number_picks_the_option(alice):
+    welcome = alice.say("/start")
+    assert "Nogent-le-Rotrou" in welcome
+    assert "1. 🏪 Boutiques par catégorie" in welcome
+    assert "6. 🌐 Language / Langue" in welcome
+    assert "Répondez par un numéro de 1 à 6" in welcome
+    help_by_number = alice.say("5")
+    alice.say("menu")
+    assert alice.say("aide") == help_by_number
+    assert "Choisissez une option" in help_by_number
+
+
+def test_english_country_code_gets_english(whatsapp, standin):
+    bob = Phone(whatsapp, standin, "+447700900123")
+    assert "Welcome to the shops of Nogent-le-Rotrou" in bob.say("/start")
+    assert "Reply with a number from 1 to 6" in bob.say("menu")
+
+
+def test_replies_come_from_our_number_with_twilio_auth(alice, standin):
+    alice.say("bonjour")
+    sent = standin.sent[-1]
+    assert sent.get("From") == f"whatsapp:{BOT_NUMBER}"
+    assert sent.to == f"whatsapp:{ALICE}"
+
+
+def test_missing_or_wrong_signature_is_refused_and_nothing_is_kept(whatsapp, standin, db):
+    params = inbound(ALICE, "bonjour")
+    assert whatsapp.post(params, signature="").status_code == 403
+    assert whatsapp.post(params, signature="bm90IGEgc2lnbmF0dXJl").status_code == 403
+    forged = {**params, "Body": "autre chose"}  # signed for other fields
+    good = inbound(ALICE, "bonjour")
+    from twilio.request_validator import RequestValidator
+
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(
+        "https://vitrine.example/whatsapp/webhook", good
+    )
+    assert whatsapp.post(forged, signature=signature).status_code == 403
+    whatsapp.idle()
+    assert standin.attempts == 0
+    with db.session() as session:
+        assert session.exec(select(User)).all() == []
+        assert session.exec(select(SeenMessage)).all() == []
+
+
+def test_same_message_sid_twice_gets_one_set_of_replies(whatsapp, standin):
+    params = inbound(ALICE, "bonjour")
+    assert whatsapp.post(params).status_code == 200
+    assert whatsapp.post(params).status_code == 200
+    whatsapp.idle()
+    assert len(standin.to(f"whatsapp:{ALICE}")) == 1
+
+
+def test_twilio_busy_delays_replies_but_loses_none(alice, standin):
+    standin.fail_next(429, times=2)
+    standin.fail_next(500)
+    replies = alice.send("bonjour")
+    assert len(replies) == 1 and "Que souhaitez-vous faire" in replies[0].body
+    assert standin.attempts == 4
+    standin.fail_next(429)
+    assert "Choisissez une option" in alice.say("5")
+
+
+def test_messages_are_answered_in_the_order_they_were_sent(whatsapp, standin):
+    first, second = inbound(ALICE, "bonjour"), inbound(ALICE, "5")
+    standin.fail_next(429, times=3)  # the first answer is slow; the second must wait for it
+    assert whatsapp.post(first).status_code == 200
+    assert whatsapp.post(second).status_code == 200
+    whatsapp.idle()
+    bodies = [m.body for m in standin.to(f"whatsapp:{ALICE}")]
+    assert "Que souhaitez-vous faire" in bodies[0]
+    assert "Choisissez une option" in bodies[1]
+
+
+def test_a_photo_reaches_the_media_store_as_image_bytes(alice, standin, whatsapp):
+    url = standin.add_media(png(64, 48), "image/png")
+    replies = alice.send("", NumMedia="1", MediaUrl0=url, MediaContentType0="image/png")
+    assert replies, "the photo gets an answer"
+    keys = [p.name for p in whatsapp.app.media.root.glob("*/*.png")]
+    assert len(keys) == 1
+    with Image.open(whatsapp.app.media.path(keys[0])) as img:
+        assert img.size == (64, 48)
+
+
+def test_a_pdf_is_refused_kindly_and_the_text_still_counts(alice, standin, whatsapp):
+    url = standin.add_media(b"%PDF-1.4 not a photo", "application/pdf")
+    replies = alice.send(
+        "bonjour", NumMedia="1", MediaUrl0=url, MediaContentType0="application/pdf"
+    )
+    assert "que des photos" in replies[0].body
+    assert "Que souhaitez-vous faire" in replies[1].body
+    assert list(whatsapp.app.media.root.glob("*/*.*")) == []
+
+
+def test_prefilled_deep_link_words_become_start_payloads():
+    params = inbound(ALICE, "shop chocolaterie-du-perche")
+    assert to_incoming(params, []).text == "/start shop-chocolaterie-du-perche"
+    token = "Ab-c_9XyZ"
+    assert to_incoming(inbound(ALICE, f"pickup {token}"), []).text == f"/start pickup-{token}"
+    assert to_incoming(inbound(ALICE, "join K7P2QX"), []).text == "/start join-K7P2QX"
+    located = to_incoming(inbound(ALICE, "", Latitude="48.3216", Longitude="0.8217"), [])
+    assert located.location == (48.3216, 0.8217)
+    first = to_incoming(inbound(ALICE, "salut"), [])
+    assert (first.user_ref, first.phone, first.name, first.language) == (
+        ALICE,
+        ALICE,
+        "Alice",
+        "fr",
+    )
+
+
+def test_long_text_is_split_under_twilio_limit():
+    text = "\n".join(f"Ligne {n} " + "é" * 90 for n in range(60))
+    reply = Reply(text, options=(Option("Un", "home"), Option("Deux", "help")))
+    messages = render([reply], "fr", lambda key: key)
+    assert len(messages) > 1
+    assert all(size(m.body) <= MAX_BODY for m in messages)
+    assert "Ligne 59" in messages[-1].body and "Répondez 1 ou 2" in messages[-1].body
+    joined = "\n".join(m.body for m in messages)
+    assert all(f"Ligne {n} " in joined for n in range(60))
+
+
+def test_signed_media_url_works_then_expires(whatsapp, clock):
+    key = whatsapp.app.media.put(png(), "png")  # not a catalogue photo: a QR, say
+    url = signed_media_url(whatsapp.app, key)
+    assert url.startswith("https://vitrine.example/media/")
+    answer = whatsapp.http.get(whatsapp.local(url))
+    assert answer.status_code == 200 and answer.content.startswith(b"\x89PNG")
+    assert whatsapp.http.get(f"/media/{key}").status_code == 403
+    assert whatsapp.http.get(whatsapp.local(url).replace("sig=", "sig=0")).status_code == 403
+    clock.advance(hours=2)
+    assert whatsapp.http.get(whatsapp.local(url)).status_code == 403
+
+
+def _recipient(db, number: str) -> Recipient:
+    with db.session() as session:
+        user = session.exec(select(User).where(User.channel_ref == number)).one()
+        return Recipient(
+            user.id, user.channel, user.channel_ref, user.language, user.last_inbound_at
+        )
+
+
+def test_notification_inside_the_window_is_free_text_and_its_menu_answers(
+    alice, whatsapp, standin, db
+):
+    alice.say("bonjour")
+    payload = {
+        "replies": [
+            Reply("Votre commande est prête !", options=(Option("Aide", "help"),)).to_dict()
+        ],
+        "variables": {"1": "A12"},
+    }
+    whatsapp.run(whatsapp.channel.deliver(_recipient(db, ALICE), "order_ready", payload))
+    sent = standin.sent[-1]
+    assert "Votre commande est prête" in sent.body and "1. Aide" in sent.body
+    assert sent.get("ContentSid") is None
+    assert "Choisissez une option" in alice.say("1")
+
+
+def test_notification_after_24_hours_uses_the_template_with_its_variables(
+    alice, whatsapp, standin, db, clock
+):
+    alice.say("bonjour")
+    clock.advance(hours=25)
+    payload = {
+        "replies": [Reply("Prête !").to_dict()],
+        "variables": {"1": "A12", "2": "Chocolaterie"},
+    }
+    whatsapp.run(whatsapp.channel.deliver(_recipient(db, ALICE), "order_ready", payload))
+    sent = standin.sent[-1]
+    assert sent.get("ContentSid") == TEMPLATE
+    assert json.loads(sent.get("ContentVariables")) == {"1": "A12", "2": "Chocolaterie"}
+    assert sent.get("Body") is None
+
+
+def test_notification_after_24_hours_without_template_is_not_sent(
+    alice, whatsapp, standin, db, clock
+):
+    alice.say("bonjour")
+    clock.advance(hours=25)
+    before = standin.attempts
+    with pytest.raises(DeliveryError) as caught:
+        whatsapp.run(
+            whatsapp.channel.deliver(_recipient(db, ALICE), "pickup_reminder", {"replies": []})
+        )
+    assert caught.value.permanent
+    assert "template" in str(caught.value) and "pickup_reminder" in str(caught.value)
+    assert standin.attempts == before
+
+
+def test_unreachable_number_is_marked(alice, whatsapp, standin, db):
+    alice.say("bonjour")
+    standin.unreachable.add(f"whatsapp:{ALICE}")
+    with pytest.raises(DeliveryError) as caught:
+        payload = {"replies": [Reply("Prête !").to_dict()]}
+        whatsapp.run(whatsapp.channel.deliver(_recipient(db, ALICE), "order_ready", payload))
+    assert caught.value.permanent
+    with db.session() as session:
+        assert session.exec(select(User).where(User.channel_ref == ALICE)).one().unreachable
+    assert ConversationState  # the state table is untouched by delivery failures
