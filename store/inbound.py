@@ -35,6 +35,12 @@ def user_language(*, session: Session, channel: str, channel_ref: str) -> str | 
     return session.exec(query).first()
 
 
+def user_id(*, session: Session, channel: str, channel_ref: str) -> int | None:
+    """The id of a known person, None for someone new."""
+    query = select(User.id).where(User.channel == channel, User.channel_ref == channel_ref)
+    return session.exec(query).first()
+
+
 def show_menu(*, session: Session, user_id: int, menu: list[list[str]]) -> None:
     """Make `menu` the one a typed number picks from (a message the bot sent on its own)."""
     state = session.get(ConversationState, user_id)

@@ -12,7 +12,7 @@ from bot.channels.whatsapp_render import MAX_BODY, render, size
 from bot.web import signed_media_url
 from handlers.core import Option, Reply
 from notifications.base import DeliveryError, Recipient
-from store.models import ConversationState, SeenMessage, User
+from store.models import Outbox, SeenMessage, User
 from tests.twilio_standin import TwilioStandIn
 from tests.whatsapp_harness import (
     ACCOUNT_SID,
@@ -252,4 +252,23 @@ def test_unreachable_number_is_marked(alice, whatsapp, standin, db):
     assert caught.value.permanent
     with db.session() as session:
         assert session.exec(select(User).where(User.channel_ref == ALICE)).one().unreachable
-    assert ConversationState  # the state table is untouched by delivery failures
+    standin.unreachable.clear()
+    assert "Que souhaitez-vous faire" in alice.say("menu")  # writing again: reachable again
+    with db.session() as session:
+        assert not session.exec(select(User).where(User.channel_ref == ALICE)).one().unreachable
+
+
+def test_replies_twilio_cannot_take_wait_in_the_outbox(alice, standin, db):
+    standin.fail_next(500, times=5)  # every try of the first reply fails
+    assert alice.send("/start") == []
+    with db.session() as session:
+        rows = session.exec(select(Outbox)).all()
+    assert [row.kind for row in rows] == ["reply"]
+    assert "Nogent-le-Rotrou" in rows[0].payload["replies"][0]["text"]
+
+
+def test_delivery_status_callbacks_are_not_messages(whatsapp, standin, db):
+    callback = inbound(ALICE, "", MessageStatus="delivered", SmsStatus="delivered")
+    assert whatsapp.post(callback).status_code == 200
+    whatsapp.idle()
+    assert standin.attempts == 0

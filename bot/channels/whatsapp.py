@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -31,17 +32,18 @@ from twilio.rest import Client
 from bot.app import App
 from bot.channels import whatsapp_media
 from bot.channels.twilio_http import TwilioHttp
-from bot.channels.whatsapp_render import Outgoing, menu_index, render
+from bot.channels.whatsapp_render import Outgoing, menu_index, render, render_each
 from bot.web import signed_media_url
 from handlers import i18n
 from handlers.core import Incoming, Reply
 from notifications.base import DeliveryError, Recipient
-from store import inbound
+from store import inbound, outbox
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "whatsapp"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+REPLY_KIND = "reply"  # outbox kind of a conversation reply Twilio could not take in time
 WINDOW = timedelta(hours=24)  # WhatsApp's customer-service window: free text only inside it
 # Twilio error codes for a number that cannot get our messages (invalid, opted out, not on
 # WhatsApp): the user is marked unreachable until they write again.
@@ -144,7 +146,8 @@ class WhatsAppChannel:
             return Response("invalid signature", status_code=403)
         sid = params.get("MessageSid") or params.get("SmsMessageSid") or ""
         sender = params.get("From", "")
-        if sid and sender.startswith("whatsapp:"):
+        # Delivery status callbacks (MessageStatus) may share the URL: they are not messages.
+        if sid and sender.startswith("whatsapp:") and not params.get("MessageStatus"):
             now = self.app.ctx.now()
             first = await self._db(
                 lambda s: inbound.first_time(session=s, channel=CHANNEL, sid=sid, now=now)
@@ -200,15 +203,39 @@ class WhatsAppChannel:
         return signed_media_url(self.app, key)
 
     async def send_replies(self, number: str, replies: Sequence[Reply], lang: str) -> None:
-        """Send replies to a message; a number Twilio cannot reach stops the rest."""
-        for message in render(replies, lang, self.media_url):
+        """Send replies in order; while Twilio stays down, the rest waits in the outbox."""
+        for index, messages in enumerate(render_each(replies, lang, self.media_url)):
             try:
-                await self.send(number, message)
+                for message in messages:
+                    await self.send(number, message)
             except Unreachable:
                 return
-            except (TwilioRestException, httpx.HTTPError) as exc:
-                log.error("WhatsApp reply to %s not sent: %s", number[-4:], _reason(exc))
+            except TwilioRestException as exc:
+                log.error("WhatsApp reply to ...%s not sent: %s", number[-4:], _reason(exc))
+                if exc.status == 429 or exc.status >= 500:
+                    await self._later(number, replies[index:])
                 return
+            except httpx.HTTPError as exc:
+                log.error("WhatsApp reply to ...%s not sent: %s", number[-4:], _reason(exc))
+                await self._later(number, replies[index:])
+                return
+
+    async def _later(self, number: str, replies: Sequence[Reply]) -> None:
+        """Hand unsent replies to the notifications dispatcher, which retries for longer."""
+
+        def work(session: Session) -> None:
+            user_id = inbound.user_id(session=session, channel=CHANNEL, channel_ref=number)
+            if user_id is not None:
+                outbox.enqueue(
+                    session=session,
+                    user_id=user_id,
+                    kind=REPLY_KIND,
+                    replies=list(replies),
+                    due_at=self.app.ctx.now(),
+                )
+
+        await self._db(work)
+        self.app.ctx.on_outbox()
 
     async def send(self, number: str, message: Outgoing) -> str:
         """Create one message through Twilio; returns its sid."""

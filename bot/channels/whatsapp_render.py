@@ -91,13 +91,21 @@ def split(text: str, limit: int = MAX_BODY) -> list[str]:
     return [c.strip("\n") for c in chunks if c.strip()]
 
 
-def render(replies: Sequence[Reply], lang: str, media_url: Callable[[str], str]) -> list[Outgoing]:
-    """The messages for `replies`, in order; a photo rides on the first part of its text."""
+def render_each(
+    replies: Sequence[Reply], lang: str, media_url: Callable[[str], str]
+) -> list[list[Outgoing]]:
+    """The messages of each reply, in order; a photo rides on the first part of its text."""
     live = menu_index(replies)
-    messages: list[Outgoing] = []
+    rendered: list[list[Outgoing]] = []
     for index, reply in enumerate(replies):
         parts = split(reply_text(reply, lang, numbered=index == live)) or [""]
         media = (media_url(reply.photo),) if reply.photo else ()
-        messages.append(Outgoing(body=parts[0], media_urls=media))
+        messages = [Outgoing(body=parts[0], media_urls=media)]
         messages.extend(Outgoing(body=part) for part in parts[1:])
-    return [m for m in messages if m.body or m.media_urls]
+        rendered.append([m for m in messages if m.body or m.media_urls])
+    return rendered
+
+
+def render(replies: Sequence[Reply], lang: str, media_url: Callable[[str], str]) -> list[Outgoing]:
+    """All the messages for `replies`, in order."""
+    return [message for messages in render_each(replies, lang, media_url) for message in messages]
