@@ -12,7 +12,7 @@ from bot.channels.whatsapp_render import MAX_BODY, render, size
 from bot.web import signed_media_url
 from handlers.core import Option, Reply
 from notifications.base import DeliveryError, Recipient
-from store.models import Outbox, SeenMessage, User
+from store.models import Item, Outbox, SeenMessage, User
 from tests.twilio_standin import TwilioStandIn
 from tests.whatsapp_harness import (
     ACCOUNT_SID,
@@ -185,6 +185,19 @@ def test_signed_media_url_works_then_expires(whatsapp, clock):
     assert whatsapp.http.get(whatsapp.local(url).replace("sig=", "sig=0")).status_code == 403
     clock.advance(hours=2)
     assert whatsapp.http.get(whatsapp.local(url)).status_code == 403
+
+
+def test_catalogue_photos_stay_public_other_media_need_a_signature(whatsapp, db):
+    media = whatsapp.app.media
+    shown, private = media.put(png(10, 10), "png"), media.put(png(12, 12), "png")
+    with db.session() as session:
+        item = session.exec(select(Item).where(Item.name == "Crème de marrons")).one()
+        item.photos = [shown]
+    assert whatsapp.http.get(f"/media/{shown}").status_code == 200
+    assert whatsapp.http.get(f"/media/{private}").status_code == 403
+    with db.session() as session:
+        session.exec(select(Item).where(Item.name == "Crème de marrons")).one().hidden = True
+    assert whatsapp.http.get(f"/media/{shown}").status_code == 403
 
 
 def _recipient(db, number: str) -> Recipient:
