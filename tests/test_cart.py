@@ -71,7 +71,7 @@ def test_empty_cart_checkout_gets_told_what_to_do(chat, db):
     assert "Votre panier est vide pour cette boutique" in press(alice, f"co:{shop_id}:ok")
 
 
-def test_forged_item_ids_are_out_of_date(chat, db):
+def test_forged_item_ids_are_out_of_date(engine):
     for action in ("add:99999", "add:abc", "cq:99999:2", "rm:", "co:99999", "cq:1:-3"):
         replies = engine.handle(Incoming("console", "mallory", action=action))
         assert "n'est plus à jour" in replies[0].text, action
