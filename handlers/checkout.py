@@ -259,6 +259,12 @@ def typed_phone(turn: Turn) -> list[Reply]:
     """A typed phone number, checked."""
     shop = _shop_of_checkout(turn)
     co = _co(turn, shop)
+    menu = turn.state.menu
+    if turn.text.isdigit() and 1 <= int(turn.text) <= len(menu) and len(turn.text) <= 2:
+        # A menu number ("1": use the known phone), not a phone number.
+        from handlers.engine import run_action  # the engine imports the routes
+
+        return run_action(turn, menu[int(turn.text) - 1][1])
     phone = normalise_phone(turn.text)
     if phone is None:
         return ask_phone(turn, shop, notice=turn.t("co_phone_invalid"))
