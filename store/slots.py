@@ -37,25 +37,37 @@ def _candidates(shop: Shop, day: date, now: datetime, tz: str) -> list[tuple[dat
     return slots
 
 
-def taken(*, session: Session, shop_id: int, start: datetime) -> int:
-    """How many live orders already hold the slot starting at `start`."""
+def _taken_between(
+    *, session: Session, shop_id: int, start: datetime, end: datetime
+) -> dict[datetime, int]:
+    """Live orders per slot start in [start, end], in one query."""
     query = (
-        select(func.count())
-        .select_from(Order)
+        select(Order.slot_start, func.count())
         .where(
             Order.shop_id == shop_id,
-            Order.slot_start == start,
+            Order.slot_start >= start,  # type: ignore[operator]
+            Order.slot_start <= end,  # type: ignore[operator]
             Order.status.not_in(RELEASED),  # type: ignore[attr-defined]
         )
+        .group_by(Order.slot_start)
     )
-    return int(session.exec(query).one())
+    return {moment: int(count) for moment, count in session.exec(query)}
 
 
 def free_slots(*, session: Session, shop: Shop, day: date, now: datetime, tz: str) -> list[Slot]:
     """The slots of `day` that still have room, in order."""
+    candidates = _candidates(shop, day, now, tz)
+    if not candidates:
+        return []
+    counts = _taken_between(
+        session=session,
+        shop_id=shop.id,
+        start=candidates[0][0],
+        end=candidates[-1][0],  # type: ignore[arg-type]
+    )
     result = []
-    for start, end in _candidates(shop, day, now, tz):
-        free = shop.slot_capacity - taken(session=session, shop_id=shop.id, start=start)  # type: ignore[arg-type]
+    for start, end in candidates:
+        free = shop.slot_capacity - counts.get(start, 0)
         if free > 0:
             result.append(Slot(start, end, free))
     return result
@@ -69,9 +81,7 @@ def pickup_days(
     days: list[date] = []
     for offset in range(HORIZON_DAYS):
         day = today + timedelta(days=offset)
-        if _candidates(shop, day, now, tz) and free_slots(
-            session=session, shop=shop, day=day, now=now, tz=tz
-        ):
+        if free_slots(session=session, shop=shop, day=day, now=now, tz=tz):
             days.append(day)
             if len(days) == count:
                 break
