@@ -64,6 +64,7 @@ def step(turn: Turn) -> list[Reply]:
         "tel": lambda: saved_phone(turn, shop),
         "skip": lambda: skip_note(turn, shop),
         "note": lambda: ask_note(turn, shop),
+        "mode": lambda: choose_mode(turn, shop),
         "ok": lambda: confirm.confirm(turn, shop, _co(turn, shop)),
     }
     if name not in steps:
@@ -81,6 +82,16 @@ def start(turn: Turn) -> list[Reply]:
     if co.get("shop") != shop.id:
         co = {"shop": shop.id}
         _save(turn, co)
+    from handlers import confirm
+
+    if confirm.complete(co):  # back after a detour: every answer is still there
+        return confirm.summary(turn, shop, co)
+    return choose_mode(turn, shop)
+
+
+def choose_mode(turn: Turn, shop: Shop) -> list[Reply]:
+    """Pickup or delivery, where the shop offers both."""
+    turn.expect(None)
     if shop.pickup_enabled and shop.delivery_enabled:
         options = [
             turn.option("co_mode_pickup", f"co:{shop.id}:p"),
@@ -104,9 +115,9 @@ def pickup_days(turn: Turn, shop: Shop) -> list[Reply]:
     tz = turn.ctx.timezone
     days = slots.pickup_days(session=turn.session, shop=shop, now=turn.now(), tz=tz)
     if not days:
-        return [turn.reply("co_no_days", turn.nav(f"co:{shop.id}"), shop=shop.name)]
+        return [turn.reply("co_no_days", turn.nav(f"co:{shop.id}:mode"), shop=shop.name)]
     options = [Option(_day_label(turn, d), f"co:{shop.id}:day:{d:%Y%m%d}") for d in days]
-    return [turn.reply("co_day_ask", [*options, *turn.nav(f"co:{shop.id}")])]
+    return [turn.reply("co_day_ask", [*options, *turn.nav(f"co:{shop.id}:mode")])]
 
 
 def _day_label(turn: Turn, day: date) -> str:
@@ -179,7 +190,9 @@ def ask_address(turn: Turn, shop: Shop, notice: str = "") -> list[Reply]:
     zone = ", ".join(shop.delivery_postcodes)
     text = turn.t("co_address_ask", zone=zone)
     return [
-        Reply(f"{notice}\n\n{text}" if notice else text, options=tuple(turn.nav(f"co:{shop.id}")))
+        Reply(
+            f"{notice}\n\n{text}" if notice else text, options=tuple(turn.nav(f"co:{shop.id}:mode"))
+        )
     ]
 
 
@@ -205,7 +218,7 @@ def typed_address(turn: Turn) -> list[Reply]:
         )
         options = [turn.option("co_mode_pickup", f"co:{shop.id}:p")] if shop.pickup_enabled else []
         turn.expect(ADDRESS)
-        return [Reply(notice, options=(*options, *turn.nav(f"co:{shop.id}")))]
+        return [Reply(notice, options=(*options, *turn.nav(f"co:{shop.id}:mode")))]
     co.update(address=text, postcode=postcode)
     _save(turn, co)
     return ask_phone(turn, shop)

@@ -36,6 +36,11 @@ def _fulfilment(co: dict[str, Any]) -> store_orders.Fulfilment | None:
     return None
 
 
+def complete(co: dict[str, Any]) -> bool:
+    """Has every checkout question been answered?"""
+    return _fulfilment(co) is not None and "note" in co
+
+
 def _how(turn: Turn, how: store_orders.Fulfilment) -> str:
     tz = turn.ctx.timezone
     if how.mode == "pickup" and how.slot_start and how.slot_end:
@@ -54,6 +59,7 @@ def summary(turn: Turn, shop: Shop, co: dict[str, Any], notice: str = "") -> lis
     lines = cart.lines(session=turn.session, user_id=turn.user.id, shop_id=shop.id)  # type: ignore[arg-type]
     how = _fulfilment(co)
     if not lines or how is None:
+        turn.forget("co")
         return start(turn)
     subtotal = sum(ln.total_cents for ln in lines)
     fee = store_orders.delivery_fee(shop, subtotal) if how.mode == "delivery" else 0
@@ -79,6 +85,7 @@ def summary(turn: Turn, shop: Shop, co: dict[str, Any], notice: str = "") -> lis
     options = [
         turn.option("co_confirm", f"co:{shop.id}:ok"),
         turn.option("co_change_note", f"co:{shop.id}:note"),
+        turn.option("co_change_how", f"co:{shop.id}:mode"),
         turn.option("cart_view", "cart"),
         *turn.nav(),
     ]

@@ -27,7 +27,7 @@ ACTIONS: dict[str, Handler] = {
     "cq": cart.change,  # cq:<item_id>[:<quantity>]
     "rm": cart.remove,  # rm:<item_id>
     "checkout": cart.checkout,
-    "co": checkout.step,  # co:<shop_id>[:p|d|day:<YYYYMMDD>|slot:<HHMM>|tel|note|skip|ok]
+    "co": checkout.step,  # co:<shop_id>[:mode|p|d|day:<YYYYMMDD>|slot:<HHMM>|tel|note|skip|ok]
     "orders": orders.listing,
     "order": orders.detail,  # order:<order_id>
     "ocancel": orders.cancel,  # ocancel:<order_id>[:yes]

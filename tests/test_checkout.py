@@ -202,3 +202,44 @@ def test_qr_in_the_confirmation_opens_the_pickup_and_only_its_hash_is_stored(cha
     assert len(order.pickup_code) == 6 and not set(order.pickup_code) & set("0O1I")
     with db.session() as session:
         assert session.exec(select(CartLine)).all() == []
+
+
+def test_an_english_customer_orders_in_english(chat, db):
+    bob = shopper(chat, "bob", language="en-GB")
+    assert "added to your cart" in add(bob, "coffret", "Coffret chocolats")
+    assert "Order from Chocolaterie du Perche" in bob.say("cart")
+    assert "How would you like to get your order" in bob.say("checkout")
+    assert "Today, Tuesday 8 December" in bob.say("collect in store")
+    bob.say("1")
+    bob.say("2")
+    bob.say("06 12 34 56 78")
+    summary = bob.say("skip")
+    assert "Collect on Tuesday 8 December, between 11:30 and 12:00" in summary
+    assert "Total: €24.50" in summary
+    done = bob.say("1")
+    assert "confirmed" in done and "Status: waiting for the shop" in done
+    assert "aide" not in bob.say("help").lower()
+
+
+def test_help_and_home_midway_lose_nothing(chat, db):
+    alice = shopper(chat)
+    add(alice, "coffret", "Coffret chocolats")
+    alice.say("commander")
+    alice.say("1")
+    alice.say("1")
+    alice.say("1")
+    assert "Choisissez une option" in alice.say("aide")
+    assert "Que souhaitez-vous faire" in alice.say("menu")
+    assert "1 × Coffret chocolats assortis" in alice.say("panier")
+    alice.say("commander")
+    alice.say("1")
+    alice.say("1")
+    alice.say("2")
+    assert "Un mot pour la boutique" in alice.say("0612345678")
+    alice.say("Paquet cadeau svp")
+    alice.say("menu")
+    summary = alice.say("commander")  # straight back to the summary, every answer kept
+    assert "Récapitulatif" in summary and "Paquet cadeau svp" in summary
+    assert "entre 11:30 et 12:00" in summary and "06 12 34 56 78" in summary
+    assert "Comment souhaitez-vous recevoir" in alice.say("changer retrait / livraison")
+    assert "À quelle adresse livrer" in alice.say("2")
