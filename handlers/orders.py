@@ -25,6 +25,8 @@ def order_text(
         i18n.t(lang, "order_heading", number=order.number, shop=shop_name),
         i18n.t(lang, "order_status_line", status=i18n.t(lang, f"status_{order.status}")),
     ]
+    if order.decline_reason:
+        rows.append(i18n.t(lang, "order_reason_line", reason=order.decline_reason))
     rows += [
         i18n.t(
             lang,

@@ -125,8 +125,11 @@ def place_order(
     """
     if how.mode == "pickup":
         # Lock the shop row so two customers can't both take a slot's last place (PostgreSQL);
-        # SQLite's BEGIN IMMEDIATE already serialises writers.
-        session.exec(select(Shop.id).where(Shop.id == shop.id).with_for_update()).first()
+        # SQLite's BEGIN IMMEDIATE already serialises writers. NO KEY UPDATE (key_share) so
+        # it doesn't wait on the foreign-key share lock a concurrent delivery order holds,
+        # which would deadlock against that order's lock on the item.
+        lock = select(Shop.id).where(Shop.id == shop.id).with_for_update(key_share=True)
+        session.exec(lock).first()
         if how.slot_start is None or not slots.slot_is_free(
             session=session, shop=shop, start=how.slot_start, now=now, tz=tz
         ):

@@ -37,6 +37,10 @@ def test_my_orders_lists_recent_first_with_status_and_detail(chat, db, clock):
     assert "Annuler la commande" in detail
     update(db, Order, first.id, status="ready")
     assert "État : prête" in press(alice, f"order:{first.id}")
+    update(db, Order, second.id, status="declined", decline_reason="Rupture de marrons")
+    detail = press(alice, f"order:{second.id}")
+    assert "refusée par la boutique" in detail and "Motif : Rupture de marrons" in detail
+    assert "Annuler" not in detail
 
 
 def test_cancel_restores_stock_and_tells_the_shop(chat, db):
