@@ -91,6 +91,7 @@ def start(turn: Turn) -> list[Reply]:
 
 def choose_mode(turn: Turn, shop: Shop) -> list[Reply]:
     """Pickup or delivery, where the shop offers both."""
+    _co(turn, shop)
     turn.expect(None)
     if shop.pickup_enabled and shop.delivery_enabled:
         options = [
