@@ -4,13 +4,14 @@ import io
 import json
 
 import pytest
+import zxingcpp
 from PIL import Image
 from sqlmodel import select
 
 from bot.channels.whatsapp import to_incoming
 from bot.channels.whatsapp_render import MAX_BODY, render, size
 from bot.web import signed_media_url
-from handlers.core import Option, Reply
+from handlers.core import Incoming, Option, Reply
 from notifications.base import DeliveryError, Recipient
 from store.models import Item, Outbox, SeenMessage, User
 from tests.twilio_standin import TwilioStandIn
@@ -285,3 +286,42 @@ def test_delivery_status_callbacks_are_not_messages(whatsapp, standin, db):
     assert whatsapp.post(callback).status_code == 200
     whatsapp.idle()
     assert standin.attempts == 0
+
+
+def _number_of(words: str, screen: str) -> str:
+    """The number of the option labelled `words` in the numbered menu on `screen`."""
+    for line in screen.splitlines():
+        number, dot, label = line.partition(". ")
+        if dot and number.isdigit() and words in label:
+            return number
+    raise AssertionError(f"no option {words!r} in:\n{screen}")
+
+
+def test_whole_journey_by_typing_numbers_and_the_qr_link_expires(alice, whatsapp, db, clock):
+    alice.say("/start")
+    with db.session() as session:
+        coffret = session.exec(select(Item).where(Item.name == "Coffret chocolats assortis")).one()
+    whatsapp.app.engine.handle(Incoming("whatsapp", ALICE, action=f"add:{coffret.id}"))
+    cart = alice.say("panier")
+    assert "Coffret chocolats assortis" in cart
+    modes = alice.say(_number_of("Commander chez Chocolaterie du Perche", cart))
+    days = alice.say(_number_of("Retrait en boutique", modes))
+    assert "Aujourd'hui, mardi 8 décembre" in days
+    slots = alice.say("1")
+    assert "11:00" in slots
+    assert "téléphone" in alice.say("1")
+    assert "Un mot pour la boutique" in alice.say("06 12 34 56 78")
+    summary = alice.say("passer")
+    assert "24,50" in summary.replace("\xa0", " ")
+    [done] = alice.send(_number_of("Confirmer", summary))
+    assert "confirmée" in done.body
+    [qr_url] = done.media_urls
+    assert qr_url.startswith("https://vitrine.example/media/") and "sig=" in qr_url
+    answer = whatsapp.http.get(whatsapp.local(qr_url))
+    assert answer.headers["content-type"] == "image/png"
+    [barcode] = zxingcpp.read_barcodes(Image.open(io.BytesIO(answer.content)))
+    assert barcode.text.startswith(f"https://wa.me/{BOT_NUMBER[1:]}?text=pickup%20")
+    unsigned = whatsapp.local(qr_url).split("?")[0]
+    assert whatsapp.http.get(unsigned).status_code == 403
+    clock.advance(hours=2)
+    assert whatsapp.http.get(whatsapp.local(qr_url)).status_code == 403
