@@ -138,6 +138,16 @@ def test_a_photo_reaches_the_media_store_as_image_bytes(alice, standin, whatsapp
         assert img.size == (64, 48)
 
 
+def test_an_album_of_photos_is_one_message(whatsapp, standin):
+    for n, caption in enumerate(["Bougie parfumée 12,90 €", "", ""]):
+        url = standin.add_media(png(20 + n, 20), "image/png")
+        params = inbound(ALICE, caption, NumMedia="1", MediaUrl0=url, MediaContentType0="image/png")
+        assert whatsapp.post(params).status_code == 200
+    whatsapp.idle()
+    assert len(standin.to(f"whatsapp:{ALICE}")) == 1  # one answer for the three photos
+    assert len(list(whatsapp.app.media.root.glob("*/*.png"))) == 3
+
+
 def test_a_pdf_is_refused_kindly_and_the_text_still_counts(alice, standin, whatsapp):
     url = standin.add_media(b"%PDF-1.4 not a photo", "application/pdf")
     replies = alice.send(

@@ -56,7 +56,9 @@ class WhatsAppServer:
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self.channel = WhatsAppChannel(app, http=TwilioHttp(backoff=0.01, attempts=5))
+        self.channel = WhatsAppChannel(
+            app, http=TwilioHttp(backoff=0.01, attempts=5), album_wait=0.2
+        )
         web = build_web(app, self.channel.routes())
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))

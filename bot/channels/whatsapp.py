@@ -52,6 +52,9 @@ UNREACHABLE_CODES = frozenset({21211, 21610, 21614, 63003, 63024})
 DEEP_LINK = re.compile(r"^\s*(shop|pickup|join)\s+(\S+)\s*$", re.IGNORECASE)
 # WhatsApp tells us no language: English for English-speaking country codes, else French.
 ENGLISH_PREFIXES = ("+1", "+44", "+353", "+61", "+64", "+27")
+# WhatsApp posts each photo of an album as its own message: photos arriving this close
+# together are one message for the core (a merchant's item with several photos).
+ALBUM_WAIT = 1.5
 
 
 class Unreachable(Exception):
@@ -96,7 +99,9 @@ class WhatsAppChannel:
 
     channel = CHANNEL
 
-    def __init__(self, app: App, *, http: TwilioHttp | None = None) -> None:
+    def __init__(
+        self, app: App, *, http: TwilioHttp | None = None, album_wait: float = ALBUM_WAIT
+    ) -> None:
         config = app.config.whatsapp
         self.app = app
         self.config = config
@@ -106,6 +111,8 @@ class WhatsAppChannel:
         self.client = Client(config.account_sid, config.auth_token, http_client=self.http)
         self.client.api.base_url = config.api_base_url.rstrip("/")
         self.media = whatsapp_media.Downloader(app.media, (config.account_sid, config.auth_token))
+        self.album_wait = album_wait
+        self._albums: dict[str, list[dict[str, str]]] = {}
         self._tails: dict[str, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -153,40 +160,70 @@ class WhatsAppChannel:
                 lambda s: inbound.first_time(session=s, channel=CHANNEL, sid=sid, now=now)
             )
             if first:
-                self._schedule(sender.removeprefix("whatsapp:"), params)
+                self._receive(sender.removeprefix("whatsapp:"), params)
         return Response(EMPTY_TWIML, media_type="application/xml")
 
-    def _schedule(self, number: str, params: dict[str, str]) -> None:
+    def _receive(self, number: str, params: dict[str, str]) -> None:
+        """Queue a message; photos wait a moment for the rest of their album."""
+        if params.get("NumMedia", "0") in ("", "0"):
+            self._flush(number)
+            self._schedule(number, [params])
+            return
+        album = self._albums.setdefault(number, [])
+        album.append(params)
+        if len(album) == 1:
+            self._track(asyncio.create_task(self._flush_later(number, album)))
+
+    async def _flush_later(self, number: str, album: list[dict[str, str]]) -> None:
+        await asyncio.sleep(self.album_wait)
+        if self._albums.get(number) is album:
+            self._flush(number)
+
+    def _flush(self, number: str) -> None:
+        album = self._albums.pop(number, None)
+        if album:
+            self._schedule(number, album)
+
+    def _track(self, task: asyncio.Task[None]) -> None:
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _schedule(self, number: str, messages: list[dict[str, str]]) -> None:
         """Handle in the background, after this person's previous message."""
         previous = self._tails.get(number)
-        task = asyncio.create_task(self._handle_after(previous, number, params))
+        task = asyncio.create_task(self._handle_after(previous, number, messages))
         self._tails[number] = task
-        self._tasks.add(task)
+        self._track(task)
 
         def done(finished: asyncio.Task[None]) -> None:
-            self._tasks.discard(finished)
             if self._tails.get(number) is finished:
                 del self._tails[number]
 
         task.add_done_callback(done)
 
     async def _handle_after(
-        self, previous: asyncio.Task[None] | None, number: str, params: dict[str, str]
+        self, previous: asyncio.Task[None] | None, number: str, messages: list[dict[str, str]]
     ) -> None:
         if previous is not None:
             await asyncio.wait([previous])
         try:
-            await self.handle(number, params)
+            await self.handle(number, messages)
         except Exception:
-            log.exception("WhatsApp message %s not handled", params.get("MessageSid"))
+            log.exception("WhatsApp message %s not handled", messages[0].get("MessageSid"))
 
-    async def handle(self, number: str, params: dict[str, str]) -> None:
-        """Turn one webhook into replies and send them, in order."""
-        photos, refusal = await self.media.fetch_all(params)
+    async def handle(self, number: str, messages: list[dict[str, str]]) -> None:
+        """Turn one message (or one album of photos) into replies and send them, in order."""
+        photos: list[str] = []
+        refusal: str | None = None
+        for params in messages:
+            keys, refused = await self.media.fetch_all(params)
+            photos += keys
+            refusal = refusal or refused
         if refusal:
             lang = await self._language(number)
             await self.send_replies(number, [Reply(i18n.t(lang, refusal))], lang)
-        incoming = to_incoming(params, photos)
+        captions = [m["Body"].strip() for m in messages if (m.get("Body") or "").strip()]
+        incoming = to_incoming({**messages[0], "Body": "\n".join(captions)}, photos)
         if incoming is None:
             return
         replies = await asyncio.to_thread(self.app.engine.handle, incoming)
