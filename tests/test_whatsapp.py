@@ -186,6 +186,13 @@ def test_long_text_is_split_under_twilio_limit():
     assert all(f"Ligne {n} " in joined for n in range(60))
 
 
+def test_a_long_caption_under_a_photo_is_cut_under_whatsapp_limit():
+    reply = Reply("Un très beau pull. " * 120, photo="ab" * 16 + ".jpg")
+    [first, *rest] = render([reply], "fr", lambda key: f"https://x.example/{key}")
+    assert first.media_urls and size(first.body) <= 1024
+    assert rest and all(not m.media_urls for m in rest)
+
+
 def test_signed_media_url_works_then_expires(whatsapp, clock):
     key = whatsapp.app.media.put(png(), "png")  # not a catalogue photo: a QR, say
     url = signed_media_url(whatsapp.app, key)

@@ -12,6 +12,7 @@ from handlers import i18n
 from handlers.core import Reply
 
 MAX_BODY = 1600  # Twilio's limit, counted in UTF-16 units to be safe with emoji
+MAX_CAPTION = 1024  # WhatsApp's limit for the text under a photo
 FEW_OPTIONS = 4  # up to this many: "Répondez 1, 2 ou 3"; more: "un numéro de 1 à 9"
 
 
@@ -98,7 +99,8 @@ def render_each(
     live = menu_index(replies)
     rendered: list[list[Outgoing]] = []
     for index, reply in enumerate(replies):
-        parts = split(reply_text(reply, lang, numbered=index == live)) or [""]
+        limit = MAX_CAPTION if reply.photo else MAX_BODY
+        parts = split(reply_text(reply, lang, numbered=index == live), limit) or [""]
         media = (media_url(reply.photo),) if reply.photo else ()
         messages = [Outgoing(body=parts[0], media_urls=media)]
         messages.extend(Outgoing(body=part) for part in parts[1:])
