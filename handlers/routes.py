@@ -6,7 +6,7 @@ resolves a typed menu number or label to the same action before looking here.
 
 from collections.abc import Callable
 
-from handlers import search, start
+from handlers import browse, search, start
 from handlers.core import Reply
 from handlers.turn import Turn
 
@@ -21,6 +21,12 @@ ACTIONS: dict[str, Handler] = {
     "cancel": start.cancel,
     "search": search.ask,
     "found": search.results,  # found:<page> (the last query, next page)
+    # Browsing the town (handlers/browse.py).
+    "cats": browse.categories,  # cats[:<page>]
+    "cat": browse.category,  # cat:<category>:<page>
+    "shop": browse.shop,  # shop:<shop_id>
+    "items": browse.catalogue,  # items:<shop_id>:<page>
+    "item": browse.item,  # item:<item_id>
 }
 
 # Slash commands (Telegram's menu; typed anywhere).
@@ -33,10 +39,15 @@ COMMANDS: dict[str, Handler] = {
     "language": start.languages,
     "recherche": search.ask,
     "search": search.ask,
+    # Browsing the town.
+    "boutiques": browse.categories,
+    "shops": browse.categories,
 }
 
 # Deep-link payloads of /start: kind -> handler (the value in turn.args[0]).
-DEEP_LINKS: dict[str, Handler] = {}
+DEEP_LINKS: dict[str, Handler] = {
+    "shop": browse.shop_link,  # shop-<slug>
+}
 
 # What typed text means while the conversation awaits it (ConversationState.expect).
 INPUTS: dict[str, Handler] = {
@@ -60,6 +71,14 @@ KEYWORDS: dict[str, str] = {
     "search": "search",
     "langue": "langs",
     "language": "langs",
+    # Browsing the town.
+    "boutiques": "cats",
+    "boutique": "cats",
+    "commerces": "cats",
+    "magasins": "cats",
+    "categories": "cats",
+    "shops": "cats",
+    "stores": "cats",
 }
 
 PHOTO: Handler = start.unexpected_photo  # a photo (with or without caption)
