@@ -9,6 +9,19 @@ from store.demo_images import picture
 from store.media import MediaStore
 from store.models import Item, Shop, Town
 
+# Picture bytes -> the key `put_image` gave them, so the next load (every test loads the demo)
+# skips decoding our own pictures again: the same bytes always get the same key.
+_KEYS: dict[bytes, str] = {}
+
+
+def _store(media: MediaStore, data: bytes) -> str:
+    key = _KEYS.get(data)
+    if key is None:
+        key = _KEYS[data] = media.put_image(data)
+    else:
+        media.put(data, key.rsplit(".", 1)[1])
+    return key
+
 
 def load_demo(*, session: Session, media: MediaStore) -> bool:
     """Load the demo town when the database has no town; True when it did."""
@@ -28,7 +41,7 @@ def load_demo(*, session: Session, media: MediaStore) -> bool:
                 description=description,
                 price_cents=price,
                 stock=stock,
-                photos=[media.put_image(picture(shop.category, name, shop.name))],
+                photos=[_store(media, picture(shop.category, name, shop.name))],
             )
             for name, description, price, stock in spec["items"]
         )
@@ -45,7 +58,7 @@ def _shop(spec: dict[str, Any], *, town_id: int, media: MediaStore) -> Shop:
         category=spec["category"],
         description=spec["description"],
         address=spec["address"],
-        photo=media.put_image(picture(spec["category"], spec["name"], "Nogent-le-Rotrou")),
+        photo=_store(media, picture(spec["category"], spec["name"], "Nogent-le-Rotrou")),
         hours=spec["hours"],
         closures=spec.get("closures", []),
         prep_minutes=spec.get("prep_minutes", 60),
