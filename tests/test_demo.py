@@ -83,3 +83,26 @@ def test_searching_the_demo_finds_what_shoppers_type(chat):
     assert "Pull marin" not in pull
     card = alice.say("1")
     assert "Laine mérinos, col rond" in card
+
+
+def test_search_results_page_forward_and_back_by_typing(chat):
+    alice = chat()
+    first = alice.say("perche")
+    assert "Résultats pour « perche » :" in first
+    assert "9. ➡️ Suite" in first
+    second = alice.say("Suite")
+    assert "Résultats pour « perche », page 2 :" in second
+    assert "⬅️ Précédents" in second
+    labels = [
+        {line.split(". ", 1)[1] for line in page.splitlines()[1:9]} for page in (first, second)
+    ]
+    assert len(labels[0]) == 8 and labels[0].isdisjoint(labels[1])
+    assert alice.say("Précédents") == first
+
+
+def test_search_marks_sold_out_items_and_offers_the_shops_when_nothing_matches(chat):
+    alice = chat()
+    assert "Pendentif trèfle nacre · épuisé · Bijouterie Lemaire" in alice.say("pendentif")
+    screen = alice.say("trottinette")
+    assert "Rien trouvé pour « trottinette »" in screen
+    assert "1. 🏪 Boutiques par catégorie" in screen
