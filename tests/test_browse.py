@@ -104,7 +104,7 @@ def test_catalogue_is_paged_and_shows_sold_out_items(chat):
     alice = chat()
     alice.say("/start shop-boulangerie-giroust")
     first = alice.say("Voir le catalogue")
-    assert "Le catalogue de Boulangerie Giroust : 10 articles" in first
+    assert "🛍️ Boulangerie Giroust : 10 articles en ligne" in first
     assert "1. Baguette tradition · 1,30\xa0€" in first
     assert "Page 1 sur 2." in first
     second = alice.say("Suite")
@@ -128,7 +128,7 @@ def test_hidden_and_deleted_items_are_not_in_the_catalogue(chat, db):
     assert "Coffret chocolats assortis · 24,50\xa0€" in screen
     assert "Mendiants" not in screen
     assert "Orangettes" not in screen
-    assert ": 6 articles" in screen
+    assert "Chocolaterie du Perche : 6 articles en ligne" in screen
 
 
 def test_item_card_shows_price_low_stock_and_photo(chat):
