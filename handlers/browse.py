@@ -3,6 +3,7 @@
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
+from typing import TypeVar
 
 from sqlmodel import col, func, select
 
@@ -14,6 +15,7 @@ from store.models import Item, Shop
 from store.search import fold
 
 PAGE = 8
+T = TypeVar("T")
 LOW_STOCK = 3  # "only 3 left" from here down
 
 
@@ -57,8 +59,8 @@ def _town_shops(turn: Turn) -> list[Shop]:
 
 # Paging.
 def _paged(
-    turn: Turn, rows: Sequence[object], page: int, action: str
-) -> tuple[Sequence[object], list[Option], str]:
+    turn: Turn, rows: Sequence[T], page: int, action: str
+) -> tuple[Sequence[T], list[Option], str]:
     """One page of `rows`, the previous/next options (`action:<page>`) and "Page 1 of 2"."""
     pages = max(1, -(-len(rows) // PAGE))
     if page >= pages:
@@ -98,7 +100,7 @@ def categories(turn: Turn) -> list[Reply]:
             turn.t("browse_category_option", name=category_name(turn, c), count=counts[c]),
             f"cat:{c}:0",
         )
-        for c in chosen  # type: ignore[misc]
+        for c in chosen
     ]
     text = _lines(turn.t("browse_categories", count=len(shops)), note)
     return [Reply(text, options=(*options, *nav, *turn.nav()), replace=True)]
@@ -124,7 +126,6 @@ def category(turn: Turn) -> list[Reply]:
     now = turn.now()
     options = []
     for shop in chosen:
-        assert isinstance(shop, Shop)
         open_now = describe_today(shop, now, turn.ctx.timezone).open_now
         label = "browse_shop_open" if open_now else "browse_shop_closed"
         options.append(turn.option(label, f"shop:{shop.id}", name=shop.name))
@@ -261,7 +262,6 @@ def catalogue(turn: Turn) -> list[Reply]:
     chosen, nav, note = _paged(turn, items, page, f"items:{found.id}")
     options = []
     for item in chosen:
-        assert isinstance(item, Item)
         if item.stock == 0:
             options.append(
                 turn.option("catalogue_option_sold_out", f"item:{item.id}", name=item.name)
