@@ -1,7 +1,7 @@
 """Browsing the town: categories, a category's shops, a shop's card, its catalogue, an item."""
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, time, timedelta
 from typing import TypeVar
 
@@ -93,7 +93,7 @@ def categories(turn: Turn) -> list[Reply]:
     if not shops:
         return [turn.reply("browse_no_shops", turn.nav())]
     counts = Counter(shop.category for shop in shops)
-    names = sorted(counts, key=lambda c: fold(strip_symbol(category_name(turn, c))))
+    names = _sorted_categories(turn, counts)
     chosen, nav, note = _paged(turn, names, page, "cats")
     options = [
         Option(
@@ -104,6 +104,11 @@ def categories(turn: Turn) -> list[Reply]:
     ]
     text = _lines(turn.t("browse_categories", count=len(shops)), note)
     return [Reply(text, options=(*options, *nav, *turn.nav()), replace=True)]
+
+
+def _sorted_categories(turn: Turn, categories: Iterable[str]) -> list[str]:
+    """Categories in the alphabetical order of their names in the user's language."""
+    return sorted(set(categories), key=lambda c: fold(strip_symbol(category_name(turn, c))))
 
 
 def strip_symbol(label: str) -> str:
@@ -117,11 +122,12 @@ def category(turn: Turn) -> list[Reply]:
     if not turn.args:
         raise Stale(turn.args)
     key, page = turn.args[0], _number(turn, 1, default=0)
-    shops = sorted(
-        (shop for shop in _town_shops(turn) if shop.category == key), key=lambda s: fold(s.name)
-    )
+    town_shops = _town_shops(turn)
+    shops = sorted((s for s in town_shops if s.category == key), key=lambda s: fold(s.name))
     if not shops:
         raise Stale(key)
+    # Back to the page of categories this one is on.
+    back_page = _sorted_categories(turn, (s.category for s in town_shops)).index(key) // PAGE
     chosen, nav, note = _paged(turn, shops, page, f"cat:{key}")
     now = turn.now()
     options = []
@@ -130,7 +136,7 @@ def category(turn: Turn) -> list[Reply]:
         label = "browse_shop_open" if open_now else "browse_shop_closed"
         options.append(turn.option(label, f"shop:{shop.id}", name=shop.name))
     text = _lines(turn.t("browse_category_shops", category=category_name(turn, key)), note)
-    back = turn.option("browse_all_categories", "cats")
+    back = turn.option("browse_all_categories", f"cats:{back_page}")
     return [Reply(text, options=(*options, *nav, back, *turn.nav()), replace=True)]
 
 

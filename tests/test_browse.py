@@ -47,7 +47,7 @@ def test_english_user_sees_english_category_names(chat):
 def test_a_category_lists_its_shops_and_which_are_open(chat):
     alice = chat()
     alice.say("boutiques")
-    screen = alice.say("Suite")
+    page_two = alice.say("Suite")
     screen = alice.say("Vêtements (2)")
     assert "👕 Vêtements : choisissez une boutique." in screen
     # Tuesday 10:00: the men's shop opens at 09:30, Émilie at 10:00.
@@ -57,6 +57,9 @@ def test_a_category_lists_its_shops_and_which_are_open(chat):
     assert "🏪 Boutique Émilie" in card
     assert "📍 19 rue Gouverneur, 28400 Nogent-le-Rotrou" in card
     assert "[photo: " in card
+    alice.say("Retour")
+    # "All categories" goes back to the page the customer came from.
+    assert alice.say("Toutes les catégories") == page_two
 
 
 def test_shop_card_is_open_on_tuesday_morning_and_closed_on_sunday(chat, clock):
