@@ -174,7 +174,7 @@ SHOPS: list[dict[str, Any]] = [
         },
         "prep_minutes": 30,
         "slot_minutes": 15,
-        "hold_days": 0,
+        "hold_days": 1,
         "delivery": {"fee": 250, "free": 3000, "postcodes": ["28400"]},
         "items": [
             ("Galette complète", "Jambon, œuf, emmental.", 1050, None),
@@ -244,7 +244,7 @@ SHOPS: list[dict[str, Any]] = [
             "sun": [["07:00", "13:00"]],
         },
         "prep_minutes": 30,
-        "hold_days": 0,
+        "hold_days": 1,
         "items": [
             ("Baguette tradition", "Farine Label Rouge, pétrie et cuite sur place.", 130, None),
             ("Pain de campagne au levain", "800 g, croûte épaisse.", 480, None),
