@@ -217,3 +217,17 @@ def test_english_shop_card_and_item(chat):
     assert "🚚 Delivery (28400): €4.90, free from €50.00" in card
     bob.say("See the catalogue")
     assert "⚠️ Only 2 left" in bob.say("Orangettes · €12.90")
+
+
+def test_shop_without_hours_or_delivery_fee_says_so_plainly(chat, db):
+    def change(session):
+        shop = session.exec(select(Shop).where(Shop.slug == "cave-des-coteaux")).one()
+        shop.hours = {}
+        shop.delivery_fee_cents = 0
+        shop.free_delivery_cents = None
+
+    db.run(change)
+    card = chat().say("/start shop-cave-des-coteaux")
+    assert "Aujourd'hui : fermé" in card
+    assert "🔴 Fermé en ce moment\n" in card  # no reopening time to promise
+    assert "🚚 Livraison (28400, 28330, 61400, 28480) : offerte" in card
