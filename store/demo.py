@@ -9,18 +9,18 @@ from store.demo_images import picture
 from store.media import MediaStore
 from store.models import Item, Shop, Town
 
-# Picture bytes -> the key `put_image` gave them, so the next load (every test loads the demo)
-# skips decoding our own pictures again: the same bytes always get the same key.
-_KEYS: dict[bytes, str] = {}
+# Picture -> the JPEG `put_image` made of it, so the next load (every test loads the demo)
+# stores those same bytes again, under the same key, without encoding them again.
+_STORED: dict[bytes, tuple[bytes, str]] = {}
 
 
-def _store(media: MediaStore, data: bytes) -> str:
-    key = _KEYS.get(data)
-    if key is None:
-        key = _KEYS[data] = media.put_image(data)
-    else:
-        media.put(data, key.rsplit(".", 1)[1])
-    return key
+def _store(media: MediaStore, picture: bytes) -> str:
+    stored = _STORED.get(picture)
+    if stored is None:
+        key = media.put_image(picture)
+        _STORED[picture] = (media.get(key), key.rsplit(".", 1)[1])
+        return key
+    return media.put(*stored)
 
 
 def load_demo(*, session: Session, media: MediaStore) -> bool:

@@ -199,7 +199,10 @@ def fold_case(text: str) -> str:
 
 @cache
 def picture(category: str, title: str, subtitle: str = "") -> bytes:
-    """A PNG for `title` in `category`'s colours (cached: the demo is loaded by every test)."""
+    """An uncompressed picture for `title` in `category`'s colours; the media store makes the JPEG.
+
+    Cached: the demo is loaded by every test.
+    """
     seed = int.from_bytes(hashlib.sha256(title.encode()).digest()[:2], "big") / 65535
     hue = HUES.get(category, seed) + (seed - 0.5) * 0.06
     img = Image.new("RGB", SIZE, _rgb(hue, 0.18, 0.98))
@@ -216,5 +219,5 @@ def picture(category: str, title: str, subtitle: str = "") -> bytes:
     if subtitle:
         _write(draw, 322, subtitle, 17, (90, 90, 90))
     out = io.BytesIO()
-    img.save(out, "PNG", optimize=False, compress_level=3)
+    img.save(out, "BMP")  # lossless and quick; `MediaStore.put_image` encodes it once, as a photo
     return out.getvalue()
