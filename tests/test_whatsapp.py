@@ -11,7 +11,7 @@ from sqlmodel import select
 from bot.channels.whatsapp import to_incoming
 from bot.channels.whatsapp_render import MAX_BODY, render, size
 from bot.web import signed_media_url
-from handlers.core import Incoming, Option, Reply
+from handlers.core import Option, Reply
 from notifications.base import DeliveryError, Recipient
 from store.models import Item, Outbox, SeenMessage, User
 from tests.twilio_standin import TwilioStandIn
@@ -128,34 +128,41 @@ def test_messages_are_answered_in_the_order_they_were_sent(whatsapp, standin):
     assert "Choisissez une option" in bodies[1]
 
 
+def _media_files(whatsapp) -> set[str]:
+    return {path.name for path in whatsapp.app.media.root.glob("*/*.*")}
+
+
 def test_a_photo_reaches_the_media_store_as_image_bytes(alice, standin, whatsapp):
+    before = _media_files(whatsapp)
     url = standin.add_media(png(64, 48), "image/png")
     replies = alice.send("", NumMedia="1", MediaUrl0=url, MediaContentType0="image/png")
     assert replies, "the photo gets an answer"
-    keys = [p.name for p in whatsapp.app.media.root.glob("*/*.png")]
+    keys = list(_media_files(whatsapp) - before)
     assert len(keys) == 1
     with Image.open(whatsapp.app.media.path(keys[0])) as img:
         assert img.size == (64, 48)
 
 
 def test_an_album_of_photos_is_one_message(whatsapp, standin):
+    before = _media_files(whatsapp)
     for n, caption in enumerate(["Bougie parfumée 12,90 €", "", ""]):
         url = standin.add_media(png(20 + n, 20), "image/png")
         params = inbound(ALICE, caption, NumMedia="1", MediaUrl0=url, MediaContentType0="image/png")
         assert whatsapp.post(params).status_code == 200
     whatsapp.idle()
     assert len(standin.to(f"whatsapp:{ALICE}")) == 1  # one answer for the three photos
-    assert len(list(whatsapp.app.media.root.glob("*/*.png"))) == 3
+    assert len(_media_files(whatsapp) - before) == 3
 
 
 def test_a_pdf_is_refused_kindly_and_the_text_still_counts(alice, standin, whatsapp):
+    before = _media_files(whatsapp)
     url = standin.add_media(b"%PDF-1.4 not a photo", "application/pdf")
     replies = alice.send(
         "bonjour", NumMedia="1", MediaUrl0=url, MediaContentType0="application/pdf"
     )
     assert "que des photos" in replies[0].body
     assert "Que souhaitez-vous faire" in replies[1].body
-    assert list(whatsapp.app.media.root.glob("*/*.*")) == []
+    assert _media_files(whatsapp) == before
 
 
 def test_prefilled_deep_link_words_become_start_payloads():
@@ -173,6 +180,10 @@ def test_prefilled_deep_link_words_become_start_payloads():
         "Alice",
         "fr",
     )
+
+
+def test_a_wa_me_shop_link_opens_the_shop(alice):
+    assert "Chocolats artisanaux" in alice.say("shop chocolaterie-du-perche")
 
 
 def test_long_text_is_split_under_twilio_limit():
@@ -314,12 +325,20 @@ def _number_of(words: str, screen: str) -> str:
     raise AssertionError(f"no option {words!r} in:\n{screen}")
 
 
-def test_whole_journey_by_typing_numbers_and_the_qr_link_expires(alice, whatsapp, db, clock):
-    alice.say("/start")
-    with db.session() as session:
-        coffret = session.exec(select(Item).where(Item.name == "Coffret chocolats assortis")).one()
-    whatsapp.app.engine.handle(Incoming("whatsapp", ALICE, action=f"add:{coffret.id}"))
-    cart = alice.say("panier")
+def test_whole_journey_by_typing_numbers_and_the_qr_link_expires(alice, whatsapp, clock):
+    screen = alice.say("/start")
+    for label in ("Boutiques par catégorie", "Chocolaterie"):
+        screen = alice.say(_number_of(label, screen))
+    [card] = alice.send(_number_of("Chocolaterie du Perche", screen))
+    assert "Ouvert en ce moment" in card.body
+    [shop_photo] = card.media_urls  # the shop's photo, served by our app under public_url
+    assert whatsapp.http.get(whatsapp.local(shop_photo)).headers["content-type"] == "image/jpeg"
+    screen = alice.say(_number_of("Voir le catalogue", card.body))
+    item = alice.say(_number_of("Coffret chocolats assortis", screen))
+    assert "24,50" in item.replace("\xa0", " ")
+    added = alice.say(_number_of("Ajouter au panier", item))
+    assert "ajouté au panier" in added
+    cart = alice.say("panier")  # a word works as well as a number
     assert "Coffret chocolats assortis" in cart
     modes = alice.say(_number_of("Commander chez Chocolaterie du Perche", cart))
     days = alice.say(_number_of("Retrait en boutique", modes))
@@ -340,5 +359,7 @@ def test_whole_journey_by_typing_numbers_and_the_qr_link_expires(alice, whatsapp
     assert barcode.text.startswith(f"https://wa.me/{BOT_NUMBER[1:]}?text=pickup%20")
     unsigned = whatsapp.local(qr_url).split("?")[0]
     assert whatsapp.http.get(unsigned).status_code == 403
+    number = done.body.split("n° ")[1].split(" ")[0]
+    assert number in alice.say(_number_of("Mes commandes", done.body))
     clock.advance(hours=2)
     assert whatsapp.http.get(whatsapp.local(qr_url)).status_code == 403
