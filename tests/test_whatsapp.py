@@ -197,6 +197,20 @@ def test_long_text_is_split_under_twilio_limit():
     assert all(f"Ligne {n} " in joined for n in range(60))
 
 
+def test_links_are_spelled_out_and_only_actions_are_numbered():
+    reply = Reply(
+        "La visite commence !",
+        options=(
+            Option("Rejoindre la visite", url="https://meet.example/abc"),
+            Option("Menu", "home"),
+        ),
+    )
+    [message] = render([reply], "fr", lambda key: key)
+    assert "🔗 Rejoindre la visite : https://meet.example/abc" in message.body
+    assert "1. Menu" in message.body and "Répondez 1" in message.body
+    assert "2." not in message.body
+
+
 def test_a_long_caption_under_a_photo_is_cut_under_whatsapp_limit():
     reply = Reply("Un très beau pull. " * 120, photo="ab" * 16 + ".jpg")
     [first, *rest] = render([reply], "fr", lambda key: f"https://x.example/{key}")
