@@ -70,7 +70,7 @@ def to_incoming(params: dict[str, str], photos: Sequence[str]) -> Incoming | Non
     """A Twilio webhook's fields as the core's `Incoming`; None when there is nothing to say."""
     number = params.get("From", "").removeprefix("whatsapp:")
     text = (params.get("Body") or params.get("ButtonText") or "").strip()
-    link = DEEP_LINK.match(text)
+    link = None if photos else DEEP_LINK.match(text)  # a photo's caption is never a link
     if link:
         text = f"/start {link[1].lower()}-{link[2]}"
     location = None
