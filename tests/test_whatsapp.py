@@ -182,6 +182,12 @@ def test_prefilled_deep_link_words_become_start_payloads():
     )
 
 
+def test_a_shared_location_reaches_the_core(alice):
+    fields = {"Latitude": "48.3216", "Longitude": "0.8217", "Address": "Place Saint-Pol"}
+    [reply] = alice.send("", MessageType="location", **fields)
+    assert "pas besoin de votre position" in reply.body
+
+
 def test_a_wa_me_shop_link_opens_the_shop(alice):
     assert "Chocolats artisanaux" in alice.say("shop chocolaterie-du-perche")
 
