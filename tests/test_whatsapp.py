@@ -305,6 +305,17 @@ def test_notification_after_24_hours_without_template_is_not_sent(
     assert standin.attempts == before
 
 
+def test_twilio_still_busy_after_retries_tells_the_dispatcher_to_wait(alice, whatsapp, standin, db):
+    alice.say("menu")
+    standin.fail_next(429, times=5)
+    payload = {"replies": [Reply("Prête !").to_dict()]}
+    with pytest.raises(DeliveryError) as caught:
+        whatsapp.run(whatsapp.channel.deliver(_recipient(db, ALICE), "order_ready", payload))
+    assert not caught.value.permanent and caught.value.retry_after is not None
+    whatsapp.run(whatsapp.channel.deliver(_recipient(db, ALICE), "order_ready", payload))
+    assert standin.sent[-1].body == "Prête !"
+
+
 def test_unreachable_number_is_marked(alice, whatsapp, standin, db):
     alice.say("bonjour")
     standin.unreachable.add(f"whatsapp:{ALICE}")

@@ -9,6 +9,7 @@ Twilio delays messages but loses none.
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 
 import httpx
 from twilio.http import AsyncHttpClient
@@ -18,6 +19,9 @@ log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_DELAY = 30.0
+# The pause Twilio asked for when it still refused after our retries (read by the Sender,
+# in the same task, to tell the notifications dispatcher when to try again).
+RETRY_AFTER: ContextVar[float | None] = ContextVar("twilio_retry_after", default=None)
 
 
 def retry_delay(response: httpx.Response | None, attempt: int, backoff: float) -> float:
@@ -79,9 +83,10 @@ class TwilioHttp(AsyncHttpClient):
                 )
                 await self.sleep(retry_delay(None, attempt, self.backoff))
                 continue
-            if answer.status_code not in RETRY_STATUSES or last:
-                return Response(answer.status_code, answer.text, answer.headers)
             delay = retry_delay(answer, attempt, self.backoff)
+            if answer.status_code not in RETRY_STATUSES or last:
+                RETRY_AFTER.set(delay if answer.status_code in RETRY_STATUSES else None)
+                return Response(answer.status_code, answer.text, answer.headers)
             log.warning("Twilio answered %d, again in %.2fs", answer.status_code, delay)
             await self.sleep(delay)
         raise AssertionError("unreachable")

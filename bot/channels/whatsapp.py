@@ -31,7 +31,7 @@ from twilio.rest import Client
 
 from bot.app import App
 from bot.channels import whatsapp_media
-from bot.channels.twilio_http import TwilioHttp
+from bot.channels.twilio_http import RETRY_AFTER, TwilioHttp
 from bot.channels.whatsapp_render import Outgoing, menu_index, render, render_each
 from bot.web import signed_media_url
 from handlers import i18n
@@ -308,7 +308,8 @@ class WhatsAppChannel:
             raise DeliveryError(f"WhatsApp number unreachable ({exc})", permanent=True) from exc
         except TwilioRestException as exc:
             retry = exc.status in (401, 403, 429) or exc.status >= 500
-            raise DeliveryError(_reason(exc), permanent=not retry) from exc
+            after = RETRY_AFTER.get() if retry else None
+            raise DeliveryError(_reason(exc), permanent=not retry, retry_after=after) from exc
         except httpx.HTTPError as exc:
             raise DeliveryError(f"Twilio unreachable: {exc}") from exc
         replies = [Reply.from_dict(r) for r in payload.get("replies", [])]
