@@ -35,6 +35,9 @@ _STOCK = [
     re.compile(r"\b(?:stock|qt[eé]|quantit[eé]|dispo(?:nible)?s?)\s*:?\s*(?P<n>[^\s,;|()]+)", re.I),
     re.compile(r"(?<![\w.,])[x×]\s?(?P<n>\d+)\b", re.I),
 ]
+_TYPED_STOCK = re.compile(
+    r"(?:stock|qt[eé])?\s*:?\s*(\d{1,6})\s*(?:pi[eè]ces?|ex\w*|en stock)?", re.I
+)
 _UNLIMITED = re.compile(r"illimit|infini|sur commande|unlimited", re.I)
 _SEPARATORS = " -–—|:;,/·*"
 
@@ -104,7 +107,7 @@ def price_problem(cents: int | None) -> str | None:
 def parse_stock(text: str) -> int | None:
     """A typed stock ("4", "stock 4", "12 pièces"); None when it is not a whole number >= 0."""
     text = text.strip()
-    match = re.fullmatch(r"(?:stock|qt[eé])?\s*:?\s*(\d{1,6})\s*(?:pi[eè]ces?|ex\w*|en stock)?", text, re.I)
+    match = _TYPED_STOCK.fullmatch(text)
     if match is None:
         return None
     value = int(match.group(1))
