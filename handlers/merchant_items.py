@@ -38,7 +38,7 @@ def photo(turn: Turn) -> list[Reply]:
     if turn.state.expect == "mi_photos":
         return merchant_manage.new_photos(turn)
     caption = (turn.incoming.text or "").strip()
-    draft = turn.data.get("draft")
+    draft = dict(turn.data.get("draft") or {})  # a copy: the JSON column sees a new value
     if not caption and draft and turn.state.expect in DRAFT_INPUTS:
         draft["photos"] = [*draft["photos"], *turn.incoming.photos][:MAX_PHOTOS]
         turn.remember(draft=draft)
@@ -128,18 +128,34 @@ def _draft(turn: Turn) -> dict[str, Any]:
     if not isinstance(draft, dict):
         raise Stale("no draft")
     staff_shop(turn, draft["shop"])
-    return draft
+    return dict(draft)  # a copy: changed in place, the JSON column would not see it
 
 
-def draft_ask(turn: Turn) -> list[Reply]:
-    """`mdp` / `mds` / `mdn` / `mdd`: change the price, stock, name or description."""
+def _draft_ask(turn: Turn, what: str) -> list[Reply]:
     _draft(turn)
-    what = {"mdp": "price", "mds": "stock", "mdn": "name", "mdd": "desc"}[
-        turn.incoming.action or ""
-    ]
     turn.expect(f"md_{what}")
     back = [turn.option("nav_back", "mdshow")]
     return [turn.reply(f"m_ask_{what}", back, name=turn.data["draft"]["name"])]
+
+
+def draft_price(turn: Turn) -> list[Reply]:
+    """`mdp`: change the draft's price."""
+    return _draft_ask(turn, "price")
+
+
+def draft_stock(turn: Turn) -> list[Reply]:
+    """`mds`: change the draft's stock."""
+    return _draft_ask(turn, "stock")
+
+
+def draft_name(turn: Turn) -> list[Reply]:
+    """`mdn`: change the draft's name."""
+    return _draft_ask(turn, "name")
+
+
+def draft_desc(turn: Turn) -> list[Reply]:
+    """`mdd`: write the draft's description."""
+    return _draft_ask(turn, "desc")
 
 
 def draft_show(turn: Turn) -> list[Reply]:

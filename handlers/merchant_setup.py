@@ -90,18 +90,18 @@ def category(turn: Turn) -> list[Reply]:
     return after(turn, "category")
 
 
-def toggle(turn: Turn) -> list[Reply]:
-    """`mpickup:<0|1>` / `mdelivery:<0|1>`: click-and-collect or delivery on or off."""
-    on = (turn.args or [""])[0] == "1"
-    shop = require_shop(turn)
-    name = turn.incoming.action.split(":")[0].removeprefix("m") if turn.incoming.action else ""
-    if name == "pickup":
-        shop.pickup_enabled = on
-    elif name == "delivery":
-        shop.delivery_enabled = on
-    else:
-        raise Stale(name)
-    return after(turn, f"{name}_on" if on else name)
+def pickup(turn: Turn) -> list[Reply]:
+    """`mpickup:<0|1>`: click-and-collect on or off."""
+    on = turn.args[:1] == ["1"]
+    require_shop(turn).pickup_enabled = on
+    return after(turn, "pickup_on" if on else "pickup")
+
+
+def delivery(turn: Turn) -> list[Reply]:
+    """`mdelivery:<0|1>`: home delivery on or off."""
+    on = turn.args[:1] == ["1"]
+    require_shop(turn).delivery_enabled = on
+    return after(turn, "delivery_on" if on else "delivery")
 
 
 def typed(turn: Turn) -> list[Reply]:

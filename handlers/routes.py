@@ -43,14 +43,14 @@ ACTIONS |= {
     "mset": merchant_setup.edit,  # mset:<field>
     "mskip": merchant_setup.skip,  # mskip:<field>
     "mcat": merchant_setup.category,  # mcat:<category>
-    "mpickup": merchant_setup.toggle,  # mpickup:<0|1>
-    "mdelivery": merchant_setup.toggle,  # mdelivery:<0|1>
+    "mpickup": merchant_setup.pickup,  # mpickup:<0|1>
+    "mdelivery": merchant_setup.delivery,  # mdelivery:<0|1>
     "mhoursok": merchant_setup.hours_ok,
     "mdpub": merchant_items.publish,  # the draft item (in the conversation state)
-    "mdp": merchant_items.draft_ask,
-    "mds": merchant_items.draft_ask,
-    "mdn": merchant_items.draft_ask,
-    "mdd": merchant_items.draft_ask,
+    "mdp": merchant_items.draft_price,
+    "mds": merchant_items.draft_stock,
+    "mdn": merchant_items.draft_name,
+    "mdd": merchant_items.draft_desc,
     "mdshow": merchant_items.draft_show,
     "mdx": merchant_items.cancel,
     "mfile": merchant_items.not_an_image,  # mfile:<big|other> (sent by channels)
