@@ -129,6 +129,8 @@ KEYWORDS: dict[str, str] = {
     "search": "search",
     "langue": "langs",
     "language": "langs",
+    "ma boutique": "mshop",  # merchants, from anywhere
+    "my shop": "mshop",
 }
 
 PHOTO: Handler = merchant_items.photo  # staff: a new item; others: start.unexpected_photo

@@ -2,11 +2,12 @@
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from PIL import Image
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.app import App
 from bot.channels.console import ConsoleChannel
@@ -100,3 +101,23 @@ class Person:
 
     def say(self, line: str) -> str:
         return self.channel.say(line).replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def join_as_owner(
+    chat: Callable[..., ConsoleChannel], engine: Engine, db: Database, user: str, shop: str
+) -> Person:
+    """A shop owner who used the admin's invite and left the set-up for later."""
+    person = Person(chat(user))
+    code = invite(engine, db, shop).code
+    assert "Bienvenue" in person.say(f"/start join-{code}")
+    person.say("menu")
+    return person
+
+
+def post_item(person: Person, folder: Path, caption: str) -> int:
+    """Publish an item by photo; returns its id."""
+    name = f"p{abs(hash(caption)) % 10**8}"
+    person.say(f"/photo {picture(folder, name)} {caption}")
+    assert "en ligne" in person.say("Publier")
+    with person.channel.engine.db.session() as session:
+        return session.exec(select(Item.id).order_by(col(Item.id).desc())).first()  # type: ignore[return-value]
