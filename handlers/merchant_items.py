@@ -6,9 +6,9 @@ answer to a question ("and the price?") never loses the photo or what was alread
 
 from typing import Any
 
-from handlers import merchant_setup, start
+from handlers import start
 from handlers.core import Option, Reply, Stale
-from handlers.merchant_rights import current_shop, staff_shop
+from handlers.merchant_rights import current_shop, require_shop, staff_shop
 from handlers.turn import Turn
 from store.models import Item, Shop
 from store.parsing import (
@@ -27,30 +27,16 @@ DRAFT_INPUTS = ("md_name", "md_price", "md_stock", "md_desc")
 
 
 def photo(turn: Turn) -> list[Reply]:
-    """A photo: a new item from shop staff (or the photo a question asked for)."""
-    from handlers import merchant_manage  # manage reuses this module's card
-
-    shop = current_shop(turn)
-    if shop is None:
-        return start.unexpected_photo(turn)
-    if turn.state.expect == "mset_photo":
-        return merchant_setup.photo(turn)
-    if turn.state.expect == "mi_photos":
-        return merchant_manage.new_photos(turn)
+    """A photo from shop staff: a new item, or more photos for the draft being written."""
+    shop = require_shop(turn)
     caption = (turn.incoming.text or "").strip()
     draft = dict(turn.data.get("draft") or {})  # a copy: the JSON column sees a new value
     if not caption and draft and turn.state.expect in DRAFT_INPUTS:
         draft["photos"] = [*draft["photos"], *turn.incoming.photos][:MAX_PHOTOS]
         turn.remember(draft=draft)
         return [turn.reply("m_photo_added", count=len(draft["photos"])), *next_step(turn, [])]
-    draft = {
-        "shop": shop.id,
-        "photos": list(turn.incoming.photos[:MAX_PHOTOS]),
-        "name": "",
-        "price": None,
-        "stock": None,
-        "desc": "",
-    }
+    draft = {"shop": shop.id, "photos": list(turn.incoming.photos[:MAX_PHOTOS]), "name": "",
+             "price": None, "stock": None, "desc": ""}  # fmt: skip
     if not caption:
         turn.remember(draft=draft)
         turn.expect("md_name")
@@ -171,7 +157,7 @@ def draft_typed(turn: Turn) -> list[Reply]:
     what = (turn.state.expect or "").removeprefix("md_")
     if what == "name" and not draft["name"]:
         return _read(turn, draft, text)  # "Pull rouge 35 €" answers name and price at once
-    problem = _check(what, text)
+    problem = value_problem(what, text)
     if problem:
         return [turn.reply(problem, limit=MAX_NAME), *_ask_again(turn, what)]
     if what == "price":
@@ -195,7 +181,7 @@ def _ask_again(turn: Turn, what: str) -> list[Reply]:
     ]
 
 
-def _check(what: str, text: str) -> str | None:
+def value_problem(what: str, text: str) -> str | None:
     """The text key saying why a typed value can't be used, or None."""
     if what == "price":
         problem = price_problem(parse_price(text))

@@ -1,6 +1,6 @@
 """Joining a shop with an invite code (link, QR or typed), and owners inviting their staff."""
 
-from handlers import merchant_menu, merchant_setup, search
+from handlers import merchant_menu, merchant_setup, pickup, search
 from handlers.core import Option, Reply
 from handlers.merchant_rights import require_shop, staff_shop
 from handlers.turn import Turn
@@ -19,8 +19,6 @@ def link(turn: Turn) -> list[Reply]:
 
 def typed(turn: Turn) -> list[Reply]:
     """Typed words: an invite code or a WhatsApp deep link's words, else a search."""
-    from handlers import pickup  # pickup imports the menu, which imports this module's peers
-
     word, _, rest = turn.text.partition(" ")
     if word.lower() in JOIN_WORDS and rest.strip():
         return _join(turn, rest)

@@ -1,7 +1,7 @@
 """Managing published items: list, change, hide or show, delete (orders keep their snapshot)."""
 
 from handlers.core import Option, Reply, Stale
-from handlers.merchant_items import MAX_PHOTOS, _check, card_text
+from handlers.merchant_items import MAX_PHOTOS, card_text, value_problem
 from handlers.merchant_rights import int_arg, require_shop, staff_item
 from handlers.turn import Turn
 from store import audit
@@ -80,7 +80,7 @@ def typed(turn: Turn) -> list[Reply]:
     if field == "photos":
         return [turn.reply("m_bad_photo"), *ask_again(turn, found, field)]
     text = (turn.incoming.text or "").strip()
-    problem = _check(field, text)
+    problem = value_problem(field, text)
     if problem:
         return [turn.reply(problem, limit=120), *ask_again(turn, found, field)]
     if field in ("price", "stock"):

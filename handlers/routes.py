@@ -12,6 +12,7 @@ from handlers import (
     merchant_manage,
     merchant_menu,
     merchant_orders,
+    merchant_photo,
     merchant_setup,
     pickup,
     search,
@@ -133,6 +134,6 @@ KEYWORDS: dict[str, str] = {
     "my shop": "mshop",
 }
 
-PHOTO: Handler = merchant_items.photo  # staff: a new item; others: start.unexpected_photo
+PHOTO: Handler = merchant_photo.photo  # staff: a new item; others: start.unexpected_photo
 LOCATION: Handler = start.unexpected_location  # a location nobody asked for
 TEXT: Handler = merchant_join.typed  # an invite code, else search.results

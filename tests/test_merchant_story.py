@@ -111,6 +111,10 @@ def test_merchant_story_from_invite_to_handed_over_order(chat, engine, db, clock
     assert "le client est prévenu" in lea.say("Accepter")
     screen = lea.say("Marquer prête")
     assert "gardée jusqu'à vendredi 11 décembre" in screen
+    screen = lea.say("Ma boutique")
+    assert "Commandes en cours (0 à accepter)" in screen
+    screen = lea.say("Retraits du jour")
+    assert "· prête · 13:00 · 12,90 €" in screen
     [accepted] = outbox_for(db, "bob", "order_accepted")
     assert "Bougies de Léa a accepté votre commande" in accepted
     [ready] = outbox_for(db, "bob", "order_ready")
