@@ -20,7 +20,7 @@ _DAY_WORDS = {
     "dimanche": 6, "dim": 6, "sunday": 6,
 }  # fmt: skip
 _DAY = r"(?:" + "|".join(sorted(_DAY_WORDS, key=len, reverse=True)) + r")s?\b\.?"
-_TIME = r"(?:\d{1,2}(?:\s*[h:]\s*\d{2}|\s*h)?|midi|minuit)"
+_TIME = r"(?:\d{1,2}(?:\s*[h:]\d{2}|\s*h)?|midi|minuit)"  # "9h30", "9:30", "9 h", "9"
 _TOKENS = re.compile(
     rf"(?P<trange>(?:de\s+)?{_TIME}\s*(?:-|a|au|jusqu'?a)\s*{_TIME})"
     rf"|(?P<drange>(?:du\s+)?{_DAY}\s*(?:-|a|au)\s*{_DAY})"
@@ -28,13 +28,16 @@ _TOKENS = re.compile(
     r"|(?P<all>tous les jours|toute la semaine|7\s*j?\s*/\s*7|tlj|everyday|every day|daily)"
     r"|(?P<week>en semaine|la semaine|jours ouvres)"
     r"|(?P<weekend>week-?ends?|we\b)"
-    r"|(?P<closed>fermeture|fermee?s?\b|sauf|repos|closed|except)"
+    r"|(?P<closed>fermeture|fermee?s?\b|repos|closed)"
+    r"|(?P<unless>sauf|hormis|excepte|except)"
     r"|(?P<word>[a-z]+)",
 )
 _FILLER = {
     "le", "les", "la", "et", "de", "du", "des", "au", "a", "puis", "ouvert", "ouverte",
     "ouverts", "on", "open", "and", "from", "to", "h", "non", "stop", "continu", "journee",
-    "matin", "apres", "midi", "soir", "horaires", "jours", "d", "l", "en", "sur",
+    "matin", "apres", "midi", "soir", "horaire", "horaires", "jours", "d", "l", "en", "sur",
+    "ouverture", "nos", "sont", "boutique", "magasin", "heures", "uniquement", "seulement",
+    "aussi", "egalement", "feries", "ferie", "jour", "nous", "vous", "accueillons", "sommes",
 }  # fmt: skip
 
 
@@ -156,6 +159,8 @@ def parse_hours(text: str) -> dict[str, list[list[str]]] | None:
             reader.select(_SELECT[kind])
         elif kind == "closed":
             reader.close()
+        elif kind == "unless":
+            reader.closing = True
         elif value not in _FILLER:
             return None
     hours = reader.hours()

@@ -152,6 +152,13 @@ HOURS = [
     ("fermé le lundi, mardi-samedi 9h-19h", TUE_SAT, [["09:00", "19:00"]]),
     ("samedi 9h-12h", ("sat",), [["09:00", "12:00"]]),
     ("vendredi 18h-minuit", ("fri",), [["18:00", "23:59"]]),
+    ("Horaires d'ouverture : mardi-samedi 9h-19h", TUE_SAT, [["09:00", "19:00"]]),
+    ("mardi au samedi 9h-12h 14h-19h", TUE_SAT, [["09:00", "12:00"], ["14:00", "19:00"]]),
+    ("tous les jours sauf le lundi de 10h à 19h", (*TUE_SAT, "sun"), [["10:00", "19:00"]]),
+    ("lundi au samedi 9 h - 19 h", MON_SAT, [["09:00", "19:00"]]),
+    ("Lun. - Sam. 10h-19h", MON_SAT, [["10:00", "19:00"]]),
+    ("Lundi : fermé\nMardi au samedi : 9h-19h", TUE_SAT, [["09:00", "19:00"]]),
+    ("mardi - samedi 10h00 - 19h00 non stop", TUE_SAT, [["10:00", "19:00"]]),
 ]
 
 
