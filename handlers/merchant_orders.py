@@ -11,6 +11,7 @@ from handlers.merchant_rights import int_arg, require_shop, staff_order
 from handlers.turn import Turn
 from store.merchants import OPEN_STATUSES, give_back_stock, move_order, order_lines, shop_orders
 from store.models import Order, Shop, User
+from store.parsing import has_words
 
 REASONS = ("m_reason_stock", "m_reason_closed", "m_reason_delivery")
 
@@ -179,7 +180,10 @@ def decline_typed(turn: Turn) -> list[Reply]:
     """The typed reason for declining."""
     order_id = turn.data.get("mo")
     turn.args = [str(order_id)]
-    return _decline(turn, (turn.incoming.text or "").strip()[:300])
+    reason = (turn.incoming.text or "").strip()
+    if not has_words(reason) or len(reason) > 300:
+        return [turn.reply("m_decline_bad_reason"), *decline(turn)]
+    return _decline(turn, reason)
 
 
 def _decline(turn: Turn, reason: str) -> list[Reply]:

@@ -51,6 +51,12 @@ def ask(turn: Turn, field: str) -> list[Reply]:
     return [turn.reply(f"m_ask_{field}", [skip, turn.option("m_setup_stop", "msettings")])]
 
 
+def again(turn: Turn, field: str, key: str, **values: object) -> list[Reply]:
+    """Ask the same question again, the text saying what to send instead."""
+    question = ask(turn, field)[-1]
+    return [Reply(turn.t(key, **values), options=question.options)]
+
+
 def after(turn: Turn, field: str) -> list[Reply]:
     """What comes after an answer: the next question in the wizard, else the settings."""
     following = NEXT.get(field)
@@ -111,18 +117,18 @@ def typed(turn: Turn) -> list[Reply]:
     text = (turn.incoming.text or "").strip()
     if field in TEXT_LIMITS:
         if len(text) > TEXT_LIMITS[field] or not has_words(text):
-            return [turn.reply("m_bad_text", limit=TEXT_LIMITS[field]), *ask(turn, field)]
+            return again(turn, field, "m_bad_text", limit=TEXT_LIMITS[field])
         setattr(shop, field, text)
         return after(turn, field)
     if field == "hours":
         return _hours(turn, text)
     if field == "photo":
-        return [turn.reply("m_bad_photo"), *ask(turn, field)]
+        return again(turn, field, "m_bad_photo")
     if field == "closures":
         today = i18n.local(turn.now(), turn.ctx.timezone).date()
         closures = parse_closures(text, today)
         if closures is None:
-            return [turn.reply("m_bad_closures"), *ask(turn, field)]
+            return again(turn, field, "m_bad_closures")
         shop.closures = closures
         return [turn.reply("m_closures_saved", closures=_closures(turn, shop)), *after(turn, field)]
     return _number(turn, shop, field, text)
@@ -154,14 +160,14 @@ def _number(turn: Turn, shop: Shop, field: str, text: str) -> list[Reply]:
     else:
         raise Stale(field)
     if not ok:
-        return [turn.reply(f"m_bad_{field}"), *ask(turn, field)]
+        return again(turn, field, f"m_bad_{field}")
     return after(turn, field)
 
 
 def _hours(turn: Turn, text: str) -> list[Reply]:
     hours = parse_hours(text)
     if hours is None:
-        return [turn.reply("m_bad_hours"), *ask(turn, "hours")]
+        return again(turn, "hours", "m_bad_hours")
     turn.remember(mhours=hours)
     turn.expect("mset", mfield="hours")  # typing again corrects them
     options = [turn.option("m_hours_ok", "mhoursok"), turn.option("m_skip", "mskip:hours")]
