@@ -7,6 +7,9 @@ resolves a typed menu number or label to the same action before looking here.
 from collections.abc import Callable
 
 from handlers import (
+    browse,
+    cart,
+    checkout,
     merchant_items,
     merchant_join,
     merchant_manage,
@@ -14,6 +17,7 @@ from handlers import (
     merchant_orders,
     merchant_photo,
     merchant_setup,
+    orders,
     pickup,
     search,
     start,
@@ -32,6 +36,22 @@ ACTIONS: dict[str, Handler] = {
     "cancel": start.cancel,
     "search": search.ask,
     "found": search.results,  # found:<page> (the last query, next page)
+    # Browsing the town (handlers/browse.py).
+    "cats": browse.categories,  # cats[:<page>]
+    "cat": browse.category,  # cat:<category>:<page>
+    "shop": browse.shop,  # shop:<shop_id>
+    "items": browse.catalogue,  # items:<shop_id>:<page>
+    "item": browse.item,  # item:<item_id>
+    # Cart, checkout and my orders (handlers/cart.py, checkout.py, confirm.py, orders.py).
+    "add": cart.add,  # add:<item_id>
+    "cart": cart.show,
+    "cq": cart.change,  # cq:<item_id>[:<quantity>]
+    "rm": cart.remove,  # rm:<item_id>
+    "checkout": cart.checkout,
+    "co": checkout.step,  # co:<shop_id>[:mode|p|d|day:<YYYYMMDD>|slot:<HHMM>|tel|note|skip|ok]
+    "orders": orders.listing,
+    "order": orders.detail,  # order:<order_id>
+    "ocancel": orders.cancel,  # ocancel:<order_id>[:yes]
 }
 
 # Merchants run their shop (every handler checks the user is staff of that shop).
@@ -85,10 +105,21 @@ COMMANDS: dict[str, Handler] = {
     "language": start.languages,
     "recherche": search.ask,
     "search": search.ask,
+    # Browsing the town.
+    "boutiques": browse.categories,
+    "shops": browse.categories,
+    # Cart and orders.
+    "panier": cart.show,
+    "cart": cart.show,
+    "commander": cart.checkout,
+    "checkout": cart.checkout,
+    "commandes": orders.listing,
+    "orders": orders.listing,
 }
 
 # Deep-link payloads of /start: kind -> handler (the value in turn.args[0]).
 DEEP_LINKS: dict[str, Handler] = {
+    "shop": browse.shop_link,  # shop-<slug>
     "join": merchant_join.link,  # join-<invite code>
     "pickup": pickup.link,  # pickup-<token> (the customer's QR, scanned by the shop)
 }
@@ -96,6 +127,11 @@ DEEP_LINKS: dict[str, Handler] = {
 # What typed text means while the conversation awaits it (ConversationState.expect).
 INPUTS: dict[str, Handler] = {
     "search": search.results,
+    # Cart and checkout.
+    cart.QUANTITY: cart.typed_quantity,
+    checkout.ADDRESS: checkout.typed_address,  # also a shared location
+    checkout.PHONE: checkout.typed_phone,
+    checkout.NOTE: checkout.typed_note,
 }
 # Merchants: set-up answers, a draft item's details, item changes, decline reason, pickup code.
 INPUTS |= {
@@ -113,7 +149,8 @@ INPUTS |= {
     "m_code": pickup.typed_code,
 }
 # Awaited inputs that are numbers, so a typed "2" is not read as the 2nd menu option.
-NUMERIC_INPUTS: set[str] = {"mset_num", "md_price", "md_stock", "mi_num", "m_code"}
+NUMERIC_INPUTS: set[str] = {cart.QUANTITY, checkout.PHONE}
+NUMERIC_INPUTS |= {"mset_num", "md_price", "md_stock", "mi_num", "m_code"}  # merchants
 
 # Typed words (accents and case folded) that work everywhere.
 KEYWORDS: dict[str, str] = {
@@ -130,7 +167,26 @@ KEYWORDS: dict[str, str] = {
     "search": "search",
     "langue": "langs",
     "language": "langs",
-    "ma boutique": "mshop",  # merchants, from anywhere
+    # Browsing the town.
+    "boutiques": "cats",
+    "boutique": "cats",
+    "commerces": "cats",
+    "magasins": "cats",
+    "categories": "cats",
+    "shops": "cats",
+    "stores": "cats",
+    # Cart and orders.
+    "panier": "cart",
+    "cart": "cart",
+    "basket": "cart",
+    "commander": "checkout",
+    "checkout": "checkout",
+    "commandes": "orders",
+    "mes commandes": "orders",
+    "orders": "orders",
+    "my orders": "orders",
+    # Merchants, from anywhere.
+    "ma boutique": "mshop",
     "my shop": "mshop",
 }
 
