@@ -6,11 +6,13 @@ Each change tells the customer through the outbox, in the same transaction.
 from datetime import datetime, timedelta
 
 from handlers import i18n
+from handlers.checkout import show_phone
 from handlers.core import Option, Reply
 from handlers.merchant_rights import int_arg, require_shop, staff_order
 from handlers.turn import Turn
-from store.merchants import OPEN_STATUSES, give_back_stock, move_order, order_lines, shop_orders
+from store.merchants import OPEN_STATUSES, give_back_stock, move_order, shop_orders
 from store.models import Order, Shop, User
+from store.orders import order_lines
 from store.parsing import has_words
 
 REASONS = ("m_reason_stock", "m_reason_closed", "m_reason_delivery")
@@ -80,7 +82,7 @@ def order_text(turn: Turn, order: Order, shop: Shop) -> str:
         number=order.number,
         status=turn.t(f"m_status_{order.status}"),
         customer=(customer.name if customer else "") or "—",
-        phone=order.phone or (customer.phone if customer else "") or "—",
+        phone=show_phone(order.phone or (customer.phone if customer else "")) or "—",
         how=how,
         lines="\n".join(lines),
         total=turn.money(order.total_cents),

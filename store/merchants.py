@@ -1,6 +1,5 @@
 """Shops and the people who run them: invites, staff, the merchant's side of items and orders."""
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -8,7 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
-from store.models import Invite, Item, Order, OrderLine, Shop, ShopStaff, Town
+from store.models import Invite, Item, Order, Shop, ShopStaff, Town
+from store.orders import order_lines, restore_stock, token_hash
 from store.parsing import CODE_ALPHABET, CODE_LENGTH
 from store.text import slugify
 
@@ -144,11 +144,6 @@ def shop_orders(
     return list(session.exec(query))
 
 
-def order_lines(*, session: Session, order_id: int) -> list[OrderLine]:
-    query = select(OrderLine).where(OrderLine.order_id == order_id).order_by(col(OrderLine.id))
-    return list(session.exec(query))
-
-
 def move_order(
     *, session: Session, order: Order, to: str, allowed: tuple[str, ...], now: datetime
 ) -> bool:
@@ -170,23 +165,9 @@ def move_order(
 
 def give_back_stock(*, session: Session, order_id: int) -> None:
     """A declined order's units go back on the shelf (items that count their stock)."""
-    conn = session.connection()
-    for line in order_lines(session=session, order_id=order_id):
-        if line.item_id is None:
-            continue
-        conn.execute(
-            update(Item)
-            .where(col(Item.id) == line.item_id, col(Item.stock).is_not(None))
-            .values(stock=col(Item.stock) + line.quantity)
-        )
-        item = session.get(Item, line.item_id)
-        if item is not None:
-            session.expire(item)
-
-
-def token_hash(token: str) -> str:
-    """What the store keeps of a pickup token (the QR holds the token itself)."""
-    return hashlib.sha256(token.encode()).hexdigest()
+    lines = order_lines(session=session, order_id=order_id)
+    quantities = [(line.item_id, line.quantity) for line in lines if line.item_id is not None]
+    restore_stock(session=session, quantities=quantities)  # type: ignore[arg-type]
 
 
 def order_by_token(*, session: Session, token: str) -> Order | None:

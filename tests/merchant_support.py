@@ -83,14 +83,19 @@ def place_order(
         return order.id, token  # type: ignore[return-value]
 
 
-def outbox_for(db: Database, user_ref: str, kind: str) -> list[str]:
-    """The texts queued for a person, of one kind."""
+def outbox_replies(db: Database, user_ref: str, kind: str) -> list[dict]:
+    """The messages queued for a person, of one kind (text and buttons)."""
     with db.session() as session:
         user = session.exec(select(User).where(User.channel_ref == user_ref)).one()
         rows = session.exec(
             select(Outbox).where(Outbox.user_id == user.id, Outbox.kind == kind)
         ).all()
-        return [reply["text"] for row in rows for reply in row.payload["replies"]]
+        return [reply for row in rows for reply in row.payload["replies"]]
+
+
+def outbox_for(db: Database, user_ref: str, kind: str) -> list[str]:
+    """The texts queued for a person, of one kind."""
+    return [reply["text"] for reply in outbox_replies(db, user_ref, kind)]
 
 
 class Person:

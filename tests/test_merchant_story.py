@@ -1,15 +1,15 @@
 """The merchant story on the console: invite, set-up, three items by photo, an order handed over."""
 
+import zxingcpp
+from PIL import Image
 from sqlmodel import select
 
+from handlers.core import Incoming
 from store.models import Invite, Item, Order, Shop
-from tests.merchant_support import Person, invite, outbox_for, picture, place_order
+from tests.merchant_support import Person, invite, outbox_for, outbox_replies, picture
 
 
 def test_invite_prints_both_links_and_a_qr_code_that_opens_the_join(engine, db, tmp_path):
-    import zxingcpp
-    from PIL import Image
-
     printed = invite(engine, db, "Bougies de Léa")
     assert len(printed.code) == 8
     assert printed.telegram == f"https://t.me/VitrineNogentBot?start=join-{printed.code}"
@@ -91,30 +91,44 @@ def test_merchant_story_from_invite_to_handed_over_order(chat, engine, db, clock
     assert "Fondant vanille\n4,50 €" in screen
     lea.say("Publier")
 
-    # A customer finds them by search and orders one for pickup.
+    # A customer finds them by search and orders one for pickup through the checkout.
     bob = Person(chat("bob"))
     bob.say("/start")
     screen = bob.say("bougie")
     assert "Bougie parfumée · 12,90 € · Bougies de Léa" in screen
     assert "Coffret bougies · 35,00 € · Bougies de Léa" in screen
-    order_id, token = place_order(db, "bob", "Bougie parfumée", clock.now)
+    card = bob.say("Bougie parfumée · 12,90 € · Bougies de Léa")
+    assert "4 en stock" in card or "En stock" in card
+    assert "ajouté" in bob.say("Ajouter au panier")
+    assert "Commander chez Bougies de Léa" in bob.say("panier")
+    days = bob.say("Commander chez Bougies de Léa")  # pickup only: no delivery was set up
+    assert "Mardi 15 décembre" in days and "Lundi 14" not in days  # the hours typed at set-up
+    slots = bob.say("1")  # today
+    assert "1. 10:30 – 11:00" in slots  # 10:00 now + the 30 minutes typed at set-up
+    bob.say("1")
+    bob.say("06 12 34 56 78")
+    assert "Bougie parfumée — 12,90 €" in bob.say("passer")
+    [confirmation] = bob.channel.send("1")
+    assert "confirmée" in confirmation.text
+    with db.session() as session:
+        order = session.exec(select(Order)).one()
+        order_id = order.id
 
-    # The merchant accepts, then marks it ready: the customer is told, with the deadline.
-    screen = lea.say("menu")
-    assert "1. 🏬 Ma boutique" in screen
-    screen = lea.say("Ma boutique")
-    assert "Commandes en cours (1 à accepter)" in screen
-    screen = lea.say("Commandes en cours (1 à accepter)")
-    assert "à accepter" in screen
-    screen = lea.say("1")
-    assert "06 12 34 56 78" in screen and "1 × Bougie parfumée — 12,90 €" in screen
-    assert "le client est prévenu" in lea.say("Accepter")
+    # The merchant gets the new-order alert and presses its Accept button, then marks it ready.
+    [alert] = outbox_replies(db, "lea", "order_new")
+    assert f"Nouvelle commande n° {order.number}" in alert["text"]
+    accept = next(action for label, action, _ in alert["options"] if action.startswith("macc:"))
+    screen = Person(chat("lea")).channel.engine.handle(
+        Incoming("console", "lea", action=accept, language="fr")
+    )
+    assert "le client est prévenu" in screen[0].text
+    assert "06 12 34 56 78" in screen[1].text
     screen = lea.say("Marquer prête")
     assert "gardée jusqu'à vendredi 11 décembre" in screen
     screen = lea.say("Ma boutique")
     assert "Commandes en cours (0 à accepter)" in screen
     screen = lea.say("Retraits du jour")
-    assert "· prête · 13:00 · 12,90 €" in screen
+    assert "· prête · 10:30 · 12,90 €" in screen
     [accepted] = outbox_for(db, "bob", "order_accepted")
     assert "Bougies de Léa a accepté votre commande" in accepted
     [ready] = outbox_for(db, "bob", "order_ready")
@@ -122,11 +136,14 @@ def test_merchant_story_from_invite_to_handed_over_order(chat, engine, db, clock
     assert "jusqu'à vendredi 11 décembre" in ready
 
     # At the counter, the merchant scans the customer's QR code and hands the order over.
-    clock.advance(hours=2)
-    screen = lea.say(f"/start pickup-{token}")
+    clock.advance(minutes=40)
+    [qr] = zxingcpp.read_barcodes(Image.open(engine.ctx.media.path(confirmation.photo)))
+    payload = qr.text.split("start=", 1)[1]
+    assert payload.startswith("pickup-")
+    screen = lea.say(f"/start {payload}")
     assert "Remise au client" in screen and "Bougie parfumée" in screen
     assert "remise. Bonne journée" in lea.say("Remettre")
-    assert "déjà été remise" in lea.say(f"/start pickup-{token}")
+    assert "déjà été remise" in lea.say(f"/start {payload}")
     with db.session() as session:
         order = session.get(Order, order_id)
         assert order.status == "collected"
