@@ -7,6 +7,7 @@ answer to a question ("and the price?") never loses the photo or what was alread
 from typing import Any
 
 from handlers import start
+from handlers.browse import item_card
 from handlers.core import Option, Reply, Stale
 from handlers.merchant_rights import current_shop, require_shop, staff_shop
 from handlers.turn import Turn
@@ -35,8 +36,14 @@ def photo(turn: Turn) -> list[Reply]:
         draft["photos"] = [*draft["photos"], *turn.incoming.photos][:MAX_PHOTOS]
         turn.remember(draft=draft)
         return [turn.reply("m_photo_added", count=len(draft["photos"])), *next_step(turn, [])]
-    draft = {"shop": shop.id, "photos": list(turn.incoming.photos[:MAX_PHOTOS]), "name": "",
-             "price": None, "stock": None, "desc": ""}  # fmt: skip
+    draft = {
+        "shop": shop.id,
+        "photos": list(turn.incoming.photos[:MAX_PHOTOS]),
+        "name": "",
+        "price": None,
+        "stock": None,
+        "desc": "",
+    }
     if not caption:
         turn.remember(draft=draft)
         turn.expect("md_name")
@@ -83,7 +90,19 @@ def preview(turn: Turn) -> list[Reply]:
     """The draft as customers will see it, with what the merchant can do about it."""
     draft = turn.data["draft"]
     shop = turn.session.get(Shop, draft["shop"])
-    text = card_text(turn, draft["name"], draft["price"], draft["stock"], draft["desc"], shop)
+    if shop is None:
+        raise Stale("the draft's shop is gone")
+    # Never stored: id 0 only lets browse's card build its (discarded) buttons.
+    item = Item(
+        id=0,
+        shop_id=shop.id,
+        name=draft["name"],
+        description=draft["desc"],
+        price_cents=draft["price"],
+        stock=draft["stock"],
+        photos=draft["photos"],
+    )
+    text, photo = card(turn, item, shop)
     options = (
         turn.option("m_publish", "mdpub"),
         turn.option("m_change_price", "mdp"),
@@ -92,20 +111,17 @@ def preview(turn: Turn) -> list[Reply]:
         turn.option("m_change_desc", "mdd"),
         turn.option("m_cancel", "mdx"),
     )
-    photo = draft["photos"][0] if draft["photos"] else None
     return [Reply(turn.t("m_preview", text=text), photo=photo, options=options)]
 
 
-def card_text(
-    turn: Turn, name: str, price: int, stock: int | None, desc: str, shop: Shop | None
-) -> str:
-    """An item as a customer reads it: name, price, shop, stock, description."""
-    lines = [f"{name}", f"{turn.money(price)}" + (f" · {shop.name}" if shop else "")]
-    if stock is not None:
-        lines.append(turn.t("m_stock_left", stock=stock) if stock else turn.t("m_sold_out"))
-    if desc:
-        lines.append(desc)
-    return "\n".join(lines)
+def card(turn: Turn, item: Item, shop: Shop) -> tuple[str, str | None]:
+    """The customer's item card (browse's own), plus the exact stock customers don't see."""
+    customer = item_card(turn, item, shop)
+    if item.stock is None:
+        stock = turn.t("m_stock_unlimited")
+    else:
+        stock = turn.t("m_stock_left", stock=item.stock)
+    return f"{customer.text}\n{stock}", customer.photo or (item.photos[:1] or [None])[0]
 
 
 def _draft(turn: Turn) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Managing published items: list, change, hide or show, delete (orders keep their snapshot)."""
 
 from handlers.core import Option, Reply, Stale
-from handlers.merchant_items import MAX_PHOTOS, card_text, value_problem
+from handlers.merchant_items import MAX_PHOTOS, card, value_problem
 from handlers.merchant_rights import int_arg, require_shop, staff_item
 from handlers.turn import Turn
 from store import audit
@@ -38,7 +38,7 @@ def item(turn: Turn) -> list[Reply]:
     """`mitem:<id>`: one item with everything the merchant can change."""
     turn.expect(None)
     found, shop = staff_item(turn, int_arg(turn))
-    text = card_text(turn, found.name, found.price_cents, found.stock, found.description, shop)
+    text, photo = card(turn, found, shop)
     if found.hidden:
         text += "\n" + turn.t("m_item_hidden_note")
     n = found.id
@@ -52,7 +52,6 @@ def item(turn: Turn) -> list[Reply]:
         turn.option("m_delete", f"mdel:{n}"),
         *turn.nav("mitems:0"),
     )
-    photo = found.photos[0] if found.photos else None
     return [Reply(text, photo=photo, options=options)]
 
 

@@ -34,10 +34,10 @@ def test_bad_prices_are_explained_and_the_photo_is_kept(chat, engine, db, tmp_pa
     assert "dépasse 100 000 €" in lea.say("150 000 €")
     assert "Je n'ai pas trouvé de prix" in lea.say("pas cher")
     screen = lea.say("29,90")
-    assert "Vase en grès\n29,90 €" in screen
+    assert "Vase en grès\n💶 29,90 €" in screen
     assert _draft(db)["photos"] == photos
     assert "Le stock doit être un nombre" in (lea.say("Changer le stock"), lea.say("beaucoup"))[1]
-    assert "2 en stock" in lea.say("2")
+    assert "Votre stock : 2" in lea.say("2")
     lea.say("Publier")
     with db.session() as session:
         item = session.exec(select(Item).where(Item.name == "Vase en grès")).one()
@@ -52,7 +52,7 @@ def test_a_huge_caption_and_an_emoji_name_ask_for_a_short_name(chat, engine, db,
     assert _draft(db)["price"] == 1200  # the price read is kept
     assert "Il me faut un nom en lettres" in lea.say("🕯️🕯️🕯️")
     screen = lea.say("Bougie de Noël")
-    assert "Bougie de Noël\n12,00 €" in screen
+    assert "Bougie de Noël\n💶 12,00 €" in screen
 
 
 def test_a_pdf_or_a_30_mb_file_is_refused_kindly_and_the_draft_survives(chat, engine, db, tmp_path):
@@ -66,7 +66,7 @@ def test_a_pdf_or_a_30_mb_file_is_refused_kindly_and_the_draft_survives(chat, en
     huge.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(30 * 1024 * 1024))
     screen = lea.say(f"/photo {huge} Pull vert 30€")
     assert "trop lourde" in screen and "Revenir à mon article" in screen
-    assert "Pull en laine rouge\n35,00 €" in lea.say("Revenir à mon article")
+    assert "Pull en laine rouge\n💶 35,00 €" in lea.say("Revenir à mon article")
 
 
 def test_several_photos_sent_together_make_one_item(chat, engine, db, tmp_path):

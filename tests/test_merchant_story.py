@@ -78,7 +78,8 @@ def test_merchant_story_from_invite_to_handed_over_order(chat, engine, db, clock
     # Three items by photo: caption with stock, caption with description, no caption at all.
     screen = lea.say(f"/photo {picture(tmp_path, 'bougie')} Bougie parfumée - 12,90 € - stock 4")
     assert "tel que les clients le verront" in screen
-    assert "Bougie parfumée\n12,90 € · Bougies de Léa\n4 en stock" in screen
+    card = "Bougie parfumée\n💶 12,90 €\n✅ En stock\n🏪 Bougies de Léa\n📦 Votre stock : 4"
+    assert card in screen
     assert "en ligne" in lea.say("Publier")
     photo = picture(tmp_path, "coffret", "green")
     screen = lea.say(f"/photo {photo} Coffret bougies x3 35€\nTrois senteurs d'hiver")
@@ -88,7 +89,7 @@ def test_merchant_story_from_invite_to_handed_over_order(chat, engine, db, clock
     assert "nom et le prix" in screen
     assert "prix de « Fondant vanille »" in lea.say("Fondant vanille")
     screen = lea.say("4,50")
-    assert "Fondant vanille\n4,50 €" in screen
+    assert "Fondant vanille\n💶 4,50 €" in screen
     lea.say("Publier")
 
     # A customer finds them by search and orders one for pickup through the checkout.
@@ -98,7 +99,7 @@ def test_merchant_story_from_invite_to_handed_over_order(chat, engine, db, clock
     assert "Bougie parfumée · 12,90 € · Bougies de Léa" in screen
     assert "Coffret bougies · 35,00 € · Bougies de Léa" in screen
     card = bob.say("Bougie parfumée · 12,90 € · Bougies de Léa")
-    assert "4 en stock" in card or "En stock" in card
+    assert "✅ En stock" in card and "Votre stock" not in card  # customers see no counts
     assert "ajouté" in bob.say("Ajouter au panier")
     assert "Commander chez Bougies de Léa" in bob.say("panier")
     days = bob.say("Commander chez Bougies de Léa")  # pickup only: no delivery was set up
