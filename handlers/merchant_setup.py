@@ -3,7 +3,8 @@
 from babel.dates import get_day_names
 
 from handlers import i18n
-from handlers.core import Reply, Stale
+from handlers.browse import category_name
+from handlers.core import Option, Reply, Stale
 from handlers.merchant_rights import require_shop
 from handlers.turn import Turn
 from store.hours import DAYS
@@ -40,7 +41,7 @@ def ask(turn: Turn, field: str) -> list[Reply]:
     skip = turn.option("m_skip", f"mskip:{field}")
     if field == "category":
         turn.expect(None)
-        options = [turn.option(f"m_cat_{key}", f"mcat:{key}") for key in CATEGORIES]
+        options = [Option(category_name(turn, key), f"mcat:{key}") for key in CATEGORIES]
         return [turn.reply("m_ask_category", [*options, skip])]
     if field in ("pickup", "delivery"):
         turn.expect(None)
@@ -225,7 +226,7 @@ def settings(turn: Turn) -> list[Reply]:
     summary = turn.t(
         "m_settings",
         shop=shop.name,
-        category=turn.t(f"m_cat_{shop.category}") if shop.category in CATEGORIES else shop.category,
+        category=category_name(turn, shop.category),
         description=shop.description[:120] or none,
         address=shop.address or none,
         phone=shop.phone or none,

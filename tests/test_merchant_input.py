@@ -203,3 +203,29 @@ def test_settings_are_editable_later_from_my_shop(chat, engine, db):
 def test_expired_timestamps_use_the_injected_clock(engine, db, clock):
     printed = invite(engine, db, "Bougies de Léa")
     assert printed.expires_at == clock.now + timedelta(days=14)
+
+
+def test_items_are_listed_a_page_at_a_time_and_photos_can_be_replaced(
+    chat, engine, db, tmp_path
+):
+    lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
+    photo = engine.ctx.media.put_image(picture(tmp_path, "one").read_bytes())
+    for n in range(10):
+        engine.handle(Incoming("console", "lea", text=f"Bougie n°{n} {n + 5} €", photos=(photo,)))
+        lea.say("Publier")
+    lea.say("Ma boutique")
+    first = lea.say("Mes articles")
+    assert first.count("Bougie n°") == 8 and "Bougie n°9 · 14,00 € · ∞" in first
+    second = lea.say("Suite")
+    assert "Bougie n°1 · 6,00 €" in second and "Bougie n°0 · 5,00 €" in second
+    assert "Précédents" in second
+    lea.say("Bougie n°0 · 5,00 € · ∞")
+    assert "nouvelles photos" in lea.say("Changer les photos")
+    assert "J'attends une photo" in lea.say("la voici")
+    new = [picture(tmp_path, "front", "blue"), picture(tmp_path, "back", "green")]
+    keys = tuple(engine.ctx.media.put_image(p.read_bytes()) for p in new)
+    replies = engine.handle(Incoming("console", "lea", photos=keys))
+    assert "C'est enregistré" in replies[0].text and replies[1].photo == keys[0]
+    with db.session() as session:
+        item = session.exec(select(Item).where(Item.name == "Bougie n°0")).one()
+        assert item.photos == list(keys)

@@ -47,7 +47,7 @@ def test_merchant_story_from_invite_to_handed_over_order(chat, engine, db, clock
     assert "Quel est le type de votre boutique" in screen
 
     # Set-up: a few messages, one skipped, hours read back for confirmation.
-    assert "Décrivez votre boutique" in lea.say("Cadeaux")
+    assert "Décrivez votre boutique" in lea.say("Déco et cadeaux")
     assert "adresse" in lea.say("Bougies artisanales coulées à la main dans le Perche")
     assert "téléphone" in lea.say("8 rue Saint-Laurent, 28400 Nogent-le-Rotrou")
     assert "horaires" in lea.say("02 37 52 00 00")
