@@ -36,6 +36,8 @@ def photo(turn: Turn) -> list[Reply]:
         draft["photos"] = [*draft["photos"], *turn.incoming.photos][:MAX_PHOTOS]
         turn.remember(draft=draft)
         return [turn.reply("m_photo_added", count=len(draft["photos"])), *next_step(turn, [])]
+    # An unpublished draft is replaced by the new photo: say so, so nobody thinks it is on sale.
+    notice = [turn.reply("m_draft_replaced", name=draft["name"])] if draft.get("name") else []
     draft = {
         "shop": shop.id,
         "photos": list(turn.incoming.photos[:MAX_PHOTOS]),
@@ -47,8 +49,8 @@ def photo(turn: Turn) -> list[Reply]:
     if not caption:
         turn.remember(draft=draft)
         turn.expect("md_name")
-        return [turn.reply("m_item_no_caption", [turn.option("m_cancel", "mdx")])]
-    return _read(turn, draft, caption)
+        return [*notice, turn.reply("m_item_no_caption", [turn.option("m_cancel", "mdx")])]
+    return [*notice, *_read(turn, draft, caption)]
 
 
 def _read(turn: Turn, draft: dict[str, Any], caption: str) -> list[Reply]:

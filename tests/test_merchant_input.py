@@ -67,6 +67,9 @@ def test_a_pdf_or_a_30_mb_file_is_refused_kindly_and_the_draft_survives(chat, en
     screen = lea.say(f"/photo {huge} Pull vert 30€")
     assert "trop lourde" in screen and "Revenir à mon article" in screen
     assert "Pull en laine rouge\n💶 35,00 €" in lea.say("Revenir à mon article")
+    # A new photo while the draft is unpublished: the merchant is told it was not put on sale.
+    screen = lea.say(f"/photo {picture(tmp_path, 'bleu', 'blue')} Pull bleu 30€")
+    assert "« Pull en laine rouge » n'était pas publié" in screen and "Pull bleu" in screen
 
 
 def test_several_photos_sent_together_make_one_item(chat, engine, db, tmp_path):
