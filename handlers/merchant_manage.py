@@ -83,26 +83,7 @@ def typed(turn: Turn) -> list[Reply]:
     if problem:
         return [turn.reply(problem, limit=120), *ask_again(turn, found, field)]
     if field in ("price", "stock"):
-        before = found.price_cents if field == "price" else found.stock
-        after = (
-            parse_price(text)
-            if field == "price"
-            else None
-            if is_unlimited(text)
-            else parse_stock(text)
-        )
-        setattr(found, "price_cents" if field == "price" else "stock", after)
-        audit.record(
-            session=turn.session,
-            user_id=turn.user.id,
-            shop_id=shop.id,
-            entity="item",  # type: ignore[arg-type]
-            entity_id=found.id,
-            field=field,
-            before=before,
-            after=after,
-            at=turn.now(),
-        )  # type: ignore[arg-type]
+        _change_audited(turn, found, shop.id, field, text)  # type: ignore[arg-type]
     elif field == "name":
         found.name = text
     else:
@@ -110,6 +91,27 @@ def typed(turn: Turn) -> list[Reply]:
     found.updated_at = turn.now()
     turn.args = [str(found.id)]
     return [turn.reply("m_item_saved"), *item(turn)]
+
+
+def _change_audited(turn: Turn, found: Item, shop_id: int, field: str, text: str) -> None:
+    """Set the price or the stock, and keep who changed it from what to what."""
+    if field == "price":
+        before, after = found.price_cents, parse_price(text)
+        found.price_cents = after  # type: ignore[assignment]
+    else:
+        before, after = found.stock, None if is_unlimited(text) else parse_stock(text)
+        found.stock = after
+    audit.record(
+        session=turn.session,
+        user_id=turn.user.id,  # type: ignore[arg-type]
+        shop_id=shop_id,
+        entity="item",
+        entity_id=found.id,  # type: ignore[arg-type]
+        field=field,
+        before=before,
+        after=after,
+        at=turn.now(),
+    )
 
 
 def ask_again(turn: Turn, found: Item, field: str) -> list[Reply]:

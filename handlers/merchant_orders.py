@@ -30,22 +30,19 @@ def today(turn: Turn) -> list[Reply]:
     """`mtoday`: pickups due today, and orders ready and waiting."""
     turn.expect(None)
     shop = require_shop(turn)
-    local_today = i18n.local(turn.now(), turn.ctx.timezone).date()
-    orders = [
-        order
-        for order in shop_orders(
-            session=turn.session, shop_id=shop.id, statuses=("pending", "accepted", "ready")
-        )  # type: ignore[arg-type]
-        if order.fulfilment == "pickup"
-        and (
-            order.status == "ready"
-            or (
-                order.slot_start
-                and i18n.local(order.slot_start, turn.ctx.timezone).date() == local_today
-            )
-        )
-    ]
+    statuses = ("pending", "accepted", "ready")
+    found = shop_orders(session=turn.session, shop_id=shop.id, statuses=statuses)  # type: ignore[arg-type]
+    orders = [o for o in found if o.fulfilment == "pickup" and _due_today(turn, o)]
     return _listing(turn, orders, "m_today", "m_today_none")
+
+
+def _due_today(turn: Turn, order: Order) -> bool:
+    if order.status == "ready":
+        return True  # waiting at the counter, whatever day it was booked for
+    if order.slot_start is None:
+        return False
+    tz = turn.ctx.timezone
+    return i18n.local(order.slot_start, tz).date() == i18n.local(turn.now(), tz).date()
 
 
 def _listing(turn: Turn, orders: list[Order], key: str, empty: str) -> list[Reply]:
