@@ -237,19 +237,21 @@ def settings(turn: Turn) -> list[Reply]:
         hold=shop.hold_days,
         photo=turn.t("m_yes") if shop.photo else none,
     )
+    if not (shop.pickup_enabled or shop.delivery_enabled):
+        summary += "\n" + turn.t("m_no_way_to_order")
     options = [turn.option(f"m_set_{field}", f"mset:{field}") for field in FIELDS]
     return [Reply(summary, photo=shop.photo, options=(*options, *turn.nav("mshop")))]
 
 
 def _pickup(turn: Turn, shop: Shop) -> str:
     if not shop.pickup_enabled:
-        return turn.t("m_no")
+        return turn.t("m_off")
     return turn.t("m_pickup_summary", prep=shop.prep_minutes, capacity=shop.slot_capacity)
 
 
 def _delivery(turn: Turn, shop: Shop) -> str:
     if not shop.delivery_enabled:
-        return turn.t("m_no")
+        return turn.t("m_off")
     free = turn.money(shop.free_delivery_cents) if shop.free_delivery_cents else turn.t("m_none")
     return turn.t(
         "m_delivery_summary",
