@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from handlers import i18n
 from handlers.checkout import show_phone
 from handlers.core import Option, Reply
-from handlers.merchant_rights import int_arg, require_shop, staff_order
+from handlers.merchant_rights import int_arg, refuse, require_shop, staff_order
 from handlers.turn import Turn
 from store.merchants import OPEN_STATUSES, give_back_stock, move_order, shop_orders
 from store.models import Order, Shop, User
@@ -171,7 +171,7 @@ def decline_reason(turn: Turn) -> list[Reply]:
     """`mdecr:<id>:<n>`: decline with a ready-made reason."""
     index = int_arg(turn, 1)
     if index >= len(REASONS):
-        int_arg(turn, 99)  # refused: no such reason
+        raise refuse(turn, f"no decline reason {index}")
     return _decline(turn, turn.t(REASONS[index]))
 
 

@@ -25,7 +25,8 @@ def refuse(turn: Turn, what: str) -> Stale:
 
 def int_arg(turn: Turn, index: int = 0) -> int:
     """The action's argument `index` as a number, or a stale payload."""
-    if len(turn.args) <= index or not turn.args[index].isdigit() or len(turn.args[index]) > 12:
+    # Nine digits at most: a forged huge id must not overflow PostgreSQL's integer columns.
+    if len(turn.args) <= index or not turn.args[index].isdigit() or len(turn.args[index]) > 9:
         raise refuse(turn, f"bad argument {turn.args!r}")
     return int(turn.args[index])
 

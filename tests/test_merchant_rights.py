@@ -26,6 +26,9 @@ FORGED = [
     "mdel:{item}",
     "mdelok:{item}",
     "mswitch:{shop}",
+    "macc:99999999999999999999",
+    "mitem:-1",
+    "mdecr:{order}:7",
 ]
 # What a merchant does to their own shop; a customer has none.
 SHOP_ONLY = [
