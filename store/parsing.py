@@ -32,7 +32,11 @@ _STOCK = [
         r"|dispo(?:nibles?)?\b|restants?\b)",
         re.I,
     ),
-    re.compile(r"\b(?:stock|qt[eé]|quantit[eé]|dispo(?:nible)?s?)\s*:?\s*(?P<n>[^\s,;|()]+)", re.I),
+    re.compile(
+        r"\b(?:stock|qt[eé]|quantit[eé]|dispo(?:nible)?s?)\s*:?\s*(?P<n>[^\s,;|()]+)"
+        r"(?:\s*(?:pi[eè]ces?|ex(?:emplaires?)?|unit[eé]s?)\b)?",
+        re.I,
+    ),
     re.compile(r"(?<![\w.,])[x×]\s?(?P<n>\d+)\b", re.I),
 ]
 _TYPED_STOCK = re.compile(
@@ -40,6 +44,9 @@ _TYPED_STOCK = re.compile(
 )
 _UNLIMITED = re.compile(r"illimit|infini|sur commande|unlimited", re.I)
 _SEPARATORS = " -–—|:;,/·*"
+# Words that only introduce or qualify the price: "prix : 12 €", "à 12 €", "12 € la pièce".
+_BEFORE_PRICE = re.compile(r"(?:\b(?:au\s+)?(?:prix|tarif)(?:\s+de)?|\bà|\bpour)\s*:?\s*$", re.I)
+_AFTER_PRICE = re.compile(r"^\s*(?:la\s+|l')?(?:pi[eè]ce|unit[eé]|chacune?|ttc)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -154,7 +161,8 @@ def parse_caption(text: str) -> ParsedCaption:
         price = _price_of(match)
         if price is not None and match.group("neg"):
             price = -price
-        line = line[: match.start()] + " " + line[match.end() :]
+        before = _BEFORE_PRICE.sub("", line[: match.start()])
+        line = before + " " + _AFTER_PRICE.sub("", line[match.end() :])
     problem = price_problem(price)
     if problem:
         problems.append(problem)
