@@ -35,7 +35,7 @@ def _join(turn: Turn, typed_code: str) -> list[Reply]:
     if code is None:
         return [turn.reply("m_join_bad_code", turn.nav())]
     joined = redeem_invite(session=turn.session, code=code, user_id=turn.user.id, now=turn.now())  # type: ignore[arg-type]
-    if joined.problem == "used" and joined.already:
+    if joined.already:
         return [turn.reply("m_join_already", shop=joined.shop.name), *merchant_menu.menu(turn)]  # type: ignore[union-attr]
     if joined.problem:
         return [turn.reply(f"m_join_{joined.problem}", turn.nav())]

@@ -88,17 +88,18 @@ def redeem_invite(*, session: Session, code: str, user_id: int, now: datetime) -
         return Joined("used", shop, invite.role, already=invite.used_by == user_id)
     if invite.expires_at <= now:
         return Joined("expired", shop, invite.role)
-    invite.used_by, invite.used_at = user_id, now
     staff = session.exec(
         select(ShopStaff).where(ShopStaff.shop_id == invite.shop_id, ShopStaff.user_id == user_id)
     ).first()
-    already = staff is not None
+    if staff is not None and (staff.role == "owner" or invite.role == "staff"):
+        return Joined(None, shop, staff.role, already=True)  # the invite stays unused
+    invite.used_by, invite.used_at = user_id, now
     if staff is None:
         session.add(ShopStaff(shop_id=invite.shop_id, user_id=user_id, role=invite.role))
-    elif invite.role == "owner":
-        staff.role = "owner"
+    else:
+        staff.role = "owner"  # a colleague promoted by an owner invite
     session.flush()
-    return Joined(None, shop, invite.role, already=already)
+    return Joined(None, shop, invite.role)
 
 
 def staff_role(*, session: Session, shop_id: int, user_id: int) -> str | None:

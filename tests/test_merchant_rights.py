@@ -124,6 +124,8 @@ def test_staff_invited_by_the_owner_can_work_but_not_invite(chat, engine, db, le
     assert "invitation pour un vendeur" in screen
     link = next(line for line in screen.splitlines() if "Lien Telegram" in line)
     code = link.rsplit("join-", 1)[1]
+    # The owner trying her own link by mistake does not use it up.
+    assert "déjà partie de « Bougies de Léa »" in lea.say(f"/start join-{code}")
     sam = Person(chat("sam"))
     assert "Bienvenue dans l'équipe de « Bougies de Léa »" in sam.say(f"/start join-{code}")
     assert "Inviter un vendeur" not in sam.say("Ma boutique")
