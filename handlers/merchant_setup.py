@@ -202,7 +202,7 @@ def format_hours(turn: Turn, hours: dict[str, list[list[str]]]) -> str:
         if run and (spans != hours.get(DAYS[run[0]]) or day is None):
             days = names[run[0]] if len(run) == 1 else f"{names[run[0]]} → {names[run[-1]]}"
             times = ", ".join(f"{a}–{b}" for a, b in hours[DAYS[run[0]]])
-            lines.append(f"• {days} : {times}")
+            lines.append(turn.t("m_hours_line", days=days, times=times))
             run = []
         if spans:
             run.append(index)

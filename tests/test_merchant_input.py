@@ -232,3 +232,17 @@ def test_items_are_listed_a_page_at_a_time_and_photos_can_be_replaced(
     with db.session() as session:
         item = session.exec(select(Item).where(Item.name == "Bougie n°0")).one()
         assert item.photos == list(keys)
+
+
+def test_an_english_merchant_is_set_up_in_english(chat, engine, db, tmp_path):
+    code = invite(engine, db, "Candle Corner").code
+    ann = Person(chat("ann", language="en-GB"))
+    assert 'You now run the shop "Candle Corner"' in ann.say(f"/start join-{code}")
+    ann.say("Skip")
+    ann.say("Skip")
+    ann.say("Skip")
+    assert "opening hours" in ann.say("Skip")
+    screen = ann.say("tue-sat 9h-19h, closed sunday")
+    assert "• Tuesday → Saturday: 09:00–19:00" in screen and "Closed: Monday, Sunday" in screen
+    screen = ann.say(f"/photo {picture(tmp_path, 'candle')} Candle 12 € stock 3")
+    assert "as customers will see it" in screen and "Your stock: 3" in screen
