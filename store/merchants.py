@@ -43,7 +43,8 @@ def get_or_create_shop(*, session: Session, name: str, town: Town) -> tuple[Shop
     while session.exec(select(Shop.id).where(Shop.slug == slug)).first() is not None:
         n += 1
         slug = f"{base[:76]}-{n}"
-    shop = Shop(town_id=town.id, slug=slug, name=name)  # type: ignore[arg-type]
+    # Customers see the shop once its owner has joined (an empty, unattended shop helps nobody).
+    shop = Shop(town_id=town.id, slug=slug, name=name, active=False)  # type: ignore[arg-type]
     session.add(shop)
     session.flush()
     return shop, True
@@ -94,6 +95,8 @@ def redeem_invite(*, session: Session, code: str, user_id: int, now: datetime) -
     if staff is not None and (staff.role == "owner" or invite.role == "staff"):
         return Joined(None, shop, staff.role, already=True)  # the invite stays unused
     invite.used_by, invite.used_at = user_id, now
+    if invite.role == "owner" and shop is not None:
+        shop.active = True
     if staff is None:
         session.add(ShopStaff(shop_id=invite.shop_id, user_id=user_id, role=invite.role))
     else:

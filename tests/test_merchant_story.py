@@ -20,6 +20,7 @@ def test_invite_prints_both_links_and_a_qr_code_that_opens_the_join(engine, db, 
         row = session.exec(select(Invite).where(Invite.code == printed.code)).one()
         assert (row.shop_id, row.role, row.used_at) == (shop.id, "owner", None)
         assert (row.expires_at - engine.ctx.now()).days == 14
+        assert shop.active is False  # customers see it once its owner has joined
     # Inviting again for the same name reuses the shop and makes a new, different code.
     again = invite(engine, db, "bougies de léa")
     assert again.code != printed.code
@@ -66,6 +67,7 @@ def test_merchant_story_from_invite_to_handed_over_order(chat, engine, db, clock
     assert "C'est prêt" in screen
     with db.session() as session:
         shop = session.exec(select(Shop).where(Shop.slug == "bougies-de-lea")).one()
+        assert shop.active  # open to customers now that its owner is here
         assert shop.category == "gifts"
         assert shop.phone == "02 37 52 00 00"
         assert set(shop.hours) == {"tue", "wed", "thu", "fri", "sat"}
