@@ -4,6 +4,7 @@ from babel.dates import get_day_names
 
 from handlers import i18n
 from handlers.browse import category_name
+from handlers.checkout import normalise_phone, show_phone
 from handlers.core import Option, Reply, Stale
 from handlers.merchant_rights import require_shop
 from handlers.turn import Turn
@@ -27,7 +28,7 @@ NEXT = {
 }  # fmt: skip
 CHAINED = {"pickup_on", "prep", "delivery_on", "fee", "free"}  # always go on to the next one
 NUMERIC = {"phone", "prep", "capacity", "fee", "free", "postcodes", "hold"}
-TEXT_LIMITS = {"description": 1000, "address": 200, "phone": 30}
+TEXT_LIMITS = {"description": 1000, "address": 200}
 
 
 def start_wizard(turn: Turn, shop: Shop) -> list[Reply]:
@@ -116,6 +117,12 @@ def typed(turn: Turn) -> list[Reply]:
     shop = require_shop(turn)
     field = turn.data.get("mfield", "")
     text = (turn.incoming.text or "").strip()
+    if field == "phone":
+        phone = normalise_phone(text)
+        if phone is None:
+            return again(turn, field, "m_bad_phone")
+        shop.phone = show_phone(phone)
+        return after(turn, field)
     if field in TEXT_LIMITS:
         if len(text) > TEXT_LIMITS[field] or not has_words(text):
             return again(turn, field, "m_bad_text", limit=TEXT_LIMITS[field])

@@ -51,7 +51,8 @@ def test_merchant_story_from_invite_to_handed_over_order(chat, engine, db, clock
     assert "Décrivez votre boutique" in lea.say("Déco et cadeaux")
     assert "adresse" in lea.say("Bougies artisanales coulées à la main dans le Perche")
     assert "téléphone" in lea.say("8 rue Saint-Laurent, 28400 Nogent-le-Rotrou")
-    assert "horaires" in lea.say("02 37 52 00 00")
+    assert "Je n'ai pas reconnu ce numéro" in lea.say("02 37")
+    assert "horaires" in lea.say("02.37.52.00.00")
     screen = lea.say("mar-sam 10h-12h30 14h-19h, fermé dimanche et lundi")
     assert "J'ai compris" in screen
     assert "mardi → samedi : 10:00–12:30, 14:00–19:00" in screen
