@@ -2,6 +2,7 @@
 
 import io
 import json
+from urllib.parse import unquote
 
 import pytest
 import zxingcpp
@@ -13,8 +14,8 @@ from bot.channels.whatsapp_render import MAX_BODY, render, size
 from bot.web import signed_media_url
 from handlers.core import Option, Reply
 from notifications.base import DeliveryError, Recipient
-from store.models import Item, Outbox, SeenMessage, User
-from tests.twilio_standin import TwilioStandIn
+from store.models import Item, Order, Outbox, SeenMessage, Shop, ShopStaff, User
+from tests.twilio_standin import Sent, TwilioStandIn
 from tests.whatsapp_harness import (
     ACCOUNT_SID,
     AUTH_TOKEN,
@@ -356,6 +357,29 @@ def _number_of(words: str, screen: str) -> str:
     raise AssertionError(f"no option {words!r} in:\n{screen}")
 
 
+def _checkout_for_pickup(alice: Phone, cart: str) -> Sent:
+    """From the cart screen to the confirmation: pickup today, first slot, no note."""
+    modes = alice.say(_number_of("Commander chez Chocolaterie du Perche", cart))
+    days = alice.say(_number_of("Retrait en boutique", modes))
+    assert "Aujourd'hui, mardi 8 décembre" in days
+    slots = alice.say("1")
+    assert "11:00" in slots
+    assert "téléphone" in alice.say("1")
+    assert "Un mot pour la boutique" in alice.say("06 12 34 56 78")
+    summary = alice.say("passer")
+    assert "24,50" in summary.replace("\xa0", " ")
+    [done] = alice.send(_number_of("Confirmer", summary))
+    assert "confirmée" in done.body
+    return done
+
+
+def _decoded(whatsapp: WhatsAppServer, url: str) -> str:
+    answer = whatsapp.http.get(whatsapp.local(url))
+    assert answer.headers["content-type"] == "image/png"
+    [barcode] = zxingcpp.read_barcodes(Image.open(io.BytesIO(answer.content)))
+    return barcode.text
+
+
 def test_whole_journey_by_typing_numbers_and_the_qr_link_expires(alice, whatsapp, clock):
     screen = alice.say("/start")
     for label in ("Boutiques par catégorie", "Chocolaterie"):
@@ -371,26 +395,61 @@ def test_whole_journey_by_typing_numbers_and_the_qr_link_expires(alice, whatsapp
     assert "ajouté au panier" in added
     cart = alice.say("panier")  # a word works as well as a number
     assert "Coffret chocolats assortis" in cart
-    modes = alice.say(_number_of("Commander chez Chocolaterie du Perche", cart))
-    days = alice.say(_number_of("Retrait en boutique", modes))
-    assert "Aujourd'hui, mardi 8 décembre" in days
-    slots = alice.say("1")
-    assert "11:00" in slots
-    assert "téléphone" in alice.say("1")
-    assert "Un mot pour la boutique" in alice.say("06 12 34 56 78")
-    summary = alice.say("passer")
-    assert "24,50" in summary.replace("\xa0", " ")
-    [done] = alice.send(_number_of("Confirmer", summary))
-    assert "confirmée" in done.body
+    done = _checkout_for_pickup(alice, cart)
     [qr_url] = done.media_urls
     assert qr_url.startswith("https://vitrine.example/media/") and "sig=" in qr_url
-    answer = whatsapp.http.get(whatsapp.local(qr_url))
-    assert answer.headers["content-type"] == "image/png"
-    [barcode] = zxingcpp.read_barcodes(Image.open(io.BytesIO(answer.content)))
-    assert barcode.text.startswith(f"https://wa.me/{BOT_NUMBER[1:]}?text=pickup%20")
+    assert _decoded(whatsapp, qr_url).startswith(f"https://wa.me/{BOT_NUMBER[1:]}?text=pickup%20")
     unsigned = whatsapp.local(qr_url).split("?")[0]
     assert whatsapp.http.get(unsigned).status_code == 403
     number = done.body.split("n° ")[1].split(" ")[0]
     assert number in alice.say(_number_of("Mes commandes", done.body))
     clock.advance(hours=2)
     assert whatsapp.http.get(whatsapp.local(qr_url)).status_code == 403
+
+
+def test_merchant_on_whatsapp_posts_an_item_by_photo_and_hands_over_by_qr(
+    alice, whatsapp, standin, db
+):
+    lea = Phone(whatsapp, standin, "+33698765432")
+    lea.say("menu")
+    with db.session() as session:
+        user = session.exec(select(User).where(User.channel_ref == lea.number)).one()
+        choco = session.exec(select(Shop).where(Shop.slug == "chocolaterie-du-perche")).one()
+        session.add(ShopStaff(shop_id=choco.id, user_id=user.id, role="owner"))
+    url = standin.add_media(png(80, 60), "image/png")
+    caption = "Bougie parfumée - 12,90 € - stock 4"
+    fields = {"NumMedia": "1", "MediaUrl0": url, "MediaContentType0": "image/png"}
+    [preview] = lea.send(caption, **fields)
+    assert "tel que les clients le verront" in preview.body and preview.media_urls
+    assert "en vente" in lea.say(_number_of("Publier", preview.body))
+    assert "Bougie parfumée" in alice.say("bougie")  # customers find it at once
+
+    found = alice.say("coffret")
+    item = alice.say(_number_of("Coffret chocolats assortis", found))
+    alice.say(_number_of("Ajouter au panier", item))
+    done = _checkout_for_pickup(alice, alice.say("panier"))
+    link = _decoded(whatsapp, done.media_urls[0])
+    words = unquote(link.split("?text=")[1])  # what WhatsApp prefills when the QR is scanned
+    assert "n'est pas valable" in alice.say(words)  # the customer learns nothing from it
+
+    pending = lea.say(words)
+    assert "24,50" in pending.replace("\xa0", " ") and "pas encore acceptée" in pending
+    lea.say(_number_of("Accepter", pending))
+    counter = lea.say(words)
+    assert "Remise au client" in counter
+    assert "remise" in lea.say(_number_of("Remettre", counter))
+    with db.session() as session:
+        assert session.exec(select(Order)).one().status == "collected"
+    assert "déjà été remise" in lea.say(words)
+
+
+def test_an_invite_link_on_whatsapp_starts_the_shop_set_up(whatsapp, standin, engine, db):
+    from tests.merchant_support import invite
+
+    printed = invite(engine, db, "Bougies de Léa")
+    lea = Phone(whatsapp, standin, "+33698765432")
+    words = unquote(printed.whatsapp.split("?text=")[1])  # what the wa.me link prefills
+    assert words == f"join {printed.code}"
+    screen = lea.say(words)
+    assert "responsable de la boutique « Bougies de Léa »" in screen
+    assert "Quel est le type de votre boutique" in screen
