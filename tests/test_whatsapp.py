@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from bot.channels.whatsapp import to_incoming
 from bot.channels.whatsapp_render import MAX_BODY, render, size
+from bot.cli import admin_invite
 from bot.web import signed_media_url
 from handlers.core import Option, Reply
 from notifications.base import DeliveryError, Recipient
@@ -443,10 +444,8 @@ def test_merchant_on_whatsapp_posts_an_item_by_photo_and_hands_over_by_qr(
     assert "déjà été remise" in lea.say(words)
 
 
-def test_an_invite_link_on_whatsapp_starts_the_shop_set_up(whatsapp, standin, engine, db):
-    from tests.merchant_support import invite
-
-    printed = invite(engine, db, "Bougies de Léa")
+def test_an_invite_link_on_whatsapp_starts_the_shop_set_up(whatsapp, standin):
+    printed = admin_invite(whatsapp.app, "Bougies de Léa", None)
     lea = Phone(whatsapp, standin, "+33698765432")
     words = unquote(printed.whatsapp.split("?text=")[1])  # what the wa.me link prefills
     assert words == f"join {printed.code}"
