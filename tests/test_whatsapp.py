@@ -424,6 +424,9 @@ def test_merchant_on_whatsapp_posts_an_item_by_photo_and_hands_over_by_qr(
     assert "tel que les clients le verront" in preview.body and preview.media_urls
     assert "en vente" in lea.say(_number_of("Publier", preview.body))
     assert "Bougie parfumée" in alice.say("bougie")  # customers find it at once
+    pdf = {"NumMedia": "1", "MediaContentType0": "application/pdf"}
+    pdf["MediaUrl0"] = standin.add_media(b"%PDF-1.4", "application/pdf")
+    assert "n'est pas une photo que je peux afficher" in lea.say_with("", **pdf)
 
     found = alice.say("coffret")
     item = alice.say(_number_of("Coffret chocolats assortis", found))
