@@ -6,7 +6,7 @@ resolves a typed menu number or label to the same action before looking here.
 
 from collections.abc import Callable
 
-from handlers import search, start
+from handlers import prefs, search, start
 from handlers.core import Reply
 from handlers.turn import Turn
 
@@ -21,6 +21,8 @@ ACTIONS: dict[str, Handler] = {
     "cancel": start.cancel,
     "search": search.ask,
     "found": search.results,  # found:<page> (the last query, next page)
+    # Notifications: message preferences.
+    "prefs": prefs.switch,  # prefs | prefs:<on|off>
 }
 
 # Slash commands (Telegram's menu; typed anywhere).
@@ -33,6 +35,11 @@ COMMANDS: dict[str, Handler] = {
     "language": start.languages,
     "recherche": search.ask,
     "search": search.ask,
+    # Notifications: message preferences.
+    "stop": prefs.stop,
+    "reglages": prefs.menu,
+    "settings": prefs.menu,
+    "notifications": prefs.menu,
 }
 
 # Deep-link payloads of /start: kind -> handler (the value in turn.args[0]).
@@ -60,6 +67,11 @@ KEYWORDS: dict[str, str] = {
     "search": "search",
     "langue": "langs",
     "language": "langs",
+    # Notifications: message preferences.
+    "reglages": "prefs",
+    "settings": "prefs",
+    "notifications": "prefs",
+    "stop": "prefs:off",
 }
 
 PHOTO: Handler = start.unexpected_photo  # a photo (with or without caption)

@@ -171,13 +171,21 @@ class Outbox(SQLModel, table=True):
     # {"replies": [Reply as dict, ...], "variables": {...} for WhatsApp templates}
     payload: dict[str, Any] = _json(dict)
     essential: bool = True  # order messages: sent even to users who turned messages off
+    # When it may go; for a `sending` row, when its claim lapses and another dispatcher may
+    # take it again (see notifications/dispatcher.py), so one index serves both.
     due_at: datetime = _created()
-    status: str = Field(default="pending", max_length=10)  # pending | sent | failed | dropped
-    attempts: int = 0
+    # pending | sending | sent | failed | dropped
+    status: str = Field(default="pending", max_length=10)
+    attempts: int = 0  # deliveries started (counted when claimed)
     last_error: str = Field(default="", max_length=500)
     dedupe_key: str | None = Field(default=None, max_length=120, unique=True)
     created_at: datetime = _created()
     sent_at: datetime | None = _utc()
+    claimed_by: str | None = Field(default=None, max_length=64)  # the dispatcher sending it
+    # The order it is about: a pickup reminder of a collected or cancelled order is dropped.
+    order_id: int | None = Field(default=None, foreign_key="orders.id", index=True)
+    # Held back during the town's quiet hours (reminders nobody asked for at that hour).
+    quiet_hours: bool = False
 
 
 class Invite(SQLModel, table=True):

@@ -1,0 +1,294 @@
+"""The outbox dispatcher: delivers due rows through the channels' Senders, exactly as recorded.
+
+How a row travels: `pending` (due_at reached) -> claimed as `sending` -> `sent`; or back to
+`pending` with a later due_at after a transient failure; or `failed` (permanent error,
+recipient unreachable, attempts used up) or `dropped` (turned off, order no longer open).
+
+Claiming: one short transaction picks due rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so
+dispatchers in several processes never pick the same row; SQLite's `BEGIN IMMEDIATE` makes
+the pick exclusive there) and marks them `sending` with `claimed_by` and a lease: while a
+row is `sending`, its `due_at` is when the lease lapses. Each result is recorded in its own
+transaction right after the Sender returns.
+
+What this guarantees:
+- Nothing is lost. A row leaves `pending`/`sending` only by a recorded result; a dispatcher
+  that dies (killed, crashed, machine gone) leaves its claimed rows `sending`, and the first
+  dispatcher to look after the lease (`[notifications] lease_seconds`) takes them over.
+- Nothing is sent twice, except a row that was in flight when its dispatcher died: handed to
+  the Sender, result not yet recorded. Those are at most `max_in_flight` rows, and in a
+  quiet town usually the one. (No system can do better without the platform's help: the
+  message may have left just before the crash.) A dispatcher stalled past its lease is
+  treated as dead: keep `lease_seconds` well above `send_timeout`.
+- A row is attempted at most `max_attempts` times, crashes included, so a message that
+  crashes the dispatcher cannot do so forever.
+"""
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from notifications.base import DeliveryError, Recipient, Sender
+from notifications.limits import RateLimits
+from store import quiet
+from store.db import Database
+from store.models import Order, Outbox, User
+from store.types import utcnow
+
+log = logging.getLogger(__name__)
+
+# A reminder about an order goes only while the order is still to be collected.
+REMINDER_KINDS = {"pickup_reminder"}
+OPEN_ORDER = {"pending", "accepted", "ready"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the dispatcher retries and claims ([notifications] in the config)."""
+
+    max_attempts: int = 10
+    retry_seconds: float = 5.0  # the first retry; each next one waits twice as long
+    max_retry_seconds: float = 3600.0
+    lease_seconds: float = 120.0
+    max_in_flight: int = 16
+    send_timeout: float = 30.0
+    timezone: str = "Europe/Paris"
+    quiet_hours: str = "21:00-08:00"
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A row this dispatcher holds, with what the Sender needs."""
+
+    id: int
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    recipient: Recipient
+    lease_until: datetime
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class Dispatcher:
+    """Claims due outbox rows and delivers them through the Sender of each recipient's channel."""
+
+    def __init__(
+        self,
+        db: Database,
+        senders: Iterable[Sender],
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        settings: Settings | None = None,
+        limits: RateLimits | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.db = db
+        self.senders = {sender.channel: sender for sender in senders}
+        self.clock = clock
+        self.settings = settings or Settings()
+        self.limits = limits
+        self.name = name or worker_name()
+        self._user_locks: dict[int, asyncio.Lock] = {}
+
+    # Claiming (one transaction).
+    def claim(self, limit: int) -> tuple[list[Claimed], int]:
+        """Take up to `limit` due rows: those to send, and how many were settled on the spot."""
+        if not self.senders:
+            return [], 0
+        return self.db.run(lambda session: self._claim(session, limit))
+
+    def _claim(self, session: Session, limit: int) -> tuple[list[Claimed], int]:
+        now = self.clock()
+        query = (
+            select(Outbox, User)
+            .join(User, col(User.id) == Outbox.user_id)
+            .where(
+                col(Outbox.status).in_(("pending", "sending")),
+                Outbox.due_at <= now,
+                col(User.channel).in_(list(self.senders)),
+            )
+            .order_by(col(Outbox.due_at), col(Outbox.id))
+            .limit(limit)
+        )
+        if session.connection().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=Outbox)  # type: ignore[arg-type]
+        claimed: list[Claimed] = []
+        settled = 0
+        lease_until = now + timedelta(seconds=self.settings.lease_seconds)
+        for row, user in session.exec(query).all():
+            if self._screen(session, row, user, now):
+                settled += 1
+                continue
+            row.status = "sending"
+            row.claimed_by = self.name
+            row.due_at = lease_until
+            row.attempts += 1
+            claimed.append(
+                Claimed(
+                    id=row.id,  # type: ignore[arg-type]
+                    kind=row.kind,
+                    payload=row.payload,
+                    attempts=row.attempts,
+                    recipient=Recipient(
+                        user_id=user.id,  # type: ignore[arg-type]
+                        channel=user.channel,
+                        channel_ref=user.channel_ref,
+                        language=user.language,
+                        last_inbound_at=user.last_inbound_at,
+                    ),
+                    lease_until=lease_until,
+                )
+            )
+        return claimed, settled
+
+    def _screen(self, session: Session, row: Outbox, user: User, now: datetime) -> bool:
+        """Settle a row that must not go now (dropped, failed, held); True when it did."""
+        if user.unreachable:
+            return _settle(row, "failed", "recipient unreachable (blocked the bot or unknown)")
+        if user.quiet and not row.essential:
+            return _settle(row, "dropped", "recipient turned these messages off")
+        if row.kind in REMINDER_KINDS and row.order_id is not None:
+            order = session.get(Order, row.order_id)
+            if order is None or order.status not in OPEN_ORDER:
+                status = order.status if order else "gone"
+                return _settle(row, "dropped", f"order {status}")
+        if row.attempts >= self.settings.max_attempts:
+            reason = f"gave up after {row.attempts} attempts: {row.last_error}"
+            return _settle(row, "failed", reason)
+        if row.quiet_hours:
+            later = quiet.after_quiet(now, self.settings.timezone, self.settings.quiet_hours)
+            if later > now:
+                row.status, row.due_at, row.claimed_by = "pending", later, None
+                return True
+        return False
+
+    # Recording results (one transaction each, right after the Sender answered).
+    def record(self, claimed: Claimed, error: DeliveryError | None) -> None:
+        """Write down how the delivery of `claimed` went."""
+        now = self.clock()
+        values: dict[str, Any]
+        if error is None:
+            values = {"status": "sent", "sent_at": now, "last_error": ""}
+        elif error.permanent or claimed.attempts >= self.settings.max_attempts:
+            reason = str(error) if error.permanent else f"gave up after {claimed.attempts}: {error}"
+            values = {"status": "failed", "last_error": reason[:500]}
+        else:
+            delay = self.retry_delay(claimed.attempts, error.retry_after)
+            values = {
+                "status": "pending",
+                "due_at": now + timedelta(seconds=delay),
+                "last_error": str(error)[:500],
+            }
+        values["claimed_by"] = None
+
+        def work(session: Session) -> None:
+            done = session.execute(
+                update(Outbox)
+                .where(col(Outbox.id) == claimed.id, col(Outbox.claimed_by) == self.name)
+                .values(**values)
+            )
+            if done.rowcount == 0:  # type: ignore[attr-defined]
+                log.warning("outbox %s: claim lapsed before its result was recorded", claimed.id)
+            if error is not None and error.permanent:
+                session.execute(
+                    update(User)
+                    .where(col(User.id) == claimed.recipient.user_id)
+                    .values(unreachable=True)
+                )
+
+        self.db.run(work)
+
+    def retry_delay(self, attempts: int, retry_after: float | None) -> float:
+        """Seconds before the next try: what the platform asked for, else doubling delays."""
+        if retry_after is not None:
+            return max(0.0, retry_after)
+        delay = self.settings.retry_seconds * 2 ** max(0, attempts - 1)
+        return min(delay, self.settings.max_retry_seconds)
+
+    # Delivering.
+    async def deliver(self, claimed: Claimed) -> None:
+        """Send one claimed row (after the rate limits) and record the result."""
+        recipient = claimed.recipient
+        lock = self._user_locks.setdefault(recipient.user_id, asyncio.Lock())
+        async with lock:  # one message at a time per person, in due order
+            if self.clock() >= claimed.lease_until:
+                return  # too late: another dispatcher may have it now; ours lapses unsent
+            if self.limits is not None:
+                await self.limits.wait(recipient.channel, recipient.channel_ref)
+            error = await self._send(claimed)
+            await asyncio.to_thread(self.record, claimed, error)
+
+    async def _send(self, claimed: Claimed) -> DeliveryError | None:
+        sender = self.senders[claimed.recipient.channel]
+        try:
+            await asyncio.wait_for(
+                sender.deliver(claimed.recipient, claimed.kind, claimed.payload),
+                self.settings.send_timeout,
+            )
+        except DeliveryError as exc:
+            if exc.retry_after and self.limits is not None:
+                self.limits.hold(claimed.recipient.channel, exc.retry_after)
+            log.info("outbox %s to %s: %s", claimed.id, claimed.recipient.channel, exc)
+            return exc
+        except TimeoutError:
+            return DeliveryError(f"no answer from {claimed.recipient.channel} in time")
+        except Exception as exc:  # a Sender's bug must not stop everyone's messages
+            log.exception("outbox %s: the %s sender failed", claimed.id, claimed.recipient.channel)
+            return DeliveryError(f"{type(exc).__name__}: {exc}")
+        return None
+
+    async def drain(self) -> int:
+        """Deliver everything due now, `max_in_flight` at a time; returns the rows handled."""
+        most = self.settings.max_in_flight
+        handled = 0
+        tasks: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                if len(tasks) <= most // 2:
+                    batch, settled = await asyncio.to_thread(self.claim, most - len(tasks))
+                    handled += len(batch) + settled
+                    tasks.update(asyncio.create_task(self.deliver(c)) for c in batch)
+                    if not batch and not settled and not tasks:
+                        self._user_locks.clear()  # nobody waits on them any more
+                        return handled
+                    if not batch and not settled:
+                        await asyncio.wait(tasks)  # then look once more: retries may be due
+                        tasks.clear()
+                        continue
+                if tasks:
+                    _, tasks = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+
+    def next_due(self) -> datetime | None:
+        """When the next row (or lapsed claim) we can deliver becomes due, for the scheduler."""
+
+        def work(session: Session) -> datetime | None:
+            query = (
+                select(func.min(Outbox.due_at))
+                .join(User, col(User.id) == Outbox.user_id)
+                .where(
+                    col(Outbox.status).in_(("pending", "sending")),
+                    col(User.channel).in_(list(self.senders)),
+                )
+            )
+            return session.exec(query).one()  # type: ignore[call-overload]
+
+        return self.db.run(work)
+
+
+def _settle(row: Outbox, status: str, reason: str) -> bool:
+    row.status, row.last_error, row.claimed_by = status, reason[:500], None
+    return True
