@@ -16,7 +16,7 @@ class ConsoleSender:
 
     channel = "console"
 
-    def __init__(self, stream: TextIO = sys.stdout, media: MediaStore | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, media: MediaStore | None = None) -> None:
         self.stream = stream
         self.media = media
         self._lock = threading.Lock()  # the chat prints from another thread
@@ -25,6 +25,7 @@ class ConsoleSender:
         """Print the payload's replies as the console chat shows them."""
         replies = [Reply.from_dict(r) for r in payload.get("replies", [])]
         header = i18n.t(recipient.language, "console_notification", name=recipient.channel_ref)
+        stream = self.stream or sys.stdout
         with self._lock:
-            self.stream.write(f"\n{header}\n{render(replies, self.media)}\n\n")
-            self.stream.flush()
+            stream.write(f"\n{header}\n{render(replies, self.media)}\n\n")
+            stream.flush()
