@@ -72,8 +72,8 @@ class NotificationsConfig:
     retry_seconds: float = 5.0
     # How long a dispatcher may hold claimed rows before another one takes them over.
     lease_seconds: int = 120
-    # Rows handed to the channels at once (the most a crash can ever send twice).
-    max_in_flight: int = 16
+    # Rows handed to each channel at once (the most a crash can ever send twice).
+    max_in_flight: int = 32
     # The scheduler's safety poll; due rows are normally sent as soon as they are written.
     poll_seconds: float = 15.0
     # Demo: reminders come this many times sooner (60: an hour's wait takes a minute).

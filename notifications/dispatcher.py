@@ -8,15 +8,16 @@ Claiming: one short transaction picks due rows (`FOR UPDATE SKIP LOCKED` on Post
 dispatchers in several processes never pick the same row; SQLite's `BEGIN IMMEDIATE` makes
 the pick exclusive there) and marks them `sending` with `claimed_by` and a lease: while a
 row is `sending`, its `due_at` is when the lease lapses. Each result is recorded in its own
-transaction right after the Sender returns.
+transaction right after the Sender returns (results that arrive together share one
+transaction: a group commit).
 
 What this guarantees:
 - Nothing is lost. A row leaves `pending`/`sending` only by a recorded result; a dispatcher
   that dies (killed, crashed, machine gone) leaves its claimed rows `sending`, and the first
   dispatcher to look after the lease (`[notifications] lease_seconds`) takes them over.
 - Nothing is sent twice, except a row that was in flight when its dispatcher died: handed to
-  the Sender, result not yet recorded. Those are at most `max_in_flight` rows, and in a
-  quiet town usually the one. (No system can do better without the platform's help: the
+  the Sender, result not yet recorded. Those are at most `max_in_flight` rows per channel,
+  and in a quiet town usually the one. (No system can do better without the platform's help: the
   message may have left just before the crash.) A dispatcher stalled past its lease is
   treated as dead: keep `lease_seconds` well above `send_timeout`.
 - A row is attempted at most `max_attempts` times, crashes included, so a message that
@@ -58,7 +59,7 @@ class Settings:
     retry_seconds: float = 5.0  # the first retry; each next one waits twice as long
     max_retry_seconds: float = 3600.0
     lease_seconds: float = 120.0
-    max_in_flight: int = 16
+    max_in_flight: int = 32
     send_timeout: float = 30.0
     timezone: str = "Europe/Paris"
     quiet_hours: str = "21:00-08:00"
@@ -100,15 +101,21 @@ class Dispatcher:
         self.limits = limits
         self.name = name or worker_name()
         self._user_locks: dict[int, asyncio.Lock] = {}
+        self._results: list[tuple[Claimed, DeliveryError | None, asyncio.Future[None]]] = []
+        self._committer: asyncio.Task[None] | None = None
 
     # Claiming (one transaction).
-    def claim(self, limit: int) -> tuple[list[Claimed], int]:
-        """Take up to `limit` due rows: those to send, and how many were settled on the spot."""
-        if not self.senders:
+    def claim(self, limit: int, channel: str | None = None) -> tuple[list[Claimed], int]:
+        """Take up to `limit` due rows (of one channel, or any we can send to): the rows to
+        send, and how many were settled on the spot (dropped, failed, held)."""
+        channels = [channel] if channel else list(self.senders)
+        if not channels:
             return [], 0
-        return self.db.run(lambda session: self._claim(session, limit))
+        return self.db.run(lambda session: self._claim(session, limit, channels))
 
-    def _claim(self, session: Session, limit: int) -> tuple[list[Claimed], int]:
+    def _claim(
+        self, session: Session, limit: int, channels: list[str]
+    ) -> tuple[list[Claimed], int]:
         now = self.clock()
         query = (
             select(Outbox, User)
@@ -116,7 +123,7 @@ class Dispatcher:
             .where(
                 col(Outbox.status).in_(("pending", "sending")),
                 Outbox.due_at <= now,
-                col(User.channel).in_(list(self.senders)),
+                col(User.channel).in_(channels),
             )
             .order_by(col(Outbox.due_at), col(Outbox.id))
             .limit(limit)
@@ -173,41 +180,76 @@ class Dispatcher:
                 return True
         return False
 
-    # Recording results (one transaction each, right after the Sender answered).
-    def record(self, claimed: Claimed, error: DeliveryError | None) -> None:
-        """Write down how the delivery of `claimed` went."""
+    # Recording results: right after the Sender answers, many in one transaction (a group
+    # commit); a row's delivery task ends, and frees its place, only once it is written.
+    def record(self, results: list[tuple[Claimed, DeliveryError | None]]) -> None:
+        """Write down how the deliveries went, in one transaction."""
         now = self.clock()
-        values: dict[str, Any]
-        if error is None:
-            values = {"status": "sent", "sent_at": now, "last_error": ""}
-        elif error.permanent or claimed.attempts >= self.settings.max_attempts:
-            reason = str(error) if error.permanent else f"gave up after {claimed.attempts}: {error}"
-            values = {"status": "failed", "last_error": reason[:500]}
-        else:
-            delay = self.retry_delay(claimed.attempts, error.retry_after)
-            values = {
-                "status": "pending",
-                "due_at": now + timedelta(seconds=delay),
-                "last_error": str(error)[:500],
-            }
-        values["claimed_by"] = None
+        sent = [claimed.id for claimed, error in results if error is None]
 
         def work(session: Session) -> None:
-            done = session.execute(
-                update(Outbox)
-                .where(col(Outbox.id) == claimed.id, col(Outbox.claimed_by) == self.name)
-                .values(**values)
-            )
-            if done.rowcount == 0:  # type: ignore[attr-defined]
-                log.warning("outbox %s: claim lapsed before its result was recorded", claimed.id)
-            if error is not None and error.permanent:
-                session.execute(
-                    update(User)
-                    .where(col(User.id) == claimed.recipient.user_id)
-                    .values(unreachable=True)
-                )
+            mine = col(Outbox.claimed_by) == self.name
+            done = 0
+            if sent:
+                done += session.execute(  # type: ignore[attr-defined]
+                    update(Outbox)
+                    .where(col(Outbox.id).in_(sent), mine)
+                    .values(status="sent", sent_at=now, last_error="", claimed_by=None)
+                ).rowcount
+            for claimed, error in results:
+                if error is None:
+                    continue
+                values = self._after_failure(claimed, error, now)
+                done += session.execute(  # type: ignore[attr-defined]
+                    update(Outbox).where(col(Outbox.id) == claimed.id, mine).values(**values)
+                ).rowcount
+                if error.permanent:
+                    session.execute(
+                        update(User)
+                        .where(col(User.id) == claimed.recipient.user_id)
+                        .values(unreachable=True)
+                    )
+            if done < len(results):
+                log.warning("%d outbox claims lapsed before their result", len(results) - done)
 
         self.db.run(work)
+
+    def _after_failure(
+        self, claimed: Claimed, error: DeliveryError, now: datetime
+    ) -> dict[str, Any]:
+        if error.permanent or claimed.attempts >= self.settings.max_attempts:
+            reason = str(error) if error.permanent else f"gave up after {claimed.attempts}: {error}"
+            return {"status": "failed", "last_error": reason[:500], "claimed_by": None}
+        delay = self.retry_delay(claimed.attempts, error.retry_after)
+        return {
+            "status": "pending",
+            "due_at": now + timedelta(seconds=delay),
+            "last_error": str(error)[:500],
+            "claimed_by": None,
+        }
+
+    async def _record(self, claimed: Claimed, error: DeliveryError | None) -> None:
+        """Queue one result for the next group commit and wait until it is written."""
+        done = asyncio.get_running_loop().create_future()
+        self._results.append((claimed, error, done))
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_results())
+        await done
+
+    async def _commit_results(self) -> None:
+        while self._results:
+            batch, self._results = self._results, []
+            try:
+                await asyncio.to_thread(self.record, [(c, e) for c, e, _ in batch])
+            except Exception as exc:  # the database is gone: the leases bring them back
+                log.exception("could not record %d outbox results", len(batch))
+                for *_, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for *_, done in batch:
+                if not done.done():
+                    done.set_result(None)
 
     def retry_delay(self, attempts: int, retry_after: float | None) -> float:
         """Seconds before the next try: what the platform asked for, else doubling delays."""
@@ -227,7 +269,10 @@ class Dispatcher:
             if self.limits is not None:
                 await self.limits.wait(recipient.channel, recipient.channel_ref)
             error = await self._send(claimed)
-            await asyncio.to_thread(self.record, claimed, error)
+            try:
+                await self._record(claimed, error)
+            except Exception:  # logged by the committer; the row's lease brings it back
+                pass
 
     async def _send(self, claimed: Claimed) -> DeliveryError | None:
         sender = self.senders[claimed.recipient.channel]
@@ -249,20 +294,30 @@ class Dispatcher:
         return None
 
     async def drain(self) -> int:
-        """Deliver everything due now, `max_in_flight` at a time; returns the rows handled."""
+        """Deliver everything due now; returns the rows handled.
+
+        Each channel drains on its own, `max_in_flight` rows at a time, so a slow or
+        rate-limited channel never holds up another.
+        """
+        counts = await asyncio.gather(*(self._drain(channel) for channel in self.senders))
+        self._user_locks.clear()  # nobody waits on them any more
+        return sum(counts)
+
+    async def _drain(self, channel: str) -> int:
         most = self.settings.max_in_flight
         handled = 0
         tasks: set[asyncio.Task[None]] = set()
         try:
             while True:
                 if len(tasks) <= most // 2:
-                    batch, settled = await asyncio.to_thread(self.claim, most - len(tasks))
+                    batch, settled = await asyncio.to_thread(
+                        self.claim, most - len(tasks), channel
+                    )
                     handled += len(batch) + settled
                     tasks.update(asyncio.create_task(self.deliver(c)) for c in batch)
-                    if not batch and not settled and not tasks:
-                        self._user_locks.clear()  # nobody waits on them any more
-                        return handled
                     if not batch and not settled:
+                        if not tasks:
+                            return handled
                         await asyncio.wait(tasks)  # then look once more: retries may be due
                         tasks.clear()
                         continue

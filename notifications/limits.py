@@ -8,6 +8,7 @@ platform has no reason to answer 429. The limits hold per process: with several
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 
 # Run a little under the published limits: a request's trip to the platform jitters by a
@@ -16,21 +17,41 @@ HEADROOM = 0.97
 
 
 class Pacer:
-    """At most `rate` events a second, evenly spaced; `reserve` hands out the next slot."""
+    """At most `rate` events in any one second, evenly spaced.
+
+    `reserve` hands out evenly spaced slots (a burst does not go out at once); `admit`, just
+    before the event, checks the real send times of the last second, because a busy event
+    loop can wake several late sleepers together, and a window catching them would see
+    more than the rate.
+    """
+
+    CATCH_UP = 0.1  # a slot missed by less than this is used late, keeping the pace
 
     def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
         if rate <= 0:
             raise ValueError(f"rate must be more than 0, not {rate}")
         self.interval = 1.0 / rate
+        self.most = max(1, int(rate))  # events in any one-second window
         self.clock = clock
         self.next_at = 0.0
+        self.sent: deque[float] = deque()
 
     def reserve(self) -> float:
         """Seconds to wait before the caller's event; its slot is taken."""
         now = self.clock()
-        at = max(now, self.next_at)
+        at = self.next_at if self.next_at >= now - self.CATCH_UP else now
         self.next_at = at + self.interval
-        return at - now
+        return max(0.0, at - now)
+
+    def admit(self) -> float:
+        """0 and the event is counted as sent now; else the seconds to wait and ask again."""
+        now = self.clock()
+        while self.sent and self.sent[0] <= now - 1.0:
+            self.sent.popleft()
+        if len(self.sent) >= self.most:
+            return self.sent[0] + 1.0 - now + 1e-4
+        self.sent.append(now)
+        return 0.0
 
     def hold(self, seconds: float) -> None:
         """Nothing before `seconds` from now (the platform asked us to slow down)."""
@@ -71,6 +92,8 @@ class RateLimits:
         if pacer is not None:
             delay = pacer.reserve()
             if delay > 0:
+                await self.sleep(delay)
+            while (delay := pacer.admit()) > 0:
                 await self.sleep(delay)
         if interval is not None:
             self._forget_old(interval)
