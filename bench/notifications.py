@@ -12,6 +12,7 @@ Quick run: the limits ten times the real ones (300/s, 800/s) so it takes ~20 s;
 
 import argparse
 import asyncio
+import os
 import sys
 import tempfile
 import time
@@ -69,7 +70,7 @@ def _fill(db: Database, total: int) -> None:
 async def _drain(db: Database, standin: RateStandin, rates: dict[str, float]) -> int:
     senders = [HttpSender(channel, standin.url) for channel in rates]
     dispatcher = Dispatcher(
-        db, senders, settings=Settings(max_in_flight=64), limits=RateLimits(rates, PER_CHAT)
+        db, senders, settings=Settings(max_in_flight=256), limits=RateLimits(rates, PER_CHAT)
     )
     try:
         return await dispatcher.drain()
@@ -120,7 +121,11 @@ def run(full: bool, url: str | None = None, total: int = TOTAL) -> dict[str, Any
 
 
 def _print(figures: dict[str, Any], rates: dict[str, float]) -> None:
-    print(f"notifications: {figures['rows']} rows on {figures['db']}, {figures['seconds']} s")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"notifications: {figures['rows']} rows on {figures['db']}, {figures['seconds']} s "
+        f"(load average {load} on {os.cpu_count()} CPUs)"
+    )
     for channel in rates:
         f = figures[channel]
         print(
