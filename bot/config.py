@@ -2,7 +2,7 @@
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -105,8 +105,9 @@ def _section(cls: type, name: str, values: dict[str, Any]) -> Any:
     for key, value in values.items():
         if key not in known:
             raise ConfigError(f"unknown key [{name}] {key}; known: {', '.join(known)}")
-        default = known[key].default
-        if default is not None and not callable(default) and type(default) is not type(value):
+        factory = known[key].default_factory
+        default = factory() if factory is not MISSING else known[key].default
+        if default is not None and type(default) is not type(value):
             if not (isinstance(default, int | float) and isinstance(value, int)):
                 raise ConfigError(f"[{name}] {key} must be a {type(default).__name__}")
     return cls(**values)
