@@ -43,7 +43,7 @@ from notifications.base import DeliveryError, Recipient, Sender
 from notifications.limits import RateLimits
 from store import quiet
 from store.db import Database
-from store.models import Order, Outbox, User
+from store.models import ConversationState, Order, Outbox, User
 from store.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -225,6 +225,9 @@ class Dispatcher:
                         .where(col(User.id) == claimed.recipient.user_id)
                         .values(unreachable=True)
                     )
+            for claimed, error in results:
+                if error is None:
+                    _remember_menu(session, claimed)
             if done < len(results):
                 log.warning("%d outbox claims lapsed before their result", len(results) - done)
 
@@ -359,6 +362,20 @@ class Dispatcher:
             return session.exec(query).one()  # type: ignore[call-overload]
 
         return self.db.run(work)
+
+
+def _remember_menu(session: Session, claimed: Claimed) -> None:
+    """A delivered message with options is the menu the person sees last: a typed "1" (in
+    the console, on WhatsApp) now means its first option."""
+    for reply in reversed(claimed.payload.get("replies", [])):
+        menu = [[label, action] for label, action, _url in reply.get("options", []) if action]
+        if menu:
+            session.execute(
+                update(ConversationState)
+                .where(col(ConversationState.user_id) == claimed.recipient.user_id)
+                .values(menu=menu)
+            )
+            return
 
 
 def _settle(row: Outbox, status: str, reason: str) -> bool:

@@ -14,7 +14,7 @@ from handlers import reminders
 from handlers.context import Context, ReminderSettings
 from notifications.dispatcher import Dispatcher
 from notifications.service import NotificationService
-from store.models import Order, Shop
+from store.models import ConversationState, Order, Shop
 from store.types import utcnow
 from tests.notify_helpers import Recorder, person, queue, rows
 
@@ -88,7 +88,9 @@ def test_a_restart_delivers_what_was_due_while_down(db):
     assert [r.status for r in rows(db)] == ["sent"]
 
 
-def test_the_console_shows_the_reminder_of_an_order_an_hour_away(engine, db, clock, capsys):
+def test_the_console_shows_the_reminder_of_an_order_an_hour_away(chat, db, clock):
+    engine = chat("alice").engine
+    chat("alice").say("bonjour")
     alice = person(db, "alice")
 
     def order(session):
@@ -101,9 +103,10 @@ def test_the_console_shows_the_reminder_of_an_order_an_hour_away(engine, db, clo
         )  # fmt: skip
         session.add(row)
         session.flush()
-        return reminders.plan(session=session, ctx=engine.ctx, order=row)
+        return row.id, reminders.plan(session=session, ctx=engine.ctx, order=row)
 
-    assert db.run(order) == 2
+    order_id, planned = db.run(order)
+    assert planned == 2
     terminal = io.StringIO()
     d = Dispatcher(db, [ConsoleSender(stream=terminal)], clock=clock)
     asyncio.run(d.drain())
@@ -114,6 +117,9 @@ def test_the_console_shows_the_reminder_of_an_order_an_hour_away(engine, db, clo
     assert "🔔 Message pour alice :" in screen
     assert "Chocolaterie du Perche" in screen and "à 11:10" in screen
     assert "1. 📦 Voir ma commande" in screen
+    # Typing "1" now means the reminder's option, the last menu on the screen.
+    state = db.run(lambda s: s.get(ConversationState, alice))
+    assert state.menu == [["📦 Voir ma commande", f"order:{order_id}"]]
 
 
 def test_vitrine_notify_once_ahead_delivers_a_reminder_before_its_time(tmp_path, capsys):
