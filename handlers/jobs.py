@@ -8,14 +8,16 @@ once writes each message once.
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from handlers import i18n
 from handlers.context import Context
 from handlers.core import Reply
+from store import orders as store_orders
 from store import outbox
 from store.hours import intervals_on
-from store.models import Item, Order, OrderLine, Shop, ShopStaff, User
+from store.models import Order, Shop, ShopStaff, User
 
 DIGEST_GRACE = timedelta(hours=2)  # a digest still goes this long after opening (restarts)
 LOOKAHEAD_DAYS = 14
@@ -137,26 +139,30 @@ def expire_uncollected(*, session: Session, ctx: Context) -> int:
     now = ctx.now()
     query = select(Order).where(Order.status == "ready", col(Order.ready_at).is_not(None))
     expired = 0
-    for order in session.exec(query.with_for_update()).all():
+    for order in session.exec(query).all():
         shop = session.get(Shop, order.shop_id)
         if shop is None or order.ready_at is None:
             continue
         deadline = pickup_deadline(shop, order.ready_at, ctx.timezone)
         if now < deadline:
             continue
-        order.status = "cancelled"
-        order.updated_at = now
-        _restock(session, order)
+        # Conditional on the status: a pickup scanned at this very moment wins cleanly.
+        stmt = (
+            update(Order)
+            .where(col(Order.id) == order.id, col(Order.status) == "ready")
+            .values(status="cancelled", updated_at=now)
+        )
+        if session.connection().execute(stmt).rowcount != 1:
+            continue
+        session.expire(order)
+        lines = store_orders.order_lines(session=session, order_id=order.id)  # type: ignore[arg-type]
+        store_orders.restore_stock(
+            session=session,
+            quantities=[(ln.item_id, ln.quantity) for ln in lines if ln.item_id is not None],
+        )
         _tell_expired(session, ctx, order, shop, deadline)
         expired += 1
     return expired
-
-
-def _restock(session: Session, order: Order) -> None:
-    for line in session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all():
-        item = session.get(Item, line.item_id) if line.item_id is not None else None
-        if item is not None and item.stock is not None:
-            item.stock += line.quantity
 
 
 def _tell_expired(

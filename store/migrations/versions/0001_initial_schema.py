@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 01:41:32.012012
+Create Date: 2026-11-25 02:02:54.061952
 """
 from collections.abc import Sequence
 
