@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from store.types import UTCDateTime, utcnow
@@ -164,7 +164,18 @@ class Follow(SQLModel, table=True):
 class Outbox(SQLModel, table=True):
     """A message the bot sends on its own; written in the transaction of the change it tells."""
 
-    __table_args__ = (Index("ix_outbox_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "due_at"),
+        # What the dispatcher claims, in due order: only the rows still to deliver, so the
+        # index stays small however many were sent, and a claim reads just its batch.
+        Index(
+            "ix_outbox_todo",
+            "due_at",
+            "id",
+            postgresql_where=text("status IN ('pending', 'sending')"),
+            sqlite_where=text("status IN ('pending', 'sending')"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     kind: str = Field(max_length=40)
