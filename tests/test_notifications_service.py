@@ -157,3 +157,32 @@ def test_vitrine_notify_once_ahead_delivers_a_reminder_before_its_time(tmp_path,
     assert main(["--config", str(config), "notify", "--once", "--ahead", "125"]) == 0
     out = capsys.readouterr().out
     assert "🔔 Message pour alice :" in out and "L3" in out and "Lingerie Christelle" in out
+
+
+def test_vitrine_chat_s_background_notifications_print_what_arrives(tmp_path):
+    from bot import app as wiring
+    from bot.config import parse
+    from bot.notify import BackgroundNotifications
+
+    config = parse(
+        {
+            "database": {"url": f"sqlite:///{tmp_path / 'v.db'}"},
+            "media": {"root": str(tmp_path / "m")},
+        }
+    )
+    app = wiring.build(config)
+    wiring.prepare(app)
+    terminal = io.StringIO()
+    background = BackgroundNotifications(app, [ConsoleSender(stream=terminal)]).start()
+    try:
+        alice = person(app.db, "alice")
+        queue(app.db, alice, "Nouvelle commande n° Z9", utcnow())
+        started = time.monotonic()
+        app.ctx.on_outbox()  # what the engine does after a handler's commit
+        while "Z9" not in terminal.getvalue():
+            assert time.monotonic() - started < 1.0, "not within a second"
+            time.sleep(0.01)
+    finally:
+        background.stop()
+        app.db.dispose()
+    assert "🔔 Message pour alice :\nNouvelle commande n° Z9" in terminal.getvalue()
