@@ -32,7 +32,16 @@ def build_dispatcher(app: App, senders: Iterable[Sender]) -> Dispatcher:
         {"telegram": cfg.telegram_per_second, "whatsapp": cfg.whatsapp_per_second},
         {"telegram": cfg.telegram_per_chat_per_second},
     )
-    return Dispatcher(app.db, senders, clock=app.ctx.clock, settings=settings, limits=limits)
+    return Dispatcher(
+        app.db,
+        senders,
+        clock=app.ctx.clock,
+        settings=settings,
+        limits=limits,
+        on_failed=lambda session, row_id: jobs.tell_undelivered(
+            session=session, ctx=app.ctx, outbox_id=row_id
+        ),
+    )
 
 
 def _tick(app: App) -> bool:

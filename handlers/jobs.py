@@ -17,7 +17,7 @@ from handlers.core import Reply
 from store import orders as store_orders
 from store import outbox
 from store.hours import intervals_on
-from store.models import Order, Shop, ShopStaff, User
+from store.models import Order, Outbox, Shop, ShopStaff, User
 
 DIGEST_GRACE = timedelta(hours=2)  # a digest still goes this long after opening (restarts)
 LOOKAHEAD_DAYS = 14
@@ -210,3 +210,45 @@ def _send(
         dedupe_key=f"order_expired:{order.id}:{who}",
         order_id=order.id,
     )
+
+
+# A customer the bot could not reach: the shop should call them.
+CUSTOMER_ORDER_KINDS = {
+    "order_accepted",
+    "order_declined",
+    "order_ready",
+    "order_out",
+    "order_delivered",
+    "order_cancelled",
+    "order_expired",
+}
+
+
+def tell_undelivered(*, session: Session, ctx: Context, outbox_id: int) -> None:
+    """An order message the customer never got (blocked, unreachable): the shop is told."""
+    row = session.get(Outbox, outbox_id)
+    if row is None or row.order_id is None or row.kind not in CUSTOMER_ORDER_KINDS:
+        return
+    order = session.get(Order, row.order_id)
+    if order is None or order.customer_id != row.user_id:
+        return
+    for staff_id in store_orders.staff_of(session=session, shop_id=order.shop_id):
+        member = session.get(User, staff_id)
+        if member is None:
+            continue
+        text = i18n.t(
+            member.language,
+            "order_undelivered",
+            number=order.number,
+            phone=order.phone or "—",
+        )
+        outbox.enqueue(
+            session=session,
+            user_id=staff_id,
+            kind="order_undelivered",
+            replies=[Reply(text)],
+            due_at=ctx.now(),
+            variables={"number": order.number},
+            dedupe_key=f"order_undelivered:{row.id}:{staff_id}",
+            order_id=order.id,
+        )

@@ -98,8 +98,12 @@ class Dispatcher:
         settings: Settings | None = None,
         limits: RateLimits | None = None,
         name: str | None = None,
+        on_failed: Callable[[Session, int], None] | None = None,
     ) -> None:
         self.db = db
+        # Told (in the same transaction) of each row given up for good: bot wires it to a
+        # handlers job that lets the shop know its customer could not be reached.
+        self.on_failed = on_failed
         self.senders = {sender.channel: sender for sender in senders}
         self.clock = clock
         self.settings = settings or Settings()
@@ -182,7 +186,9 @@ class Dispatcher:
     def _screen(self, session: Session, row: Outbox, user: User, now: datetime) -> bool:
         """Settle a row that must not go now (dropped, failed, held); True when it did."""
         if user.unreachable:
-            return _settle(row, "failed", "recipient unreachable (blocked the bot or unknown)")
+            _settle(row, "failed", "recipient unreachable (blocked the bot or unknown)")
+            session.flush()
+            return self._failed(session, row.id)  # type: ignore[arg-type]
         if user.quiet and not row.essential:
             return _settle(row, "dropped", "recipient turned these messages off")
         if row.kind in REMINDER_KINDS and row.order_id is not None:
@@ -191,8 +197,9 @@ class Dispatcher:
                 status = order.status if order else "gone"
                 return _settle(row, "dropped", f"order {status}")
         if row.attempts >= self.settings.max_attempts:
-            reason = f"gave up after {row.attempts} attempts: {row.last_error}"
-            return _settle(row, "failed", reason)
+            _settle(row, "failed", f"gave up after {row.attempts} attempts: {row.last_error}")
+            session.flush()
+            return self._failed(session, row.id)  # type: ignore[arg-type]
         if row.quiet_hours:
             later = quiet.after_quiet(now, self.settings.timezone, self.settings.quiet_hours)
             if later > now:
@@ -220,9 +227,13 @@ class Dispatcher:
                 if error is None:
                     continue
                 values = self._after_failure(claimed, error, now)
-                done += session.execute(  # type: ignore[attr-defined]
+                changed = session.execute(  # type: ignore[attr-defined]
                     update(Outbox).where(col(Outbox.id) == claimed.id, mine).values(**values)
                 ).rowcount
+                done += changed
+                if changed and values["status"] == "failed":
+                    log.warning("outbox %s given up: %s", claimed.id, values["last_error"])
+                    self._failed(session, claimed.id)
                 if error.permanent:
                     session.execute(
                         update(User)
@@ -237,6 +248,11 @@ class Dispatcher:
 
         with self._writing:
             self.db.run(work)
+
+    def _failed(self, session: Session, row_id: int) -> bool:
+        if self.on_failed is not None:
+            self.on_failed(session, row_id)
+        return True
 
     def _after_failure(
         self, claimed: Claimed, error: DeliveryError, now: datetime

@@ -6,9 +6,10 @@ from sqlmodel import select
 
 from handlers import jobs, reminders
 from handlers.context import Context, ReminderSettings
+from notifications.base import DeliveryError
 from store.models import Item, Order, OrderLine, Shop, ShopStaff, Town
 from tests.conftest import Clock
-from tests.notify_helpers import Recorder, dispatcher, drain, person, rows
+from tests.notify_helpers import Recorder, dispatcher, drain, person, queue, rows
 
 EVERY_DAY = {
     d: [["08:30", "12:00"], ["14:00", "19:00"]]
@@ -219,3 +220,22 @@ def test_an_uncollected_order_is_cancelled_after_hold_days_and_both_are_told(db)
     (to_paul,) = sender.texts("paul")
     assert "N42" in to_alice and "annulée" in to_alice and "vendredi 11 décembre" in to_alice
     assert "remis en stock" in to_paul and "3 jours" in to_paul
+
+
+def test_the_shop_is_told_when_its_customer_cannot_be_reached(db):
+    clock, ctx = _paris(db, datetime(2026, 12, 8, 9, 0, tzinfo=UTC))
+    shop = _shop(db, hours=TUE_SAT)
+    _staff(db, shop, "paul")
+    alice = person(db, "alice")
+    order = _order(db, shop, alice, datetime(2026, 12, 8, 14, 0, tzinfo=UTC), phone="0611223344")
+    queue(db, alice, "Votre commande est prête", clock.now, kind="order_ready", order_id=order)
+    blocked = DeliveryError("Forbidden: bot was blocked by the user", permanent=True)
+    sender = Recorder(fail=lambda text, n: blocked if text.startswith("Votre") else None)
+    d = dispatcher(
+        db, sender, clock,
+        on_failed=lambda s, row_id: jobs.tell_undelivered(session=s, ctx=ctx, outbox_id=row_id),
+    )  # fmt: skip
+    drain(d)
+    assert sender.texts("alice") == []
+    (to_paul,) = sender.texts("paul")
+    assert "N42" in to_paul and "0611223344" in to_paul and "pas pu joindre" in to_paul
