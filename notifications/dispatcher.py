@@ -17,9 +17,11 @@ What this guarantees:
   dispatcher to look after the lease (`[notifications] lease_seconds`) takes them over.
 - Nothing is sent twice, except a row that was in flight when its dispatcher died: handed to
   the Sender, result not yet recorded. Those are at most `max_in_flight` rows per channel,
-  and in a quiet town usually the one. (No system can do better without the platform's help: the
-  message may have left just before the crash.) A dispatcher stalled past its lease is
+  and in a quiet town usually the one. (Nothing can do better without the platform's help:
+  the message may have left just before the crash.) A dispatcher stalled past its lease is
   treated as dead: keep `lease_seconds` well above `send_timeout`.
+- Claimed rows still waiting for their turn under the rate limits were never handed over:
+  after a crash they go once, by whichever dispatcher takes them over.
 - A row is attempted at most `max_attempts` times, crashes included, so a message that
   crashes the dispatcher cannot do so forever.
 """
@@ -27,63 +29,33 @@ What this guarantees:
 import asyncio
 import contextlib
 import logging
-import os
-import socket
 import threading
-import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, text, update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from notifications.base import DeliveryError, Recipient, Sender
 from notifications.limits import RateLimits
+from notifications.rows import (
+    OPEN_ORDER,
+    REMINDER_KINDS,
+    TO_DELIVER,
+    Claimed,
+    Settings,
+    channel_of_recipient,
+    remember_menu,
+    settle,
+    worker_name,
+)
 from store import quiet
 from store.db import Database
-from store.models import ConversationState, Order, Outbox, User
+from store.models import Order, Outbox, User
 from store.types import utcnow
 
 log = logging.getLogger(__name__)
-
-# Rows still to deliver: the predicate of the partial index ix_outbox_todo, spelled out as
-# literal SQL so the planner can match it (a bound parameter would hide the values).
-TO_DELIVER = text("outbox.status IN ('pending', 'sending')")
-# A reminder about an order goes only while the order is still to be collected.
-REMINDER_KINDS = {"pickup_reminder"}
-OPEN_ORDER = {"pending", "accepted", "ready"}
-
-
-@dataclass(frozen=True)
-class Settings:
-    """How the dispatcher retries and claims ([notifications] in the config)."""
-
-    max_attempts: int = 10
-    retry_seconds: float = 5.0  # the first retry; each next one waits twice as long
-    max_retry_seconds: float = 3600.0
-    lease_seconds: float = 120.0
-    max_in_flight: int = 32
-    send_timeout: float = 30.0
-    timezone: str = "Europe/Paris"
-    quiet_hours: str = "21:00-08:00"
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """A row this dispatcher holds, with what the Sender needs."""
-
-    id: int
-    kind: str
-    payload: dict[str, Any]
-    attempts: int
-    recipient: Recipient
-    lease_until: datetime
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class Dispatcher:
@@ -134,7 +106,7 @@ class Dispatcher:
         now = self.clock()
         query = (
             select(Outbox)
-            .where(TO_DELIVER, Outbox.due_at <= now, _channel_of_recipient().in_(channels))
+            .where(TO_DELIVER, Outbox.due_at <= now, channel_of_recipient().in_(channels))
             .order_by(col(Outbox.due_at), col(Outbox.id))
             .limit(limit)
         )
@@ -186,18 +158,18 @@ class Dispatcher:
     def _screen(self, session: Session, row: Outbox, user: User, now: datetime) -> bool:
         """Settle a row that must not go now (dropped, failed, held); True when it did."""
         if user.unreachable:
-            _settle(row, "failed", "recipient unreachable (blocked the bot or unknown)")
+            settle(row, "failed", "recipient unreachable (blocked the bot or unknown)")
             session.flush()
             return self._failed(session, row.id)  # type: ignore[arg-type]
         if user.quiet and not row.essential:
-            return _settle(row, "dropped", "recipient turned these messages off")
+            return settle(row, "dropped", "recipient turned these messages off")
         if row.kind in REMINDER_KINDS and row.order_id is not None:
             order = session.get(Order, row.order_id)
             if order is None or order.status not in OPEN_ORDER:
                 status = order.status if order else "gone"
-                return _settle(row, "dropped", f"order {status}")
+                return settle(row, "dropped", f"order {status}")
         if row.attempts >= self.settings.max_attempts:
-            _settle(row, "failed", f"gave up after {row.attempts} attempts: {row.last_error}")
+            settle(row, "failed", f"gave up after {row.attempts} attempts: {row.last_error}")
             session.flush()
             return self._failed(session, row.id)  # type: ignore[arg-type]
         if row.quiet_hours:
@@ -242,7 +214,7 @@ class Dispatcher:
                     )
             for claimed, error in results:
                 if error is None:
-                    _remember_menu(session, claimed)
+                    remember_menu(session, claimed)
             if done < len(results):
                 log.warning("%d outbox claims lapsed before their result", len(results) - done)
 
@@ -370,39 +342,8 @@ class Dispatcher:
 
         def work(session: Session) -> datetime | None:
             query = select(func.min(Outbox.due_at)).where(
-                TO_DELIVER, _channel_of_recipient().in_(list(self.senders))
+                TO_DELIVER, channel_of_recipient().in_(list(self.senders))
             )
             return session.exec(query).one()  # type: ignore[call-overload]
 
         return self.db.run(work)
-
-
-def _channel_of_recipient() -> Any:
-    """The recipient's channel as a correlated subquery, not a join: the planner then walks
-    the due rows and looks each recipient up by key, a plan that stays fast even before
-    the statistics have seen a sudden fan-out of thousands of rows."""
-    return (
-        select(User.channel)
-        .where(col(User.id) == Outbox.user_id)
-        .correlate(Outbox)
-        .scalar_subquery()
-    )
-
-
-def _remember_menu(session: Session, claimed: Claimed) -> None:
-    """A delivered message with options is the menu the person sees last: a typed "1" (in
-    the console, on WhatsApp) now means its first option."""
-    for reply in reversed(claimed.payload.get("replies", [])):
-        menu = [[label, action] for label, action, _url in reply.get("options", []) if action]
-        if menu:
-            session.execute(
-                update(ConversationState)
-                .where(col(ConversationState.user_id) == claimed.recipient.user_id)
-                .values(menu=menu)
-            )
-            return
-
-
-def _settle(row: Outbox, status: str, reason: str) -> bool:
-    row.status, row.last_error, row.claimed_by = status, reason[:500], None
-    return True
