@@ -50,6 +50,7 @@ def _tick(app: App) -> bool:
 
 async def start_notifications(app: App, senders: Iterable[Sender]) -> NotificationService:
     """Start delivering in the running loop; handlers' `ctx.on_outbox` now wakes it."""
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per tick otherwise
     service = NotificationService(
         build_dispatcher(app, senders),
         poll_seconds=app.config.notifications.poll_seconds,
