@@ -312,6 +312,9 @@ class Dispatcher:
         rate-limited channel never holds up another.
         """
         counts = await asyncio.gather(*(self._drain(channel) for channel in self.senders))
+        committer, self._committer = self._committer, None
+        if committer is not None and not committer.done():  # every result written first
+            await asyncio.gather(committer, return_exceptions=True)
         self._user_locks.clear()  # nobody waits on them any more
         return sum(counts)
 
