@@ -1,6 +1,7 @@
 """The outbox dispatcher: every message goes once, on time, and failures lose nothing."""
 
 import asyncio
+import contextlib
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -215,6 +216,8 @@ def test_a_dispatcher_killed_mid_batch_loses_none_and_doubles_only_the_one_in_fl
         while "message 3" not in first_sender.tries:
             await asyncio.sleep(0.001)
         task.cancel()  # kill -9, as far as the database can tell: nothing more is recorded
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
     asyncio.run(killed())
     statuses = Counter(r.status for r in rows(db))
