@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+from typing import Any
 
 import uvicorn
 from starlette.routing import Route
@@ -12,16 +13,44 @@ from bot.web import build_web
 log = logging.getLogger(__name__)
 
 
+def telegram_channel(app: App) -> Any:
+    """The Telegram channel when a token is configured (polling or webhook)."""
+    if not app.config.telegram_enabled:
+        return None
+    from bot.channels.telegram import TelegramChannel
+
+    return TelegramChannel(app)
+
+
 async def serve_async(app: App) -> None:
     """Start what the config asks for and run until interrupted."""
     routes: list[Route] = []
     # Channels add their webhook routes and start/stop hooks here (Telegram, WhatsApp),
     # and the notifications dispatcher starts beside them.
+    channels: list[Any] = []
+    telegram = telegram_channel(app)
+    if telegram is not None:
+        channels.append(telegram)
+        routes += telegram.routes()
     web = build_web(app, routes)
     server = uvicorn.Server(
         uvicorn.Config(web, host=app.config.web.host, port=app.config.web.port, log_level="info")
     )
-    await server.serve()
+    serving = asyncio.create_task(server.serve())
+    # The web server listens first, so a webhook registered next is reachable at once.
+    while not (server.started or serving.done()):
+        await asyncio.sleep(0.05)
+    started: list[Any] = []
+    try:
+        for channel in channels:
+            await channel.start()
+            started.append(channel)
+        await serving
+    finally:
+        for channel in reversed(started):
+            await channel.stop()
+        server.should_exit = True
+        await asyncio.gather(serving, return_exceptions=True)
 
 
 def serve(app: App) -> int:

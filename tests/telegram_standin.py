@@ -22,7 +22,7 @@ from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from PIL import Image
 
@@ -465,14 +465,17 @@ def _handler(standin: TelegramStandIn) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the bot gave up waiting (a long poll cancelled at shutdown)
 
         def _json(self, status: int, data: dict) -> None:
             self._answer(status, json.dumps(data).encode(), "application/json")
 
         def do_GET(self) -> None:
             prefix = f"/file/bot{standin.token}/"
-            path = urlsplit(self.path).path
+            path = unquote(urlsplit(self.path).path)
             if path.startswith(prefix):
                 data = standin.download(path.removeprefix(prefix))
                 if data is not None:
