@@ -22,8 +22,8 @@ def telegram_channel(app: App) -> Any:
     return TelegramChannel(app)
 
 
-async def serve_async(app: App) -> None:
-    """Start what the config asks for and run until interrupted."""
+async def serve_async(app: App, stop: asyncio.Event | None = None) -> None:
+    """Start what the config asks for and run until interrupted (or until `stop` is set)."""
     routes: list[Route] = []
     # Channels add their webhook routes and start/stop hooks here (Telegram, WhatsApp),
     # and the notifications dispatcher starts beside them.
@@ -37,6 +37,8 @@ async def serve_async(app: App) -> None:
         uvicorn.Config(web, host=app.config.web.host, port=app.config.web.port, log_level="info")
     )
     serving = asyncio.create_task(server.serve())
+    if stop is not None:
+        stopping = asyncio.create_task(_exit_on(stop, server))
     # The web server listens first, so a webhook registered next is reachable at once.
     while not (server.started or serving.done()):
         await asyncio.sleep(0.05)
@@ -51,6 +53,13 @@ async def serve_async(app: App) -> None:
             await channel.stop()
         server.should_exit = True
         await asyncio.gather(serving, return_exceptions=True)
+        if stop is not None:
+            stopping.cancel()
+
+
+async def _exit_on(stop: asyncio.Event, server: uvicorn.Server) -> None:
+    await stop.wait()
+    server.should_exit = True
 
 
 def serve(app: App) -> int:
