@@ -204,6 +204,19 @@ class TelegramStandIn:
             updates.append({"message": self._message(chat_id, language, name, **content)})
         return self.push(chat_id, updates)
 
+    def send_document(self, chat_id: int, data: bytes, mime_type: str,
+                      caption: str | None = None) -> list[dict]:
+        """A file sent as a document (a picture sent "without compression")."""
+        number = next(self._ids)
+        file_id = f"BQAC{number:08d}"
+        self.files[file_id] = (f"documents/file_{number}", data)
+        document = {"file_id": file_id, "file_unique_id": f"u{number}", "mime_type": mime_type,
+                    "file_name": "photo.png", "file_size": len(data)}
+        content: dict[str, Any] = {"document": document}
+        if caption:
+            content["caption"] = caption
+        return self.push(chat_id, [{"message": self._message(chat_id, "fr", "Alice", **content)}])
+
     def send_location(self, chat_id: int, lat: float, lon: float, **who: Any) -> list[dict]:
         location = {"latitude": lat, "longitude": lon}
         return self.push(chat_id, [{"message": self._message(chat_id, "fr", "Alice",

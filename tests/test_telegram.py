@@ -337,3 +337,16 @@ async def make_event():
     import asyncio
 
     return asyncio.Event()
+
+
+def test_picture_sent_as_a_file_counts_as_a_photo_and_garbage_gets_a_kind_answer(
+    start_bot, tg, photo_seen  # noqa: F811
+):
+    bot = start_bot()
+    image = png("yellow", (200, 100))
+    answer = tg.send_document(ALICE, image, "image/png", caption="Bougie")
+    assert answer[-1]["text"] == "1 photo(s): Bougie"
+    assert bot.app.media.get(photo_seen[0].photos[0]) == image
+    broken = tg.send_document(ALICE, b"not a picture", "image/jpeg", caption="Bougie")
+    assert broken[-1]["text"].startswith("Je n'ai pas pu recevoir votre photo")
+    assert len(photo_seen) == 1

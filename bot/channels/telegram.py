@@ -201,7 +201,7 @@ class TelegramChannel:
             await self._on_press(update)
         elif update.message and update.effective_chat and update.effective_chat.type == "private":
             message = update.message
-            if message.media_group_id and message.photo:
+            if message.media_group_id and image_file_id(message):
                 await self._on_album_part(message)
                 return
             async with self._lock(message.chat_id):
@@ -210,7 +210,7 @@ class TelegramChannel:
     async def _on_message(self, message: Message) -> None:
         chat_id = message.chat_id
         try:
-            photos = (await self._download([message])) if message.photo else ()
+            photos = (await self._download([message])) if image_file_id(message) else ()
         except (NotAnImage, TelegramError) as exc:
             log.warning("photo from %s not received: %s", chat_id, exc)
             await self._send(chat_id, [self._photo_failed(message)])
@@ -283,11 +283,13 @@ class TelegramChannel:
             )
 
     async def _download(self, messages: list[Message]) -> tuple[str, ...]:
-        """Each message's largest photo, fetched through getFile into the media store."""
+        """Each message's picture, fetched through getFile into the media store."""
         keys = []
         for message in messages:
-            photo = message.photo[-1]
-            file = await self.application.bot.get_file(photo.file_id)
+            file_id = image_file_id(message)
+            if file_id is None:
+                continue  # a video in an album: only photos are kept
+            file = await self.application.bot.get_file(file_id)
             data = await file.download_as_bytearray()
             keys.append(await asyncio.to_thread(self.app.media.put_image, bytes(data)))
         return tuple(keys)
@@ -358,6 +360,16 @@ class TelegramChannel:
             raise DeliveryError(f"refused: {exc.message}", permanent=True) from exc
         except TelegramError as exc:
             raise DeliveryError(f"{kind} not sent: {exc.message}") from exc
+
+
+def image_file_id(message: Message) -> str | None:
+    """The largest size of a photo, or a picture sent as a file (uncompressed), if any."""
+    if message.photo:
+        return message.photo[-1].file_id
+    document = message.document
+    if document and (document.mime_type or "").startswith("image/"):
+        return document.file_id
+    return None
 
 
 def _seconds(value: object) -> float:
