@@ -6,13 +6,11 @@ import time
 import pytest
 from PIL import Image
 
-from tests.telegram_harness import start_bot, tg  # noqa: F401
-
 ALICE = 1001
 
 
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
-def test_newcomer_gets_the_welcome_with_buttons(start_bot, tg, mode):  # noqa: F811
+def test_newcomer_gets_the_welcome_with_buttons(start_bot, tg, mode):
     start_bot(mode)
     answer = tg.send_text(ALICE, "/start")
     assert "Bienvenue dans les boutiques de Nogent-le-Rotrou" in answer[-1]["text"]
@@ -20,7 +18,7 @@ def test_newcomer_gets_the_welcome_with_buttons(start_bot, tg, mode):  # noqa: F
     assert "🏪 Boutiques par catégorie" in labels
 
 
-def test_button_press_is_answered_and_home_edits_the_pressed_menu(start_bot, tg):  # noqa: F811
+def test_button_press_is_answered_and_home_edits_the_pressed_menu(start_bot, tg):
     start_bot()
     tg.send_text(ALICE, "/start")
     language_menu = tg.tap(ALICE, "Langue")
@@ -34,7 +32,7 @@ def test_button_press_is_answered_and_home_edits_the_pressed_menu(start_bot, tg)
     assert all(tg.queries.values()) and len(tg.queries) == 2
 
 
-def test_english_app_gets_english_and_the_language_button_switches(start_bot, tg):  # noqa: F811
+def test_english_app_gets_english_and_the_language_button_switches(start_bot, tg):
     start_bot()
     answer = tg.send_text(ALICE, "/start", language="en")
     assert "Welcome to the shops of Nogent-le-Rotrou" in answer[-1]["text"]
@@ -43,7 +41,7 @@ def test_english_app_gets_english_and_the_language_button_switches(start_bot, tg
     assert "Que souhaitez-vous faire ?" in switched[-1]["text"]
 
 
-def test_commands_are_registered_in_french_and_english(start_bot, tg):  # noqa: F811
+def test_commands_are_registered_in_french_and_english(start_bot, tg):
     start_bot()
     french = {c["command"]: c["description"] for c in tg.commands[""]}
     english = {c["command"]: c["description"] for c in tg.commands["en"]}
@@ -52,7 +50,7 @@ def test_commands_are_registered_in_french_and_english(start_bot, tg):  # noqa: 
     assert english["help"] == "How it works"
 
 
-def test_messages_of_one_person_are_answered_in_order(start_bot, tg, monkeypatch):  # noqa: F811
+def test_messages_of_one_person_are_answered_in_order(start_bot, tg, monkeypatch):
     from handlers import routes
     from handlers.core import Reply
 
@@ -96,7 +94,7 @@ def photo_seen(monkeypatch):
 
 
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
-def test_album_of_three_photos_reaches_the_core_as_one_message(start_bot, tg, photo_seen, mode):  # noqa: F811
+def test_album_of_three_photos_reaches_the_core_as_one_message(start_bot, tg, photo_seen, mode):
     bot = start_bot(mode, album_quiet=0.3)
     images = [png("red"), png("green"), png("blue")]
     answer = tg.send_photos(ALICE, images, caption="Pull rouge 35€")
@@ -108,7 +106,7 @@ def test_album_of_three_photos_reaches_the_core_as_one_message(start_bot, tg, ph
     assert len(tg.called("getFile")) == 3
 
 
-def test_text_after_an_album_is_answered_after_it(start_bot, tg, photo_seen, monkeypatch):  # noqa: F811
+def test_text_after_an_album_is_answered_after_it(start_bot, tg, photo_seen, monkeypatch):
     from handlers import routes
     from handlers.core import Reply
 
@@ -122,14 +120,14 @@ def test_text_after_an_album_is_answered_after_it(start_bot, tg, photo_seen, mon
     assert [m["text"] for m in answer] == ["2 photo(s): None", "texte et voilà"]
 
 
-def test_single_photo_with_caption(start_bot, tg, photo_seen):  # noqa: F811
+def test_single_photo_with_caption(start_bot, tg, photo_seen):
     start_bot()
     answer = tg.send_photos(ALICE, [png("orange", (300, 200))], caption="Bougie 12,90 €")
     assert answer[-1]["text"] == "1 photo(s): Bougie 12,90 €"
     assert photo_seen[0].language == "fr" and photo_seen[0].user_ref == str(ALICE)
 
 
-def test_shared_location_reaches_the_core(start_bot, tg, monkeypatch):  # noqa: F811
+def test_shared_location_reaches_the_core(start_bot, tg, monkeypatch):
     from handlers import routes
     from handlers.core import Reply
 
@@ -141,7 +139,7 @@ def test_shared_location_reaches_the_core(start_bot, tg, monkeypatch):  # noqa: 
     assert answer[-1]["text"] == "at 48.3217,0.8210"
 
 
-def test_flood_limit_delays_the_reply_but_loses_nothing(start_bot, tg):  # noqa: F811
+def test_flood_limit_delays_the_reply_but_loses_nothing(start_bot, tg):
     start_bot()
     tg.fail("sendMessage", 429, retry_after=1)
     started = time.monotonic()
@@ -153,7 +151,7 @@ def test_flood_limit_delays_the_reply_but_loses_nothing(start_bot, tg):  # noqa:
     assert time.monotonic() - started < 5
 
 
-def test_server_error_is_retried(start_bot, tg):  # noqa: F811
+def test_server_error_is_retried(start_bot, tg):
     start_bot()
     tg.fail("sendMessage", 500, times=2)
     answer = tg.send_text(ALICE, "/start")
@@ -161,7 +159,7 @@ def test_server_error_is_retried(start_bot, tg):  # noqa: F811
     assert [c.status for c in tg.called("sendMessage")] == [500, 500, 200]
 
 
-def test_person_who_blocked_the_bot_is_marked_unreachable(start_bot, tg, engine):  # noqa: F811
+def test_person_who_blocked_the_bot_is_marked_unreachable(start_bot, tg, engine):
     start_bot()
     tg.send_text(ALICE, "/start")
     assert unreachable(engine, ALICE) is False
@@ -185,7 +183,7 @@ def unreachable(engine, chat_id):
     return engine.db.run(read)
 
 
-def test_webhook_refuses_a_wrong_or_missing_secret_and_changes_nothing(start_bot, tg, engine):  # noqa: F811
+def test_webhook_refuses_a_wrong_or_missing_secret_and_changes_nothing(start_bot, tg, engine):
     bot = start_bot("webhook")
     assert tg.webhook == {"url": bot.public_url + "/telegram/webhook",
                           "secret_token": "s3cret-webhook-token",
@@ -208,7 +206,7 @@ def test_webhook_refuses_a_wrong_or_missing_secret_and_changes_nothing(start_bot
     assert "Bienvenue" in tg.chat_log(ALICE)[-1]["text"]
 
 
-def test_long_text_is_split_under_telegram_limit(start_bot, tg, monkeypatch):  # noqa: F811
+def test_long_text_is_split_under_telegram_limit(start_bot, tg, monkeypatch):
     from handlers import routes
     from handlers.core import Option, Reply
 
@@ -242,7 +240,7 @@ def photo_reply(monkeypatch, engine):
     return key
 
 
-def test_photo_is_uploaded_once_then_sent_by_file_id(start_bot, tg, photo_reply):  # noqa: F811
+def test_photo_is_uploaded_once_then_sent_by_file_id(start_bot, tg, photo_reply):
     start_bot()
     first = tg.send_text(ALICE, "photo")
     assert first[-1]["caption"] == "x" * 20
@@ -254,14 +252,14 @@ def test_photo_is_uploaded_once_then_sent_by_file_id(start_bot, tg, photo_reply)
     assert by_reference.params["photo"] == first[-1]["photo"][-1]["file_id"]
 
 
-def test_long_caption_sends_the_photo_then_the_text(start_bot, tg, photo_reply):  # noqa: F811
+def test_long_caption_sends_the_photo_then_the_text(start_bot, tg, photo_reply):
     start_bot()
     photo, text = tg.send_text(ALICE, "longue")
     assert "caption" not in photo and photo["photo"]
     assert text["text"] == "x" * 1500 and text["reply_markup"]
 
 
-def test_notification_is_delivered_and_a_blocked_person_fails_for_good(start_bot, tg):  # noqa: F811
+def test_notification_is_delivered_and_a_blocked_person_fails_for_good(start_bot, tg):
     from notifications.base import DeliveryError, Recipient
 
     bot = start_bot()
@@ -283,7 +281,7 @@ def test_notification_is_delivered_and_a_blocked_person_fails_for_good(start_bot
 
 
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
-def test_vitrine_run_starts_telegram_beside_the_web_server(tg, engine, mode):  # noqa: F811
+def test_vitrine_run_starts_telegram_beside_the_web_server(tg, engine, mode):
     import asyncio
     import socket
 
@@ -340,7 +338,7 @@ async def make_event():
 
 
 def test_picture_sent_as_a_file_counts_as_a_photo_and_garbage_gets_a_kind_answer(
-    start_bot, tg, photo_seen  # noqa: F811
+    start_bot, tg, photo_seen
 ):
     bot = start_bot()
     image = png("yellow", (200, 100))
