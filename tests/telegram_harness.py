@@ -40,7 +40,9 @@ class BotLoop:
 class RunningBot:
     """The channel started in `mode`, talking to the stand-in; `stop()` shuts it down."""
 
-    def __init__(self, tg: TelegramStandIn, engine: Engine, mode: str, **options: Any) -> None:
+    def __init__(
+        self, tg: TelegramStandIn, engine: Engine, mode: str, token: str = "", **options: Any
+    ) -> None:
         self.tg = tg
         self.engine = engine
         self.mode = mode
@@ -50,7 +52,7 @@ class RunningBot:
         port = self.sock.getsockname()[1]
         config = Config(
             telegram=TelegramConfig(
-                token=tg.token,
+                token=token or tg.token,
                 mode=mode,
                 webhook_secret=SECRET,
                 api_base_url=tg.base_url,

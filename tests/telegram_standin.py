@@ -11,6 +11,7 @@ getUpdates (long polling) or, once a webhook is set, as POSTs to it with the sec
 import io
 import itertools
 import json
+import re
 import threading
 import time
 import urllib.error
@@ -322,6 +323,9 @@ class TelegramStandIn:
             return list(self.updates[: int(params.get("limit") or 100)])
 
     def _m_setwebhook(self, params: dict, files: dict) -> bool:
+        secret = params.get("secret_token", "")
+        if not re.fullmatch(r"[A-Za-z0-9_-]{0,256}", secret):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
         allowed = json.loads(params["allowed_updates"]) if "allowed_updates" in params else None
         self.webhook = {"url": params["url"], "secret_token": params.get("secret_token"),
                         "allowed_updates": allowed}

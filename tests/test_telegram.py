@@ -348,3 +348,31 @@ def test_picture_sent_as_a_file_counts_as_a_photo_and_garbage_gets_a_kind_answer
     broken = tg.send_document(ALICE, b"not a picture", "image/jpeg", caption="Bougie")
     assert broken[-1]["text"].startswith("Je n'ai pas pu recevoir votre photo")
     assert len(photo_seen) == 1
+
+
+def test_config_refuses_a_webhook_secret_telegram_would_refuse():
+    from bot.config import ConfigError, parse
+
+    telegram = {"token": "1:x", "mode": "webhook", "webhook_secret": "pas de blancs !"}
+    with pytest.raises(ConfigError, match="webhook_secret"):
+        parse({"telegram": telegram})
+    assert parse({"telegram": {**telegram, "webhook_secret": "Ok_secret-42"}}).telegram_enabled
+
+
+def test_a_token_telegram_refuses_is_a_config_error_naming_the_key(tg, start_bot):
+    from bot.config import ConfigError
+
+    with pytest.raises(ConfigError, match=r"\[telegram\] token"):
+        start_bot(token="999:revoked-token")
+
+
+def test_pressing_home_on_the_home_menu_changes_nothing_and_sends_nothing(start_bot, tg):
+    start_bot()
+    tg.send_text(ALICE, "/start")
+    tg.tap(ALICE, "Langue")
+    home = tg.tap(ALICE, "Accueil")
+    again = tg.press(ALICE, "home")
+    assert again == []  # Telegram said "message is not modified": the menu is already there
+    assert [c.status for c in tg.called("editMessageText")] == [200, 400]
+    assert tg.last_buttons(ALICE) and home[0]["text"] == "Que souhaitez-vous faire ?"
+    assert all(tg.queries.values())

@@ -19,11 +19,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from telegram import BotCommand, Message, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
 from bot.app import App
 from bot.channels.telegram_render import Pressed, Renderer
+from bot.config import ConfigError
 from handlers import i18n
 from handlers.core import Incoming, Reply
 from notifications.base import DeliveryError, Recipient
@@ -124,7 +132,10 @@ class TelegramChannel:
     # Life cycle.
     async def start(self) -> None:
         """Connect (getMe), register commands, then poll or register the webhook."""
-        await self.application.initialize()
+        try:
+            await self.application.initialize()
+        except InvalidToken as exc:
+            raise ConfigError(f"[telegram] token refused by Telegram: {exc.message}") from exc
         username = self.application.bot.username
         if username:
             self.app.ctx.telegram_username = username  # deep links name the real bot
@@ -132,6 +143,8 @@ class TelegramChannel:
         await self.application.start()
         if self.webhook:
             url = self.app.config.web.public_url.rstrip("/") + WEBHOOK_PATH
+            if not url.startswith("https://"):
+                log.warning("Telegram only calls HTTPS webhooks; [web] public_url is %s", url)
             await self.application.bot.set_webhook(
                 url, secret_token=self.config.webhook_secret, allowed_updates=ALLOWED_UPDATES
             )
