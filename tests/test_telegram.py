@@ -366,13 +366,16 @@ def test_a_token_telegram_refuses_is_a_config_error_naming_the_key(tg, start_bot
         start_bot(token="999:revoked-token")
 
 
-def test_pressing_home_on_the_home_menu_changes_nothing_and_sends_nothing(start_bot, tg):
+def test_pressing_a_menu_that_shows_itself_again_sends_nothing(start_bot, tg, monkeypatch):
+    from handlers import routes
+    from handlers.core import Option, Reply
+
+    same = [Reply("Le même menu", options=(Option("Encore", "same"),), replace=True)]
+    monkeypatch.setitem(routes.ACTIONS, "same", lambda turn: same)
+    monkeypatch.setitem(routes.KEYWORDS, "pareil", "same")
     start_bot()
-    tg.send_text(ALICE, "/start")
-    tg.tap(ALICE, "Langue")
-    home = tg.tap(ALICE, "Accueil")
-    again = tg.press(ALICE, "home")
+    tg.send_text(ALICE, "pareil")
+    again = tg.tap(ALICE, "Encore")
     assert again == []  # Telegram said "message is not modified": the menu is already there
-    assert [c.status for c in tg.called("editMessageText")] == [200, 400]
-    assert tg.last_buttons(ALICE) and home[0]["text"] == "Que souhaitez-vous faire ?"
-    assert all(tg.queries.values())
+    assert [c.status for c in tg.called("editMessageText")] == [400]
+    assert len(tg.called("sendMessage")) == 1 and all(tg.queries.values())
