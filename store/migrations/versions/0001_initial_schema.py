@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 01:41:22.688170
+Create Date: 2026-11-25 01:59:44.144943
 """
 from collections.abc import Sequence
 
