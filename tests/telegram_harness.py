@@ -60,14 +60,16 @@ class RunningBot:
             ),
             web=WebConfig(host="127.0.0.1", port=port, public_url=f"http://127.0.0.1:{port}"),
         )
-        self.app = App(config=config, db=engine.db, media=engine.ctx.media, ctx=engine.ctx,
-                       engine=engine)
+        self.app = App(
+            config=config, db=engine.db, media=engine.ctx.media, ctx=engine.ctx, engine=engine
+        )
         self.channel = TelegramChannel(self.app, backoff=0.05, **options)
         self.web = build_web(self.app, self.channel.routes())
         self.server: uvicorn.Server | None = None
         if mode == "webhook":
-            self.server = uvicorn.Server(uvicorn.Config(self.web, log_level="warning",
-                                                        lifespan="off"))
+            self.server = uvicorn.Server(
+                uvicorn.Config(self.web, log_level="warning", lifespan="off")
+            )
             self.serving = asyncio.run_coroutine_threadsafe(
                 self.server.serve(sockets=[self.sock]), self.loop.loop
             )
@@ -117,4 +119,3 @@ def start_bot(tg: TelegramStandIn, engine: Engine) -> Iterator[Callable[..., Run
     yield start
     for bot in running:
         bot.stop()
-

@@ -8,14 +8,11 @@ the people: `send_text`, `press`, `send_photos`, `send_location`; updates go out
 getUpdates (long polling) or, once a webhook is set, as POSTs to it with the secret header.
 """
 
-import io
 import itertools
 import json
 import re
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
@@ -25,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from PIL import Image
+from tests.telegram_people import People
 
 SPEC = Path("/work/shared/spec/telegram-bot-api.json")
 BOT = {"id": 7000001, "is_bot": True, "first_name": "Vitrine", "username": "VitrineTestBot"}
@@ -64,7 +61,7 @@ def _spec_methods() -> dict[str, list[str]]:
     }
 
 
-class TelegramStandIn:
+class TelegramStandIn(People):
     """The Bot API on 127.0.0.1:<port>, and the people using the bot."""
 
     def __init__(self, token: str = "123456:TEST-token") -> None:
@@ -121,8 +118,14 @@ class TelegramStandIn:
     def fail(self, method: str, status: int, *, times: int = 1, retry_after: int = 1) -> None:
         """The next `times` calls of `method` get HTTP `status` (429 carries retry_after)."""
         with self.cond:
-            self.faults.append({"method": method.lower(), "status": status, "times": times,
-                                "retry_after": retry_after})
+            self.faults.append(
+                {
+                    "method": method.lower(),
+                    "status": status,
+                    "times": times,
+                    "retry_after": retry_after,
+                }
+            )
 
     def block(self, chat_id: int) -> None:
         """The person blocks the bot: sending to them gets 403."""
@@ -131,155 +134,6 @@ class TelegramStandIn:
     # What the bot did.
     def called(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method.lower() == method.lower()]
-
-    def chat_log(self, chat_id: int) -> list[dict]:
-        return [m for chat, m in self.log if chat == chat_id]
-
-    def last_buttons(self, chat_id: int) -> list[dict]:
-        """The buttons of the bot's latest message with a keyboard, in reading order."""
-        for message in reversed(self.chat_log(chat_id)):
-            current = self.messages[message["message_id"]]
-            rows = (current.get("reply_markup") or {}).get("inline_keyboard")
-            if rows:
-                return [button for row in rows for button in row]
-        return []
-
-    def data_for(self, chat_id: int, label: str) -> str:
-        """The callback data of the last keyboard's button whose label contains `label`."""
-        for button in self.last_buttons(chat_id):
-            if label.lower() in button["text"].lower() and "callback_data" in button:
-                return button["callback_data"]
-        labels = [b["text"] for b in self.last_buttons(chat_id)]
-        raise AssertionError(f"no button {label!r} in {labels}")
-
-    # The people.
-    def _user(self, chat_id: int, language: str, name: str) -> dict:
-        return {"id": chat_id, "is_bot": False, "first_name": name, "language_code": language}
-
-    def _message(self, chat_id: int, language: str, name: str, **content: Any) -> dict:
-        return {
-            "message_id": next(self._ids),
-            "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private", "first_name": name},
-            "from": self._user(chat_id, language, name),
-            **content,
-        }
-
-    def send_text(self, chat_id: int, text: str, *, language: str = "fr",
-                  name: str = "Alice") -> list[dict]:
-        """The person types `text`; returns the bot's messages (sent or edited) in answer."""
-        content: dict[str, Any] = {"text": text}
-        if text.startswith("/"):
-            content["entities"] = [{"type": "bot_command", "offset": 0,
-                                    "length": len(text.split()[0])}]
-        return self.push(chat_id, [{"message": self._message(chat_id, language, name, **content)}])
-
-    def press(self, chat_id: int, data: str, *, language: str = "fr",
-              name: str = "Alice") -> list[dict]:
-        """The person taps the button carrying `data` on the bot's latest menu holding it."""
-        menu = next(
-            m for m in reversed([self.messages[x["message_id"]] for x in self.chat_log(chat_id)])
-            if any(b.get("callback_data") == data
-                   for row in (m.get("reply_markup") or {}).get("inline_keyboard", [])
-                   for b in row)
-        )
-        query_id = f"q{next(self._ids)}"
-        self.queries[query_id] = False
-        query = {"id": query_id, "from": self._user(chat_id, language, name),
-                 "message": menu, "chat_instance": f"ci{chat_id}", "data": data}
-        return self.push(chat_id, [{"callback_query": query}])
-
-    def tap(self, chat_id: int, label: str, **who: Any) -> list[dict]:
-        """Press the button whose label contains `label` on the latest keyboard."""
-        return self.press(chat_id, self.data_for(chat_id, label), **who)
-
-    def send_photos(self, chat_id: int, images: list[bytes], caption: str | None = None, *,
-                    language: str = "fr", name: str = "Alice") -> list[dict]:
-        """One photo, or an album (one media_group_id) when several; caption on the first."""
-        group = f"album{next(self._ids)}" if len(images) > 1 else None
-        updates = []
-        for index, data in enumerate(images):
-            content: dict[str, Any] = {"photo": self._photo_sizes(data)}
-            if group:
-                content["media_group_id"] = group
-            if index == 0 and caption:
-                content["caption"] = caption
-            updates.append({"message": self._message(chat_id, language, name, **content)})
-        return self.push(chat_id, updates)
-
-    def send_document(self, chat_id: int, data: bytes, mime_type: str,
-                      caption: str | None = None) -> list[dict]:
-        """A file sent as a document (a picture sent "without compression")."""
-        number = next(self._ids)
-        file_id = f"BQAC{number:08d}"
-        self.files[file_id] = (f"documents/file_{number}", data)
-        document = {"file_id": file_id, "file_unique_id": f"u{number}", "mime_type": mime_type,
-                    "file_name": "photo.png", "file_size": len(data)}
-        content: dict[str, Any] = {"document": document}
-        if caption:
-            content["caption"] = caption
-        return self.push(chat_id, [{"message": self._message(chat_id, "fr", "Alice", **content)}])
-
-    def send_location(self, chat_id: int, lat: float, lon: float, **who: Any) -> list[dict]:
-        location = {"latitude": lat, "longitude": lon}
-        return self.push(chat_id, [{"message": self._message(chat_id, "fr", "Alice",
-                                                             location=location)}])
-
-    def push(self, chat_id: int, updates: list[dict]) -> list[dict]:
-        """Hand updates to the bot (webhook or getUpdates), wait for it to settle, and return
-        what it sent that chat meanwhile."""
-        self.known_chats.add(chat_id)
-        before = len(self.log)
-        with self.cond:
-            for update in updates:
-                update["update_id"] = next(self._ids)
-            hook = self.webhook
-            if hook is None:
-                self.updates.extend(updates)
-                self.cond.notify_all()
-        if hook is not None:
-            for update in updates:
-                self.webhook_answers.append(self.post_webhook(update))
-        else:
-            self._wait_confirmed(updates[-1]["update_id"])
-        self.settle()
-        return [m for chat, m in self.log[before:] if chat == chat_id]
-
-    def post_webhook(self, update: dict, secret: str | None = None) -> int:
-        """POST one update to the registered webhook, as Telegram does; the HTTP status."""
-        assert self.webhook, "no webhook set"
-        headers = {"Content-Type": "application/json"}
-        token = self.webhook.get("secret_token") if secret is None else secret
-        if token:
-            headers["X-Telegram-Bot-Api-Secret-Token"] = token
-        request = urllib.request.Request(self.webhook["url"], json.dumps(update).encode(), headers)
-        try:
-            with urllib.request.urlopen(request, timeout=10) as answer:
-                return answer.status
-        except urllib.error.HTTPError as exc:
-            return exc.code
-
-    def _wait_confirmed(self, update_id: int, timeout: float = 15) -> None:
-        with self.cond:
-            if not self.cond.wait_for(lambda: self.confirmed > update_id, timeout):
-                raise AssertionError(f"the bot never fetched update {update_id}")
-
-    def _photo_sizes(self, data: bytes) -> list[dict]:
-        """A thumbnail and the full photo, as Telegram lists sizes (smallest first)."""
-        with Image.open(io.BytesIO(data)) as img:
-            width, height = img.size
-            thumb = img.convert("RGB").resize((max(1, width // 4), max(1, height // 4)))
-            out = io.BytesIO()
-            thumb.save(out, "JPEG")
-        return [self._file(out.getvalue(), width // 4, height // 4),
-                self._file(data, width, height)]
-
-    def _file(self, data: bytes, width: int, height: int) -> dict:
-        number = next(self._ids)
-        file_id = f"AgAC{number:08d}"
-        self.files[file_id] = (f"photos/file_{number}.jpg", data)
-        return {"file_id": file_id, "file_unique_id": f"u{number}", "width": width,
-                "height": height, "file_size": len(data)}
 
     # The API.
     def api(self, method: str, params: dict[str, str], files: dict[str, bytes]) -> Any:
@@ -291,8 +145,11 @@ class TelegramStandIn:
                     fault["times"] -= 1
                     if fault["status"] == 429:
                         seconds = fault["retry_after"]
-                        raise ApiError(429, f"Too Many Requests: retry after {seconds}",
-                                       {"retry_after": seconds})
+                        raise ApiError(
+                            429,
+                            f"Too Many Requests: retry after {seconds}",
+                            {"retry_after": seconds},
+                        )
                     raise ApiError(fault["status"], "Internal Server Error")
         if name not in self.required:
             raise ApiError(404, "Not Found")
@@ -305,13 +162,20 @@ class TelegramStandIn:
         return handler(params, files)
 
     def _m_getme(self, params: dict, files: dict) -> dict:
-        return {**BOT, "can_join_groups": False, "can_read_all_group_messages": False,
-                "supports_inline_queries": False}
+        return {
+            **BOT,
+            "can_join_groups": False,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     def _m_getupdates(self, params: dict, files: dict) -> list[dict]:
         if self.webhook:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active;"
-                           " use deleteWebhook to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active;"
+                " use deleteWebhook to delete the webhook first",
+            )
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)
         with self.cond:
@@ -327,8 +191,11 @@ class TelegramStandIn:
         if not re.fullmatch(r"[A-Za-z0-9_-]{0,256}", secret):
             raise ApiError(400, "Bad Request: secret token contains unallowed characters")
         allowed = json.loads(params["allowed_updates"]) if "allowed_updates" in params else None
-        self.webhook = {"url": params["url"], "secret_token": params.get("secret_token"),
-                        "allowed_updates": allowed}
+        self.webhook = {
+            "url": params["url"],
+            "secret_token": params.get("secret_token"),
+            "allowed_updates": allowed,
+        }
         return True
 
     def _m_deletewebhook(self, params: dict, files: dict) -> bool:
@@ -367,9 +234,13 @@ class TelegramStandIn:
         return markup
 
     def _store(self, chat_id: int, **content: Any) -> dict:
-        message = {"message_id": next(self._ids), "date": int(time.time()), "from": BOT,
-                   "chat": {"id": chat_id, "type": "private", "first_name": "Alice"},
-                   **{k: v for k, v in content.items() if v is not None}}
+        message = {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "from": BOT,
+            "chat": {"id": chat_id, "type": "private", "first_name": "Alice"},
+            **{k: v for k, v in content.items() if v is not None},
+        }
         with self.cond:
             self.messages[message["message_id"]] = message
             self.log.append((chat_id, dict(message)))
@@ -415,9 +286,12 @@ class TelegramStandIn:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         markup = self._markup(params)
         if text == message["text"] and markup == message.get("reply_markup"):
-            raise ApiError(400, "Bad Request: message is not modified: specified new message "
-                           "content and reply markup are exactly the same as a current content "
-                           "and reply markup of the message")
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message "
+                "content and reply markup are exactly the same as a current content "
+                "and reply markup of the message",
+            )
         with self.cond:
             message["text"] = text
             message.pop("reply_markup", None)
@@ -430,8 +304,10 @@ class TelegramStandIn:
     def _m_answercallbackquery(self, params: dict, files: dict) -> bool:
         query_id = params["callback_query_id"]
         if self.queries.get(query_id) is not False:
-            raise ApiError(400, "Bad Request: query is too old and response timeout expired "
-                           "or query ID is invalid")
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
         self.queries[query_id] = True
         return True
 
@@ -440,8 +316,12 @@ class TelegramStandIn:
         if file_id not in self.files:
             raise ApiError(400, "Bad Request: invalid file_id")
         path, data = self.files[file_id]
-        return {"file_id": file_id, "file_unique_id": "u" + file_id, "file_size": len(data),
-                "file_path": path}
+        return {
+            "file_id": file_id,
+            "file_unique_id": "u" + file_id,
+            "file_size": len(data),
+            "file_path": path,
+        }
 
     def download(self, path: str) -> bytes | None:
         for file_path, data in self.files.values():
@@ -509,8 +389,9 @@ def _handler(standin: TelegramStandIn) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length) if length else b""
             token, _, method = split.path.removeprefix("/bot").partition("/")
             if token != standin.token:
-                return self._json(401, {"ok": False, "error_code": 401,
-                                        "description": "Unauthorized"})
+                return self._json(
+                    401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+                )
             params, files = _parse_body(self.headers.get("Content-Type", ""), body)
             params = {**dict(parse_qsl(split.query)), **params}
             call = Call(method, params, files)
@@ -520,8 +401,11 @@ def _handler(standin: TelegramStandIn) -> type[BaseHTTPRequestHandler]:
                 result = standin.api(method, params, files)
             except ApiError as exc:
                 call.status = exc.code
-                error: dict[str, Any] = {"ok": False, "error_code": exc.code,
-                                         "description": exc.description}
+                error: dict[str, Any] = {
+                    "ok": False,
+                    "error_code": exc.code,
+                    "description": exc.description,
+                }
                 if exc.parameters:
                     error["parameters"] = exc.parameters
                 return self._json(exc.code, error)

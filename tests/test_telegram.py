@@ -64,8 +64,9 @@ def test_messages_of_one_person_are_answered_in_order(start_bot, tg, monkeypatch
     bob = 2002
     tg.known_chats.update({ALICE, bob})
     words = [f"mot{n}" for n in range(8)]
-    updates = [{"message": tg._message(chat, "fr", "X", text=w)} for w in words
-               for chat in (ALICE, bob)]
+    updates = [
+        {"message": tg._message(chat, "fr", "X", text=w)} for w in words for chat in (ALICE, bob)
+    ]
     tg.push(ALICE, updates)
     for chat in (ALICE, bob):
         assert [m["text"] for m in tg.chat_log(chat)] == [f"echo {w}" for w in words]
@@ -113,8 +114,14 @@ def test_text_after_an_album_is_answered_after_it(start_bot, tg, photo_seen, mon
     monkeypatch.setattr(routes, "TEXT", lambda turn: [Reply(f"texte {turn.text}")])
     start_bot(album_quiet=0.3)
     tg.known_chats.add(ALICE)
-    parts = [{"message": tg._message(ALICE, "fr", "A", photo=tg._photo_sizes(png(c)),
-                                     media_group_id="g1")} for c in ("red", "blue")]
+    parts = [
+        {
+            "message": tg._message(
+                ALICE, "fr", "A", photo=tg._photo_sizes(png(c)), media_group_id="g1"
+            )
+        }
+        for c in ("red", "blue")
+    ]
     after = {"message": tg._message(ALICE, "fr", "A", text="et voilà")}
     answer = tg.push(ALICE, [*parts, after])
     assert [m["text"] for m in answer] == ["2 photo(s): None", "texte et voilà"]
@@ -176,8 +183,9 @@ def unreachable(engine, chat_id):
     from store.models import User
 
     def read(session):
-        query = select(User.unreachable).where(User.channel == "telegram",
-                                               User.channel_ref == str(chat_id))
+        query = select(User.unreachable).where(
+            User.channel == "telegram", User.channel_ref == str(chat_id)
+        )
         return session.exec(query).one()
 
     return engine.db.run(read)
@@ -185,9 +193,11 @@ def unreachable(engine, chat_id):
 
 def test_webhook_refuses_a_wrong_or_missing_secret_and_changes_nothing(start_bot, tg, engine):
     bot = start_bot("webhook")
-    assert tg.webhook == {"url": bot.public_url + "/telegram/webhook",
-                          "secret_token": "s3cret-webhook-token",
-                          "allowed_updates": ["message", "callback_query", "my_chat_member"]}
+    assert tg.webhook == {
+        "url": bot.public_url + "/telegram/webhook",
+        "secret_token": "s3cret-webhook-token",
+        "allowed_updates": ["message", "callback_query", "my_chat_member"],
+    }
     update = {"update_id": 99, "message": tg._message(ALICE, "fr", "Mallory", text="/start")}
     calls_before = len(tg.calls)
     assert tg.post_webhook(update, secret="wrong") == 403
@@ -265,8 +275,15 @@ def test_notification_is_delivered_and_a_blocked_person_fails_for_good(start_bot
     bot = start_bot()
     tg.send_text(ALICE, "/start")
     recipient = Recipient(1, "telegram", str(ALICE), "fr", None)
-    payload = {"replies": [{"text": "Votre commande est prête 🎉", "photo": None,
-                            "options": [["Voir", "orders", None], ["Plan", None, "https://x.fr"]]}]}
+    payload = {
+        "replies": [
+            {
+                "text": "Votre commande est prête 🎉",
+                "photo": None,
+                "options": [["Voir", "orders", None], ["Plan", None, "https://x.fr"]],
+            }
+        ]
+    }
     bot.loop.run(bot.channel.deliver(recipient, "order_ready", payload))
     message = tg.chat_log(ALICE)[-1]
     assert message["text"] == "Votre commande est prête 🎉"
@@ -296,8 +313,13 @@ def test_vitrine_run_starts_telegram_beside_the_web_server(tg, engine, mode):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     config = Config(
-        telegram=TelegramConfig(token=tg.token, mode=mode, webhook_secret="abc",
-                                api_base_url=tg.base_url, api_file_url=tg.file_url),
+        telegram=TelegramConfig(
+            token=tg.token,
+            mode=mode,
+            webhook_secret="abc",
+            api_base_url=tg.base_url,
+            api_file_url=tg.file_url,
+        ),
         web=WebConfig(port=port, public_url=f"http://127.0.0.1:{port}"),
     )
     app = App(config=config, db=engine.db, media=engine.ctx.media, ctx=engine.ctx, engine=engine)
