@@ -182,3 +182,17 @@ def test_a_token_telegram_refuses_is_a_config_error_naming_the_key(tg, start_bot
 
     with pytest.raises(ConfigError, match=r"\[telegram\] token"):
         start_bot(token="999:revoked-token")
+
+
+def test_notification_held_by_the_flood_limit_tells_when_to_try_again(start_bot, tg):
+    from notifications.base import DeliveryError, Recipient
+
+    bot = start_bot(flood_retries=0)
+    tg.send_text(ALICE, "/start")
+    tg.fail("sendMessage", 429, retry_after=7)
+    recipient = Recipient(1, "telegram", str(ALICE), "fr", None)
+    payload = {"replies": [{"text": "Rappel : retrait demain", "photo": None, "options": []}]}
+    with pytest.raises(DeliveryError) as held:
+        bot.loop.run(bot.channel.deliver(recipient, "pickup_reminder", payload))
+    assert held.value.retry_after == 7 and not held.value.permanent
+    assert unreachable(bot.engine, ALICE) is False

@@ -113,3 +113,10 @@ def test_english_customer_sees_the_journey_in_english(start_bot, tg):
     tg.tap(ALICE, "Shops by category", language="en")
     labels = [b["text"] for b in tg.last_buttons(ALICE)]
     assert any("Chocolate" in label for label in labels)
+
+
+def test_shop_deep_link_opens_the_shop_card(start_bot, tg):
+    start_bot()
+    answer = tg.send_text(ALICE, "/start shop-chocolaterie-du-perche")
+    assert "Chocolaterie du Perche" in text_of(answer[0]) and "photo" in answer[0]
+    assert "Voir le catalogue" in [b["text"] for b in tg.last_buttons(ALICE)][0]

@@ -60,8 +60,8 @@ COMMANDS = [
 class PatientLimiter(AIORateLimiter):
     """Telegram's flood limits (429 honoured), plus retries with backoff on network and 5xx."""
 
-    def __init__(self, attempts: int = 4, backoff: float = 0.5) -> None:
-        super().__init__(max_retries=3)
+    def __init__(self, attempts: int = 4, backoff: float = 0.5, flood_retries: int = 3) -> None:
+        super().__init__(max_retries=flood_retries)
         self.attempts = attempts
         self.backoff = backoff
 
@@ -104,7 +104,14 @@ class TelegramChannel:
 
     channel = CHANNEL
 
-    def __init__(self, app: App, *, backoff: float = 0.5, album_quiet: float = ALBUM_QUIET) -> None:
+    def __init__(
+        self,
+        app: App,
+        *,
+        backoff: float = 0.5,
+        album_quiet: float = ALBUM_QUIET,
+        flood_retries: int = 3,
+    ) -> None:
         self.app = app
         self.config = app.config.telegram
         self.album_quiet = album_quiet
@@ -113,7 +120,7 @@ class TelegramChannel:
             .token(self.config.token)
             .base_url(self.config.api_base_url)
             .base_file_url(self.config.api_file_url)
-            .rate_limiter(PatientLimiter(backoff=backoff))
+            .rate_limiter(PatientLimiter(backoff=backoff, flood_retries=flood_retries))
             .concurrent_updates(True)
         )
         if self.webhook:
