@@ -231,6 +231,12 @@ class TelegramStandIn(People):
                     raise ApiError(400, "Bad Request: can't parse inline keyboard button")
                 if data is not None and not 1 <= len(data.encode()) <= 64:
                     raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+                url = urlsplit(button.get("url", "https://t.me"))
+                host = url.hostname or ""
+                if url.scheme not in ("http", "https", "tg") or (
+                    url.scheme != "tg" and (host in ("localhost", "") or host.startswith("127."))
+                ):
+                    raise ApiError(400, "Bad Request: BUTTON_URL_INVALID")
         return markup
 
     def _store(self, chat_id: int, **content: Any) -> dict:

@@ -225,3 +225,27 @@ def test_pressing_a_menu_that_shows_itself_again_sends_nothing(start_bot, tg, mo
     assert again == []  # Telegram said "message is not modified": the menu is already there
     assert [c.status for c in tg.called("editMessageText")] == [400]
     assert len(tg.called("sendMessage")) == 1 and all(tg.queries.values())
+
+
+def test_links_become_buttons_and_a_link_telegram_refuses_is_spelled_out(
+    start_bot, tg, monkeypatch
+):
+    from handlers import routes
+    from handlers.core import Option, Reply
+
+    links = (
+        Option("🎥 Rejoindre la visite", url="https://meet.example.org/visite-noel"),
+        Option("Plan", url="http://localhost:8080/media/plan.png"),
+        Option("🏠 Accueil", "home"),
+    )
+    monkeypatch.setitem(
+        routes.ACTIONS, "visit", lambda turn: [Reply("La visite commence", options=links)]
+    )
+    monkeypatch.setitem(routes.KEYWORDS, "visite", "visit")
+    start_bot()
+    (message,) = tg.send_text(ALICE, "visite")
+    assert message["text"] == "La visite commence\n\n🔗 Plan : http://localhost:8080/media/plan.png"
+    assert tg.last_buttons(ALICE) == [
+        {"text": "🎥 Rejoindre la visite", "url": "https://meet.example.org/visite-noel"},
+        {"text": "🏠 Accueil", "callback_data": "home"},
+    ]

@@ -7,7 +7,8 @@ below are checked that way.
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
@@ -58,14 +59,34 @@ def _fit(text: str, limit: int) -> int:
     return len(text)
 
 
+def button_url_ok(url: str) -> bool:
+    """Whether Telegram takes `url` on a button (it refuses the whole message otherwise)."""
+    parts = urlsplit(url)
+    if parts.scheme == "tg":
+        return True
+    host = (parts.hostname or "").lower()
+    return (
+        parts.scheme in ("http", "https")
+        and "." in host
+        and not host.startswith("127.")
+        and host not in ("localhost", "0.0.0.0")
+    )
+
+
+def with_links(text: str, options: Sequence[Option]) -> str:
+    """The text, plus the links that cannot be buttons, spelled out so none is lost."""
+    lines = [f"🔗 {o.label} : {o.url}" for o in options if o.url and not button_url_ok(o.url)]
+    return "\n\n".join([text, "\n".join(lines)]) if lines else text
+
+
 def keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup | None:
     """Options as inline buttons: short labels two a row, long ones alone, links as URL buttons."""
-    if not options:
-        return None
     rows: list[list[InlineKeyboardButton]] = []
     waiting: InlineKeyboardButton | None = None
     for option in options:
         if option.url:
+            if not button_url_ok(option.url):
+                continue  # spelled out in the text instead (with_links)
             button = InlineKeyboardButton(option.label, url=option.url)
         else:
             button = InlineKeyboardButton(option.label, callback_data=option.action)
@@ -81,7 +102,7 @@ def keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup | None:
             waiting = button
     if waiting:
         rows.append([waiting])
-    return InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 @dataclass
@@ -106,12 +127,13 @@ class Renderer:
     ) -> None:
         """Send `replies` in order; the first may edit the pressed menu instead (Reply.replace)."""
         for index, reply in enumerate(replies):
-            if index == 0 and pressed and await self._edit(pressed, reply):
+            shown = replace(reply, text=with_links(reply.text, reply.options))
+            if index == 0 and pressed and await self._edit(pressed, shown):
                 continue
-            if reply.photo and self.media.exists(reply.photo):
-                await self._photo(chat_id, reply)
+            if shown.photo and self.media.exists(shown.photo):
+                await self._photo(chat_id, shown)
             else:
-                await self._text(chat_id, reply.text, keyboard(reply.options))
+                await self._text(chat_id, shown.text, keyboard(shown.options))
 
     async def _edit(self, pressed: Pressed, reply: Reply) -> bool:
         """Edit the pressed menu in place when that is what the reply asks and Telegram allows."""
