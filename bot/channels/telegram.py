@@ -122,6 +122,7 @@ class TelegramChannel:
             .base_file_url(self.config.api_file_url)
             .rate_limiter(PatientLimiter(backoff=backoff, flood_retries=flood_retries))
             .concurrent_updates(True)
+            .job_queue(None)  # reminders are outbox rows, not PTB jobs
         )
         if self.webhook:
             builder = builder.updater(None)
@@ -139,6 +140,8 @@ class TelegramChannel:
     # Life cycle.
     async def start(self) -> None:
         """Connect (getMe), register commands, then poll or register the webhook."""
+        # httpx logs every request URL at INFO, and Telegram's URLs hold the bot's token.
+        logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.root.level))
         try:
             await self.application.initialize()
         except InvalidToken as exc:
