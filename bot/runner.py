@@ -47,6 +47,8 @@ async def serve_async(app: App, stop: asyncio.Event | None = None) -> None:
         for channel in channels:
             await channel.start()
             started.append(channel)
+        # The notifications dispatcher starts here, after the channels: their Senders (the
+        # channels themselves, e.g. TelegramChannel.deliver) need a started client.
         await serving
     finally:
         for channel in reversed(started):
