@@ -224,7 +224,7 @@ class TelegramChannel:
             await self._on_press(update)
         elif update.message and update.effective_chat and update.effective_chat.type == "private":
             message = update.message
-            if message.media_group_id and image_file_id(message):
+            if message.media_group_id:  # a part of an album (photos, maybe videos)
                 await self._on_album_part(message)
                 return
             async with self._lock(message.chat_id):
