@@ -77,6 +77,7 @@ class TelegramStandIn(People):
         self.queries: dict[str, bool] = {}  # callback query id -> answered
         self.faults: list[dict] = []
         self.blocked: set[int] = set()
+        self.slow_chats: dict[int, float] = {}  # chat_id -> seconds each send to it takes
         self.known_chats: set[int] = set()
         self.webhook: dict[str, Any] | None = None
         self.webhook_answers: list[int] = []
@@ -214,6 +215,7 @@ class TelegramStandIn(People):
 
     def _chat(self, params: dict) -> int:
         chat_id = int(params["chat_id"])
+        time.sleep(self.slow_chats.get(chat_id, 0))
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if chat_id not in self.known_chats:

@@ -72,6 +72,22 @@ def test_messages_of_one_person_are_answered_in_order(start_bot, tg, monkeypatch
         assert [m["text"] for m in tg.chat_log(chat)] == [f"echo {w}" for w in words]
 
 
+
+def test_a_slow_chat_does_not_hold_up_another_person(start_bot, tg, monkeypatch):
+    from handlers import routes
+    from handlers.core import Reply
+
+    monkeypatch.setattr(routes, "TEXT", lambda turn: [Reply(f"echo {turn.text}")])
+    start_bot()
+    bob = 2002
+    tg.known_chats.update({ALICE, bob})
+    tg.slow_chats[ALICE] = 0.5  # Telegram takes its time with Alice's chat
+    first = {"message": tg._message(ALICE, "fr", "A", text="lent")}
+    second = {"message": tg._message(bob, "fr", "B", text="vite")}
+    tg.push(ALICE, [first, second])
+    assert [(chat, m["text"]) for chat, m in tg.log] == [(bob, "echo vite"), (ALICE, "echo lent")]
+
+
 def png(color: str, size: tuple[int, int] = (64, 48)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, color).save(out, "PNG")
