@@ -77,7 +77,8 @@ class TelegramStandIn(People):
         self.queries: dict[str, bool] = {}  # callback query id -> answered
         self.faults: list[dict] = []
         self.blocked: set[int] = set()
-        self.slow_chats: dict[int, float] = {}  # chat_id -> seconds each send to it takes
+        # How long Telegram takes to answer a call: (method, params) -> seconds.
+        self.delay: Callable[[str, dict[str, str]], float] = lambda method, params: 0.0
         self.known_chats: set[int] = set()
         self.webhook: dict[str, Any] | None = None
         self.webhook_answers: list[int] = []
@@ -154,6 +155,7 @@ class TelegramStandIn(People):
                     raise ApiError(fault["status"], "Internal Server Error")
         if name not in self.required:
             raise ApiError(404, "Not Found")
+        time.sleep(self.delay(name, params))
         for required in self.required[name]:
             if not params.get(required) and required not in files:
                 raise ApiError(400, f"Bad Request: parameter {required} is required")
@@ -215,7 +217,6 @@ class TelegramStandIn(People):
 
     def _chat(self, params: dict) -> int:
         chat_id = int(params["chat_id"])
-        time.sleep(self.slow_chats.get(chat_id, 0))
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if chat_id not in self.known_chats:

@@ -1,7 +1,6 @@
 """The Telegram channel through the Bot API stand-in, as a person on Telegram would use it."""
 
 import io
-import time
 
 import pytest
 from PIL import Image
@@ -54,12 +53,14 @@ def test_messages_of_one_person_are_answered_in_order(start_bot, tg, monkeypatch
     from handlers import routes
     from handlers.core import Reply
 
-    def slow_echo(turn):
-        # Earlier words take longer: answered concurrently, they would come out reversed.
-        time.sleep(0.08 - int(turn.text.removeprefix("mot")) * 0.01)
-        return [Reply(f"echo {turn.text}")]
+    monkeypatch.setattr(routes, "TEXT", lambda turn: [Reply(f"echo {turn.text}")])
 
-    monkeypatch.setattr(routes, "TEXT", slow_echo)
+    def slower_for_earlier_words(method, params):
+        # Answered concurrently, the later words' replies would be recorded first.
+        text = params.get("text", "")
+        return 0.06 - int(text.removeprefix("echo mot")) * 0.008 if "mot" in text else 0
+
+    tg.delay = slower_for_earlier_words
     start_bot()
     bob = 2002
     tg.known_chats.update({ALICE, bob})
@@ -81,7 +82,8 @@ def test_a_slow_chat_does_not_hold_up_another_person(start_bot, tg, monkeypatch)
     start_bot()
     bob = 2002
     tg.known_chats.update({ALICE, bob})
-    tg.slow_chats[ALICE] = 0.5  # Telegram takes its time with Alice's chat
+    # Telegram takes its time with Alice's chat.
+    tg.delay = lambda method, params: 0.5 if params.get("chat_id") == str(ALICE) else 0
     first = {"message": tg._message(ALICE, "fr", "A", text="lent")}
     second = {"message": tg._message(bob, "fr", "B", text="vite")}
     tg.push(ALICE, [first, second])
