@@ -144,6 +144,14 @@ class People:
             content["caption"] = caption
         return self.push(chat_id, [{"message": self._message(chat_id, "fr", "Alice", **content)}])
 
+    def send_contact(self, chat_id: int, phone: str, *, own: bool = True) -> list[dict]:
+        """The person shares a contact card: their own number, or someone else's."""
+        contact = {"phone_number": phone, "first_name": "Alice"}
+        if own:
+            contact["user_id"] = chat_id
+        message = self._message(chat_id, "fr", "Alice", contact=contact)
+        return self.push(chat_id, [{"message": message}])
+
     def send_location(self, chat_id: int, lat: float, lon: float, **who: Any) -> list[dict]:
         location = {"latitude": lat, "longitude": lon}
         return self.push(

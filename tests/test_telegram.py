@@ -73,7 +73,6 @@ def test_messages_of_one_person_are_answered_in_order(start_bot, tg, monkeypatch
         assert [m["text"] for m in tg.chat_log(chat)] == [f"echo {w}" for w in words]
 
 
-
 def test_a_slow_chat_does_not_hold_up_another_person(start_bot, tg, monkeypatch):
     from handlers import routes
     from handlers.core import Reply
@@ -267,3 +266,21 @@ def test_links_become_buttons_and_a_link_telegram_refuses_is_spelled_out(
         {"text": "🎥 Rejoindre la visite", "url": "https://meet.example.org/visite-noel"},
         {"text": "🏠 Accueil", "callback_data": "home"},
     ]
+
+
+def test_shared_contact_is_read_as_the_typed_number_only_when_it_is_her_own(
+    start_bot, tg, monkeypatch
+):
+    from handlers import routes
+    from handlers.core import Reply
+
+    def echo(turn):
+        return [Reply(f"texte={turn.text or '-'} tél={turn.incoming.phone or '-'}")]
+
+    monkeypatch.setattr(routes, "TEXT", echo)
+    monkeypatch.setitem(routes.ACTIONS, "home", echo)  # what an empty message leads to
+    start_bot()
+    assert (
+        tg.send_contact(ALICE, "+33612345678")[-1]["text"] == "texte=+33612345678 tél=+33612345678"
+    )
+    assert tg.send_contact(ALICE, "+33700000000", own=False)[-1]["text"] == "texte=- tél=-"
