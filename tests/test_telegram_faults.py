@@ -3,9 +3,11 @@ forged webhook calls, bad config; and how `vitrine run` starts and stops it."""
 
 import time
 
+import httpx
 import pytest
 
 ALICE = 1001
+SECRET = "s3cret-webhook-token"
 
 
 def test_flood_limit_delays_the_reply_but_loses_nothing(start_bot, tg):
@@ -71,6 +73,12 @@ def test_webhook_refuses_a_wrong_or_missing_secret_and_changes_nothing(start_bot
     from store.models import User
 
     assert engine.db.run(lambda s: s.exec(select(func.count()).select_from(User)).one()) == 0
+    # Garbage with the right secret is refused without harm too.
+    for body in (b"not json", b"[]", b'{"update_id": 1, "message": "x"}'):
+        answer = httpx.post(
+            tg.webhook["url"], content=body, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        )
+        assert answer.status_code == 400
     # The right secret gets through.
     tg.known_chats.add(ALICE)
     assert tg.post_webhook(update) == 200

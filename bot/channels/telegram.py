@@ -202,7 +202,7 @@ class TelegramChannel:
         try:
             data = json.loads(await request.body())
             update = Update.de_json(data, self.application.bot)
-        except (ValueError, TypeError, KeyError) as exc:
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
             log.warning("unreadable telegram update: %s", exc)
             return Response(status_code=400)
         await self.application.update_queue.put(update)
