@@ -284,3 +284,18 @@ def test_shared_contact_is_read_as_the_typed_number_only_when_it_is_her_own(
         tg.send_contact(ALICE, "+33612345678")[-1]["text"] == "texte=+33612345678 tél=+33612345678"
     )
     assert tg.send_contact(ALICE, "+33700000000", own=False)[-1]["text"] == "texte=- tél=-"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["🍫" * 5000, "x" * 9000, ("mot " * 3000).strip(), "ligne\n" * 1500, "court"],
+)
+def test_split_text_keeps_every_character_under_the_limit(text):
+    from bot.channels.telegram_render import split_text, units
+
+    pieces = split_text(text)
+    assert all(0 < units(p) <= 4096 for p in pieces)
+    assert "".join(pieces).replace("\n", "").replace(" ", "") == text.replace("\n", "").replace(
+        " ", ""
+    )
+    assert len(pieces) == -(-units(text) // 4096) or len(pieces) == -(-units(text) // 4096) + 1
