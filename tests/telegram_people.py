@@ -152,6 +152,16 @@ class People:
         message = self._message(chat_id, "fr", "Alice", contact=contact)
         return self.push(chat_id, [{"message": message}])
 
+    def send_voice(self, chat_id: int, seconds: int = 3) -> list[dict]:
+        """A voice message (the bot cannot listen to it)."""
+        number = next(self._ids)
+        voice = {
+            "file_id": f"AwAC{number:08d}",
+            "file_unique_id": f"u{number}",
+            "duration": seconds,
+        }
+        return self.push(chat_id, [{"message": self._message(chat_id, "fr", "Alice", voice=voice)}])
+
     def send_location(self, chat_id: int, lat: float, lon: float, **who: Any) -> list[dict]:
         location = {"latitude": lat, "longitude": lon}
         return self.push(

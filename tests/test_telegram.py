@@ -299,3 +299,10 @@ def test_split_text_keeps_every_character_under_the_limit(text):
         " ", ""
     )
     assert len(pieces) == -(-units(text) // 4096) or len(pieces) == -(-units(text) // 4096) + 1
+
+
+def test_voice_message_gets_a_kind_word_and_the_menu(start_bot, tg):
+    start_bot()
+    note, menu = tg.send_voice(ALICE)
+    assert note["text"].startswith("Je ne sais lire que les messages écrits")
+    assert menu["text"] == "Que souhaitez-vous faire ?" and menu["reply_markup"]

@@ -248,7 +248,8 @@ class TelegramChannel:
         if message.location:
             location = (message.location.latitude, message.location.longitude)
         incoming = self._incoming(message, text=text, photos=photos, location=location, phone=phone)
-        await self._answer(chat_id, incoming)
+        note = self._unsupported(message) if not (text or photos or location) else None
+        await self._answer(chat_id, incoming, before=note)
 
     async def _on_press(self, update: Update) -> None:
         query = update.callback_query
@@ -317,6 +318,16 @@ class TelegramChannel:
             keys.append(await asyncio.to_thread(self.app.media.put_image, bytes(data)))
         return tuple(keys)
 
+    @staticmethod
+    def _unsupported(message: Message) -> Reply | None:
+        """A kind word for what the bot cannot read (voice, video, sticker, other files)."""
+        kinds = (message.voice, message.audio, message.video, message.video_note)
+        kinds += (message.sticker, message.animation, message.document)
+        if not any(kinds):
+            return None
+        lang = i18n.language_of(message.from_user.language_code if message.from_user else None)
+        return Reply(i18n.t(lang, "tg_unsupported"))
+
     def _photo_failed(self, message: Message) -> Reply:
         lang = i18n.language_of(message.from_user.language_code if message.from_user else None)
         return Reply(i18n.t(lang, "tg_photo_failed"))
@@ -339,10 +350,15 @@ class TelegramChannel:
             await self._unreachable(member.chat.id)
 
     async def _answer(
-        self, chat_id: int, incoming: Incoming, pressed: Pressed | None = None
+        self,
+        chat_id: int,
+        incoming: Incoming,
+        pressed: Pressed | None = None,
+        before: Reply | None = None,
     ) -> None:
+        """The core's replies (worked out in a thread: the loop never waits on the database)."""
         replies = await asyncio.to_thread(self.app.engine.handle, incoming)
-        await self._send(chat_id, replies, pressed)
+        await self._send(chat_id, [before, *replies] if before else replies, pressed)
 
     async def _send(
         self, chat_id: int, replies: list[Reply], pressed: Pressed | None = None
