@@ -204,3 +204,11 @@ def test_notification_held_by_the_flood_limit_tells_when_to_try_again(start_bot,
         bot.loop.run(bot.channel.deliver(recipient, "pickup_reminder", payload))
     assert held.value.retry_after == 7 and not held.value.permanent
     assert unreachable(bot.engine, ALICE) is False
+
+
+def test_polling_survives_telegram_failing_to_hand_out_updates(start_bot, tg):
+    start_bot()
+    tg.fail("getUpdates", 502)
+    answer = tg.send_text(ALICE, "/start")
+    assert "Bienvenue" in answer[-1]["text"]
+    assert 502 in [c.status for c in tg.called("getUpdates")]
