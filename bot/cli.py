@@ -3,7 +3,6 @@
 import argparse
 import logging
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -33,8 +32,15 @@ def cmd_run(config: Config, args: argparse.Namespace) -> int:
 
 def _chat(app: wiring.App, user: str) -> int:
     from bot.channels.console import ConsoleChannel
+    from bot.channels.console_sender import ConsoleSender
+    from bot.notify import BackgroundNotifications
 
-    ConsoleChannel(app.engine, user=user).repl()
+    # Reminders and other people's messages arrive in this terminal while you chat.
+    notifications = BackgroundNotifications(app, [ConsoleSender(media=app.media)]).start()
+    try:
+        ConsoleChannel(app.engine, user=user).repl()
+    finally:
+        notifications.stop()
     return 0
 
 
@@ -129,6 +135,36 @@ def cmd_admin_invite(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_notify(config: Config, args: argparse.Namespace) -> int:
+    """Deliver the console users' notifications here (demo: `--once --ahead 60`)."""
+    import asyncio
+    from datetime import timedelta
+
+    from bot.channels.console_sender import ConsoleSender
+    from bot.notify import drain_once, start_notifications
+    from store.types import utcnow
+
+    app = wiring.build(config)
+    wiring.prepare(app)
+    ahead = timedelta(minutes=args.ahead)
+    app.ctx.clock = lambda: utcnow() + ahead  # pretend it is already later
+    senders = [ConsoleSender(media=app.media)]
+    if args.once:
+        handled = asyncio.run(drain_once(app, senders))
+        print(f"{handled} message(s) handled.", file=sys.stderr)
+        return 0
+
+    async def forever() -> None:
+        await start_notifications(app, senders)
+        await asyncio.Event().wait()
+
+    try:
+        asyncio.run(forever())
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vitrine", description="Vitrine: the town's shops in chat.")
     p.add_argument("--config", help="TOML config file (default $VITRINE_CONFIG or config.toml)")
@@ -157,13 +193,14 @@ def parser() -> argparse.ArgumentParser:
     invite.add_argument("--shop", required=True, help="the shop's name")
     invite.add_argument("--town", help="the town's name (default: [town] name of the config)")
     invite.set_defaults(func=cmd_admin_invite)
-    for register in EXTRA_COMMANDS:
-        register(sub)
+    notify = sub.add_parser("notify", help="deliver due notifications to console users")
+    notify.add_argument("--config", dest="config_sub")
+    notify.add_argument("--once", action="store_true", help="deliver what is due, then exit")
+    notify.add_argument(
+        "--ahead", type=float, default=0, metavar="MINUTES", help="act as if it were later"
+    )
+    notify.set_defaults(func=cmd_notify)
     return p
-
-
-# Other modules add sub-commands here (for example `vitrine admin`).
-EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,6 +19,7 @@ from handlers import (
     merchant_setup,
     orders,
     pickup,
+    prefs,
     search,
     start,
 )
@@ -52,6 +53,8 @@ ACTIONS: dict[str, Handler] = {
     "orders": orders.listing,
     "order": orders.detail,  # order:<order_id>
     "ocancel": orders.cancel,  # ocancel:<order_id>[:yes]
+    # Notifications: message preferences.
+    "prefs": prefs.switch,  # prefs | prefs:<on|off>
 }
 
 # Merchants run their shop (every handler checks the user is staff of that shop).
@@ -115,6 +118,11 @@ COMMANDS: dict[str, Handler] = {
     "checkout": cart.checkout,
     "commandes": orders.listing,
     "orders": orders.listing,
+    # Notifications: message preferences.
+    "stop": prefs.stop,
+    "reglages": prefs.menu,
+    "settings": prefs.menu,
+    "notifications": prefs.menu,
 }
 
 # Deep-link payloads of /start: kind -> handler (the value in turn.args[0]).
@@ -188,6 +196,11 @@ KEYWORDS: dict[str, str] = {
     # Merchants, from anywhere.
     "ma boutique": "mshop",
     "my shop": "mshop",
+    # Notifications: message preferences.
+    "reglages": "prefs",
+    "settings": "prefs",
+    "notifications": "prefs",
+    "stop": "prefs:off",
 }
 
 PHOTO: Handler = merchant_photo.photo  # staff: a new item; others: start.unexpected_photo

@@ -2,7 +2,7 @@
 
 from sqlmodel import func, select
 
-from handlers import i18n
+from handlers import i18n, prefs
 from handlers.core import Option, Reply
 from handlers.turn import Turn
 from store.models import Shop
@@ -14,13 +14,14 @@ def start(turn: Turn) -> list[Reply]:
     from handlers.routes import DEEP_LINKS  # the table imports this module
 
     turn.expect(None)
+    resumed = prefs.resume(turn)  # /start after /stop: messages welcome again
     if turn.args:
         kind, _, value = turn.args[0].partition("-")
         handler = DEEP_LINKS.get(kind)
         if handler and value:
             turn.args = [value]
-            return handler(turn)
-    return welcome(turn)
+            return [*resumed, *handler(turn)]
+    return [*resumed, *welcome(turn)]
 
 
 def welcome(turn: Turn) -> list[Reply]:
