@@ -16,6 +16,7 @@ from bot.web import signed_media_url
 from handlers.core import Option, Reply
 from notifications.base import DeliveryError, Recipient
 from store.models import Item, Order, Outbox, SeenMessage, Shop, ShopStaff, User
+from tests.notify_helpers import dispatcher, queue, row, rows
 from tests.twilio_standin import Sent, TwilioStandIn
 from tests.whatsapp_harness import (
     ACCOUNT_SID,
@@ -305,6 +306,36 @@ def test_notification_after_24_hours_without_template_is_not_sent(
     assert caught.value.permanent
     assert "template" in str(caught.value) and "pickup_reminder" in str(caught.value)
     assert standin.attempts == before
+
+
+def test_the_dispatcher_sends_a_template_after_24_hours_and_records_a_missing_one(
+    alice, whatsapp, standin, db, clock
+):
+    alice.say("menu")
+    clock.advance(hours=30)  # Alice last wrote yesterday
+    user_id = _recipient(db, ALICE).user_id
+    ready = queue(db, user_id, "Votre commande est prête", clock.now, variables={"1": "A12"})
+    reminder = queue(db, user_id, "N'oubliez pas", clock.now, kind="pickup_reminder")
+    whatsapp.run(dispatcher(db, whatsapp.channel, clock).drain())
+    [sent] = standin.sent[-1:]
+    assert sent.get("ContentSid") == TEMPLATE and sent.get("Body") is None
+    assert json.loads(sent.get("ContentVariables")) == {"1": "A12"}
+    assert row(db, ready).status == "sent"
+    missed = row(db, reminder)
+    assert missed.status == "failed" and "no WhatsApp template" in missed.last_error
+    assert not any(m.body == "N'oubliez pas" for m in standin.sent)
+
+
+def test_replies_kept_while_twilio_was_down_are_delivered_later(
+    alice, whatsapp, standin, db, clock
+):
+    standin.fail_next(503, times=5)
+    assert alice.send("/start") == []
+    clock.advance(minutes=1)
+    whatsapp.run(dispatcher(db, whatsapp.channel, clock).drain())
+    [welcome] = standin.to(f"whatsapp:{ALICE}")
+    assert "Nogent-le-Rotrou" in welcome.body and "1. 🏪" in welcome.body
+    assert [r.status for r in rows(db)] == ["sent"]
 
 
 def test_twilio_still_busy_after_retries_tells_the_dispatcher_to_wait(alice, whatsapp, standin, db):
