@@ -440,7 +440,7 @@ def test_whole_journey_by_typing_numbers_and_the_qr_link_expires(alice, whatsapp
 
 
 def test_merchant_on_whatsapp_posts_an_item_by_photo_and_hands_over_by_qr(
-    alice, whatsapp, standin, db
+    alice, whatsapp, standin, db, clock
 ):
     lea = Phone(whatsapp, standin, "+33698765432")
     lea.say("menu")
@@ -467,9 +467,11 @@ def test_merchant_on_whatsapp_posts_an_item_by_photo_and_hands_over_by_qr(
     words = unquote(link.split("?text=")[1])  # what WhatsApp prefills when the QR is scanned
     assert "n'est pas valable" in alice.say(words)  # the customer learns nothing from it
 
-    pending = lea.say(words)
-    assert "24,50" in pending.replace("\xa0", " ") and "pas encore acceptée" in pending
-    lea.say(_number_of("Accepter", pending))
+    whatsapp.run(dispatcher(db, whatsapp.channel, clock).drain())  # the new-order alert
+    alert = standin.to(lea.address)[-1]
+    assert "Nouvelle commande" in alert.body
+    accepted = lea.say(_number_of("Accepter", alert.body))  # a number typed on the alert
+    assert "le client est prévenu" in accepted
     counter = lea.say(words)
     assert "Remise au client" in counter
     assert "remise" in lea.say(_number_of("Remettre", counter))
