@@ -25,12 +25,11 @@ def telegram_channel(app: App) -> Any:
 
 
 def whatsapp_channel(app: App) -> Any:
-    """The WhatsApp channel (Twilio webhook) when an account is configured."""
+    """The WhatsApp channel (Twilio) when an account is configured."""
     if not app.config.whatsapp_enabled:
         return None
     from bot.channels.whatsapp import WhatsAppChannel
 
-    log.info("WhatsApp webhook on %s/whatsapp/webhook", app.ctx.public_url)
     return WhatsAppChannel(app)
 
 

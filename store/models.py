@@ -222,6 +222,13 @@ class AuditLog(SQLModel, table=True):
     at: datetime = _created()
 
 
+class TelegramFile(SQLModel, table=True):
+    """The file_id Telegram gave a media file once uploaded, so it is sent by reference after."""
+
+    media_key: str = Field(primary_key=True, max_length=80)
+    file_id: str = Field(max_length=200)
+
+
 class SeenMessage(SQLModel, table=True):
     """An inbound platform message already handled, so a webhook retried is handled once."""
 
@@ -229,10 +236,3 @@ class SeenMessage(SQLModel, table=True):
     channel: str = Field(primary_key=True, max_length=16)
     sid: str = Field(primary_key=True, max_length=64)
     received_at: datetime = _created()
-
-
-class TelegramFile(SQLModel, table=True):
-    """The file_id Telegram gave a media file once uploaded, so it is sent by reference after."""
-
-    media_key: str = Field(primary_key=True, max_length=80)
-    file_id: str = Field(max_length=200)
