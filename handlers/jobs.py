@@ -72,9 +72,9 @@ def _digest(session: Session, ctx: Context, shop: Shop, opening: datetime) -> in
         return 0
     written = 0
     staff = session.exec(
-        select(User).join(ShopStaff, col(ShopStaff.user_id) == User.id).where(
-            ShopStaff.shop_id == shop.id
-        )
+        select(User)
+        .join(ShopStaff, col(ShopStaff.user_id) == User.id)
+        .where(ShopStaff.shop_id == shop.id)
     ).all()
     for member in staff:
         text = _digest_text(session, ctx, member.language, shop, pickups, waiting, ready)
@@ -181,9 +181,9 @@ def _tell_expired(
         )
         _send(session, customer.id, text, now, order, "customer")  # type: ignore[arg-type]
     for member in session.exec(
-        select(User).join(ShopStaff, col(ShopStaff.user_id) == User.id).where(
-            ShopStaff.shop_id == shop.id
-        )
+        select(User)
+        .join(ShopStaff, col(ShopStaff.user_id) == User.id)
+        .where(ShopStaff.shop_id == shop.id)
     ).all():
         lang = member.language
         text = i18n.t(
@@ -196,9 +196,7 @@ def _tell_expired(
         _send(session, member.id, text, now, order, f"staff{member.id}")  # type: ignore[arg-type]
 
 
-def _send(
-    session: Session, user_id: int, text: str, now: datetime, order: Order, who: str
-) -> None:
+def _send(session: Session, user_id: int, text: str, now: datetime, order: Order, who: str) -> None:
     outbox.enqueue(
         session=session,
         user_id=user_id,

@@ -80,9 +80,9 @@ def test_a_blocked_user_is_not_retried_until_they_write_again(db, clock, chat):
     first = queue(db, bob_id, "Commande acceptée", clock.now)
     blocked = "Forbidden: bot was blocked by the user"
     sender = Recorder(
-        fail=lambda text, n: DeliveryError(blocked, permanent=True)
-        if text == "Commande acceptée"
-        else None
+        fail=lambda text, n: (
+            DeliveryError(blocked, permanent=True) if text == "Commande acceptée" else None
+        )
     )
     d = dispatcher(db, sender, clock)
     drain(d)
