@@ -6,6 +6,7 @@ from handlers import i18n, prefs
 from handlers.core import Option, Reply
 from handlers.turn import Turn
 from store.models import Shop
+from store.users import staff_shop_ids
 
 
 def start(turn: Turn) -> list[Reply]:
@@ -33,7 +34,11 @@ def welcome(turn: Turn) -> list[Reply]:
 
 
 def home_options(turn: Turn) -> tuple[Option, ...]:
+    # Shop staff run their shop from here; customers never see the entry.
+    staff = staff_shop_ids(session=turn.session, user_id=turn.user.id)  # type: ignore[arg-type]
+    merchant = (turn.option("menu_my_shop", "mshop"),) if staff else ()
     return (
+        *merchant,
         turn.option("menu_shops", "cats"),
         turn.option("menu_search", "search"),
         turn.option("menu_cart", "cart"),
