@@ -12,6 +12,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from handlers import i18n
+from handlers.checkout import show_phone
 from handlers.context import Context
 from handlers.core import Reply
 from store import orders as store_orders
@@ -238,7 +239,7 @@ def tell_undelivered(*, session: Session, ctx: Context, outbox_id: int) -> None:
             member.language,
             "order_undelivered",
             number=order.number,
-            phone=order.phone or "—",
+            phone=show_phone(order.phone) if order.phone else "—",
         )
         outbox.enqueue(
             session=session,
@@ -247,6 +248,6 @@ def tell_undelivered(*, session: Session, ctx: Context, outbox_id: int) -> None:
             replies=[Reply(text)],
             due_at=ctx.now(),
             variables={"number": order.number},
-            dedupe_key=f"order_undelivered:{row.id}:{staff_id}",
+            dedupe_key=f"order_undelivered:{order.id}:{staff_id}",  # once an order is enough
             order_id=order.id,
         )
