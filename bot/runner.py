@@ -8,7 +8,9 @@ import uvicorn
 from starlette.routing import Route
 
 from bot.app import App
+from bot.notify import start_notifications
 from bot.web import build_web
+from notifications.base import Sender
 
 log = logging.getLogger(__name__)
 
@@ -25,13 +27,15 @@ def telegram_channel(app: App) -> Any:
 async def serve_async(app: App, stop: asyncio.Event | None = None) -> None:
     """Start what the config asks for and run until interrupted (or until `stop` is set)."""
     routes: list[Route] = []
+    senders: list[Sender] = []
     # Channels add their webhook routes and start/stop hooks here (Telegram, WhatsApp),
-    # and the notifications dispatcher starts beside them.
+    # and their notification Senders to `senders`; the dispatcher starts beside them.
     channels: list[Any] = []
     telegram = telegram_channel(app)
     if telegram is not None:
         channels.append(telegram)
         routes += telegram.routes()
+        senders.append(telegram)
     web = build_web(app, routes)
     server = uvicorn.Server(
         uvicorn.Config(web, host=app.config.web.host, port=app.config.web.port, log_level="info")
@@ -43,14 +47,17 @@ async def serve_async(app: App, stop: asyncio.Event | None = None) -> None:
     while not (server.started or serving.done()):
         await asyncio.sleep(0.05)
     started: list[Any] = []
+    notifications = None
     try:
         for channel in channels:
             await channel.start()
             started.append(channel)
-        # The notifications dispatcher starts here, after the channels: their Senders (the
-        # channels themselves, e.g. TelegramChannel.deliver) need a started client.
+        # After the channels: their Senders need a started client.
+        notifications = await start_notifications(app, senders)
         await serving
     finally:
+        if notifications is not None:
+            await notifications.stop()
         for channel in reversed(started):
             await channel.stop()
         server.should_exit = True
