@@ -24,18 +24,31 @@ def telegram_channel(app: App) -> Any:
     return TelegramChannel(app)
 
 
+def whatsapp_channel(app: App) -> Any:
+    """The WhatsApp channel (Twilio) when an account is configured."""
+    if not app.config.whatsapp_enabled:
+        return None
+    from bot.channels.whatsapp import WhatsAppChannel
+
+    return WhatsAppChannel(app)
+
+
 async def serve_async(app: App, stop: asyncio.Event | None = None) -> None:
     """Start what the config asks for and run until interrupted (or until `stop` is set)."""
     routes: list[Route] = []
     senders: list[Sender] = []
-    # Channels add their webhook routes and start/stop hooks here (Telegram, WhatsApp),
-    # and their notification Senders to `senders`; the dispatcher starts beside them.
+    # Each channel brings its webhook routes, start/stop hooks and its notifications Sender.
     channels: list[Any] = []
     telegram = telegram_channel(app)
     if telegram is not None:
         channels.append(telegram)
         routes += telegram.routes()
         senders.append(telegram)
+    whatsapp = whatsapp_channel(app)
+    if whatsapp is not None:
+        channels.append(whatsapp)
+        routes += whatsapp.routes()
+        senders.append(whatsapp)
     web = build_web(app, routes)
     server = uvicorn.Server(
         uvicorn.Config(web, host=app.config.web.host, port=app.config.web.port, log_level="info")
@@ -52,7 +65,7 @@ async def serve_async(app: App, stop: asyncio.Event | None = None) -> None:
         for channel in channels:
             await channel.start()
             started.append(channel)
-        # After the channels: their Senders need a started client.
+        # The dispatcher starts after the channels: their Senders need a started client.
         notifications = await start_notifications(app, senders)
         await serving
     finally:
