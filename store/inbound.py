@@ -48,13 +48,3 @@ def show_menu(*, session: Session, user_id: int, menu: list[list[str]]) -> None:
         state = ConversationState(user_id=user_id)
         session.add(state)
     state.menu = menu
-
-
-def mark_unreachable(*, session: Session, channel: str, channel_ref: str) -> bool:
-    """Flag a person the platform says cannot be reached; their next message clears it."""
-    query = select(User).where(User.channel == channel, User.channel_ref == channel_ref)
-    user = session.exec(query).first()
-    if user is None:
-        return False
-    user.unreachable = True
-    return True

@@ -37,7 +37,7 @@ from bot.web import signed_media_url
 from handlers import i18n
 from handlers.core import Incoming, Reply
 from notifications.base import DeliveryError, Recipient
-from store import inbound, outbox
+from store import inbound, outbox, users
 
 log = logging.getLogger(__name__)
 
@@ -289,7 +289,7 @@ class WhatsAppChannel:
             if exc.code in UNREACHABLE_CODES:
                 log.warning("WhatsApp number ...%s unreachable (%s)", number[-4:], exc.code)
                 await self._db(
-                    lambda s: inbound.mark_unreachable(
+                    lambda s: users.mark_unreachable(
                         session=s, channel=CHANNEL, channel_ref=number
                     )
                 )
