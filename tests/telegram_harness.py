@@ -195,3 +195,8 @@ def run_vitrine(
     for vitrine in running:
         if not vitrine.running.done():
             vitrine.stop()
+
+
+# For tests of the channel's own mechanics (rendering, faults, start/stop), where the database
+# plays no part: SQLite only, to keep the suite quick. Anything that writes goes on both.
+sqlite_only = pytest.mark.parametrize("db", ["sqlite"], indirect=True)

@@ -6,10 +6,13 @@ import time
 import httpx
 import pytest
 
+from tests.telegram_harness import sqlite_only
+
 ALICE = 1001
 SECRET = "s3cret-webhook-token"
 
 
+@sqlite_only
 def test_flood_limit_delays_the_reply_but_loses_nothing(start_bot, tg):
     start_bot()
     tg.fail("sendMessage", 429, retry_after=1)
@@ -22,6 +25,7 @@ def test_flood_limit_delays_the_reply_but_loses_nothing(start_bot, tg):
     assert time.monotonic() - started < 5
 
 
+@sqlite_only
 def test_server_error_is_retried(start_bot, tg):
     start_bot()
     tg.fail("sendMessage", 500, times=2)
@@ -114,6 +118,7 @@ def test_notification_is_delivered_and_a_blocked_person_fails_for_good(start_bot
     assert unreachable(bot.engine, ALICE) is True
 
 
+@sqlite_only
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
 def test_vitrine_run_starts_telegram_beside_the_web_server(run_vitrine, tg, mode):
     vitrine = run_vitrine(mode)
@@ -140,6 +145,7 @@ def test_config_refuses_a_webhook_secret_telegram_would_refuse():
     assert parse({"telegram": {**telegram, "webhook_secret": "Ok_secret-42"}}).telegram_enabled
 
 
+@sqlite_only
 def test_a_token_telegram_refuses_is_a_config_error_naming_the_key(tg, start_bot):
     from bot.config import ConfigError
 
@@ -147,6 +153,7 @@ def test_a_token_telegram_refuses_is_a_config_error_naming_the_key(tg, start_bot
         start_bot(token="999:revoked-token")
 
 
+@sqlite_only
 def test_notification_held_by_the_flood_limit_tells_when_to_try_again(start_bot, tg):
     from notifications.base import DeliveryError, Recipient
 
@@ -161,6 +168,7 @@ def test_notification_held_by_the_flood_limit_tells_when_to_try_again(start_bot,
     assert unreachable(bot.engine, ALICE) is False
 
 
+@sqlite_only
 def test_polling_survives_telegram_failing_to_hand_out_updates(start_bot, tg):
     start_bot()
     tg.fail("getUpdates", 502)
