@@ -343,8 +343,10 @@ def _checkout_for_pickup(alice: Phone, cart: str) -> Sent:
     modes = alice.say(_number_of("Commander chez Chocolaterie du Perche", cart))
     days = alice.say(_number_of("Retrait en boutique", modes))
     assert "Aujourd'hui, mardi 8 décembre" in days
+    parts = alice.say("1")
+    assert "1. 🕘 Entre 11:00 et 12:30" in parts
     slots = alice.say("1")
-    assert "11:00" in slots
+    assert "1. 11:00 – 11:30" in slots
     assert "téléphone" in alice.say("1")
     assert "Un mot pour la boutique" in alice.say("06 12 34 56 78")
     summary = alice.say("passer")
