@@ -168,6 +168,9 @@ KEYWORDS: dict[str, str] = {
     "bonjour": "home",
     "hello": "home",
     "aide": "help",
+    # "retour" picks the menu's own Retour option when there is one (labels match first).
+    "retour": "home",
+    "back": "home",
     "help": "help",
     "annuler": "cancel",
     "cancel": "cancel",

@@ -65,3 +65,16 @@ def test_language_switch(chat):
     alice.say("/langue")
     assert "I'll speak English" in alice.say("English")
     assert "What would you like to do?" in alice.say("menu")
+
+
+def test_help_names_back_orders_settings_and_my_shop_and_retour_never_searches(chat):
+    alice = chat("alice")
+    help_screen = alice.say("aide")
+    assert "« retour » revient à l'écran précédent" in help_screen
+    assert "« réglages »" in help_screen and "« stop »" in help_screen
+    assert "« Ma boutique »" in help_screen
+    # On a screen without a Retour button, "retour" goes home instead of searching for it.
+    screen = alice.say("retour")
+    assert "Rien trouvé" not in screen and "Que souhaitez-vous faire ?" in screen
+    bob = chat("bob", language="en")
+    assert '"settings"' in bob.say("help") and "What would you like to do?" in bob.say("back")
