@@ -36,8 +36,15 @@ def photo(turn: Turn) -> list[Reply]:
         draft["photos"] = [*draft["photos"], *turn.incoming.photos][:MAX_PHOTOS]
         turn.remember(draft=draft)
         return [turn.reply("m_photo_added", count=len(draft["photos"])), *next_step(turn, [])]
-    # An unpublished draft is replaced by the new photo: say so, so nobody thinks it is on sale.
-    notice = [turn.reply("m_draft_replaced", name=draft["name"])] if draft.get("name") else []
+    # Photos sent one after another on a phone: a draft with its name and price was checked on
+    # its card, so the next photo puts it on sale; an incomplete one is dropped, and said so.
+    notice = []
+    if draft.get("name") and draft.get("price") is not None:
+        staff_shop(turn, draft["shop"])
+        item = _put_on_sale(turn, draft)
+        notice = [turn.reply("m_draft_published", name=item.name, price=turn.money(item.price_cents))]
+    elif draft.get("name"):
+        notice = [turn.reply("m_draft_replaced", name=draft["name"])]
     draft = {
         "shop": shop.id,
         "photos": list(turn.incoming.photos[:MAX_PHOTOS]),
@@ -222,6 +229,17 @@ def publish(turn: Turn) -> list[Reply]:
     draft = _draft(turn)
     if not draft["name"] or draft["price"] is None:
         return next_step(turn, [])
+    item = _put_on_sale(turn, draft)
+    turn.expect(None)
+    options = (
+        turn.option("m_see_item", f"mitem:{item.id}"),
+        turn.option("m_menu_items", "mitems:0"),
+        turn.option("m_shop_menu", "mshop"),
+    )
+    return [Reply(turn.t("m_published", name=item.name), options=options)]
+
+
+def _put_on_sale(turn: Turn, draft: dict[str, Any]) -> Item:
     now = turn.now()
     item = Item(
         shop_id=draft["shop"],
@@ -236,13 +254,7 @@ def publish(turn: Turn) -> list[Reply]:
     turn.session.add(item)
     turn.session.flush()
     turn.forget("draft")
-    turn.expect(None)
-    options = (
-        turn.option("m_see_item", f"mitem:{item.id}"),
-        turn.option("m_menu_items", "mitems:0"),
-        turn.option("m_shop_menu", "mshop"),
-    )
-    return [Reply(turn.t("m_published", name=item.name), options=options)]
+    return item
 
 
 def cancel(turn: Turn) -> list[Reply]:

@@ -67,9 +67,24 @@ def test_a_pdf_or_a_30_mb_file_is_refused_kindly_and_the_draft_survives(chat, en
     screen = lea.say(f"/photo {huge} Pull vert 30€")
     assert "trop lourde" in screen and "Revenir à mon article" in screen
     assert "Pull en laine rouge\n💶 35,00 €" in lea.say("Revenir à mon article")
-    # A new photo while the draft is unpublished: the merchant is told it was not put on sale.
+    # A new photo while the draft has no price yet: the merchant is told it is not on sale.
+    lea.say(f"/photo {picture(tmp_path, 'gris', 'grey')} Pull gris")
     screen = lea.say(f"/photo {picture(tmp_path, 'bleu', 'blue')} Pull bleu 30€")
-    assert "« Pull en laine rouge » n'était pas publié" in screen and "Pull bleu" in screen
+    assert "« Pull gris » n'a pas encore de prix, il n'est donc pas en vente" in screen
+    assert "Pull bleu\n💶 30,00 €" in screen
+
+
+def test_three_photos_sent_in_a_row_as_on_a_phone_are_all_put_on_sale(chat, engine, db, tmp_path):
+    christelle = join_as_owner(chat, engine, db, "christelle", "Fleurs de Christelle")
+    christelle.say(f"/photo {picture(tmp_path, 'sg')} soutien gorge dentelle noire 35 euros")
+    screen = christelle.say(f"/photo {picture(tmp_path, 'cu', 'blue')} culotte coton bio 12,90€")
+    assert "✅ « soutien gorge dentelle noire » (35,00 €) est en vente." in screen
+    assert "culotte coton bio\n💶 12,90 €" in screen  # the next card, waiting for its check
+    screen = christelle.say(f"/photo {picture(tmp_path, 'nu', 'green')} Nuisete soie 59e")
+    assert "✅ « culotte coton bio » (12,90 €) est en vente." in screen
+    assert "« Nuisete soie » est en vente" in christelle.say("Publier")
+    found = christelle.say("soutien gorge")  # a customer's search finds the first one too
+    assert "soutien gorge dentelle noire · 35,00 € · Fleurs de Christelle" in found
 
 
 def test_several_photos_sent_together_make_one_item(chat, engine, db, tmp_path):
