@@ -42,7 +42,9 @@ def photo(turn: Turn) -> list[Reply]:
     if draft.get("name") and draft.get("price") is not None:
         staff_shop(turn, draft["shop"])
         item = _put_on_sale(turn, draft)
-        notice = [turn.reply("m_draft_published", name=item.name, price=turn.money(item.price_cents))]
+        notice = [
+            turn.reply("m_draft_published", name=item.name, price=turn.money(item.price_cents))
+        ]
     elif draft.get("name"):
         notice = [turn.reply("m_draft_replaced", name=draft["name"])]
     draft = {
