@@ -375,7 +375,9 @@ class TelegramChannel:
     async def _unreachable(self, chat_id: int) -> None:
         await asyncio.to_thread(
             self.app.db.run,
-            lambda s: users.mark_unreachable(session=s, channel=CHANNEL, channel_ref=str(chat_id)),
+            lambda s: users.mark_unreachable(
+                session=s, channel=CHANNEL, channel_ref=str(chat_id)
+            ),
         )
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

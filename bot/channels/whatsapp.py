@@ -295,7 +295,9 @@ class WhatsAppChannel:
             if exc.code in UNREACHABLE_CODES:
                 log.warning("WhatsApp number ...%s unreachable (%s)", number[-4:], exc.code)
                 await self._db(
-                    lambda s: users.mark_unreachable(session=s, channel=CHANNEL, channel_ref=number)
+                    lambda s: users.mark_unreachable(
+                        session=s, channel=CHANNEL, channel_ref=number
+                    )
                 )
                 raise Unreachable(str(exc.code)) from exc
             raise
