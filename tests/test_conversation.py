@@ -80,7 +80,7 @@ def test_help_names_back_orders_settings_and_my_shop_and_retour_never_searches(c
     assert '"settings"' in bob.say("help") and "What would you like to do?" in bob.say("back")
 
 
-def test_the_console_chat_takes_the_phones_language(engine, monkeypatch, capsys):
+def test_the_console_chat_takes_the_phones_language(engine):
     import io
 
     from bot import cli
@@ -88,6 +88,6 @@ def test_the_console_chat_takes_the_phones_language(engine, monkeypatch, capsys)
 
     args = cli.parser().parse_args(["chat", "--user", "bob", "--lang", "en"])
     assert args.lang == "en"
-    monkeypatch.setattr("sys.stdin", io.StringIO("hello\n"))
-    ConsoleChannel(engine, user=args.user, language=args.lang).repl()
-    assert "What would you like to do?" in capsys.readouterr().out
+    out = io.StringIO()
+    ConsoleChannel(engine, user=args.user, language=args.lang).repl(io.StringIO("hello\n"), out)
+    assert "What would you like to do?" in out.getvalue()
