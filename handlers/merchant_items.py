@@ -4,6 +4,7 @@ The draft lives in the conversation state (`data["draft"]`) until it is publishe
 answer to a question ("and the price?") never loses the photo or what was already read.
 """
 
+from datetime import timedelta
 from typing import Any
 
 from handlers import start
@@ -25,6 +26,7 @@ from store.parsing import (
 
 MAX_PHOTOS = 10
 DRAFT_INPUTS = ("md_name", "md_price", "md_stock", "md_desc")
+IN_A_ROW = timedelta(minutes=30)
 
 
 def photo(turn: Turn) -> list[Reply]:
@@ -37,9 +39,9 @@ def photo(turn: Turn) -> list[Reply]:
         turn.remember(draft=draft)
         return [turn.reply("m_photo_added", count=len(draft["photos"])), *next_step(turn, [])]
     # Photos sent one after another on a phone: a draft with its name and price was checked on
-    # its card, so the next photo puts it on sale; an incomplete one is dropped, and said so.
+    # its card, so the next photo puts it on sale; an incomplete or old one is dropped, said so.
     notice = []
-    if draft.get("name") and draft.get("price") is not None:
+    if draft.get("name") and draft.get("price") is not None and _in_a_row(turn):
         staff_shop(turn, draft["shop"])
         item = _put_on_sale(turn, draft)
         notice = [
@@ -60,6 +62,12 @@ def photo(turn: Turn) -> list[Reply]:
         turn.expect("md_name")
         return [*notice, turn.reply("m_item_no_caption", [turn.option("m_cancel", "mdx")])]
     return [*notice, *_read(turn, draft, caption)]
+
+
+def _in_a_row(turn: Turn) -> bool:
+    """The previous message came minutes ago: the same sitting, not a draft forgotten days ago."""
+    last = turn.state.updated_at
+    return last is not None and turn.now() - last <= IN_A_ROW
 
 
 def _read(turn: Turn, draft: dict[str, Any], caption: str) -> list[Reply]:

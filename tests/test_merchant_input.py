@@ -70,7 +70,7 @@ def test_a_pdf_or_a_30_mb_file_is_refused_kindly_and_the_draft_survives(chat, en
     # A new photo while the draft has no price yet: the merchant is told it is not on sale.
     lea.say(f"/photo {picture(tmp_path, 'gris', 'grey')} Pull gris")
     screen = lea.say(f"/photo {picture(tmp_path, 'bleu', 'blue')} Pull bleu 30€")
-    assert "« Pull gris » n'a pas encore de prix, il n'est donc pas en vente" in screen
+    assert "« Pull gris » n'a pas été publié, il n'est donc pas en vente" in screen
     assert "Pull bleu\n💶 30,00 €" in screen
 
 
@@ -85,6 +85,17 @@ def test_three_photos_sent_in_a_row_as_on_a_phone_are_all_put_on_sale(chat, engi
     assert "« Nuisete soie » est en vente" in christelle.say("Publier")
     found = christelle.say("soutien gorge")  # a customer's search finds the first one too
     assert "soutien gorge dentelle noire · 35,00 € · Fleurs de Christelle" in found
+
+
+def test_a_draft_left_for_days_is_not_put_on_sale_by_the_next_photo(
+    chat, engine, db, tmp_path, clock
+):
+    christelle = join_as_owner(chat, engine, db, "christelle", "Fleurs de Christelle")
+    christelle.say(f"/photo {picture(tmp_path, 'sg')} Body dentelle 49 €")
+    clock.advance(minutes=3 * 24 * 60)
+    screen = christelle.say(f"/photo {picture(tmp_path, 'cu', 'blue')} Culotte coton 12,90€")
+    assert "« Body dentelle » n'a pas été publié, il n'est donc pas en vente" in screen
+    assert "Rien trouvé" in christelle.say("body dentelle")
 
 
 def test_several_photos_sent_together_make_one_item(chat, engine, db, tmp_path):
