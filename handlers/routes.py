@@ -134,7 +134,7 @@ DEEP_LINKS: dict[str, Handler] = {
 
 # What typed text means while the conversation awaits it (ConversationState.expect).
 INPUTS: dict[str, Handler] = {
-    "search": search.results,
+    "search": merchant_join.typed,  # codes typed after a search still work; else search
     # Cart and checkout.
     cart.QUANTITY: cart.typed_quantity,
     checkout.ADDRESS: checkout.typed_address,  # also a shared location

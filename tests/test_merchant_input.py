@@ -190,6 +190,25 @@ def test_handover_by_typed_code_and_never_twice(chat, engine, db, clock, tmp_pat
     assert "déjà été remise" in replies[0].text
 
 
+def test_the_customers_code_typed_anywhere_opens_the_hand_over(chat, engine, db, clock, tmp_path):
+    lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
+    post_item(lea, tmp_path, "Bougie parfumée 12,90 € stock 4")
+    Person(chat("bob")).say("/start")
+    order_id, _ = place_order(db, "bob", "Bougie parfumée", clock.now)
+    with db.session() as session:
+        order = session.get(Order, order_id)
+        order.pickup_code = "8UNAP3"
+        session.add(order)
+        session.commit()
+    engine.handle(Incoming("console", "lea", action=f"macc:{order_id}"))
+    assert "Rien trouvé" in lea.say("remise")  # a failed search first: the code still works
+    screen = lea.say("8unap3")
+    assert "Remise au client" in screen and "Bougie parfumée" in screen
+    assert "Aucune commande de votre boutique avec le code « 8UNAP4 »" in lea.say("8UN AP4")
+    # A customer typing a code-shaped word still searches.
+    assert "Rien trouvé pour « 8unap3 »" in Person(chat("carol")).say("8unap3")
+
+
 def test_hidden_items_leave_the_search_and_deleted_ones_the_list(chat, engine, db, tmp_path):
     lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
     item_id = post_item(lea, tmp_path, "Bougie parfumée 12,90 €")
