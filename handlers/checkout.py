@@ -127,7 +127,8 @@ def pickup_days(turn: Turn, shop: Shop) -> list[Reply]:
 def _day_label(turn: Turn, day: date) -> str:
     today = turn.now().astimezone(ZoneInfo(turn.ctx.timezone)).date()
     label = i18n.day(day, turn.lang)
-    return turn.t("co_today", day=label) if day == today else label.capitalize()
+    # Only the first letter: str.capitalize() would turn "December" into "december".
+    return turn.t("co_today", day=label) if day == today else label[:1].upper() + label[1:]
 
 
 def pickup_slots(turn: Turn, shop: Shop, raw: str, notice: str = "", part: str = "") -> list[Reply]:
