@@ -75,7 +75,8 @@ def _read(turn: Turn, draft: dict[str, Any], caption: str) -> list[Reply]:
     parsed = parse_caption(caption)
     problems = list(parsed.problems)
     if parsed.name and "name_too_long" not in problems:
-        draft["name"] = parsed.name
+        # Typed on a phone in lowercase: customers read "Culotte coton bio" in the lists.
+        draft["name"] = parsed.name[:1].upper() + parsed.name[1:]
     if parsed.price_cents is not None and price_problem(parsed.price_cents) is None:
         draft["price"] = parsed.price_cents
     if parsed.stock is not None:

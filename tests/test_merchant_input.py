@@ -78,13 +78,13 @@ def test_three_photos_sent_in_a_row_as_on_a_phone_are_all_put_on_sale(chat, engi
     christelle = join_as_owner(chat, engine, db, "christelle", "Fleurs de Christelle")
     christelle.say(f"/photo {picture(tmp_path, 'sg')} soutien gorge dentelle noire 35 euros")
     screen = christelle.say(f"/photo {picture(tmp_path, 'cu', 'blue')} culotte coton bio 12,90€")
-    assert "✅ « soutien gorge dentelle noire » (35,00 €) est en vente." in screen
-    assert "culotte coton bio\n💶 12,90 €" in screen  # the next card, waiting for its check
+    assert "✅ « Soutien gorge dentelle noire » (35,00 €) est en vente." in screen
+    assert "Culotte coton bio\n💶 12,90 €" in screen  # the next card; a capital
     screen = christelle.say(f"/photo {picture(tmp_path, 'nu', 'green')} Nuisete soie 59e")
-    assert "✅ « culotte coton bio » (12,90 €) est en vente." in screen
+    assert "✅ « Culotte coton bio » (12,90 €) est en vente." in screen
     assert "« Nuisete soie » est en vente" in christelle.say("Publier")
     found = christelle.say("soutien gorge")  # a customer's search finds the first one too
-    assert "soutien gorge dentelle noire · 35,00 € · Fleurs de Christelle" in found
+    assert "Soutien gorge dentelle noire · 35,00 € · Fleurs de Christelle" in found
 
 
 def test_a_draft_left_for_days_is_not_put_on_sale_by_the_next_photo(
