@@ -132,6 +132,11 @@ def cmd_admin_invite(config: Config, args: argparse.Namespace) -> int:
     missing = "(pas de numéro WhatsApp configuré : [whatsapp] from_number)"
     print(f"WhatsApp : {invite.whatsapp or missing}")
     print(f"QR code : {invite.qr_path}")
+    # The town hall hands this on: say what the shopkeeper does with it.
+    print(
+        "À transmettre au commerçant : il scanne le QR code ou ouvre le lien avec son téléphone"
+        " (ou tape le code dans la discussion avec le bot), puis répond à quelques questions."
+    )
     return 0
 
 

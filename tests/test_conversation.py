@@ -91,3 +91,22 @@ def test_the_console_chat_takes_the_phones_language(engine):
     out = io.StringIO()
     ConsoleChannel(engine, user=args.user, language=args.lang).repl(io.StringIO("hello\n"), out)
     assert "What would you like to do?" in out.getvalue()
+
+
+def test_the_town_halls_invite_says_what_to_do_and_its_qr_opens_the_link(tmp_path, capsys):
+    import zxingcpp
+    from PIL import Image
+
+    from bot import cli
+
+    config = tmp_path / "vitrine.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{tmp_path}/v.db"\n[media]\nroot = "{tmp_path}/media"\n'
+    )
+    assert cli.main(["--config", str(config), "admin", "invite", "--shop", "Fleurs"]) == 0
+    out = capsys.readouterr().out
+    assert "À transmettre au commerçant : il scanne le QR code ou ouvre le lien" in out
+    link = next(line for line in out.splitlines() if line.startswith("Telegram : "))[11:]
+    png = next(line for line in out.splitlines() if line.startswith("QR code : "))[10:]
+    [found] = zxingcpp.read_barcodes(Image.open(png))
+    assert found.text == link and "start=join-" in link
