@@ -167,6 +167,10 @@ KEYWORDS: dict[str, str] = {
     "home": "home",
     "bonjour": "home",
     "hello": "home",
+    "salut": "home",
+    "bonsoir": "home",
+    "coucou": "home",
+    "hi": "home",
     "aide": "help",
     # "retour" picks the menu's own Retour option when there is one (labels match first).
     "retour": "home",

@@ -90,7 +90,7 @@ def test_the_console_chat_takes_the_phones_language(engine):
     assert args.lang == "en"
     out = io.StringIO()
     ConsoleChannel(engine, user=args.user, language=args.lang).repl(io.StringIO("hello\n"), out)
-    assert "What would you like to do?" in out.getvalue()
+    assert "Welcome to the shops of" in out.getvalue()
 
 
 def test_the_town_halls_invite_says_what_to_do_and_its_qr_opens_the_link(tmp_path, capsys):
@@ -110,3 +110,12 @@ def test_the_town_halls_invite_says_what_to_do_and_its_qr_opens_the_link(tmp_pat
     png = next(line for line in out.splitlines() if line.startswith("QR code : "))[10:]
     [found] = zxingcpp.read_barcodes(Image.open(png))
     assert found.text == link and "start=join-" in link
+
+
+def test_a_newcomers_first_hello_gets_the_welcome_then_the_plain_menu(chat):
+    zoe = chat("zoe")
+    first = zoe.say("Bonjour")  # on WhatsApp nobody types /start
+    assert "Bienvenue dans les boutiques de" in first and "1. 🏪 Boutiques par catégorie" in first
+    again = zoe.say("salut")
+    assert "Bienvenue" not in again and "Rien trouvé" not in again
+    assert "Que souhaitez-vous faire ?" in again
