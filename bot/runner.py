@@ -7,6 +7,7 @@ import uvicorn
 from starlette.routing import Route
 
 from bot.app import App
+from bot.visits_web import visit_routes
 from bot.web import build_web
 
 log = logging.getLogger(__name__)
@@ -14,7 +15,7 @@ log = logging.getLogger(__name__)
 
 async def serve_async(app: App) -> None:
     """Start what the config asks for and run until interrupted."""
-    routes: list[Route] = []
+    routes: list[Route] = [*visit_routes(app)]  # live visits' Join links (issue 7)
     # Channels add their webhook routes and start/stop hooks here (Telegram, WhatsApp),
     # and the notifications dispatcher starts beside them.
     web = build_web(app, routes)

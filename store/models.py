@@ -201,3 +201,7 @@ class AuditLog(SQLModel, table=True):
     before: str = Field(default="", max_length=200)
     after: str = Field(default="", max_length=200)
     at: datetime = _created()
+
+
+# Live visits (issue 7): Visit, VisitInterest, VisitJoin, VisitHold, PrivateVisitRequest.
+import store.visits  # noqa: E402, F401

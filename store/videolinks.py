@@ -100,8 +100,10 @@ def parse_link(raw: str) -> VideoLink:
         raise BadLink("too_long")
     if any(unicodedata.category(c)[0] in "CZ" for c in raw):
         raise BadLink("characters")  # controls, zero-width and spaces hide what a link does
-    if "://" not in raw and CANDIDATE.fullmatch(raw) and not raw.lower().startswith(
-        ("javascript:", "data:", "vbscript:", "file:", "ftp:")
+    if (
+        "://" not in raw
+        and CANDIDATE.fullmatch(raw)
+        and not raw.lower().startswith(("javascript:", "data:", "vbscript:", "file:", "ftp:"))
     ):
         raw = "https://" + raw  # "meet.jit.si/Room" typed without its scheme
     try:

@@ -37,7 +37,11 @@ GOOD = [
         "https://teams.microsoft.com/l/meetup-join/19%3ameeting_NjA%40thread.v2/0?context=%7B%7D",
     ),
     ("https://teams.live.com/meet/9876543210", "teams", "https://teams.live.com/meet/9876543210"),
-    ("https://whereby.com/boutique-christelle", "whereby", "https://whereby.com/boutique-christelle"),
+    (
+        "https://whereby.com/boutique-christelle",
+        "whereby",
+        "https://whereby.com/boutique-christelle",
+    ),
     (
         "https://www.facebook.com/LingerieChristelle/live?fbclid=IwAR0abc&mibextid=Zxz2cZ",
         "facebook",

@@ -1,0 +1,270 @@
+"""What a visit tells other people (announcements, reminders, recaps) and its scheduled job.
+
+Every message goes through the outbox with a `dedupe_key` per visit and person, so a merchant
+tapping twice, or two workers running the job at once, still tells each person once.
+"""
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from handlers import i18n
+from handlers.core import Option, Reply
+from store import outbox
+from store.models import Outbox, Shop, ShopStaff, Town, User
+from store.visits import (
+    Visit,
+    audience,
+    featured_items,
+    join_token,
+    joined_users,
+)
+from store.visits import (
+    release_expired_holds as release_holds,
+)
+
+REMINDER_LEAD = timedelta(minutes=10)
+MAX_LIVE_MINUTES = 120
+Build = Callable[[str], list[Reply]]
+
+
+class Notify(Protocol):
+    """`Turn.notify`'s shape: queue a message for someone else in their language."""
+
+    def __call__(
+        self,
+        user_id: int,
+        kind: str,
+        build: Build,
+        *,
+        due_at: datetime | None = None,
+        essential: bool = True,
+        variables: dict[str, str] | None = None,
+        dedupe_key: str | None = None,
+    ) -> None: ...
+
+
+def queue_for(session: Session, now: datetime) -> Notify:
+    """A `Notify` for code that runs without a conversation (the scheduled job)."""
+
+    def notify(
+        user_id: int,
+        kind: str,
+        build: Build,
+        *,
+        due_at: datetime | None = None,
+        essential: bool = True,
+        variables: dict[str, str] | None = None,
+        dedupe_key: str | None = None,
+    ) -> None:
+        user = session.get(User, user_id)
+        if user is not None:
+            outbox.enqueue(
+                session=session,
+                user_id=user_id,
+                kind=kind,
+                replies=build(user.language),
+                due_at=due_at or now,
+                essential=essential,
+                variables=variables,
+                dedupe_key=dedupe_key,
+            )
+
+    return notify
+
+
+def join_url(session: Session, public_url: str, visit: Visit, user_id: int) -> str:
+    """The person's own Join link: our redirect counts the tap, then opens the platform."""
+    token = join_token(session=session, visit_id=visit.id, user_id=user_id)  # type: ignore[arg-type]
+    return f"{public_url}/v/{visit.id}/{token}"
+
+
+def _join_build(key: str, url: str, visit: Visit, **values: str) -> Build:
+    def build(lang: str) -> list[Reply]:
+        options = (
+            Option(i18n.t(lang, "visit_join"), url=url),
+            Option(i18n.t(lang, "visit_see_items"), f"vitems:{visit.id}"),
+        )
+        return [Reply(i18n.t(lang, key, **values), options=options)]
+
+    return build
+
+
+def _preload_users(session: Session, user_ids: list[int]) -> None:
+    """One query for everyone, so each `notify` finds its recipient in the session."""
+    for start in range(0, len(user_ids), 500):
+        list(session.exec(select(User).where(col(User.id).in_(user_ids[start : start + 500]))))
+
+
+def announce_live(session: Session, notify: Notify, public_url: str, visit: Visit) -> int:
+    """Tell the shop's followers and everyone who asked that the visit is live; how many."""
+    shop = session.get(Shop, visit.shop_id)
+    assert shop is not None
+    people = audience(session=session, visit=visit)
+    _preload_users(session, people)
+    for user_id in people:
+        url = join_url(session, public_url, visit, user_id)
+        notify(
+            user_id,
+            "visit_live",
+            _join_build("visit_live_announce", url, visit, shop=shop.name),
+            essential=False,
+            variables={"shop": shop.name, "url": url},
+            dedupe_key=f"vlive:{visit.id}:{user_id}",
+        )
+    drop_reminders(session, visit)
+    visit.announced = True
+    return len(people)
+
+
+def announce_scheduled(session: Session, notify: Notify, visit: Visit, tz: str) -> int:
+    """Tell the followers when the visit will be, with "Me prévenir"; how many."""
+    shop = session.get(Shop, visit.shop_id)
+    assert shop is not None and visit.starts_at is not None
+    people = audience(session=session, visit=visit)
+    _preload_users(session, people)
+    starts_at = visit.starts_at
+
+    def build(lang: str) -> list[Reply]:
+        text = i18n.t(
+            lang,
+            "visit_scheduled_announce",
+            shop=shop.name,
+            day=i18n.day(starts_at, lang, tz),
+            time=i18n.clock(starts_at, lang, tz),
+        )
+        options = (
+            Option(i18n.t(lang, "visit_notify_me"), f"vnotify:{visit.id}"),
+            Option(i18n.t(lang, "visit_see_shop"), f"shop:{shop.id}"),
+        )
+        return [Reply(text, options=options)]
+
+    for user_id in people:
+        notify(
+            user_id,
+            "visit_scheduled",
+            build,
+            essential=False,
+            variables={"shop": shop.name},
+            dedupe_key=f"vsched:{visit.id}:{user_id}",
+        )
+    visit.announced = True
+    return len(people)
+
+
+def schedule_reminders(
+    session: Session, notify: Notify, public_url: str, visit: Visit, user_id: int, tz: str
+) -> None:
+    """Two reminders for one person: 10 minutes before, and at the start."""
+    shop = session.get(Shop, visit.shop_id)
+    assert shop is not None and visit.starts_at is not None
+    url = join_url(session, public_url, visit, user_id)
+    soon = _join_build("visit_reminder_soon", url, visit, shop=shop.name)
+    now_ = _join_build("visit_reminder_now", url, visit, shop=shop.name)
+    for minutes, build in ((10, soon), (0, now_)):
+        notify(
+            user_id,
+            "visit_reminder",
+            build,
+            due_at=visit.starts_at - timedelta(minutes=minutes),
+            essential=False,
+            variables={"shop": shop.name, "url": url},
+            dedupe_key=f"vrem:{visit.id}:{user_id}:{minutes}",
+        )
+
+
+def remind_staff(session: Session, notify: Notify, visit: Visit) -> None:
+    """The shop's staff hear 10 minutes before their own visit, with one tap to start."""
+    assert visit.starts_at is not None
+
+    def build(lang: str) -> list[Reply]:
+        options = (
+            Option(i18n.t(lang, "visit_go"), f"vgo:{visit.id}"),
+            Option(i18n.t(lang, "visit_panel"), f"vpanel:{visit.id}"),
+        )
+        return [Reply(i18n.t(lang, "visit_staff_reminder"), options=options)]
+
+    staff = session.exec(select(ShopStaff.user_id).where(ShopStaff.shop_id == visit.shop_id))
+    for user_id in staff:
+        notify(
+            user_id,
+            "visit_reminder",
+            build,
+            due_at=visit.starts_at - REMINDER_LEAD,
+            dedupe_key=f"vrem:{visit.id}:{user_id}:staff",
+        )
+
+
+def drop_reminders(session: Session, visit: Visit) -> None:
+    """Reminders not yet sent are void once the visit is live, cancelled or over."""
+    session.execute(
+        update(Outbox)
+        .where(
+            col(Outbox.status) == "pending",
+            col(Outbox.dedupe_key).startswith(f"vrem:{visit.id}:"),
+        )
+        .values(status="dropped", last_error="visit started, cancelled or ended")
+    )
+
+
+def end_visit(session: Session, notify: Notify, visit: Visit, now: datetime) -> int:
+    """End a live visit; followers who did not join get a recap; how many got one."""
+    visit.status = "ended"
+    visit.ended_at = now
+    drop_reminders(session, visit)
+    items = featured_items(session=session, visit=visit, now=now)
+    shop = session.get(Shop, visit.shop_id)
+    if not items or shop is None:
+        return 0
+    town = session.get(Town, shop.town_id)
+    currency = town.currency if town else "EUR"
+    missed = [u for u in audience(session=session, visit=visit)]
+    joined = joined_users(session=session, visit_id=visit.id)  # type: ignore[arg-type]
+    missed = [u for u in missed if u not in joined]
+    _preload_users(session, missed)
+
+    def build(lang: str) -> list[Reply]:
+        lines = [f"• {i.name} · {i18n.money(i.price_cents, lang, currency)}" for i in items[:10]]
+        text = i18n.t(lang, "visit_recap", shop=shop.name, items="\n".join(lines))
+        options = (
+            Option(i18n.t(lang, "visit_see_items"), f"vitems:{visit.id}"),
+            Option(i18n.t(lang, "visit_see_shop"), f"shop:{shop.id}"),
+        )
+        return [Reply(text, options=options)]
+
+    for user_id in missed:
+        notify(
+            user_id,
+            "visit_recap",
+            build,
+            essential=False,
+            variables={"shop": shop.name},
+            dedupe_key=f"vrecap:{visit.id}:{user_id}",
+        )
+    return len(missed)
+
+
+def release_expired_holds(
+    session: Session, now: datetime, *, max_live_minutes: int = MAX_LIVE_MINUTES
+) -> int:
+    """The scheduled sweep: give back expired holds' stock, end visits left running too long.
+
+    Idempotent: a hold or a visit is closed once (rows locked, SKIP LOCKED on PostgreSQL),
+    and recaps carry dedupe keys. Returns how many holds it released.
+    """
+    released = release_holds(session=session, now=now)
+    limit = now - timedelta(minutes=max_live_minutes)
+    notify = queue_for(session, now)
+    overdue = select(Visit).where(Visit.status == "live", col(Visit.started_at) <= limit)
+    for visit in session.exec(overdue.with_for_update(skip_locked=True)).all():
+        end_visit(session, notify, visit, now)
+    # A scheduled visit nobody started is over once its whole slot has passed.
+    forgotten = select(Visit).where(Visit.status == "scheduled", col(Visit.starts_at) <= limit)
+    for visit in session.exec(forgotten.with_for_update(skip_locked=True)).all():
+        visit.status = "ended"
+        visit.ended_at = now
+        drop_reminders(session, visit)
+    return len(released)
