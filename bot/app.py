@@ -35,6 +35,8 @@ def build(config: Config) -> App:
         telegram_username=config.telegram.bot_username,
         whatsapp_number=config.whatsapp.from_number,
         public_url=config.web.public_url.rstrip("/"),
+        visit_hold_minutes=config.visits.hold_minutes,
+        visit_max_minutes=config.visits.max_live_minutes,
     )
     return App(config=config, db=db, media=media, ctx=ctx, engine=Engine(db, ctx))
 
