@@ -5,6 +5,7 @@ tapping twice, or two workers running the job at once, still tells each person o
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -16,10 +17,12 @@ from handlers.core import Option, Reply
 from store import outbox
 from store.models import Outbox, Shop, ShopStaff, Town, User
 from store.visits import (
+    CHUNK,
     Visit,
     audience,
     featured_items,
     join_token,
+    join_tokens,
     joined_users,
 )
 from store.visits import (
@@ -47,35 +50,6 @@ class Notify(Protocol):
     ) -> None: ...
 
 
-def queue_for(session: Session, now: datetime) -> Notify:
-    """A `Notify` for code that runs without a conversation (the scheduled job)."""
-
-    def notify(
-        user_id: int,
-        kind: str,
-        build: Build,
-        *,
-        due_at: datetime | None = None,
-        essential: bool = True,
-        variables: dict[str, str] | None = None,
-        dedupe_key: str | None = None,
-    ) -> None:
-        user = session.get(User, user_id)
-        if user is not None:
-            outbox.enqueue(
-                session=session,
-                user_id=user_id,
-                kind=kind,
-                replies=build(user.language),
-                due_at=due_at or now,
-                essential=essential,
-                variables=variables,
-                dedupe_key=dedupe_key,
-            )
-
-    return notify
-
-
 def join_url(session: Session, public_url: str, visit: Visit, user_id: int) -> str:
     """The person's own Join link: our redirect counts the tap, then opens the platform."""
     token = join_token(session=session, visit_id=visit.id, user_id=user_id)  # type: ignore[arg-type]
@@ -93,39 +67,66 @@ def _join_build(key: str, url: str, visit: Visit, **values: str) -> Build:
     return build
 
 
-def _preload_users(session: Session, user_ids: list[int]) -> None:
-    """One query for everyone, so each `notify` finds its recipient in the session."""
-    for start in range(0, len(user_ids), 500):
-        list(session.exec(select(User).where(col(User.id).in_(user_ids[start : start + 500]))))
+@dataclass
+class News:
+    """One person's copy of a message sent to many."""
+
+    user_id: int
+    dedupe_key: str
+    build: Build
+    variables: dict[str, str] = field(default_factory=dict)
 
 
-def announce_live(session: Session, notify: Notify, public_url: str, visit: Visit) -> int:
+def fan_out(session: Session, now: datetime, kind: str, news: list[News]) -> None:
+    """Queue one message for each of many people, each dedupe key once, in bulk.
+
+    A shop with 2,000 followers must not keep the merchant waiting: the recipients are read
+    in a few queries and the rows written in a few statements, no ORM object per person.
+    """
+    languages: dict[int, str] = {}
+    ids = [n.user_id for n in news]
+    for start in range(0, len(ids), CHUNK):
+        query = select(User.id, User.language).where(col(User.id).in_(ids[start : start + CHUNK]))
+        languages.update(dict(session.exec(query).all()))  # type: ignore[arg-type]
+    rows = [
+        {
+            "user_id": one.user_id,
+            "kind": kind,
+            "replies": one.build(languages[one.user_id]),
+            "due_at": now,
+            "essential": False,  # visits are news, not orders: quiet users are spared
+            "variables": one.variables,
+            "dedupe_key": one.dedupe_key,
+        }
+        for one in news
+        if one.user_id in languages
+    ]
+    outbox.enqueue_many(session=session, rows=rows)
+
+
+def announce_live(session: Session, now: datetime, public_url: str, visit: Visit) -> int:
     """Tell the shop's followers and everyone who asked that the visit is live; how many."""
     shop = session.get(Shop, visit.shop_id)
     assert shop is not None
     people = audience(session=session, visit=visit)
-    _preload_users(session, people)
+    tokens = join_tokens(session=session, visit_id=visit.id, user_ids=people)  # type: ignore[arg-type]
+    news = []
     for user_id in people:
-        url = join_url(session, public_url, visit, user_id)
-        notify(
-            user_id,
-            "visit_live",
-            _join_build("visit_live_announce", url, visit, shop=shop.name),
-            essential=False,
-            variables={"shop": shop.name, "url": url},
-            dedupe_key=f"vlive:{visit.id}:{user_id}",
-        )
+        url = f"{public_url}/v/{visit.id}/{tokens[user_id]}"
+        build = _join_build("visit_live_announce", url, visit, shop=shop.name)
+        variables = {"shop": shop.name, "url": url}
+        news.append(News(user_id, f"vlive:{visit.id}:{user_id}", build, variables))
+    fan_out(session, now, "visit_live", news)
     drop_reminders(session, visit)
     visit.announced = True
     return len(people)
 
 
-def announce_scheduled(session: Session, notify: Notify, visit: Visit, tz: str) -> int:
+def announce_scheduled(session: Session, now: datetime, visit: Visit, tz: str) -> int:
     """Tell the followers when the visit will be, with "Me prévenir"; how many."""
     shop = session.get(Shop, visit.shop_id)
     assert shop is not None and visit.starts_at is not None
     people = audience(session=session, visit=visit)
-    _preload_users(session, people)
     starts_at = visit.starts_at
 
     def build(lang: str) -> list[Reply]:
@@ -142,15 +143,9 @@ def announce_scheduled(session: Session, notify: Notify, visit: Visit, tz: str) 
         )
         return [Reply(text, options=options)]
 
-    for user_id in people:
-        notify(
-            user_id,
-            "visit_scheduled",
-            build,
-            essential=False,
-            variables={"shop": shop.name},
-            dedupe_key=f"vsched:{visit.id}:{user_id}",
-        )
+    variables = {"shop": shop.name}
+    news = [News(u, f"vsched:{visit.id}:{u}", build, variables) for u in people]
+    fan_out(session, now, "visit_scheduled", news)
     visit.announced = True
     return len(people)
 
@@ -210,7 +205,7 @@ def drop_reminders(session: Session, visit: Visit) -> None:
     )
 
 
-def end_visit(session: Session, notify: Notify, visit: Visit, now: datetime) -> int:
+def end_visit(session: Session, visit: Visit, now: datetime) -> int:
     """End a live visit; followers who did not join get a recap; how many got one."""
     visit.status = "ended"
     visit.ended_at = now
@@ -221,10 +216,8 @@ def end_visit(session: Session, notify: Notify, visit: Visit, now: datetime) -> 
         return 0
     town = session.get(Town, shop.town_id)
     currency = town.currency if town else "EUR"
-    missed = [u for u in audience(session=session, visit=visit)]
     joined = joined_users(session=session, visit_id=visit.id)  # type: ignore[arg-type]
-    missed = [u for u in missed if u not in joined]
-    _preload_users(session, missed)
+    missed = [u for u in audience(session=session, visit=visit) if u not in joined]
 
     def build(lang: str) -> list[Reply]:
         lines = [f"• {i.name} · {i18n.money(i.price_cents, lang, currency)}" for i in items[:10]]
@@ -235,15 +228,9 @@ def end_visit(session: Session, notify: Notify, visit: Visit, now: datetime) -> 
         )
         return [Reply(text, options=options)]
 
-    for user_id in missed:
-        notify(
-            user_id,
-            "visit_recap",
-            build,
-            essential=False,
-            variables={"shop": shop.name},
-            dedupe_key=f"vrecap:{visit.id}:{user_id}",
-        )
+    variables = {"shop": shop.name}
+    news = [News(u, f"vrecap:{visit.id}:{u}", build, variables) for u in missed]
+    fan_out(session, now, "visit_recap", news)
     return len(missed)
 
 
@@ -257,10 +244,9 @@ def release_expired_holds(
     """
     released = release_holds(session=session, now=now)
     limit = now - timedelta(minutes=max_live_minutes)
-    notify = queue_for(session, now)
     overdue = select(Visit).where(Visit.status == "live", col(Visit.started_at) <= limit)
     for visit in session.exec(overdue.with_for_update(skip_locked=True)).all():
-        end_visit(session, notify, visit, now)
+        end_visit(session, visit, now)
     # A scheduled visit nobody started is over once its whole slot has passed.
     forgotten = select(Visit).where(Visit.status == "scheduled", col(Visit.starts_at) <= limit)
     for visit in session.exec(forgotten.with_for_update(skip_locked=True)).all():

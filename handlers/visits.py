@@ -17,7 +17,6 @@ from handlers.visit_news import (
     announce_scheduled,
     drop_reminders,
     end_visit,
-    queue_for,
     release_expired_holds,
     remind_staff,
 )
@@ -34,7 +33,7 @@ from store.visits import (
     reservations,
 )
 
-__all__ = ["release_expired_holds", "queue_for"]  # the job the scheduler runs lives beside
+__all__ = ["release_expired_holds"]  # the job the scheduler runs lives beside
 
 
 def int_arg(turn: Turn, index: int = 0) -> int:
@@ -130,7 +129,8 @@ def go_live(turn: Turn, shop: Shop, visit: Visit) -> list[Reply]:
     turn.session.add(visit)
     turn.session.flush()
     turn.forget("vlink", "vplatform")
-    told = announce_live(turn.session, turn.notify, turn.ctx.public_url, visit)
+    told = announce_live(turn.session, turn.now(), turn.ctx.public_url, visit)
+    turn.outbox_now = True  # wake the dispatcher: the news is due now
     return [turn.reply("visit_now_live", _live_options(turn, visit), shop=shop.name, count=told)]
 
 
@@ -177,7 +177,8 @@ def schedule(turn: Turn) -> list[Reply]:
     turn.session.flush()
     turn.expect(None)
     turn.forget("vlink", "vplatform", "vshop")
-    told = announce_scheduled(turn.session, turn.notify, visit, turn.ctx.timezone)
+    told = announce_scheduled(turn.session, turn.now(), visit, turn.ctx.timezone)
+    turn.outbox_now = True
     remind_staff(turn.session, turn.notify, visit)
     options = [turn.option("visit_panel", f"vpanel:{visit.id}"), *turn.nav()]
     return [turn.reply("visit_scheduled_ok", options, when=_when(turn, starts_at), count=told)]
@@ -217,7 +218,8 @@ def end(turn: Turn) -> list[Reply]:
     visit = staff_visit(turn)
     if visit.status != "live":
         return [turn.reply("visit_is_over", turn.nav())]
-    recaps = end_visit(turn.session, turn.notify, visit, turn.now())
+    recaps = end_visit(turn.session, visit, turn.now())
+    turn.outbox_now = True
     joined = len(joined_users(session=turn.session, visit_id=visit.id))  # type: ignore[arg-type]
     options = [turn.option("visit_panel", f"vpanel:{visit.id}"), *turn.nav()]
     return [turn.reply("visit_ended", options, joined=joined, recaps=recaps)]

@@ -10,12 +10,13 @@ and recorded as a `VisitHold`. The hold ends one of two ways, each exactly once:
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint, update
+from sqlalchemy import Index, UniqueConstraint, insert, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from store.models import Follow, Item, ShopStaff, _created, _utc
 
 VISIT_STATUSES = ("scheduled", "live", "ended")
+CHUNK = 500  # ids per IN (...) list
 
 
 class Visit(SQLModel, table=True):
@@ -110,6 +111,26 @@ def join_token(*, session: Session, visit_id: int, user_id: int) -> str:
         row = VisitJoin(visit_id=visit_id, user_id=user_id, token=secrets.token_urlsafe(12))
         session.add(row)
     return row.token
+
+
+def join_tokens(*, session: Session, visit_id: int, user_ids: list[int]) -> dict[int, str]:
+    """Everyone's Join token for this visit, made in bulk for those who have none yet."""
+    tokens: dict[int, str] = {}
+    for start in range(0, len(user_ids), CHUNK):
+        chunk = user_ids[start : start + CHUNK]
+        query = select(VisitJoin.user_id, VisitJoin.token).where(
+            VisitJoin.visit_id == visit_id, col(VisitJoin.user_id).in_(chunk)
+        )
+        tokens.update(dict(session.exec(query).all()))
+    new = [
+        {"visit_id": visit_id, "user_id": user_id, "token": secrets.token_urlsafe(12), "taps": 0}
+        for user_id in user_ids
+        if user_id not in tokens
+    ]
+    if new:
+        session.execute(insert(VisitJoin), new)  # one statement: no ORM object per follower
+        tokens.update({row["user_id"]: row["token"] for row in new})
+    return tokens
 
 
 def record_join(*, session: Session, token: str, now: datetime) -> Visit | None:

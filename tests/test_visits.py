@@ -10,6 +10,7 @@ from bot.app import App
 from bot.config import Config
 from bot.visits_web import visit_routes
 from bot.web import build_web
+from handlers.visit_news import announce_live
 from handlers.visits import release_expired_holds
 from store.models import CartLine, Outbox
 from store.visits import Visit, claim_holds
@@ -228,3 +229,25 @@ def test_live_menu_lists_live_and_coming_visits(town, db, chat):
     assert "🔴 Lingerie Christelle (en direct)" in listed
     page = alice.say("1")
     assert "Rejoindre" in page and "/v/" in page
+
+
+def test_announcing_twice_still_tells_each_follower_once(town, db, clock, engine):
+    christelle, _ = town
+    go_live(christelle)
+    visit = the_visit(db)
+    # Say two workers announce the same visit (a retried transaction, a double tap that
+    # slipped past the shop lock): the outbox's dedupe keys keep one message per person.
+    for _ in range(2):
+        db.run(lambda s: announce_live(s, clock(), engine.ctx.public_url, s.get(Visit, visit.id)))
+    assert len(outbox(db, "visit_live")) == 3
+
+
+def test_an_english_follower_gets_the_news_in_english(town, db, chat):
+    christelle, _ = town
+    dave = chat("dave", language="en-GB")
+    dave.say("/start")
+    tap(dave, f"follow:{shop_id(db)}")
+    go_live(christelle)
+    (row,) = outbox(db, "visit_live", user_id(db, dave))
+    assert "🔴 Lingerie Christelle is live!" in text(row)
+    assert [label for label, *_ in options(row)] == ["▶️ Join", "🛍 See the items shown"]
