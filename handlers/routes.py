@@ -6,7 +6,17 @@ resolves a typed menu number or label to the same action before looking here.
 
 from collections.abc import Callable
 
-from handlers import follow, private_visits, search, start, visit_view, visits
+from handlers import (
+    cart,
+    checkout,
+    follow,
+    orders,
+    private_visits,
+    search,
+    start,
+    visit_view,
+    visits,
+)
 from handlers.core import Reply
 from handlers.turn import Turn
 
@@ -21,6 +31,16 @@ ACTIONS: dict[str, Handler] = {
     "cancel": start.cancel,
     "search": search.ask,
     "found": search.results,  # found:<page> (the last query, next page)
+    # Cart, checkout and my orders (handlers/cart.py, checkout.py, confirm.py, orders.py).
+    "add": cart.add,  # add:<item_id>
+    "cart": cart.show,
+    "cq": cart.change,  # cq:<item_id>[:<quantity>]
+    "rm": cart.remove,  # rm:<item_id>
+    "checkout": cart.checkout,
+    "co": checkout.step,  # co:<shop_id>[:mode|p|d|day:<YYYYMMDD>|slot:<HHMM>|tel|note|skip|ok]
+    "orders": orders.listing,
+    "order": orders.detail,  # order:<order_id>
+    "ocancel": orders.cancel,  # ocancel:<order_id>[:yes]
     # Live visits (issue 7): the merchant's side (handlers/visits.py) ...
     "vnow": visits.start_now,  # vnow:<shop> (go live with the link just sent)
     "vplan": visits.ask_time,  # vplan:<shop> (schedule it: ask the day and time)
@@ -58,6 +78,13 @@ COMMANDS: dict[str, Handler] = {
     "language": start.languages,
     "recherche": search.ask,
     "search": search.ask,
+    # Cart and orders.
+    "panier": cart.show,
+    "cart": cart.show,
+    "commander": cart.checkout,
+    "checkout": cart.checkout,
+    "commandes": orders.listing,
+    "orders": orders.listing,
     # Live visits (issue 7).
     "direct": visit_view.live,
     "live": visit_view.live,
@@ -70,6 +97,11 @@ DEEP_LINKS: dict[str, Handler] = {}
 # What typed text means while the conversation awaits it (ConversationState.expect).
 INPUTS: dict[str, Handler] = {
     "search": search.results,
+    # Cart and checkout.
+    cart.QUANTITY: cart.typed_quantity,
+    checkout.ADDRESS: checkout.typed_address,  # also a shared location
+    checkout.PHONE: checkout.typed_phone,
+    checkout.NOTE: checkout.typed_note,
     # Live visits (issue 7).
     "vplan": visits.schedule,  # the day and time of a visit
     "vprivate": private_visits.propose,  # the time a customer proposes
@@ -77,7 +109,7 @@ INPUTS: dict[str, Handler] = {
     "vplink": private_visits.send_link,  # the link of an accepted private visit
 }
 # Awaited inputs that are numbers, so a typed "2" is not read as the 2nd menu option.
-NUMERIC_INPUTS: set[str] = set()
+NUMERIC_INPUTS: set[str] = {cart.QUANTITY, checkout.PHONE}
 
 # Typed words (accents and case folded) that work everywhere.
 KEYWORDS: dict[str, str] = {
@@ -94,6 +126,16 @@ KEYWORDS: dict[str, str] = {
     "search": "search",
     "langue": "langs",
     "language": "langs",
+    # Cart and orders.
+    "panier": "cart",
+    "cart": "cart",
+    "basket": "cart",
+    "commander": "checkout",
+    "checkout": "checkout",
+    "commandes": "orders",
+    "mes commandes": "orders",
+    "orders": "orders",
+    "my orders": "orders",
     # Live visits (issue 7).
     "en direct": "live",
     "direct": "live",

@@ -8,6 +8,8 @@ and recorded as a `VisitHold`. The hold ends one of two ways, each exactly once:
 """
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import Index, UniqueConstraint, insert, update
@@ -210,8 +212,10 @@ def _close(session: Session, hold: VisitHold, status: str, now: datetime) -> Non
     hold.closed_at = now
 
 
-def claim_holds(*, session: Session, user_id: int, item_ids: list[int], now: datetime) -> int:
-    """Checkout's first step: the user's held stock goes back, to be taken by the order itself.
+def claim_holds(
+    *, session: Session, user_id: int, item_ids: list[int], now: datetime
+) -> list[VisitHold]:
+    """The user's held stock goes back, to be taken by their order itself.
 
     Call it in checkout's transaction, before taking stock; the row locks taken here keep
     anyone else from buying the returned units before checkout takes them.
@@ -225,7 +229,31 @@ def claim_holds(*, session: Session, user_id: int, item_ids: list[int], now: dat
     for hold in holds:
         _close(session, hold, "ordered", now)
     session.flush()
-    return len(holds)
+    return holds
+
+
+@contextmanager
+def holds_claimed(
+    *, session: Session, user_id: int, item_ids: list[int], now: datetime
+) -> Iterator[list[VisitHold]]:
+    """Checkout's stock-taking, run inside: units held for the customer count as theirs.
+
+    When the stock-taking fails (another line sold out), the holds stand as they were.
+    """
+    holds = claim_holds(session=session, user_id=user_id, item_ids=item_ids, now=now)
+    try:
+        yield holds
+    except Exception:
+        for hold in holds:
+            if hold.took_stock:
+                session.execute(
+                    update(Item)
+                    .where(col(Item.id) == hold.item_id, col(Item.stock).is_not(None))
+                    .values(stock=col(Item.stock) - hold.quantity)
+                )
+            hold.status, hold.closed_at = "held", None
+        session.flush()
+        raise
 
 
 def release_expired_holds(*, session: Session, now: datetime) -> list[VisitHold]:
