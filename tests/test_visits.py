@@ -251,3 +251,33 @@ def test_an_english_follower_gets_the_news_in_english(town, db, chat):
     (row,) = outbox(db, "visit_live", user_id(db, dave))
     assert "🔴 Lingerie Christelle is live!" in text(row)
     assert [label for label, *_ in options(row)] == ["▶️ Join", "🛍 See the items shown"]
+
+
+def test_not_a_visit_forgets_the_link(town, db):
+    christelle, _ = town
+    christelle.say(JITSI)
+    assert "je ne fais rien de ce lien" in christelle.say("3")
+    assert "n'est plus à jour" in tap(christelle, f"vnow:{shop_id(db)}")
+    assert outbox(db, "visit_live") == []
+
+
+def test_cancelling_a_scheduled_visit_tells_those_waiting_and_drops_reminders(town, db, engine):
+    christelle, (alice, _, _) = town
+    christelle.say(JITSI)
+    christelle.say("2")
+    christelle.say("demain 18h")
+    visit = the_visit(db)
+    tap(alice, f"vnotify:{visit.id}")
+    panel = tap(christelle, f"vpanel:{visit.id}")
+    assert "mercredi 9 décembre à 18:00" in panel and "1 personne(s) demandent" in panel
+    assert "n'est plus à jour" in tap(alice, f"vcancel:{visit.id}")
+    assert "annulée" in tap(christelle, f"vcancel:{visit.id}")
+    news = outbox(db, "visit_scheduled", user_id(db, alice))
+    (notice,) = [r for r in news if "annulée" in text(r)]
+    assert "Lingerie Christelle est annulée" in text(notice)
+    assert {r.status for r in outbox(db, "visit_reminder")} == {"dropped"}
+    # Its Join link opens nothing any more.
+    (reminder, *_) = outbox(db, "visit_reminder", user_id(db, alice))
+    url = next(u for *_, u in options(reminder) if u)
+    gone = web(engine, db).get(url.removeprefix(engine.ctx.public_url), follow_redirects=False)
+    assert gone.status_code == 410 and "terminée" in gone.text
