@@ -27,17 +27,18 @@ def _when(turn: Turn, moment: datetime, lang: str | None = None) -> str:
 
 
 def _tell(
-    turn: Turn, user_id: int, key: str, options: list[tuple[str, str]], **values: str
+    turn: Turn,
+    user_id: int,
+    key: str,
+    options: list[tuple[str, str]],
+    at: datetime,
+    **values: str,
 ) -> None:
-    """A private_visit message to one person, in their language; `when` filled in for them."""
-    request_at = values.pop("at", None)
+    """A private_visit message to one person, in their language (the time written for them)."""
 
     def build(lang: str) -> list[Reply]:
-        extra = (
-            {"when": _when(turn, datetime.fromisoformat(request_at), lang)} if request_at else {}
-        )
         opts = tuple(Option(i18n.t(lang, label), action) for label, action in options)
-        return [Reply(i18n.t(lang, key, **values, **extra), options=opts)]
+        return [Reply(i18n.t(lang, key, when=_when(turn, at, lang), **values), options=opts)]
 
     turn.notify(user_id, "private_visit", build, variables=values)
 
@@ -48,18 +49,10 @@ def _tell_staff(
     shop = turn.session.get(Shop, request.shop_id)
     customer = turn.session.get(User, request.customer_id)
     assert shop is not None and customer is not None
+    name = customer.name or i18n.t(turn.lang, "private_visit_someone")
     staff = turn.session.exec(select(ShopStaff.user_id).where(ShopStaff.shop_id == shop.id))
     for user_id in staff:
-        name = customer.name or i18n.t(turn.lang, "private_visit_someone")
-        _tell(
-            turn,
-            user_id,
-            key,
-            options,
-            shop=shop.name,
-            name=name,
-            at=request.proposed_at.isoformat(),
-        )
+        _tell(turn, user_id, key, options, request.proposed_at, shop=shop.name, name=name)
 
 
 def _tell_customer(
@@ -67,9 +60,7 @@ def _tell_customer(
 ) -> None:
     shop = turn.session.get(Shop, request.shop_id)
     assert shop is not None
-    _tell(
-        turn, request.customer_id, key, options, shop=shop.name, at=request.proposed_at.isoformat()
-    )
+    _tell(turn, request.customer_id, key, options, request.proposed_at, shop=shop.name)
 
 
 def ask(turn: Turn) -> list[Reply]:
