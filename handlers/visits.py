@@ -64,8 +64,16 @@ def staff_shop(turn: Turn) -> Shop:
     shop_id = int_arg(turn)
     if not is_staff(turn, shop_id):
         raise Stale(turn.args)
-    # The lock makes "one live visit per shop" hold when two staff tap at once.
-    return turn.session.exec(select(Shop).where(Shop.id == shop_id).with_for_update()).one()
+    return lock_shop(turn, shop_id)
+
+
+def lock_shop(turn: Turn, shop_id: int) -> Shop:
+    """The shop row, locked: "one live visit per shop" holds when two staff tap at once.
+
+    NO KEY UPDATE (key_share) so it never waits on orders that merely reference the shop.
+    """
+    query = select(Shop).where(Shop.id == shop_id).with_for_update(key_share=True)
+    return turn.session.exec(query).one()
 
 
 def text_or_search(turn: Turn) -> list[Reply]:
@@ -137,7 +145,7 @@ def go_live(turn: Turn, shop: Shop, visit: Visit) -> list[Reply]:
 def start_scheduled(turn: Turn) -> list[Reply]:
     """`vgo:<visit>`: start a scheduled visit (from the merchant's reminder or panel)."""
     visit = staff_visit(turn)
-    shop = turn.session.exec(select(Shop).where(Shop.id == visit.shop_id).with_for_update()).one()
+    shop = lock_shop(turn, visit.shop_id)
     live = live_visit(session=turn.session, shop_id=shop.id)  # type: ignore[arg-type]
     if live is not None:
         return [turn.reply("visit_already_live", _live_options(turn, live), shop=shop.name)]

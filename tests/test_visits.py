@@ -1,6 +1,7 @@
 """Live visits on the console channel: a merchant goes live, followers join, reserve, recap."""
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlmodel import select
@@ -281,3 +282,18 @@ def test_cancelling_a_scheduled_visit_tells_those_waiting_and_drops_reminders(to
     url = next(u for *_, u in options(reminder) if u)
     gone = web(engine, db).get(url.removeprefix(engine.ctx.public_url), follow_redirects=False)
     assert gone.status_code == 410 and "terminée" in gone.text
+
+
+def test_two_staff_starting_at_once_make_one_live_visit(town, db, chat):
+    christelle, _ = town
+    colleague = chat("manon")
+    make_staff(db, colleague)
+    for person in (christelle, colleague):
+        person.say(JITSI)
+    with ThreadPoolExecutor(2) as pool:
+        screens = list(pool.map(lambda p: tap(p, f"vnow:{shop_id(db)}"), (christelle, colleague)))
+    assert sum("3 personne(s) prévenue(s)" in s for s in screens) == 1
+    assert sum("déjà en direct" in s for s in screens) == 1
+    with db.session() as session:
+        assert len(session.exec(select(Visit).where(Visit.status == "live")).all()) == 1
+    assert len(outbox(db, "visit_live")) == 3
