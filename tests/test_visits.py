@@ -297,3 +297,17 @@ def test_two_staff_starting_at_once_make_one_live_visit(town, db, chat):
     with db.session() as session:
         assert len(session.exec(select(Visit).where(Visit.status == "live")).all()) == 1
     assert len(outbox(db, "visit_live")) == 3
+
+
+def test_viewers_racing_for_the_last_units_never_oversell(town, db, chat, clock):
+    christelle, fans = town
+    go_live(christelle)
+    visit = the_visit(db)
+    clock.advance(minutes=1)
+    body = post_item(db, clock, "Body en dentelle", 3900, 2, "lingerie-christelle")
+    viewers = [*fans, *(chat(f"viewer{i}") for i in range(5))]
+    with ThreadPoolExecutor(8) as pool:
+        screens = list(pool.map(lambda p: tap(p, f"vres:{visit.id}:{body}"), viewers))
+    assert sum("réservé pour vous" in s for s in screens) == 2
+    assert sum("épuisé" in s for s in screens) == 6
+    assert stock(db, body) == 0
