@@ -14,7 +14,7 @@ from store.visits import live_visit
 
 def _shop(turn: Turn) -> Shop:
     shop = turn.session.get(Shop, int_arg(turn))
-    if shop is None or not shop.active:
+    if shop is None or not shop.active or shop.town_id != turn.town.id:
         raise Stale(turn.args)
     return shop
 

@@ -88,3 +88,21 @@ def test_private_visit_declined_by_the_shop(chat, db):
     assert "ne peut pas faire de visite privée samedi 12 décembre à 11:00" in text(declined[0])
     assert "déjà reçu une réponse" in tap(christelle, f"vpdec:{request.id}")
     assert "C'est votre boutique" in tap(christelle, f"vprivate:{shop_id(db)}")
+
+
+def test_the_shop_card_offers_follow_live_now_and_a_private_visit(chat, db):
+    christelle = chat("christelle")
+    make_staff(db, christelle)
+    alice = chat("alice")
+    card = alice.say("/start shop-lingerie-christelle")
+    assert "⭐ Suivre" in card and "📹 Demander une visite privée" in card
+    assert "Vous suivez Lingerie Christelle" in alice.say("suivre")
+    card = alice.say("/start shop-lingerie-christelle")
+    assert "Ne plus suivre" in card and "⭐ Suivre" not in card
+    christelle.say("https://meet.jit.si/LingerieChristelle")
+    christelle.say("1")
+    card = alice.say("/start shop-lingerie-christelle")
+    assert "🔴 Lingerie Christelle (en direct)" in card
+    assert "Rejoindre" in alice.say("Lingerie Christelle (en direct)")
+    alice.say("/start shop-lingerie-christelle")
+    assert "Quand aimeriez-vous visiter" in alice.say("Demander une visite privée")
