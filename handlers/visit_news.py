@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from handlers import i18n
+from handlers.context import Context
 from handlers.core import Option, Reply
 from store import outbox
 from store.models import Outbox, Shop, ShopStaff, Town, User
@@ -234,6 +235,22 @@ def end_visit(session: Session, visit: Visit, now: datetime) -> int:
     return len(missed)
 
 
+def end_overdue_visits(session: Session, now: datetime, *, max_live_minutes: int) -> int:
+    """End visits left live too long (recaps go out); how many recaps were queued."""
+    limit = now - timedelta(minutes=max_live_minutes)
+    recaps = 0
+    overdue = select(Visit).where(Visit.status == "live", col(Visit.started_at) <= limit)
+    for visit in session.exec(overdue.with_for_update(skip_locked=True)).all():
+        recaps += end_visit(session, visit, now)
+    # A scheduled visit nobody started is over once its whole slot has passed.
+    forgotten = select(Visit).where(Visit.status == "scheduled", col(Visit.starts_at) <= limit)
+    for visit in session.exec(forgotten.with_for_update(skip_locked=True)).all():
+        visit.status = "ended"
+        visit.ended_at = now
+        drop_reminders(session, visit)
+    return recaps
+
+
 def release_expired_holds(
     session: Session, now: datetime, *, max_live_minutes: int = MAX_LIVE_MINUTES
 ) -> int:
@@ -243,14 +260,11 @@ def release_expired_holds(
     and recaps carry dedupe keys. Returns how many holds it released.
     """
     released = release_holds(session=session, now=now)
-    limit = now - timedelta(minutes=max_live_minutes)
-    overdue = select(Visit).where(Visit.status == "live", col(Visit.started_at) <= limit)
-    for visit in session.exec(overdue.with_for_update(skip_locked=True)).all():
-        end_visit(session, visit, now)
-    # A scheduled visit nobody started is over once its whole slot has passed.
-    forgotten = select(Visit).where(Visit.status == "scheduled", col(Visit.starts_at) <= limit)
-    for visit in session.exec(forgotten.with_for_update(skip_locked=True)).all():
-        visit.status = "ended"
-        visit.ended_at = now
-        drop_reminders(session, visit)
+    end_overdue_visits(session, now, max_live_minutes=max_live_minutes)
     return len(released)
+
+
+def sweep(*, session: Session, ctx: Context) -> bool:
+    """The visits' part of the periodic tick; True when recaps became due now."""
+    release_holds(session=session, now=ctx.now())
+    return end_overdue_visits(session, ctx.now(), max_live_minutes=ctx.visit_max_minutes) > 0

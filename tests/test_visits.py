@@ -11,7 +11,7 @@ from bot.app import App
 from bot.config import Config
 from bot.visits_web import visit_routes
 from bot.web import build_web
-from handlers.visit_news import announce_live
+from handlers.visit_news import announce_live, sweep
 from handlers.visits import release_expired_holds
 from store.models import CartLine, Outbox
 from store.visits import Visit, claim_holds
@@ -311,3 +311,18 @@ def test_viewers_racing_for_the_last_units_never_oversell(town, db, chat, clock)
     assert sum("réservé pour vous" in s for s in screens) == 2
     assert sum("épuisé" in s for s in screens) == 6
     assert stock(db, body) == 0
+
+
+def test_the_periodic_sweep_follows_the_configured_maximum(town, db, clock, engine):
+    christelle, _ = town
+    engine.ctx.visit_max_minutes = 30
+    go_live(christelle)
+    clock.advance(minutes=5)
+    post_item(db, clock, "Body en dentelle", 3900, 2, "lingerie-christelle")
+    clock.advance(minutes=20)
+    assert db.run(lambda s: sweep(session=s, ctx=engine.ctx)) is False
+    clock.advance(minutes=6)
+    assert db.run(lambda s: sweep(session=s, ctx=engine.ctx)) is True  # recaps are due
+    assert the_visit(db).status == "ended"
+    assert len(outbox(db, "visit_recap")) == 3
+    assert db.run(lambda s: sweep(session=s, ctx=engine.ctx)) is False
