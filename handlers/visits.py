@@ -5,9 +5,9 @@ anyone else's link is just words to search for. The link waits in the conversati
 while the merchant chooses, so a button payload never carries it.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from handlers import i18n, search
 from handlers.core import Option, Reply, Stale
@@ -34,6 +34,8 @@ from store.visits import (
 )
 
 __all__ = ["release_expired_holds"]  # the job the scheduler runs lives beside
+
+EARLY_START = timedelta(hours=1)  # how early a scheduled visit may be started
 
 
 def int_arg(turn: Turn, index: int = 0) -> int:
@@ -123,15 +125,21 @@ def start_now(turn: Turn) -> list[Reply]:
     if live is not None:  # a second tap, or a colleague was quicker
         return [turn.reply("visit_already_live", _live_options(turn, live), shop=shop.name)]
     url, platform = _pending_link(turn)
-    soon = select(Visit).where(Visit.shop_id == shop.id, Visit.status == "scheduled")
-    visit = turn.session.exec(soon.order_by(Visit.starts_at)).first()  # type: ignore[arg-type]
-    if visit is None or (visit.starts_at and (visit.starts_at - turn.now()).total_seconds() > 3600):
+    # The link sent near a scheduled visit's time starts that visit (its audience waits).
+    soon = select(Visit).where(
+        Visit.shop_id == shop.id,
+        Visit.status == "scheduled",
+        col(Visit.starts_at) <= turn.now() + EARLY_START,
+    )
+    visit = turn.session.exec(soon.order_by(col(Visit.starts_at))).first()
+    if visit is None:
         visit = Visit(shop_id=shop.id, created_by=turn.user.id)  # type: ignore[arg-type]
     visit.url, visit.platform = url, platform
     return go_live(turn, shop, visit)
 
 
 def go_live(turn: Turn, shop: Shop, visit: Visit) -> list[Reply]:
+    """The visit is live from now; followers and those who asked are told, once each."""
     visit.status = "live"
     visit.started_at = turn.now()
     turn.session.add(visit)

@@ -326,3 +326,19 @@ def test_the_periodic_sweep_follows_the_configured_maximum(town, db, clock, engi
     assert the_visit(db).status == "ended"
     assert len(outbox(db, "visit_recap")) == 3
     assert db.run(lambda s: sweep(session=s, ctx=engine.ctx)) is False
+
+
+def test_the_link_sent_near_a_scheduled_time_starts_that_visit(town, db, clock, chat):
+    christelle, _ = town
+    christelle.say(JITSI)
+    christelle.say("2")
+    christelle.say("demain 10h")
+    stranger = chat("zoe")
+    stranger.say("/start")
+    tap(stranger, f"vnotify:{the_visit(db).id}")  # not a follower, asked to be told
+    clock.advance(hours=23, minutes=50)  # Wednesday 09:50 in Paris
+    christelle.say("https://meet.jit.si/LingerieChristelle")
+    assert "4 personne(s) prévenue(s)" in christelle.say("1")
+    visit = the_visit(db)  # still one visit: the scheduled one went live
+    assert visit.status == "live" and visit.started_at == clock()
+    assert outbox(db, "visit_live", user_id(db, stranger))
