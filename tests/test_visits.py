@@ -342,3 +342,21 @@ def test_the_link_sent_near_a_scheduled_time_starts_that_visit(town, db, clock, 
     visit = the_visit(db)  # still one visit: the scheduled one went live
     assert visit.status == "live" and visit.started_at == clock()
     assert outbox(db, "visit_live", user_id(db, stranger))
+
+
+def test_two_sweeps_at_once_give_the_stock_back_once(town, db, clock):
+    christelle, fans = town
+    go_live(christelle)
+    visit = the_visit(db)
+    clock.advance(minutes=1)
+    body = post_item(db, clock, "Body en dentelle", 3900, 3, "lingerie-christelle")
+    for fan in fans:
+        tap(fan, f"vres:{visit.id}:{body}")
+    assert stock(db, body) == 0
+    clock.advance(minutes=31)
+    with ThreadPoolExecutor(4) as pool:
+        released = list(
+            pool.map(lambda _: db.run(lambda s: release_expired_holds(s, clock())), range(4))
+        )
+    assert sum(released) == 3
+    assert stock(db, body) == 3
