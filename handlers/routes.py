@@ -48,31 +48,6 @@ ACTIONS: dict[str, Handler] = {
     "orders": orders.listing,
     "order": orders.detail,  # order:<order_id>
     "ocancel": orders.cancel,  # ocancel:<order_id>[:yes]
-    # Live visits (issue 7): the merchant's side (handlers/visits.py) ...
-    "vnow": visits.start_now,  # vnow:<shop> (go live with the link just sent)
-    "vplan": visits.ask_time,  # vplan:<shop> (schedule it: ask the day and time)
-    "vnot": visits.not_a_visit,
-    "vgo": visits.start_scheduled,  # vgo:<visit>
-    "vpanel": visits.panel,  # vpanel:<visit> (joins, reservations)
-    "vend": visits.end,  # vend:<visit>
-    "vcancel": visits.cancel,  # vcancel:<visit> (a scheduled one)
-    # ... the viewer's side (handlers/visit_view.py) ...
-    "live": visit_view.live,
-    "vsee": visit_view.see,  # vsee:<visit>
-    "vnotify": visit_view.notify_me,  # vnotify:<visit> ("Me prévenir")
-    "vitems": visit_view.items,  # vitems:<visit> (the featured items)
-    "vres": visit_view.reserve,  # vres:<visit>:<item>
-    # ... following shops (handlers/follow.py) ...
-    "follow": follow.follow,  # follow:<shop>
-    "unfollow": follow.unfollow,  # unfollow:<shop>
-    "myshops": follow.my_shops,
-    # ... and private visits (handlers/private_visits.py).
-    "vprivate": private_visits.ask,  # vprivate:<shop>
-    "vpacc": private_visits.accept,  # vpacc:<request> (the shop: yes, here is the link)
-    "vpalt": private_visits.other_time,  # vpalt:<request> (the shop: another time)
-    "vpdec": private_visits.shop_declines,  # vpdec:<request>
-    "vpok": private_visits.take,  # vpok:<request> (the customer takes the shop's time)
-    "vpno": private_visits.customer_declines,  # vpno:<request>
 }
 
 # Slash commands (Telegram's menu; typed anywhere).
@@ -95,11 +70,6 @@ COMMANDS: dict[str, Handler] = {
     "checkout": cart.checkout,
     "commandes": orders.listing,
     "orders": orders.listing,
-    # Live visits (issue 7).
-    "direct": visit_view.live,
-    "live": visit_view.live,
-    "mesboutiques": follow.my_shops,
-    "myshops": follow.my_shops,
 }
 
 # Deep-link payloads of /start: kind -> handler (the value in turn.args[0]).
@@ -115,11 +85,6 @@ INPUTS: dict[str, Handler] = {
     checkout.ADDRESS: checkout.typed_address,  # also a shared location
     checkout.PHONE: checkout.typed_phone,
     checkout.NOTE: checkout.typed_note,
-    # Live visits (issue 7).
-    "vplan": visits.schedule,  # the day and time of a visit
-    "vprivate": private_visits.propose,  # the time a customer proposes
-    "vpalt": private_visits.counter,  # the time the shop proposes instead
-    "vplink": private_visits.send_link,  # the link of an accepted private visit
 }
 # Awaited inputs that are numbers, so a typed "2" is not read as the 2nd menu option.
 NUMERIC_INPUTS: set[str] = {cart.QUANTITY, checkout.PHONE}
@@ -157,15 +122,59 @@ KEYWORDS: dict[str, str] = {
     "mes commandes": "orders",
     "orders": "orders",
     "my orders": "orders",
-    # Live visits (issue 7).
+}
+
+PHOTO: Handler = start.unexpected_photo  # a photo (with or without caption)
+LOCATION: Handler = start.unexpected_location  # a location nobody asked for
+TEXT: Handler = search.results  # any other typed words
+
+
+# Live visits (issue 7).
+ACTIONS |= {
+    # The merchant's side (handlers/visits.py).
+    "vnow": visits.start_now,  # vnow:<shop> (go live with the link just sent)
+    "vplan": visits.ask_time,  # vplan:<shop> (schedule it: ask the day and time)
+    "vnot": visits.not_a_visit,
+    "vgo": visits.start_scheduled,  # vgo:<visit>
+    "vpanel": visits.panel,  # vpanel:<visit> (joins, reservations)
+    "vend": visits.end,  # vend:<visit>
+    "vcancel": visits.cancel,  # vcancel:<visit> (a scheduled one)
+    # The viewers' side (handlers/visit_view.py).
+    "live": visit_view.live,
+    "vsee": visit_view.see,  # vsee:<visit>
+    "vnotify": visit_view.notify_me,  # vnotify:<visit> ("Me prévenir")
+    "vitems": visit_view.items,  # vitems:<visit> (the featured items)
+    "vres": visit_view.reserve,  # vres:<visit>:<item>
+    # Following shops (handlers/follow.py).
+    "follow": follow.follow,  # follow:<shop>
+    "unfollow": follow.unfollow,  # unfollow:<shop>
+    "myshops": follow.my_shops,
+    # Private visits (handlers/private_visits.py).
+    "vprivate": private_visits.ask,  # vprivate:<shop>
+    "vpacc": private_visits.accept,  # vpacc:<request> (the shop: yes, here is the link)
+    "vpalt": private_visits.other_time,  # vpalt:<request> (the shop: another time)
+    "vpdec": private_visits.shop_declines,  # vpdec:<request>
+    "vpok": private_visits.take,  # vpok:<request> (the customer takes the shop's time)
+    "vpno": private_visits.customer_declines,  # vpno:<request>
+}
+COMMANDS |= {
+    "direct": visit_view.live,
+    "live": visit_view.live,
+    "mesboutiques": follow.my_shops,
+    "myshops": follow.my_shops,
+}
+INPUTS |= {
+    "vplan": visits.schedule,  # the day and time of a visit
+    "vprivate": private_visits.propose,  # the time a customer proposes
+    "vpalt": private_visits.counter,  # the time the shop proposes instead
+    "vplink": private_visits.send_link,  # the link of an accepted private visit
+}
+KEYWORDS |= {
     "en direct": "live",
     "direct": "live",
     "live": "live",
     "mes boutiques": "myshops",
     "my shops": "myshops",
 }
-
-PHOTO: Handler = start.unexpected_photo  # a photo (with or without caption)
-LOCATION: Handler = start.unexpected_location  # a location nobody asked for
-# Any other typed words: a staff member's video link offers a live visit, else a search.
-TEXT: Handler = visits.text_or_search
+# A staff member's video link offers a live visit; any other words go on as before.
+TEXT = visits.with_video_links(TEXT)

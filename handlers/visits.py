@@ -1,15 +1,16 @@
 """Live visits, the merchant's side: a video link starts one now or schedules it; panel; end.
 
-A staff member's message holding a video link is read here before search (`text_or_search`);
+A staff member's message holding a video link is read here first (`with_video_links`);
 anyone else's link is just words to search for. The link waits in the conversation state
 while the merchant chooses, so a button payload never carries it.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
-from handlers import i18n, search
+from handlers import i18n
 from handlers.core import Option, Reply, Stale
 from handlers.turn import Turn
 from handlers.visit_news import (
@@ -33,6 +34,7 @@ from store.visits import (
     reservations,
 )
 
+Handler = Callable[[Turn], list[Reply]]
 __all__ = ["release_expired_holds"]  # the job the scheduler runs lives beside
 
 EARLY_START = timedelta(hours=1)  # how early a scheduled visit may be started
@@ -78,19 +80,29 @@ def lock_shop(turn: Turn, shop_id: int) -> Shop:
     return turn.session.exec(query).one()
 
 
-def text_or_search(turn: Turn) -> list[Reply]:
-    """Typed words: a staff member's video link offers a visit; anything else is a search."""
-    raw = find_link(turn.text)
-    shops = staff_shop_ids(session=turn.session, user_id=turn.user.id) if raw else []
-    if not raw or not shops:
-        return search.results(turn)
+def with_video_links(fallback: Handler) -> Handler:
+    """Typed words: a staff member's video link offers a visit; anything else to `fallback`."""
+
+    def typed(turn: Turn) -> list[Reply]:
+        raw = find_link(turn.text)
+        shops = staff_shop_ids(session=turn.session, user_id=turn.user.id) if raw else []
+        if not raw or not shops:
+            return fallback(turn)
+        return offer_visit(turn, raw, shops[0])
+
+    typed.__doc__ = f"A staff member's video link offers a live visit, else {fallback.__name__}."
+    return typed
+
+
+def offer_visit(turn: Turn, raw: str, shop_id: int) -> list[Reply]:
+    """The link checked, then: start now, schedule, or it is not a visit."""
     try:
         link = parse_link(raw)
     except BadLink as refused:
         return [turn.reply(f"visit_link_bad_{refused.reason}", turn.nav())]
-    shop = turn.session.get(Shop, shops[0])
+    shop = turn.session.get(Shop, shop_id)
     assert shop is not None
-    live = live_visit(session=turn.session, shop_id=shop.id)  # type: ignore[arg-type]
+    live = live_visit(session=turn.session, shop_id=shop_id)
     if live is not None:
         return [turn.reply("visit_already_live", _live_options(turn, live), shop=shop.name)]
     turn.remember(vlink=link.url, vplatform=link.platform)
