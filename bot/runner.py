@@ -25,6 +25,15 @@ def telegram_channel(app: App) -> Any:
     return TelegramChannel(app)
 
 
+def whatsapp_channel(app: App) -> Any:
+    """The WhatsApp channel (Twilio) when an account is configured."""
+    if not app.config.whatsapp_enabled:
+        return None
+    from bot.channels.whatsapp import WhatsAppChannel
+
+    return WhatsAppChannel(app)
+
+
 async def serve_async(app: App, stop: asyncio.Event | None = None) -> None:
     """Start what the config asks for and run until interrupted (or until `stop` is set)."""
     routes: list[Route] = []
@@ -36,6 +45,11 @@ async def serve_async(app: App, stop: asyncio.Event | None = None) -> None:
         channels.append(telegram)
         routes += telegram.routes()
         senders.append(telegram)
+    whatsapp = whatsapp_channel(app)
+    if whatsapp is not None:
+        channels.append(whatsapp)
+        routes += whatsapp.routes()
+        senders.append(whatsapp)
     routes += visit_routes(app)  # live visits' Join links (issue 7)
     web = build_web(app, routes)
     server = uvicorn.Server(

@@ -1,8 +1,8 @@
 """What the channels remember about delivering: platform file ids, people who can't be reached."""
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from store.models import TelegramFile, User
+from store.models import TelegramFile
 
 
 def telegram_file_id(*, session: Session, media_key: str) -> str | None:
@@ -25,13 +25,3 @@ def forget_telegram_file(*, session: Session, media_key: str) -> None:
     row = session.get(TelegramFile, media_key)
     if row is not None:
         session.delete(row)
-
-
-def mark_unreachable(*, session: Session, channel: str, channel_ref: str) -> bool:
-    """Flag a person who blocked the bot; their next message clears it. True if known."""
-    query = select(User).where(User.channel == channel, User.channel_ref == channel_ref)
-    user = session.exec(query).first()
-    if user is None:
-        return False
-    user.unreachable = True
-    return True

@@ -229,5 +229,14 @@ class TelegramFile(SQLModel, table=True):
     file_id: str = Field(max_length=200)
 
 
+class SeenMessage(SQLModel, table=True):
+    """An inbound platform message already handled, so a webhook retried is handled once."""
+
+    __tablename__ = "seen_message"
+    channel: str = Field(primary_key=True, max_length=16)
+    sid: str = Field(primary_key=True, max_length=64)
+    received_at: datetime = _created()
+
+
 # Live visits (issue 7): Visit, VisitInterest, VisitJoin, VisitHold, PrivateVisitRequest.
 import store.visits  # noqa: E402, F401

@@ -35,7 +35,7 @@ from bot.config import ConfigError
 from handlers import i18n
 from handlers.core import Incoming, Reply
 from notifications.base import DeliveryError, Recipient
-from store import delivery
+from store import users
 from store.media import NotAnImage
 
 log = logging.getLogger(__name__)
@@ -375,7 +375,7 @@ class TelegramChannel:
     async def _unreachable(self, chat_id: int) -> None:
         await asyncio.to_thread(
             self.app.db.run,
-            lambda s: delivery.mark_unreachable(
+            lambda s: users.mark_unreachable(
                 session=s, channel=CHANNEL, channel_ref=str(chat_id)
             ),
         )
