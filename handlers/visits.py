@@ -88,7 +88,8 @@ def with_video_links(fallback: Handler) -> Handler:
         shops = staff_shop_ids(session=turn.session, user_id=turn.user.id) if raw else []
         if not raw or not shops:
             return fallback(turn)
-        return offer_visit(turn, raw, shops[0])
+        current = turn.data.get("mshop")  # the shop the merchant runs now (merchants' menu)
+        return offer_visit(turn, raw, current if current in shops else shops[0])
 
     typed.__doc__ = f"A staff member's video link offers a live visit, else {fallback.__name__}."
     return typed
@@ -113,6 +114,18 @@ def offer_visit(turn: Turn, raw: str, shop_id: int) -> list[Reply]:
         turn.option("visit_not_a_visit", "vnot"),
     ]
     return [turn.reply("visit_link_ask", options, platform=platform, shop=shop.name)]
+
+
+def visit_options(turn: Turn, shop_id: int) -> list[Option]:
+    """For the merchant's menu: the dashboard of the visit on now, or of the next planned."""
+    query = select(Visit).where(
+        Visit.shop_id == shop_id, col(Visit.status).in_(("live", "scheduled"))
+    )
+    visit = turn.session.exec(query.order_by(col(Visit.status), col(Visit.starts_at))).first()
+    if visit is None:
+        return []
+    key = "visit_menu_live" if visit.status == "live" else "visit_menu_planned"
+    return [turn.option(key, f"vpanel:{visit.id}")]
 
 
 def _live_options(turn: Turn, visit: Visit) -> list[Option]:

@@ -3,8 +3,10 @@
 from sqlmodel import select
 
 from handlers.visits import release_expired_holds
-from store.models import Item, Order
+from store.models import Item, Order, Shop
 from store.visits import Visit, VisitHold
+from tests.merchant_support import join_as_owner
+from tests.merchant_support import post_item as post_by_photo
 from tests.shopping import add, plain, update
 from tests.visit_helpers import make_staff, post_item, stock, tap
 
@@ -59,3 +61,22 @@ def test_a_failed_order_leaves_the_hold_standing(chat, db, clock):
     clock.advance(minutes=31)
     assert db.run(lambda s: release_expired_holds(s, clock())) == 1
     assert stock(db, body) == 1
+
+
+def test_an_item_posted_by_photo_during_the_visit_is_featured(chat, engine, db, clock, tmp_path):
+    lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
+    follower = chat("alice")
+    follower.say("/start")
+    shop = db.run(lambda s: s.exec(select(Shop).where(Shop.name == "Bougies de Léa")).one())
+    tap(follower, f"follow:{shop.id}")
+    assert "Jitsi Meet" in lea.say("https://meet.jit.si/BougiesDeLea")
+    assert "1 personne(s) prévenue(s)" in lea.say("1")
+    clock.advance(minutes=3)
+    candle = post_by_photo(lea, tmp_path, "Bougie figue - 14,50 € - stock 2")
+    visit_id = db.run(lambda s: s.exec(select(Visit.id)).one())
+    shown = plain(tap(follower, f"vitems:{visit_id}"))
+    assert "Bougie figue · 14,50 €" in shown
+    assert "réservé pour vous" in follower.say("1")
+    assert stock(db, candle) == 1
+    lea.say("ma boutique")
+    assert "Bougie figue × 1" in lea.say("Visite en direct : suivi")
