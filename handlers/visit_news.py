@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -31,6 +32,7 @@ from store.visits import (
 )
 
 REMINDER_LEAD = timedelta(minutes=10)
+LOCAL_HOSTS = ("", "localhost", "127.0.0.1", "::1", "0.0.0.0")
 MAX_LIVE_MINUTES = 120
 Build = Callable[[str], list[Reply]]
 
@@ -51,10 +53,26 @@ class Notify(Protocol):
     ) -> None: ...
 
 
+def counts_joins(public_url: str) -> bool:
+    """Whether our redirect can be reached: not on a local address (console demo, tests).
+
+    Telegram refuses URL buttons to localhost, and `vitrine chat` serves no web pages; there
+    the platform's own link is shared, and joins are not counted.
+    """
+    host = urlsplit(public_url).hostname or ""
+    return host not in LOCAL_HOSTS and not host.endswith(".localhost")
+
+
+def join_link(public_url: str, visit: Visit, token: str) -> str:
+    if not counts_joins(public_url):
+        return visit.url
+    return f"{public_url}/v/{visit.id}/{token}"
+
+
 def join_url(session: Session, public_url: str, visit: Visit, user_id: int) -> str:
     """The person's own Join link: our redirect counts the tap, then opens the platform."""
     token = join_token(session=session, visit_id=visit.id, user_id=user_id)  # type: ignore[arg-type]
-    return f"{public_url}/v/{visit.id}/{token}"
+    return join_link(public_url, visit, token)
 
 
 def _join_build(key: str, url: str, visit: Visit, **values: str) -> Build:
@@ -113,7 +131,7 @@ def announce_live(session: Session, now: datetime, public_url: str, visit: Visit
     tokens = join_tokens(session=session, visit_id=visit.id, user_ids=people)  # type: ignore[arg-type]
     news = []
     for user_id in people:
-        url = f"{public_url}/v/{visit.id}/{tokens[user_id]}"
+        url = join_link(public_url, visit, tokens[user_id])
         build = _join_build("visit_live_announce", url, visit, shop=shop.name)
         variables = {"shop": shop.name, "url": url}
         news.append(News(user_id, f"vlive:{visit.id}:{user_id}", build, variables))

@@ -27,12 +27,14 @@ from tests.visit_helpers import (
     user_id,
 )
 
+PUBLIC_URL = "https://vitrine.example"
 JITSI = "Visite de Noël ce matin : https://meet.jit.si/LingerieChristelle?utm_source=facebook"
 
 
 @pytest.fixture
-def town(chat, db):
+def town(chat, db, engine):
     """Christelle runs the lingerie shop; Alice, Bob and Chloé follow it."""
+    engine.ctx.public_url = PUBLIC_URL  # Join links go through our redirect there
     christelle = chat("christelle")
     make_staff(db, christelle)
     fans = [chat(name) for name in ("alice", "bob", "chloe")]
@@ -360,3 +362,16 @@ def test_two_sweeps_at_once_give_the_stock_back_once(town, db, clock):
         )
     assert sum(released) == 3
     assert stock(db, body) == 3
+
+
+def test_on_a_local_address_the_join_link_is_the_platforms_own(chat, db, engine):
+    engine.ctx.public_url = "http://localhost:8080"  # `vitrine chat`: no web server to count
+    christelle = chat("christelle")
+    make_staff(db, christelle)
+    alice = chat("alice")
+    alice.say("/start")
+    tap(alice, f"follow:{shop_id(db)}")
+    go_live(christelle)
+    (news,) = outbox(db, "visit_live")
+    urls = [url for *_, url in options(news) if url]
+    assert urls == ["https://meet.jit.si/LingerieChristelle"]
