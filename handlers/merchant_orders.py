@@ -140,7 +140,7 @@ def _tell(turn: Turn, order: Order, shop: Shop, kind: str, **values: str) -> Non
         build,
         variables=variables,
         dedupe_key=f"{kind}:{order.id}",
-        order_id=order.id,
+        order_id=order.id,  # so the shop is told if the customer cannot be reached
     )
 
 
@@ -210,7 +210,7 @@ def ready(turn: Turn) -> list[Reply]:
         session=turn.session, order=order, to="ready", allowed=allowed, now=now
     ):
         return _too_late(turn, order, shop)
-    # The same deadline the expiry job applies: closing time, hold_days open days later.
+    # The day the expiry job will cancel it (closing time of an open day): what we announce.
     deadline = pickup_deadline(shop, now, turn.ctx.timezone)
     _tell_ready(turn, order, shop, deadline)
     until = _until(turn.lang, deadline, turn.ctx.timezone)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 02:38:24.069396
+Create Date: 2026-11-25 03:02:44.310001
 """
 from collections.abc import Sequence
 
