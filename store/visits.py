@@ -2,9 +2,11 @@
 
 Stock held for a reservation is taken from `Item.stock` at once, so nobody else can buy it,
 and recorded as a `VisitHold`. The hold ends one of two ways, each exactly once:
-- checkout calls `claim_holds` first: the held quantity goes back to stock inside checkout's
-  own transaction, and checkout then takes the stock as for any cart line (never twice);
+- checkout takes stock inside `holds_claimed`: the held quantity goes back to stock in
+  checkout's own transaction and is taken again by the order like any cart line (never
+  twice); should the order fail, the hold stands as it was;
 - `release_expired_holds` (a scheduled job) gives the stock back when the time is up.
+A removed cart line keeps its hold until then (the cart is the orders feature's).
 """
 
 import secrets
