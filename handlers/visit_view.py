@@ -9,7 +9,8 @@ from handlers.core import Option, Reply, Stale
 from handlers.turn import Turn
 from handlers.visit_news import join_url, schedule_reminders
 from handlers.visits import int_arg, is_staff, panel
-from store.models import CartLine, Item, Shop
+from store import cart
+from store.models import Item, Shop
 from store.visits import (
     Visit,
     VisitInterest,
@@ -54,7 +55,7 @@ def _when(turn: Turn, visit: Visit) -> str:
 def _visit(turn: Turn) -> tuple[Visit, Shop]:
     visit = turn.session.get(Visit, int_arg(turn))
     shop = turn.session.get(Shop, visit.shop_id) if visit else None
-    if visit is None or shop is None or not shop.active:
+    if visit is None or shop is None or not shop.active or shop.town_id != turn.town.id:
         raise Stale(turn.args)
     return visit, shop
 
@@ -180,9 +181,7 @@ def reserve(turn: Turn) -> list[Reply]:
 
 
 def _into_cart(turn: Turn, item: Item) -> None:
-    """A cart line for the item (the orders feature's table), if there is none yet."""
-    query = select(CartLine).where(CartLine.user_id == turn.user.id, CartLine.item_id == item.id)
-    if turn.session.exec(query).first() is None:
-        turn.session.add(
-            CartLine(user_id=turn.user.id, item_id=item.id, quantity=1, added_at=turn.now())
-        )  # type: ignore[arg-type]
+    """The item in the cart (the orders feature's), unless it is there already."""
+    user_id, item_id = turn.user.id, item.id
+    if cart.quantity_of(session=turn.session, user_id=user_id, item_id=item_id) == 0:  # type: ignore[arg-type]
+        cart.set_quantity(session=turn.session, user_id=user_id, item_id=item_id, quantity=1)  # type: ignore[arg-type]
