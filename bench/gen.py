@@ -184,7 +184,8 @@ def rows(size: Size, seed: int = 8) -> tuple[list[dict], list[dict], Iterator[di
          "timezone": "Europe/Paris", "locale": "fr_FR", "currency": "EUR"}
         for n, name in enumerate(town_names(size.towns, rng))
     ]
-    hours = {d: [["09:30", "12:30"], ["14:00", "19:00"]] for d in ("tue", "wed", "thu", "fri", "sat")}
+    days = ("tue", "wed", "thu", "fri", "sat")
+    hours = {day: [["09:30", "12:30"], ["14:00", "19:00"]] for day in days}
     shops: list[dict] = []
     for town, count in zip(towns, shops_per_town(size.towns, size.shops, rng), strict=True):
         for _ in range(count):
