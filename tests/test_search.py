@@ -109,3 +109,10 @@ def test_a_town_search_never_shows_another_towns_items(catalogue):
     db, town_id = catalogue
     assert names(db, "ailleurs", town_id) == []
     assert names(db, "ailleurs") == ["Pull rouge d'ailleurs"]
+
+
+def test_the_last_word_may_be_unfinished_the_others_are_whole_words(catalogue):
+    db, town_id = catalogue
+    assert names(db, "pull roug", town_id) == ["Pull en laine rouge"]
+    assert names(db, "rouges pulls", town_id) == ["Pull en laine rouge"]
+    assert names(db, "pu rouge", town_id) == []  # "pu" is not a whole word of it
