@@ -6,7 +6,7 @@ resolves a typed menu number or label to the same action before looking here.
 
 from collections.abc import Callable
 
-from handlers import search, start
+from handlers import cart, checkout, orders, search, start
 from handlers.core import Reply
 from handlers.turn import Turn
 
@@ -21,6 +21,16 @@ ACTIONS: dict[str, Handler] = {
     "cancel": start.cancel,
     "search": search.ask,
     "found": search.results,  # found:<page> (the last query, next page)
+    # Cart, checkout and my orders (handlers/cart.py, checkout.py, confirm.py, orders.py).
+    "add": cart.add,  # add:<item_id>
+    "cart": cart.show,
+    "cq": cart.change,  # cq:<item_id>[:<quantity>]
+    "rm": cart.remove,  # rm:<item_id>
+    "checkout": cart.checkout,
+    "co": checkout.step,  # co:<shop_id>[:mode|p|d|day:<YYYYMMDD>|slot:<HHMM>|tel|note|skip|ok]
+    "orders": orders.listing,
+    "order": orders.detail,  # order:<order_id>
+    "ocancel": orders.cancel,  # ocancel:<order_id>[:yes]
 }
 
 # Slash commands (Telegram's menu; typed anywhere).
@@ -33,6 +43,13 @@ COMMANDS: dict[str, Handler] = {
     "language": start.languages,
     "recherche": search.ask,
     "search": search.ask,
+    # Cart and orders.
+    "panier": cart.show,
+    "cart": cart.show,
+    "commander": cart.checkout,
+    "checkout": cart.checkout,
+    "commandes": orders.listing,
+    "orders": orders.listing,
 }
 
 # Deep-link payloads of /start: kind -> handler (the value in turn.args[0]).
@@ -41,9 +58,14 @@ DEEP_LINKS: dict[str, Handler] = {}
 # What typed text means while the conversation awaits it (ConversationState.expect).
 INPUTS: dict[str, Handler] = {
     "search": search.results,
+    # Cart and checkout.
+    cart.QUANTITY: cart.typed_quantity,
+    checkout.ADDRESS: checkout.typed_address,  # also a shared location
+    checkout.PHONE: checkout.typed_phone,
+    checkout.NOTE: checkout.typed_note,
 }
 # Awaited inputs that are numbers, so a typed "2" is not read as the 2nd menu option.
-NUMERIC_INPUTS: set[str] = set()
+NUMERIC_INPUTS: set[str] = {cart.QUANTITY, checkout.PHONE}
 
 # Typed words (accents and case folded) that work everywhere.
 KEYWORDS: dict[str, str] = {
@@ -60,6 +82,16 @@ KEYWORDS: dict[str, str] = {
     "search": "search",
     "langue": "langs",
     "language": "langs",
+    # Cart and orders.
+    "panier": "cart",
+    "cart": "cart",
+    "basket": "cart",
+    "commander": "checkout",
+    "checkout": "checkout",
+    "commandes": "orders",
+    "mes commandes": "orders",
+    "orders": "orders",
+    "my orders": "orders",
 }
 
 PHOTO: Handler = start.unexpected_photo  # a photo (with or without caption)

@@ -1,0 +1,96 @@
+"""Click-and-collect slots: built from opening hours, lead time, closures and capacity."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, func, select
+
+from store.hours import intervals_on
+from store.models import Order, Shop
+
+# Orders in these states no longer hold their slot.
+RELEASED = ("cancelled", "declined")
+HORIZON_DAYS = 21
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime  # aware UTC
+    end: datetime
+    free: int  # places left
+
+
+def _candidates(shop: Shop, day: date, now: datetime, tz: str) -> list[tuple[datetime, datetime]]:
+    """Every slot of the day that starts after the shop's preparation lead time."""
+    zone = ZoneInfo(tz)
+    earliest = now + timedelta(minutes=shop.prep_minutes)
+    step = timedelta(minutes=max(shop.slot_minutes, 5))
+    slots = []
+    for opens, closes in intervals_on(shop, day):
+        start = datetime.combine(day, opens, zone)
+        end = datetime.combine(day, closes, zone)
+        while start + step <= end:
+            if start >= earliest:
+                slots.append((start.astimezone(UTC), (start + step).astimezone(UTC)))
+            start += step
+    return slots
+
+
+def _taken_between(
+    *, session: Session, shop_id: int, start: datetime, end: datetime
+) -> dict[datetime, int]:
+    """Live orders per slot start in [start, end], in one query."""
+    query = (
+        select(Order.slot_start, func.count())
+        .where(
+            Order.shop_id == shop_id,
+            Order.slot_start >= start,  # type: ignore[operator]
+            Order.slot_start <= end,  # type: ignore[operator]
+            Order.status.not_in(RELEASED),  # type: ignore[attr-defined]
+        )
+        .group_by(Order.slot_start)
+    )
+    return {moment: int(count) for moment, count in session.exec(query)}
+
+
+def free_slots(*, session: Session, shop: Shop, day: date, now: datetime, tz: str) -> list[Slot]:
+    """The slots of `day` that still have room, in order."""
+    candidates = _candidates(shop, day, now, tz)
+    if not candidates:
+        return []
+    counts = _taken_between(
+        session=session,
+        shop_id=shop.id,
+        start=candidates[0][0],
+        end=candidates[-1][0],  # type: ignore[arg-type]
+    )
+    result = []
+    for start, end in candidates:
+        free = shop.slot_capacity - counts.get(start, 0)
+        if free > 0:
+            result.append(Slot(start, end, free))
+    return result
+
+
+def pickup_days(
+    *, session: Session, shop: Shop, now: datetime, tz: str, count: int = 6
+) -> list[date]:
+    """The next days (today included) the shop is open with a free slot, skipping closures."""
+    today = now.astimezone(ZoneInfo(tz)).date()
+    days: list[date] = []
+    for offset in range(HORIZON_DAYS):
+        day = today + timedelta(days=offset)
+        if free_slots(session=session, shop=shop, day=day, now=now, tz=tz):
+            days.append(day)
+            if len(days) == count:
+                break
+    return days
+
+
+def slot_is_free(*, session: Session, shop: Shop, start: datetime, now: datetime, tz: str) -> bool:
+    """Is `start` still a bookable slot of the shop (hours, lead time and capacity)?"""
+    day = start.astimezone(ZoneInfo(tz)).date()
+    return any(
+        s.start == start for s in free_slots(session=session, shop=shop, day=day, now=now, tz=tz)
+    )
