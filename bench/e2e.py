@@ -1,0 +1,171 @@
+"""Cost per update end to end: Vitrine polling a Telegram stand-in, against a bare echo bot.
+
+Three processes: the stand-in (it plays the customers and times the replies), then each bot in
+turn. Both bots answer the same number of updates at the same steady rate on the same
+stand-in; the CPU time each bot's process spends meanwhile (user + system, from /proc) divided
+by the updates is its cost per update. Everything else on the machine slows the wall clock,
+not these CPU seconds, so their ratio is the figure to compare.
+"""
+
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench import Figure, figure, ms, percentile, say
+from bench.script import describe
+
+RATE = 100  # updates per second
+GOAL_RATIO = 1.5
+GOAL_P99 = 0.050
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far, all its threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class StandIn:
+    """The stand-in's process and its control endpoint."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.standin", "--port", str(self.port)]
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.wait(lambda: httpx.get(f"{self.url}/control/status").status_code == 200, 20)
+
+    @property
+    def bot_url(self) -> str:
+        return f"{self.url}/bot"
+
+    @staticmethod
+    def wait(ready: Any, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                if ready():
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError("the stand-in or the bot did not start")
+
+    def polled(self) -> bool:
+        return httpx.get(f"{self.url}/control/status").json()["polls"] > 0
+
+    def reset(self) -> None:
+        httpx.post(f"{self.url}/control/reset")
+
+    def run(self, **spec: Any) -> dict[str, Any]:
+        return httpx.post(f"{self.url}/control/run", json=spec, timeout=600).json()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def vitrine_command(standin: StandIn, database: str, town: str, workdir: Path) -> list[str]:
+    """`vitrine run` on the stand-in when the Telegram channel is in main, else our adapter."""
+    if importlib.util.find_spec("bot.channels.telegram") is None:
+        return [sys.executable, "-m", "bench.vitrine_bot", "--base-url", standin.bot_url,
+                "--database", database, "--town", town, "--max-rate", "0"]
+    config = workdir / "e2e-config.toml"
+    config.write_text(
+        f'[database]\nurl = "{database}"\n\n'
+        f'[telegram]\ntoken = "123:bench"\nmode = "polling"\napi_base_url = "{standin.bot_url}"\n\n'
+        f'[web]\nport = {free_port()}\n\n[town]\nname = "{town}"\n'
+    )
+    return [sys.executable, "-m", "bot.cli", "run", "--config", str(config)]
+
+
+def serve(standin: StandIn, command: list[str], **spec: Any) -> dict[str, Any]:
+    """Start a bot, wait for its first poll, play the crowd, stop it; CPU and RSS included."""
+    standin.reset()
+    bot = subprocess.Popen(command)
+    try:
+        standin.wait(lambda: bot.poll() is None and standin.polled(), 120)
+        time.sleep(0.5)  # let start-up work (webhook removal, commands) finish
+        cpu = cpu_seconds(bot.pid)
+        result = standin.run(**spec)
+        result["cpu"] = cpu_seconds(bot.pid) - cpu
+        result["peak_rss_mb"] = peak_rss_mb(bot.pid)
+    finally:
+        bot.terminate()
+        try:
+            bot.wait(15)
+        except subprocess.TimeoutExpired:
+            bot.kill()
+            bot.wait()
+    return result
+
+
+def report(name: str, result: dict[str, Any], updates: int) -> None:
+    lat = result["latencies"]
+    say(f"  {name}: {len(lat)} of {updates} updates answered in {result['seconds']:.1f} s "
+        f"(+ {result['unanswered']} unanswered, {result['overruns']} overruns), "
+        f"{result['cpu']:.2f} CPU s")
+    if result.get("tally"):
+        say(f"    mix: {describe(Counter(result['tally']))}")
+    say(f"    Bot API calls: {describe(Counter(result['methods']))}")
+
+
+def main(full: bool, workdir: Path) -> list[Figure]:
+    users, updates = 200, 2_000
+    say(f"\n== Cost per update, end to end (Telegram stand-in, polling, {RATE} updates/s) ==")
+    if importlib.util.find_spec("bot.channels.telegram") is None:
+        say("  bot/channels/telegram.py is not in main yet: Vitrine runs behind "
+            "bench/vitrine_bot.py, a plain PTB adapter around the real engine and database")
+    say("  the stand-in sets no flood limit and the bots none of their own: on Telegram, 30 "
+        "messages/s for the whole bot would queue replies above ~20 updates/s of this mix")
+    database = workdir / "e2e.db"
+    for leftover in workdir.glob(database.name + "*"):
+        leftover.unlink()
+    standin = StandIn()
+    try:
+        spec = {"users": users, "updates": updates, "rate": RATE}
+        echo = serve(standin, [sys.executable, "-m", "bench.echo_bot", "--base-url",
+                               standin.bot_url], mode="echo", **spec)
+        report("echo bot", echo, updates)
+        command = vitrine_command(standin, f"sqlite:///{database}", "Nogent-le-Rotrou", workdir)
+        vitrine = serve(standin, command, mode="vitrine", **spec)
+        report("Vitrine", vitrine, updates)
+    finally:
+        standin.stop()
+    echo_cost, cost = echo["cpu"] / updates, vitrine["cpu"] / updates
+    ratio = cost / echo_cost if echo_cost else float("inf")
+    p99 = percentile(vitrine["latencies"], 99)
+    return [
+        figure("e2e", "echo bot CPU per update", ms(echo_cost)),
+        figure("e2e", "Vitrine CPU per update", ms(cost)),
+        figure("e2e", "Vitrine / echo bot CPU per update", f"{ratio:.2f}x", "<= 1.5x",
+               ratio <= GOAL_RATIO),
+        figure("e2e", "echo bot reply latency p50", ms(percentile(echo["latencies"], 50))),
+        figure("e2e", "echo bot reply latency p99", ms(percentile(echo["latencies"], 99))),
+        figure("e2e", "Vitrine reply latency p50", ms(percentile(vitrine["latencies"], 50))),
+        figure("e2e", f"Vitrine reply latency p99 at {RATE}/s", ms(p99), "<= 50 ms",
+               p99 <= GOAL_P99 and not vitrine["unanswered"]),
+    ]
