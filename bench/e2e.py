@@ -40,9 +40,10 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
-def peak_rss_mb(pid: int) -> float:
+def rss_mb(pid: int, field: str = "VmHWM") -> float:
+    """The process's peak (VmHWM) or current (VmRSS) resident memory."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -110,9 +111,11 @@ def serve(standin: StandIn, command: list[str], **spec: Any) -> dict[str, Any]:
         standin.wait(lambda: bot.poll() is None and standin.polled(), 120)
         time.sleep(0.5)  # let start-up work (webhook removal, commands) finish
         cpu = cpu_seconds(bot.pid)
+        rss_before = rss_mb(bot.pid, "VmRSS")
         result = standin.run(**spec)
         result["cpu"] = cpu_seconds(bot.pid) - cpu
-        result["peak_rss_mb"] = peak_rss_mb(bot.pid)
+        result["rss_before_mb"] = rss_before
+        result["peak_rss_mb"] = rss_mb(bot.pid)
     finally:
         bot.terminate()
         try:
@@ -127,7 +130,8 @@ def report(name: str, result: dict[str, Any], updates: int) -> None:
     lat = result["latencies"]
     say(f"  {name}: {len(lat)} of {updates} updates answered in {result['seconds']:.1f} s "
         f"(+ {result['unanswered']} unanswered, {result['overruns']} overruns), "
-        f"{result['cpu']:.2f} CPU s")
+        f"{result['cpu']:.2f} CPU s, RSS {result['rss_before_mb']:.0f} MB before, "
+        f"{result['peak_rss_mb']:.0f} MB peak")
     if result.get("tally"):
         say(f"    mix: {describe(Counter(result['tally']))}")
     say(f"    Bot API calls: {describe(Counter(result['methods']))}")

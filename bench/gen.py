@@ -178,12 +178,14 @@ def shop_name(category: str, rng: random.Random) -> str:
 def rows(size: Size, seed: int = 8) -> tuple[list[dict], list[dict], Iterator[dict]]:
     """Towns, shops and (lazily) items as column dicts, ids given so inserts need no RETURNING."""
     rng = random.Random(seed)
-    towns = [
-        {"id": n + 1, "slug": slugify(name)[:70] + f"-{n + 1}", "name": name,
-         "postcode": f"{rng.randint(1, 95):02d}{rng.randint(0, 999):03d}",
-         "timezone": "Europe/Paris", "locale": "fr_FR", "currency": "EUR"}
-        for n, name in enumerate(town_names(size.towns, rng))
-    ]
+    towns, slugs = [], set()
+    for n, name in enumerate(town_names(size.towns, rng)):
+        # The slug a config's [town] name leads to, so `vitrine run` can serve any town.
+        slug = slugify(name) if slugify(name) not in slugs else f"{slugify(name)[:70]}-{n + 1}"
+        slugs.add(slug)
+        towns.append({"id": n + 1, "slug": slug, "name": name,
+                      "postcode": f"{rng.randint(1, 95):02d}{rng.randint(0, 999):03d}",
+                      "timezone": "Europe/Paris", "locale": "fr_FR", "currency": "EUR"})
     days = ("tue", "wed", "thu", "fri", "sat")
     hours = {day: [["09:30", "12:30"], ["14:00", "19:00"]] for day in days}
     shops: list[dict] = []
