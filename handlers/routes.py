@@ -6,7 +6,7 @@ resolves a typed menu number or label to the same action before looking here.
 
 from collections.abc import Callable
 
-from handlers import cart, checkout, orders, search, start
+from handlers import browse, cart, checkout, orders, search, start
 from handlers.core import Reply
 from handlers.turn import Turn
 
@@ -21,6 +21,12 @@ ACTIONS: dict[str, Handler] = {
     "cancel": start.cancel,
     "search": search.ask,
     "found": search.results,  # found:<page> (the last query, next page)
+    # Browsing the town (handlers/browse.py).
+    "cats": browse.categories,  # cats[:<page>]
+    "cat": browse.category,  # cat:<category>:<page>
+    "shop": browse.shop,  # shop:<shop_id>
+    "items": browse.catalogue,  # items:<shop_id>:<page>
+    "item": browse.item,  # item:<item_id>
     # Cart, checkout and my orders (handlers/cart.py, checkout.py, confirm.py, orders.py).
     "add": cart.add,  # add:<item_id>
     "cart": cart.show,
@@ -43,6 +49,9 @@ COMMANDS: dict[str, Handler] = {
     "language": start.languages,
     "recherche": search.ask,
     "search": search.ask,
+    # Browsing the town.
+    "boutiques": browse.categories,
+    "shops": browse.categories,
     # Cart and orders.
     "panier": cart.show,
     "cart": cart.show,
@@ -53,7 +62,9 @@ COMMANDS: dict[str, Handler] = {
 }
 
 # Deep-link payloads of /start: kind -> handler (the value in turn.args[0]).
-DEEP_LINKS: dict[str, Handler] = {}
+DEEP_LINKS: dict[str, Handler] = {
+    "shop": browse.shop_link,  # shop-<slug>
+}
 
 # What typed text means while the conversation awaits it (ConversationState.expect).
 INPUTS: dict[str, Handler] = {
@@ -82,6 +93,14 @@ KEYWORDS: dict[str, str] = {
     "search": "search",
     "langue": "langs",
     "language": "langs",
+    # Browsing the town.
+    "boutiques": "cats",
+    "boutique": "cats",
+    "commerces": "cats",
+    "magasins": "cats",
+    "categories": "cats",
+    "shops": "cats",
+    "stores": "cats",
     # Cart and orders.
     "panier": "cart",
     "cart": "cart",

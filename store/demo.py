@@ -1,72 +1,71 @@
 """The demo town: Nogent-le-Rotrou (28400) and its shops, loaded into an empty database."""
 
+from typing import Any
+
 from sqlmodel import Session, select
 
+from store.demo_data import SHOPS, TOWN
+from store.demo_images import picture
 from store.media import MediaStore
 from store.models import Item, Shop, Town
 
-WEEK = {
-    day: [["09:30", "12:30"], ["14:00", "19:00"]] for day in ("tue", "wed", "thu", "fri", "sat")
-}
+# Picture -> the JPEG `put_image` made of it, so the next load (every test loads the demo)
+# stores those same bytes again, under the same key, without encoding them again.
+_STORED: dict[bytes, tuple[bytes, str]] = {}
 
-SHOPS = [
-    {
-        "slug": "lingerie-christelle",
-        "name": "Lingerie Christelle",
-        "category": "lingerie",
-        "description": "Lingerie fine et homewear, conseils personnalisés.",
-        "address": "12 rue Gouverneur, 28400 Nogent-le-Rotrou",
-        "items": [
-            ("Nuisette en soie", "Soie naturelle, taille S à L.", 5900, 3),
-            ("Pyjama en coton bio", "Doux et chaud pour l'hiver.", 4500, 6),
-        ],
-    },
-    {
-        "slug": "chocolaterie-du-perche",
-        "name": "Chocolaterie du Perche",
-        "category": "chocolate",
-        "description": "Chocolats artisanaux fabriqués à Nogent.",
-        "address": "3 place Saint-Pol, 28400 Nogent-le-Rotrou",
-        "delivery": True,
-        "items": [
-            ("Coffret chocolats assortis", "24 bonbons pralinés et ganaches.", 2450, 10),
-            ("Crème de marrons", "Pot de 350 g.", 690, None),
-        ],
-    },
-]
+
+def _store(media: MediaStore, picture: bytes) -> str:
+    stored = _STORED.get(picture)
+    if stored is None:
+        key = media.put_image(picture)
+        _STORED[picture] = (media.get(key), key.rsplit(".", 1)[1])
+        return key
+    return media.put(*stored)
 
 
 def load_demo(*, session: Session, media: MediaStore) -> bool:
     """Load the demo town when the database has no town; True when it did."""
     if session.exec(select(Town.id)).first() is not None:
         return False
-    town = Town(slug="nogent-le-rotrou", name="Nogent-le-Rotrou", postcode="28400")
+    town = Town(**TOWN)
     session.add(town)
     session.flush()
     for spec in SHOPS:
-        shop = Shop(
-            town_id=town.id,  # type: ignore[arg-type]
-            slug=spec["slug"],
-            name=spec["name"],
-            category=spec["category"],
-            description=spec["description"],
-            address=spec["address"],
-            hours=WEEK,
-            delivery_enabled=bool(spec.get("delivery")),
-            delivery_fee_cents=490,
-            free_delivery_cents=5000,
-            delivery_postcodes=["28400"],
-        )
+        shop = _shop(spec, town_id=town.id, media=media)  # type: ignore[arg-type]
         session.add(shop)
         session.flush()
-        for name, description, price, stock in spec["items"]:
-            session.add(
-                Item(
-                    shop_id=shop.id,
-                    name=name,
-                    description=description,  # type: ignore[arg-type]
-                    price_cents=price,
-                    stock=stock,
-                )
+        session.add_all(
+            Item(
+                shop_id=shop.id,  # type: ignore[arg-type]
+                name=name,
+                description=description,
+                price_cents=price,
+                stock=stock,
+                photos=[_store(media, picture(shop.category, name, shop.name))],
             )
+            for name, description, price, stock in spec["items"]
+        )
+    session.flush()
     return True
+
+
+def _shop(spec: dict[str, Any], *, town_id: int, media: MediaStore) -> Shop:
+    delivery = spec.get("delivery")
+    return Shop(
+        town_id=town_id,
+        slug=spec["slug"],
+        name=spec["name"],
+        category=spec["category"],
+        description=spec["description"],
+        address=spec["address"],
+        photo=_store(media, picture(spec["category"], spec["name"], "Nogent-le-Rotrou")),
+        hours=spec["hours"],
+        closures=spec.get("closures", []),
+        prep_minutes=spec.get("prep_minutes", 60),
+        slot_minutes=spec.get("slot_minutes", 30),
+        hold_days=spec.get("hold_days", 3),
+        delivery_enabled=delivery is not None,
+        delivery_fee_cents=delivery["fee"] if delivery else 0,
+        free_delivery_cents=delivery["free"] if delivery else None,
+        delivery_postcodes=delivery["postcodes"] if delivery else [],
+    )

@@ -1,6 +1,7 @@
 """Opening hours: a shop's intervals on a local date, closures, open now."""
 
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from store.models import Shop
@@ -31,3 +32,53 @@ def is_open(shop: Shop, moment: datetime, tz: str) -> bool:
     local = moment.astimezone(ZoneInfo(tz))
     now = local.time()
     return any(start <= now < end for start, end in intervals_on(shop, local.date()))
+
+
+@dataclass(frozen=True)
+class Today:
+    """What a customer wants to know about a shop's hours right now (local times)."""
+
+    intervals: list[tuple[time, time]]  # today's opening intervals (empty: closed all day)
+    open_now: bool
+    closure: tuple[date, date] | None  # the exceptional closure today falls in, if any
+    next_open: datetime | None  # when it next opens, local (None: not within two weeks)
+    upcoming_closure: tuple[date, date] | None  # an exceptional closure in the next weeks
+
+
+def closure_on(shop: Shop, day: date) -> tuple[date, date] | None:
+    """The exceptional closure (first and last local dates) that `day` falls in."""
+    for start, end in shop.closures:
+        if start <= day.isoformat() <= end:
+            return date.fromisoformat(start), date.fromisoformat(end)
+    return None
+
+
+def next_opening(shop: Shop, local: datetime, horizon_days: int = 14) -> datetime | None:
+    """The first opening time after local moment `local` (aware, in the town's zone)."""
+    for offset in range(horizon_days + 1):
+        day = local.date() + timedelta(days=offset)
+        for start, _ in intervals_on(shop, day):
+            moment = datetime.combine(day, start, tzinfo=local.tzinfo)
+            if moment > local:
+                return moment
+    return None
+
+
+def describe_today(shop: Shop, moment: datetime, tz: str, warn_days: int = 21) -> Today:
+    """Today's hours, whether the shop is open at `moment`, when it opens next, closures ahead."""
+    local = moment.astimezone(ZoneInfo(tz))
+    today = local.date()
+    upcoming = None
+    for start, end in sorted(shop.closures):
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+        if today < first <= today + timedelta(days=warn_days):
+            upcoming = (first, last)
+            break
+    open_now = is_open(shop, moment, tz)
+    return Today(
+        intervals=intervals_on(shop, today),
+        open_now=open_now,
+        closure=closure_on(shop, today),
+        next_open=None if open_now else next_opening(shop, local),
+        upcoming_closure=upcoming,
+    )

@@ -6,7 +6,7 @@ from store.models import ConversationState
 def test_newcomer_is_welcomed_with_the_town_and_its_shop_count(chat):
     screen = chat().say("/start")
     assert "Nogent-le-Rotrou" in screen
-    assert "2 commerces" in screen
+    assert "13 commerces" in screen
     assert "1. 🏪 Boutiques par catégorie" in screen
 
 

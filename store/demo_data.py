@@ -1,0 +1,333 @@
+"""The demo town's shops and items, as plain data (read by `store.demo`).
+
+Prices are integer cents; stock None means unlimited. The first two shops and their first
+items are the skeleton every test relies on: keep them as they are (extra items go after).
+"""
+
+from typing import Any
+
+TOWN = {"slug": "nogent-le-rotrou", "name": "Nogent-le-Rotrou", "postcode": "28400"}
+
+SPLIT = [["09:30", "12:30"], ["14:00", "19:00"]]
+TUE_SAT = {day: SPLIT for day in ("tue", "wed", "thu", "fri", "sat")}
+
+
+def week(days: str, *intervals: tuple[str, str]) -> dict[str, list[list[str]]]:
+    """`week("tue-sat", ("09:00", "12:30"))`: the same intervals on a run of days."""
+    order = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    first, _, last = days.partition("-")
+    span = order[order.index(first) : order.index(last or first) + 1]
+    return {day: [list(pair) for pair in intervals] for day in span}
+
+
+NEARBY = ["28400", "28330", "61400", "28480"]
+
+SHOPS: list[dict[str, Any]] = [
+    {
+        "slug": "lingerie-christelle",
+        "name": "Lingerie Christelle",
+        "category": "lingerie",
+        "description": "Lingerie fine et homewear, conseils personnalisés.",
+        "address": "12 rue Gouverneur, 28400 Nogent-le-Rotrou",
+        "hours": TUE_SAT,
+        "items": [
+            ("Nuisette en soie", "Soie naturelle, taille S à L.", 5900, 3),
+            ("Pyjama en coton bio", "Doux et chaud pour l'hiver.", 4500, 6),
+            ("Soutien-gorge dentelle Calais", "Dentelle de Calais, bonnets B à E.", 6900, 5),
+            ("Shorty assorti", "Dentelle de Calais, assorti au soutien-gorge.", 3200, 8),
+            (
+                "Robe de chambre polaire",
+                "Polaire douce, poches et ceinture, taille unique.",
+                5500,
+                2,
+            ),
+            ("Chaussettes en cachemire", "Cachemire et laine, tailles 36 à 41.", 2400, 12),
+            ("Body en tulle brodé", "Tulle noir brodé de fleurs, tailles S à L.", 7900, 0),
+            ("Kimono en satin", "Satin imprimé, longueur mi-cuisse.", 4900, 4),
+            ("Carte cadeau lingerie", "À offrir, valable un an en boutique.", 5000, None),
+        ],
+    },
+    {
+        "slug": "chocolaterie-du-perche",
+        "name": "Chocolaterie du Perche",
+        "category": "chocolate",
+        "description": "Chocolats artisanaux fabriqués à Nogent.",
+        "address": "3 place Saint-Pol, 28400 Nogent-le-Rotrou",
+        "hours": TUE_SAT,
+        "delivery": {"fee": 490, "free": 5000, "postcodes": ["28400"]},
+        "items": [
+            ("Coffret chocolats assortis", "24 bonbons pralinés et ganaches.", 2450, 10),
+            ("Crème de marrons", "Pot de 350 g.", 690, None),
+            ("Mendiants noir et lait", "Sachet de 200 g, fruits secs et amandes.", 1150, 15),
+            ("Orangettes", "Écorces d'orange confites enrobées de noir, 150 g.", 1290, 2),
+            ("Tablette noir 70 %", "Cacao du Pérou, 100 g.", 590, None),
+            ("Truffes au cacao", "Ballotin de 250 g, la spécialité de Noël.", 1890, 20),
+            (
+                "Pâte à tartiner noisette",
+                "Noisettes du Piémont, sans huile de palme, 250 g.",
+                990,
+                0,
+            ),
+            ("Sapin en chocolat au lait", "Moulage de Noël, 180 g.", 1450, 6),
+        ],
+    },
+    {
+        "slug": "bijouterie-lemaire",
+        "name": "Bijouterie Lemaire",
+        "category": "jewellery",
+        "description": "Bijoux en or et en argent, montres et gravure en atelier depuis 1962.",
+        "address": "27 rue Villette-Gâté, 28400 Nogent-le-Rotrou",
+        "hours": week("tue-sat", ("10:00", "12:00"), ("14:00", "19:00")),
+        "items": [
+            ("Bague en argent martelé", "Argent 925, faite main à l'atelier.", 8900, 4),
+            ("Bijoux de sac en laiton", "Porte-clés bijou, breloques dorées.", 2900, 10),
+            (
+                "Boucles d'oreilles perles",
+                "Perles d'eau douce, crochets en or 18 carats.",
+                12900,
+                2,
+            ),
+            ("Collier prénom gravé", "Argent 925, gravure offerte en 48 h.", 6900, None),
+            ("Bracelet jonc doré", "Plaqué or, fermoir sécurisé.", 4500, 7),
+            ("Montre classique cuir", "Bracelet cuir brun, mouvement quartz.", 15900, 3),
+            ("Alliance or jaune", "Or 18 carats, 3 mm, taille sur demande.", 39000, 1),
+            ("Pendentif trèfle nacre", "Nacre blanche et argent.", 5900, 0),
+            ("Écrin à bijoux velours", "Velours bleu nuit, trois compartiments.", 3500, 9),
+        ],
+    },
+    {
+        "slug": "la-toupie-percheronne",
+        "name": "La Toupie Percheronne",
+        "category": "toys",
+        "description": "Jouets en bois, jeux de société et loisirs créatifs pour tous les âges.",
+        "address": "8 rue Saint-Laurent, 28400 Nogent-le-Rotrou",
+        "hours": {
+            "mon": [["14:00", "19:00"]],
+            **week("tue-sat", ("10:00", "12:30"), ("14:00", "19:00")),
+        },
+        "delivery": {"fee": 490, "free": 6000, "postcodes": ["28400", "28330"]},
+        "items": [
+            ("Toupie en bois peinte", "Hêtre massif, peinte à la main, dès 3 ans.", 900, 30),
+            (
+                "Train en bois et ses rails",
+                "28 pièces, compatible avec les grandes marques.",
+                4900,
+                4,
+            ),
+            ("Peluche cheval percheron", "Notre mascotte, 30 cm, lavable.", 2400, 12),
+            ("Puzzle 1000 pièces Perche", "Les collines du Perche en automne.", 1990, 6),
+            ("Jeu de société Dixit", "De 3 à 8 joueurs, dès 8 ans.", 3490, 3),
+            ("Poupée en tissu", "Coton bio, 35 cm, faite en France.", 3900, 2),
+            ("Kit de perles à repasser", "3000 perles et 4 plaques.", 1490, 0),
+            ("Cubes alphabet", "26 cubes en bois, lettres et images.", 2790, 8),
+            ("Circuit à billes", "60 pièces en bois, dès 4 ans.", 5990, 5),
+            ("Cerf-volant arc-en-ciel", "Facile à faire voler, dès 5 ans.", 1690, None),
+        ],
+    },
+    {
+        "slug": "boutique-emilie",
+        "name": "Boutique Émilie",
+        "category": "clothes",
+        "description": "Prêt-à-porter féminin, maille et accessoires, marques françaises.",
+        "address": "19 rue Gouverneur, 28400 Nogent-le-Rotrou",
+        "hours": week("tue-sat", ("10:00", "19:00")),
+        "delivery": {"fee": 490, "free": 8000, "postcodes": NEARBY},
+        "items": [
+            ("Pull en laine rouge", "Laine mérinos, col rond, tailles S à XL.", 6900, 5),
+            ("Cardigan en mohair", "Mohair et soie, écru.", 8900, 3),
+            ("Robe chemise à fleurs", "Viscose fluide, tailles 36 à 44.", 5900, 7),
+            ("Jean droit brut", "Coton bio, coupe droite taille haute.", 7900, 6),
+            ("Écharpe en laine", "Grosse maille, gris chiné.", 3500, 10),
+            ("Bonnet à pompon", "Laine et alpaga, rose poudré.", 2500, 0),
+            ("Manteau en drap de laine", "Camel, doublé, tailles 36 à 44.", 18900, 2),
+            ("Chemisier en soie", "Soie lavable, bleu nuit.", 8500, 4),
+            ("Sac cabas en cuir", "Cuir grainé cognac, fabriqué en France.", 12900, 1),
+        ],
+    },
+    {
+        "slug": "au-gentleman-percheron",
+        "name": "Au Gentleman Percheron",
+        "category": "clothes",
+        "description": "Mode masculine, chemises, maille et retouches sur place.",
+        "address": "5 rue Bourg-le-Comte, 28400 Nogent-le-Rotrou",
+        "hours": week("tue-sat", ("09:30", "12:15"), ("14:15", "19:00")),
+        "items": [
+            ("Chemise oxford blanche", "Coton oxford, col boutonné, du 38 au 45.", 5900, 8),
+            ("Pull marin rayé", "Laine, fabriqué en Bretagne.", 8900, 4),
+            ("Pull col roulé vert", "Laine d'agneau, tailles M à XXL.", 7500, 3),
+            ("Pantalon en velours côtelé", "Velours marron, coupe droite.", 8500, 5),
+            ("Veste en tweed", "Tweed chevrons, doublure satin.", 22900, 1),
+            ("Cravate en soie", "Soie tissée, motifs discrets.", 4500, 12),
+            ("Casquette en laine", "Casquette gavroche, tweed gris.", 3900, 0),
+            ("Ceinture en cuir", "Cuir pleine fleur, boucle laiton.", 4900, None),
+        ],
+    },
+    {
+        "slug": "creperie-saint-hilaire",
+        "name": "Crêperie Saint-Hilaire",
+        "category": "creperie",
+        "description": "Galettes de blé noir et crêpes à emporter, cidre fermier du Perche.",
+        "address": "2 rue Saint-Hilaire, 28400 Nogent-le-Rotrou",
+        "hours": {
+            **week("wed-sat", ("12:00", "14:00"), ("19:00", "22:00")),
+            "sun": [["12:00", "14:30"]],
+        },
+        "prep_minutes": 30,
+        "slot_minutes": 15,
+        "hold_days": 1,
+        "delivery": {"fee": 250, "free": 3000, "postcodes": ["28400"]},
+        "items": [
+            ("Galette complète", "Jambon, œuf, emmental.", 1050, None),
+            ("Galette chèvre miel", "Chèvre du Perche, miel, noix.", 1250, None),
+            ("Galette forestière", "Champignons, lardons, crème.", 1300, None),
+            ("Galette saumon", "Saumon fumé, crème ciboulette, citron.", 1450, 8),
+            ("Crêpe beurre sucre", "La simple, la meilleure.", 450, None),
+            ("Crêpe caramel beurre salé", "Caramel maison.", 650, None),
+            ("Crêpe chocolat banane", "Chocolat de la Chocolaterie du Perche.", 750, None),
+            ("Cidre fermier brut", "Bouteille de 75 cl, cidrerie du Perche.", 890, 24),
+            ("Jus de pomme artisanal", "Bouteille de 1 l.", 450, 0),
+        ],
+    },
+    {
+        "slug": "librairie-le-paty",
+        "name": "Librairie Le Paty",
+        "category": "books",
+        "description": "Librairie indépendante : romans, BD, jeunesse et livres sur le Perche.",
+        "address": "14 rue du Paty, 28400 Nogent-le-Rotrou",
+        "hours": {"mon": [["14:00", "19:00"]], **week("tue-sat", ("09:30", "19:00"))},
+        # Holidays after Christmas (inclusive local dates).
+        "closures": [["2026-12-26", "2027-01-04"]],
+        "delivery": {"fee": 290, "free": 3500, "postcodes": ["28400", "28330"]},
+        "items": [
+            ("Histoire du Perche", "Beau livre illustré, 240 pages.", 3500, 4),
+            ("Le Perche à vélo", "20 balades commentées, cartes incluses.", 1690, 9),
+            ("Roman de la rentrée", "Le coup de cœur de la librairie.", 2200, 7),
+            ("BD Astérix, le dernier album", "Album cartonné.", 1090, 15),
+            ("Album jeunesse Noël au village", "Dès 4 ans, relié.", 1450, 3),
+            ("Cahier de recettes du Perche", "Recettes de nos grands-mères.", 2490, 0),
+            ("Agenda 2027 illustré", "Semainier, couverture toilée.", 1800, 11),
+            ("Carte cadeau librairie", "Montant de 20 €, valable un an.", 2000, None),
+            ("Marque-pages en cuir", "Cuir embossé, fait à Nogent.", 850, 25),
+        ],
+    },
+    {
+        "slug": "fleurs-de-sully",
+        "name": "Fleurs de Sully",
+        "category": "flowers",
+        "description": "Bouquets de saison, plantes et compositions pour toutes les occasions.",
+        "address": "31 rue de Sully, 28400 Nogent-le-Rotrou",
+        "hours": {
+            "mon": [["14:00", "19:00"]],
+            **week("tue-sat", ("09:00", "12:30"), ("14:00", "19:00")),
+            "sun": [["09:00", "12:30"]],
+        },
+        "delivery": {"fee": 590, "free": 6000, "postcodes": NEARBY},
+        "items": [
+            ("Bouquet de saison", "Composé le jour même, selon l'arrivage.", 3500, None),
+            ("Bouquet de roses rouges", "Douze roses, verdure et ruban.", 4900, 6),
+            ("Couronne de Noël", "Sapin, pommes de pin et ruban rouge, 30 cm.", 3900, 5),
+            ("Orchidée blanche", "Deux tiges, en pot céramique.", 3200, 3),
+            ("Poinsettia", "L'étoile de Noël, pot de 13 cm.", 1490, 14),
+            ("Centre de table", "Bougie et fleurs de saison.", 4500, 2),
+            ("Sapin Nordmann 150 cm", "Coupé dans le Perche, avec socle.", 5900, 0),
+            ("Bulbes d'amaryllis", "Trois bulbes à faire fleurir pour Noël.", 1200, 20),
+        ],
+    },
+    {
+        "slug": "boulangerie-giroust",
+        "name": "Boulangerie Giroust",
+        "category": "bakery",
+        "description": "Pains au levain, viennoiseries pur beurre et bûches de Noël sur commande.",
+        "address": "40 rue Giroust, 28400 Nogent-le-Rotrou",
+        "hours": {
+            **week("tue-sat", ("06:30", "13:30"), ("15:30", "19:30")),
+            "sun": [["07:00", "13:00"]],
+        },
+        "prep_minutes": 30,
+        "hold_days": 1,
+        "items": [
+            ("Baguette tradition", "Farine Label Rouge, pétrie et cuite sur place.", 130, None),
+            ("Pain de campagne au levain", "800 g, croûte épaisse.", 480, None),
+            ("Croissant pur beurre", "Beurre AOP Charentes-Poitou.", 120, None),
+            ("Pain au chocolat", "Deux barres de chocolat noir.", 130, None),
+            ("Brioche tressée", "Au beurre et à la fleur d'oranger, 400 g.", 650, 6),
+            ("Galette des rois frangipane", "Pour 6 personnes, fève en porcelaine.", 2400, 4),
+            ("Bûche de Noël praliné", "Pour 6 personnes, à commander 48 h avant.", 3200, 8),
+            ("Tarte aux pommes du Perche", "Pour 6 personnes.", 1800, 3),
+            ("Sablés de Nogent", "Sachet de 200 g.", 590, 0),
+            ("Pain d'épices au miel", "Miel du Perche, 350 g.", 720, 10),
+        ],
+    },
+    {
+        "slug": "fromagerie-du-marche",
+        "name": "Fromagerie du Marché",
+        "category": "cheese",
+        "description": "Fromages affinés en cave, laitages fermiers et plateaux sur commande.",
+        "address": "6 place du Marché, 28400 Nogent-le-Rotrou",
+        "hours": {
+            **week("tue-sat", ("08:30", "12:30"), ("15:00", "19:00")),
+            "sun": [["09:00", "12:30"]],
+        },
+        "delivery": {"fee": 390, "free": 4000, "postcodes": ["28400", "28330"]},
+        "items": [
+            ("Camembert de Normandie AOP", "Lait cru, moulé à la louche.", 690, 18),
+            ("Comté 18 mois", "Les 250 g, fruité et long en bouche.", 790, None),
+            ("Crottin de chèvre du Perche", "Ferme de la Bretonnerie.", 350, 25),
+            ("Brie de Meaux AOP", "Les 250 g.", 620, 10),
+            (
+                "Plateau de fromages 6 personnes",
+                "Cinq fromages de saison, à commander la veille.",
+                4200,
+                5,
+            ),
+            ("Beurre fermier demi-sel", "Motte de 250 g.", 460, 2),
+            ("Yaourts fermiers nature", "Lot de 4 pots en verre.", 520, 0),
+            ("Mont d'Or AOP", "À déguster chaud au four, 500 g.", 1690, 6),
+            ("Crème fraîche épaisse", "Crème crue fermière, 50 cl.", 590, 8),
+        ],
+    },
+    {
+        "slug": "cave-des-coteaux",
+        "name": "Cave des Coteaux",
+        "category": "wine",
+        "description": "Vins de propriétaires, champagnes et spiritueux, conseils d'accords.",
+        "address": "22 rue Saint-Laurent, 28400 Nogent-le-Rotrou",
+        "hours": {
+            **week("tue-sat", ("09:30", "12:30"), ("15:00", "19:30")),
+            "sun": [["10:00", "12:30"]],
+        },
+        "delivery": {"fee": 690, "free": 9000, "postcodes": NEARBY},
+        "items": [
+            ("Champagne brut", "Récoltant-manipulant, 75 cl.", 3490, 24),
+            ("Vouvray demi-sec", "Chenin de Loire, 75 cl.", 1450, 12),
+            ("Saint-Émilion grand cru", "Millésime 2019, 75 cl.", 3200, 4),
+            ("Chinon rouge", "Cabernet franc, 75 cl.", 1190, None),
+            ("Pommeau du Perche", "Apéritif de pomme, 70 cl.", 1890, 6),
+            ("Calvados 10 ans", "Pays d'Auge, 70 cl.", 5200, 2),
+            ("Coffret dégustation 3 vins", "Trois bouteilles et fiche d'accords.", 4500, 0),
+            ("Bière du Perche ambrée", "Brasserie locale, 33 cl.", 390, 48),
+        ],
+    },
+    {
+        "slug": "le-grenier-deco",
+        "name": "Le Grenier Déco",
+        "category": "gifts",
+        "description": "Décoration, bougies, art de la table et idées cadeaux faites en France.",
+        "address": "11 rue Villette-Gâté, 28400 Nogent-le-Rotrou",
+        "hours": {
+            "mon": [["10:00", "12:30"]],
+            **week("tue-sat", ("10:00", "12:30"), ("14:00", "19:00")),
+        },
+        "delivery": {"fee": 490, "free": 5000, "postcodes": ["28400", "61400"]},
+        "items": [
+            ("Bougie parfumée figue", "Cire végétale, 40 heures.", 2400, 15),
+            ("Mug en grès émaillé", "Fait main, bleu profond.", 1800, 8),
+            ("Plaid en laine", "130 x 170 cm, chevrons beige.", 6900, 3),
+            ("Boule de Noël en verre soufflé", "Peinte à la main.", 1200, 30),
+            ("Guirlande lumineuse", "20 boules coton, 3 m.", 2200, 0),
+            ("Savon de Marseille", "Huile d'olive, 300 g.", 550, None),
+            ("Carnet relié en lin", "Papier recyclé, 160 pages.", 1500, 2),
+            ("Diffuseur de parfum", "Bois de cèdre, 100 ml.", 2900, 5),
+        ],
+    },
+]
