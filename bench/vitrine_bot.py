@@ -10,7 +10,7 @@ handles chats concurrently and goes through PTB's AIORateLimiter.
 import argparse
 import asyncio
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
@@ -36,18 +36,35 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     ])
 
 
-async def answer(update: Update, replies: list[Reply], pressed: Message | None) -> None:
-    chat = update.effective_chat
-    assert chat is not None
-    for reply in replies:
-        if reply.replace and pressed is not None and not reply.photo:
-            await pressed.edit_text(reply.text, reply_markup=keyboard(reply))
-            pressed = None  # one edit; the rest are new messages
-        else:
-            await chat.send_message(reply.text[:4096], reply_markup=keyboard(reply))
+class Replier:
+    """Sends replies; a photo is uploaded once, then sent again by Telegram's file_id."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.file_ids: dict[str, str] = {}
+
+    async def photo(self, chat: Chat, reply: Reply) -> None:
+        key = reply.photo or ""
+        photo = self.file_ids.get(key) or self.engine.ctx.media.path(key).read_bytes()
+        sent = await chat.send_photo(photo, caption=reply.text[:1024],
+                                     reply_markup=keyboard(reply))
+        if sent.photo:
+            self.file_ids[key] = sent.photo[-1].file_id
+
+    async def answer(self, chat: Chat, replies: list[Reply], pressed: Message | None) -> None:
+        for reply in replies:
+            if reply.photo:
+                await self.photo(chat, reply)
+            elif reply.replace and pressed is not None and pressed.text is not None:
+                await pressed.edit_text(reply.text, reply_markup=keyboard(reply))
+                pressed = None  # one edit; the rest are new messages
+            else:
+                await chat.send_message(reply.text[:4096], reply_markup=keyboard(reply))
 
 
 def handler(engine: Engine):  # noqa: ANN201 - a PTB callback factory
+    replier = Replier(engine)
+
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = update.effective_user
         assert user is not None
@@ -63,7 +80,8 @@ def handler(engine: Engine):  # noqa: ANN201 - a PTB callback factory
         )
         replies = await asyncio.to_thread(engine.handle, incoming)
         pressed = query.message if query and isinstance(query.message, Message) else None
-        await answer(update, replies, pressed)
+        assert update.effective_chat is not None
+        await replier.answer(update.effective_chat, replies, pressed)
 
     return on_update
 
