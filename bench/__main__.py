@@ -24,6 +24,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-pg", action="store_true", help="SQLite only")
     p.add_argument("--only", nargs="+", choices=NAMES, metavar="NAME",
                    help=f"run only these: {', '.join(NAMES)}")
+    p.add_argument("--project-standin", action="store_true",
+                   help="end to end on tests/telegram_standin.py instead of bench/standin.py")
     p.add_argument("--workdir", default="var/bench", help="where the generated databases go")
     return p
 
@@ -107,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     if "e2e" in only:
         from bench import e2e
 
-        figures += e2e.main(args.full, workdir)
+        figures += e2e.main(args.full, workdir, args.project_standin)
     if "memory" in only:
         from bench import memory
 

@@ -48,8 +48,8 @@ def main(full: bool, workdir: Path, search_db: Path | None) -> list[Figure]:
     standin = StandIn()
     try:
         command = vitrine_command(standin, f"sqlite:///{path}", town, workdir)
-        result = serve(standin, command, mode="vitrine", users=users, updates=2 * users,
-                       rate=RATE, grace=300)
+        result = serve(standin, command, workdir / "memory-vitrine.log", mode="vitrine",
+                       users=users, updates=2 * users, rate=RATE, grace=300)
     finally:
         standin.stop()
     peak = result["peak_rss_mb"]

@@ -14,6 +14,7 @@ import json
 import random
 import time
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
@@ -33,7 +34,8 @@ REPLIES = ("send", "edit", "copy")
 class World:
     """The updates waiting for the bot and what the bot answered."""
 
-    def __init__(self) -> None:
+    def __init__(self, bot_url: str = "") -> None:
+        self.bot_url = bot_url  # where bots find the Bot API
         self.queue: list[dict[str, Any]] = []
         self.arrived = asyncio.Event()
         self.update_id = 0
@@ -87,8 +89,24 @@ class World:
         if started is not None:
             self.latencies.append(time.perf_counter() - started)
 
+    def actions(self, chat: int) -> list[str]:
+        """The callback data of the bot's replies to this chat's last update."""
+        return self.options.get(chat, [])
+
+    def menu(self, chat: int, action: str) -> dict[str, Any]:
+        """The bot's message whose keyboard holds `action`."""
+        return self.messages.get((chat, action)) or self.message(chat, {"text": "…"})
+
+    def next_message_id(self) -> int:
+        self.message_id += 1
+        return self.message_id
+
+    def summary(self) -> dict[str, Any]:
+        return {"methods": self.methods}
+
 
 world: World
+make_world: Callable[[], World]
 
 
 async def params_of(request: Request) -> dict[str, Any]:
@@ -138,14 +156,12 @@ def update_for(customer: Customer, mode: str, n: int, tally: Counter[str]) -> di
     if mode == "echo":
         text, action = f"bonjour {n}", None
     else:
-        customer.saw(world.options.get(chat, []))
+        customer.saw(world.actions(chat))
         text, action = customer.next(tally)
     if action is not None:
-        message = world.messages.get((chat, action)) or world.message(chat, {"text": "…"})
-        return {"callback_query": {"id": str(n), "from": user(chat), "chat_instance": str(chat),
-                                   "data": action, "message": message}}
-    world.message_id += 1
-    message = {"message_id": world.message_id, "date": int(time.time()), "from": user(chat),
+        return {"callback_query": {"id": f"q{n}", "from": user(chat), "chat_instance": str(chat),
+                                   "data": action, "message": world.menu(chat, action)}}
+    message = {"message_id": world.next_message_id(), "date": int(time.time()), "from": user(chat),
                "chat": {"id": chat, "type": "private", "first_name": f"Client {chat}"},
                "text": text}
     if text and text.startswith("/"):
@@ -180,22 +196,23 @@ async def run(request: Request) -> JSONResponse:
         await asyncio.sleep(0.01)
     return JSONResponse({"latencies": world.latencies, "unanswered": len(world.waiting),
                          "overruns": world.overruns, "seconds": sent_for, "tally": tally,
-                         "methods": world.methods})
+                         **world.summary()})
 
 
 async def status(request: Request) -> JSONResponse:
-    return JSONResponse({"polls": world.polls})
+    return JSONResponse({"polls": world.polls, "bot_url": world.bot_url})
 
 
 async def reset(request: Request) -> JSONResponse:
     global world
-    world = World()
+    world = make_world()
     return JSONResponse({"ok": True})
 
 
-def app() -> Starlette:
-    global world
-    world = World()
+def app(make: Callable[[], World]) -> Starlette:
+    global world, make_world
+    make_world = make
+    world = make_world()
     return Starlette(routes=[
         Route("/bot{token}/{method}", bot_api, methods=["GET", "POST"]),
         Route("/control/run", run, methods=["POST"]),
@@ -207,8 +224,23 @@ def app() -> Starlette:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--port", type=int, required=True)
+    p.add_argument("--tests", action="store_true",
+                   help="serve the Bot API with tests/telegram_standin.py (the project's stand-in)")
+    p.add_argument("--token", default="123:bench")
     args = p.parse_args()
-    uvicorn.run(app(), host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+    bot_url = f"http://127.0.0.1:{args.port}/bot"
+    if args.tests:
+        from bench.standin_tests import tests_world
+
+        def make() -> World:
+            return tests_world(args.token)
+    else:
+
+        def make() -> World:
+            return World(bot_url)
+
+    uvicorn.run(app(make), host="127.0.0.1", port=args.port, log_level="warning",
+                access_log=False)
 
 
 if __name__ == "__main__":
