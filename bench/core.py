@@ -113,7 +113,7 @@ def main(full: bool, workdir: Path, pg: str | None, with_profile: bool = True) -
     engine = demo_engine(f"sqlite:///{path}", workdir)
     figures = measure(engine, "SQLite", users, updates)
     if with_profile:
-        profile(engine, users, min(updates, 2_000), workdir / "core-profile.txt")
+        profile(engine, users, 2_000 if full else 1_000, workdir / "core-profile.txt")
     engine.db.dispose()
     if pg:
         with private_pg(pg, "core") as url:

@@ -103,7 +103,7 @@ def vitrine_command(standin: StandIn, database: str, town: str, workdir: Path) -
         f'[telegram]\ntoken = "123:bench"\nmode = "polling"\napi_base_url = "{standin.bot_url}"\n\n'
         f'[web]\nport = {free_port()}\n\n[town]\nname = "{town}"\n'
     )
-    return [sys.executable, "-m", "bot.cli", "run", "--config", str(config)]
+    return [sys.executable, "-m", "bench.vitrine_real", "run", "--config", str(config)]
 
 
 def serve(standin: StandIn, command: list[str], log: Path, **spec: Any) -> dict[str, Any]:
@@ -149,8 +149,9 @@ def main(full: bool, workdir: Path, project: bool = False) -> list[Figure]:
     if importlib.util.find_spec("bot.channels.telegram") is None:
         say("  bot/channels/telegram.py is not in main yet: Vitrine runs behind "
             "bench/vitrine_bot.py, a plain PTB adapter around the real engine and database")
-    say("  the stand-in sets no flood limit and the bots none of their own: on Telegram, 30 "
-        "messages/s for the whole bot would queue replies above ~20 updates/s of this mix")
+    say("  the stand-in sets no flood limit and the bots none of their own (bench/vitrine_real.py"
+        " lifts the channel's): on Telegram, 30 messages/s for the whole bot would queue "
+        "replies above ~20 updates/s of this mix")
     database = workdir / "e2e.db"
     for leftover in workdir.glob(database.name + "*"):
         leftover.unlink()

@@ -171,9 +171,14 @@ def update_for(customer: Customer, mode: str, n: int, tally: Counter[str]) -> di
 
 
 async def run(request: Request) -> JSONResponse:
-    """Play `updates` updates from `users` customers at `rate` a second; report latencies."""
+    """Play `updates` updates from `users` customers at `rate` a second; report latencies.
+
+    With `in_flight`, no more than that many updates wait for an answer at any time (the
+    memory benchmark: as fast as the bot goes, never a backlog that would be a queue's size).
+    """
     spec = await request.json()
     mode, rate = spec["mode"], float(spec["rate"])
+    in_flight = int(spec.get("in_flight") or 1_000_000)
     world.latencies, world.overruns, world.waiting = [], 0, {}
     customers = crowd(int(spec["users"]), seed=int(spec.get("seed", 3)))
     rng = random.Random(1)
@@ -189,6 +194,8 @@ async def run(request: Request) -> JSONResponse:
         delay = started + n / rate - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
+        while len(world.waiting) >= in_flight:  # a closed loop: never more than this waiting
+            await asyncio.sleep(0.002)
         world.push(int(customer.ref), update_for(customer, mode, n, tally))
     sent_for = loop.time() - started
     deadline = loop.time() + float(spec.get("grace", 10))
