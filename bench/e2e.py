@@ -166,6 +166,7 @@ def main(full: bool, workdir: Path, project: bool = False) -> list[Figure]:
                                  "--project-standin for tests/telegram_standin.py)"))
     standin = StandIn(project)
     calm: dict[str, Any] = {}
+    alone: dict[str, Any] = {}
     try:
         spec = {"users": users, "updates": updates, "rate": RATE}
         echo = serve(standin, [sys.executable, "-m", "bench.echo_bot", "--base-url",
@@ -178,6 +179,11 @@ def main(full: bool, workdir: Path, project: bool = False) -> list[Figure]:
             calm = serve(standin, command, workdir / "e2e-vitrine-20.log", mode="vitrine",
                          users=100, updates=600, rate=20)
             report("Vitrine at 20 updates/s", calm, 600)
+            # Where the time goes: the PTB adapter alone, every update answered by one menu.
+            stub = [sys.executable, "-m", "bench.vitrine_bot", "--base-url", standin.bot_url,
+                    "--database", f"sqlite:///{database}", "--max-rate", "0", "--stub-engine"]
+            alone = serve(standin, stub, workdir / "e2e-stub.log", mode="vitrine", **spec)
+            report("PTB adapter with a stub engine (no database)", alone, updates)
     finally:
         standin.stop()
     echo_cost, cost = echo["cpu"] / updates, vitrine["cpu"] / updates
@@ -194,6 +200,7 @@ def main(full: bool, workdir: Path, project: bool = False) -> list[Figure]:
         figure("e2e", f"Vitrine reply latency p99 at {RATE}/s", ms(p99), "<= 50 ms",
                p99 <= GOAL_P99 and not vitrine["unanswered"]),
     ] + ([
+        figure("e2e", "PTB adapter, stub engine: CPU per update", ms(alone["cpu"] / updates)),
         figure("e2e", "Vitrine reply latency p50 at 20/s", ms(percentile(calm["latencies"], 50))),
         figure("e2e", "Vitrine reply latency p99 at 20/s", ms(percentile(calm["latencies"], 99))),
     ] if full else [])

@@ -22,7 +22,7 @@ from telegram.ext import (
 
 from bot import app as wiring
 from bot.config import Config
-from handlers.core import Incoming, Reply
+from handlers.core import Incoming, Option, Reply
 from handlers.engine import Engine
 
 
@@ -86,12 +86,26 @@ def handler(engine: Engine):  # noqa: ANN201 - a PTB callback factory
     return on_update
 
 
+class StubEngine:
+    """No database, no handlers: one fixed menu, to weigh the adapter without the core."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.ctx = engine.ctx
+        options = tuple(Option(f"Article {n} · 24,50 €", f"item:{n}") for n in range(1, 7))
+        self.menu = [Reply("Voici les articles de la boutique :", options=options)]
+
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        return self.menu
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--base-url", required=True, help="the Bot API stand-in, ending in /bot")
     p.add_argument("--database", required=True, help="database URL")
     p.add_argument("--town", default="Nogent-le-Rotrou")
     p.add_argument("--token", default="123:bench")
+    p.add_argument("--stub-engine", action="store_true",
+                   help="answer every update with one fixed menu (the adapter's own cost)")
     p.add_argument("--max-rate", type=float, default=30,
                    help="requests a second for the whole bot (Telegram's 30; 0: no limit)")
     args = p.parse_args()
@@ -100,7 +114,7 @@ def main() -> None:
     config.town.name = args.town
     app = wiring.build(config)
     wiring.prepare(app)
-    on_update = handler(app.engine)
+    on_update = handler(StubEngine(app.engine) if args.stub_engine else app.engine)  # type: ignore[arg-type]
     # As bot/channels/telegram.py will: chats handled concurrently, the global rate limiter.
     bot = (
         ApplicationBuilder()
