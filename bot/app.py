@@ -4,7 +4,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.config import Config
-from handlers.context import Context
+from handlers.context import Context, ReminderSettings
 from handlers.engine import Engine
 from store import migrate
 from store.db import Database
@@ -35,6 +35,12 @@ def build(config: Config) -> App:
         telegram_username=config.telegram.bot_username,
         whatsapp_number=config.whatsapp.from_number,
         public_url=config.web.public_url.rstrip("/"),
+        reminders=ReminderSettings(
+            minutes_before=tuple(config.notifications.reminder_minutes_before),
+            next_morning=config.notifications.reminder_next_morning,
+            quiet_hours=config.notifications.quiet_hours,
+            speedup=config.notifications.demo_speedup,
+        ),
     )
     return App(config=config, db=db, media=media, ctx=ctx, engine=Engine(db, ctx))
 

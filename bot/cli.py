@@ -3,7 +3,11 @@
 import argparse
 import logging
 import sys
-from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import Session
 
 from bot import app as wiring
 from bot.config import Config, ConfigError, load
@@ -28,8 +32,15 @@ def cmd_run(config: Config, args: argparse.Namespace) -> int:
 
 def _chat(app: wiring.App, user: str) -> int:
     from bot.channels.console import ConsoleChannel
+    from bot.channels.console_sender import ConsoleSender
+    from bot.notify import BackgroundNotifications
 
-    ConsoleChannel(app.engine, user=user).repl()
+    # Reminders and other people's messages arrive in this terminal while you chat.
+    notifications = BackgroundNotifications(app, [ConsoleSender(media=app.media)]).start()
+    try:
+        ConsoleChannel(app.engine, user=user).repl()
+    finally:
+        notifications.stop()
     return 0
 
 
@@ -63,6 +74,97 @@ def cmd_db_upgrade(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+@dataclass(frozen=True)
+class PrintedInvite:
+    """What `vitrine admin invite` prints: the code, both links and where the QR PNG is."""
+
+    shop: str
+    code: str
+    expires_at: datetime
+    telegram: str
+    whatsapp: str | None
+    qr_path: Path
+
+
+def admin_invite(app: wiring.App, shop_name: str, town_name: str | None = None) -> PrintedInvite:
+    """Create the shop when new, and a single-use owner invite with its QR code."""
+    from store.merchants import create_invite, find_town, get_or_create_shop
+    from store.models import Town
+    from store.qr import qr_png
+    from store.text import slugify
+
+    name = town_name or app.config.town.name
+
+    def work(session: Session) -> tuple[str, str, datetime]:
+        town = find_town(session=session, name=name)
+        if town is None:
+            town = Town(slug=slugify(name), name=name, timezone=app.config.town.timezone)
+            session.add(town)
+            session.flush()
+        shop, _ = get_or_create_shop(session=session, name=shop_name, town=town)
+        now = app.ctx.now()
+        invite = create_invite(session=session, shop_id=shop.id, role="owner", now=now)  # type: ignore[arg-type]
+        return shop.name, invite.code, invite.expires_at
+
+    shop, code, expires_at = app.db.run(work)
+    telegram = f"https://t.me/{app.config.telegram.bot_username}?start=join-{code}"
+    whatsapp = None
+    if app.config.whatsapp.from_number:
+        whatsapp = app.ctx.deep_link("whatsapp", f"join-{code}")
+    folder = Path(app.config.media.root).parent / "invites"
+    folder.mkdir(parents=True, exist_ok=True)
+    qr_path = folder / f"{code}.png"
+    qr_path.write_bytes(
+        qr_png(telegram if app.config.telegram_enabled or not whatsapp else whatsapp)
+    )
+    return PrintedInvite(shop, code, expires_at, telegram, whatsapp, qr_path)
+
+
+def cmd_admin_invite(config: Config, args: argparse.Namespace) -> int:
+    """Print a merchant invite: code, Telegram and WhatsApp links, QR code PNG."""
+    app = wiring.build(config)
+    wiring.prepare(app, demo=False)
+    invite = admin_invite(app, args.shop, args.town)
+    print(f"Boutique : {invite.shop}")
+    until = f"{invite.expires_at:%d/%m/%Y}"
+    print(f"Code d'invitation : {invite.code} (usage unique, valable jusqu'au {until})")
+    print(f"Telegram : {invite.telegram}")
+    missing = "(pas de numéro WhatsApp configuré : [whatsapp] from_number)"
+    print(f"WhatsApp : {invite.whatsapp or missing}")
+    print(f"QR code : {invite.qr_path}")
+    return 0
+
+
+def cmd_notify(config: Config, args: argparse.Namespace) -> int:
+    """Deliver the console users' notifications here (demo: `--once --ahead 60`)."""
+    import asyncio
+    from datetime import timedelta
+
+    from bot.channels.console_sender import ConsoleSender
+    from bot.notify import drain_once, start_notifications
+    from store.types import utcnow
+
+    app = wiring.build(config)
+    wiring.prepare(app)
+    ahead = timedelta(minutes=args.ahead)
+    app.ctx.clock = lambda: utcnow() + ahead  # pretend it is already later
+    senders = [ConsoleSender(media=app.media)]
+    if args.once:
+        handled = asyncio.run(drain_once(app, senders))
+        print(f"{handled} message(s) handled.", file=sys.stderr)
+        return 0
+
+    async def forever() -> None:
+        await start_notifications(app, senders)
+        await asyncio.Event().wait()
+
+    try:
+        asyncio.run(forever())
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vitrine", description="Vitrine: the town's shops in chat.")
     p.add_argument("--config", help="TOML config file (default $VITRINE_CONFIG or config.toml)")
@@ -84,13 +186,21 @@ def parser() -> argparse.ArgumentParser:
     upgrade = db_sub.add_parser("upgrade", help="apply the migrations")
     upgrade.add_argument("--config", dest="config_sub")
     upgrade.set_defaults(func=cmd_db_upgrade)
-    for register in EXTRA_COMMANDS:
-        register(sub)
+    admin = sub.add_parser("admin", help="the town hall's tasks")
+    admin_sub = admin.add_subparsers(dest="admin_command", required=True)
+    invite = admin_sub.add_parser("invite", help="invite a shop's owner (creates the shop if new)")
+    invite.add_argument("--config", dest="config_sub")
+    invite.add_argument("--shop", required=True, help="the shop's name")
+    invite.add_argument("--town", help="the town's name (default: [town] name of the config)")
+    invite.set_defaults(func=cmd_admin_invite)
+    notify = sub.add_parser("notify", help="deliver due notifications to console users")
+    notify.add_argument("--config", dest="config_sub")
+    notify.add_argument("--once", action="store_true", help="deliver what is due, then exit")
+    notify.add_argument(
+        "--ahead", type=float, default=0, metavar="MINUTES", help="act as if it were later"
+    )
+    notify.set_defaults(func=cmd_notify)
     return p
-
-
-# Other modules add sub-commands here (for example `vitrine admin`).
-EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 def main(argv: list[str] | None = None) -> int:

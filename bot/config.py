@@ -2,7 +2,7 @@
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,30 @@ class MediaConfig:
 
 
 @dataclass
+class NotificationsConfig:
+    # Sending rates (token buckets, per `vitrine run` process).
+    telegram_per_second: float = 30.0
+    telegram_per_chat_per_second: float = 1.0
+    whatsapp_per_second: float = 80.0
+    # Reminders and digests wait for the end of these hours (town's zone); "" for none.
+    quiet_hours: str = "21:00-08:00"
+    # Pickup reminders: minutes before the slot starts, and the next morning if not collected.
+    reminder_minutes_before: list[int] = field(default_factory=lambda: [60])
+    reminder_next_morning: bool = True
+    # Transient failures: retried with doubling delays from retry_seconds, up to max_attempts.
+    max_attempts: int = 10
+    retry_seconds: float = 5.0
+    # How long a dispatcher may hold claimed rows before another one takes them over.
+    lease_seconds: int = 120
+    # Rows handed to each channel at once (the most a crash can ever send twice).
+    max_in_flight: int = 32
+    # The scheduler's safety poll; due rows are normally sent as soon as they are written.
+    poll_seconds: float = 15.0
+    # Demo: reminders come this many times sooner (60: an hour's wait takes a minute).
+    demo_speedup: int = 1
+
+
+@dataclass
 class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
@@ -64,6 +88,7 @@ class Config:
     web: WebConfig = field(default_factory=WebConfig)
     town: TownConfig = field(default_factory=TownConfig)
     media: MediaConfig = field(default_factory=MediaConfig)
+    notifications: NotificationsConfig = field(default_factory=NotificationsConfig)
     path: str | None = None
 
     @property
@@ -80,9 +105,10 @@ def _section(cls: type, name: str, values: dict[str, Any]) -> Any:
     for key, value in values.items():
         if key not in known:
             raise ConfigError(f"unknown key [{name}] {key}; known: {', '.join(known)}")
-        default = known[key].default
-        if default is not None and not callable(default) and type(default) is not type(value):
-            if not (isinstance(default, int) and isinstance(value, int)):
+        factory = known[key].default_factory
+        default = factory() if factory is not MISSING else known[key].default
+        if default is not None and type(default) is not type(value):
+            if not (isinstance(default, int | float) and isinstance(value, int)):
                 raise ConfigError(f"[{name}] {key} must be a {type(default).__name__}")
     return cls(**values)
 
@@ -104,7 +130,24 @@ def parse(data: dict[str, Any], path: str | None = None) -> Config:
         and not config.telegram.webhook_secret
     ):
         raise ConfigError("[telegram] webhook_secret is required in webhook mode")
+    _check_notifications(config.notifications)
     return config
+
+
+def _check_notifications(notifications: NotificationsConfig) -> None:
+    from store.quiet import parse as parse_quiet
+
+    try:
+        parse_quiet(notifications.quiet_hours)
+    except ValueError as exc:
+        raise ConfigError(f"[notifications] quiet_hours: {exc}") from exc
+    minutes = notifications.reminder_minutes_before
+    if not isinstance(minutes, list) or not all(isinstance(m, int) and m > 0 for m in minutes):
+        raise ConfigError("[notifications] reminder_minutes_before must be a list of minutes > 0")
+    rates = ("telegram_per_second", "telegram_per_chat_per_second", "whatsapp_per_second")
+    for name in (*rates, "max_attempts", "lease_seconds", "max_in_flight", "demo_speedup"):
+        if getattr(notifications, name) <= 0:
+            raise ConfigError(f"[notifications] {name} must be more than 0")
 
 
 def load(path: str | None = None) -> Config:

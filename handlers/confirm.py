@@ -8,6 +8,7 @@ from handlers.cart import show as show_cart
 from handlers.checkout import pickup_slots, show_phone, start
 from handlers.core import Option, Reply
 from handlers.orders import order_text
+from handlers.reminders import plan_pickup_reminders
 from handlers.turn import Turn
 from store import cart
 from store import orders as store_orders
@@ -121,6 +122,7 @@ def confirm(turn: Turn, shop: Shop, co: dict[str, Any]) -> list[Reply]:
     link = turn.ctx.deep_link(turn.user.channel, f"pickup-{token}")
     photo = turn.ctx.media.put(qr_png(link), "png")
     _alert_staff(turn, shop, order)
+    plan_pickup_reminders(turn, order)
     details = _details(turn.lang, turn, order, shop)
     key = "co_done_pickup" if how.mode == "pickup" else "co_done_delivery"
     text = turn.t(key, number=order.number, code=order.pickup_code) + "\n\n" + details

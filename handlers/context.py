@@ -12,6 +12,16 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class ReminderSettings:
+    """When reminders go out (the config's [notifications] section)."""
+
+    minutes_before: tuple[int, ...] = (60,)
+    next_morning: bool = True
+    quiet_hours: str = "21:00-08:00"
+    speedup: int = 1  # demo: reminders this many times sooner
+
+
 @dataclass
 class Context:
     """Handed to every handler; built once by `bot` from the config."""
@@ -26,6 +36,7 @@ class Context:
     clock: Callable[[], datetime] = field(default=system_clock)
     # Called after a transaction that wrote outbox rows due now (wakes the dispatcher).
     on_outbox: Callable[[], None] = field(default=lambda: None)
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
 
     def now(self) -> datetime:
         return self.clock()

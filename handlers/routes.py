@@ -6,7 +6,23 @@ resolves a typed menu number or label to the same action before looking here.
 
 from collections.abc import Callable
 
-from handlers import browse, cart, checkout, orders, search, start
+from handlers import (
+    browse,
+    cart,
+    checkout,
+    merchant_items,
+    merchant_join,
+    merchant_manage,
+    merchant_menu,
+    merchant_orders,
+    merchant_photo,
+    merchant_setup,
+    orders,
+    pickup,
+    prefs,
+    search,
+    start,
+)
 from handlers.core import Reply
 from handlers.turn import Turn
 
@@ -37,6 +53,49 @@ ACTIONS: dict[str, Handler] = {
     "orders": orders.listing,
     "order": orders.detail,  # order:<order_id>
     "ocancel": orders.cancel,  # ocancel:<order_id>[:yes]
+    # Notifications: message preferences.
+    "prefs": prefs.switch,  # prefs | prefs:<on|off>
+}
+
+# Merchants run their shop (every handler checks the user is staff of that shop).
+ACTIONS |= {
+    "mshop": merchant_menu.menu,
+    "mshops": merchant_menu.shops,
+    "mswitch": merchant_menu.switch,  # mswitch:<shop_id>
+    "minvite": merchant_join.invite_staff,
+    "msettings": merchant_setup.settings,
+    "mset": merchant_setup.edit,  # mset:<field>
+    "mskip": merchant_setup.skip,  # mskip:<field>
+    "mcat": merchant_setup.category,  # mcat:<category>
+    "mpickup": merchant_setup.pickup,  # mpickup:<0|1>
+    "mdelivery": merchant_setup.delivery,  # mdelivery:<0|1>
+    "mhoursok": merchant_setup.hours_ok,
+    "mdpub": merchant_items.publish,  # the draft item (in the conversation state)
+    "mdp": merchant_items.draft_price,
+    "mds": merchant_items.draft_stock,
+    "mdn": merchant_items.draft_name,
+    "mdd": merchant_items.draft_desc,
+    "mdshow": merchant_items.draft_show,
+    "mdx": merchant_items.cancel,
+    "mfile": merchant_items.not_an_image,  # mfile:<big|other> (sent by channels)
+    "mitems": merchant_manage.items,  # mitems:<page>
+    "mitem": merchant_manage.item,  # mitem:<item_id>
+    "mie": merchant_manage.ask,  # mie:<item_id>:<price|stock|name|desc|photos>
+    "mhide": merchant_manage.hide,  # mhide:<item_id>
+    "mdel": merchant_manage.delete,  # mdel:<item_id>
+    "mdelok": merchant_manage.delete_confirmed,  # mdelok:<item_id>
+    "mpending": merchant_orders.pending,
+    "mtoday": merchant_orders.today,
+    "mord": merchant_orders.details,  # mord:<order_id>
+    "macc": merchant_orders.accept,  # macc:<order_id>
+    "mdec": merchant_orders.decline,  # mdec:<order_id>
+    "mdecr": merchant_orders.decline_reason,  # mdecr:<order_id>:<reason>
+    "mrdy": merchant_orders.ready,  # mrdy:<order_id>
+    "mout": merchant_orders.out,  # mout:<order_id>
+    "mdlv": merchant_orders.delivered,  # mdlv:<order_id>
+    "mremise": pickup.ask_code,
+    "mhand": pickup.hand_over,  # mhand:<order_id>
+    "mnrdy": pickup.not_ready,  # mnrdy:<order_id>
 }
 
 # Slash commands (Telegram's menu; typed anywhere).
@@ -59,11 +118,18 @@ COMMANDS: dict[str, Handler] = {
     "checkout": cart.checkout,
     "commandes": orders.listing,
     "orders": orders.listing,
+    # Notifications: message preferences.
+    "stop": prefs.stop,
+    "reglages": prefs.menu,
+    "settings": prefs.menu,
+    "notifications": prefs.menu,
 }
 
 # Deep-link payloads of /start: kind -> handler (the value in turn.args[0]).
 DEEP_LINKS: dict[str, Handler] = {
     "shop": browse.shop_link,  # shop-<slug>
+    "join": merchant_join.link,  # join-<invite code>
+    "pickup": pickup.link,  # pickup-<token> (the customer's QR, scanned by the shop)
 }
 
 # What typed text means while the conversation awaits it (ConversationState.expect).
@@ -75,8 +141,24 @@ INPUTS: dict[str, Handler] = {
     checkout.PHONE: checkout.typed_phone,
     checkout.NOTE: checkout.typed_note,
 }
+# Merchants: set-up answers, a draft item's details, item changes, decline reason, pickup code.
+INPUTS |= {
+    "mset": merchant_setup.typed,
+    "mset_num": merchant_setup.typed,
+    "mset_photo": merchant_setup.typed,  # words instead of the photo: re-asked
+    "md_name": merchant_items.draft_typed,
+    "md_price": merchant_items.draft_typed,
+    "md_stock": merchant_items.draft_typed,
+    "md_desc": merchant_items.draft_typed,
+    "mi_text": merchant_manage.typed,
+    "mi_num": merchant_manage.typed,
+    "mi_photos": merchant_manage.typed,
+    "m_decline": merchant_orders.decline_typed,
+    "m_code": pickup.typed_code,
+}
 # Awaited inputs that are numbers, so a typed "2" is not read as the 2nd menu option.
 NUMERIC_INPUTS: set[str] = {cart.QUANTITY, checkout.PHONE}
+NUMERIC_INPUTS |= {"mset_num", "md_price", "md_stock", "mi_num", "m_code"}  # merchants
 
 # Typed words (accents and case folded) that work everywhere.
 KEYWORDS: dict[str, str] = {
@@ -111,8 +193,16 @@ KEYWORDS: dict[str, str] = {
     "mes commandes": "orders",
     "orders": "orders",
     "my orders": "orders",
+    # Merchants, from anywhere.
+    "ma boutique": "mshop",
+    "my shop": "mshop",
+    # Notifications: message preferences.
+    "reglages": "prefs",
+    "settings": "prefs",
+    "notifications": "prefs",
+    "stop": "prefs:off",
 }
 
-PHOTO: Handler = start.unexpected_photo  # a photo (with or without caption)
+PHOTO: Handler = merchant_photo.photo  # staff: a new item; others: start.unexpected_photo
 LOCATION: Handler = start.unexpected_location  # a location nobody asked for
-TEXT: Handler = search.results  # any other typed words
+TEXT: Handler = merchant_join.typed  # an invite code, else search.results

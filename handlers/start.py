@@ -2,10 +2,11 @@
 
 from sqlmodel import func, select
 
-from handlers import i18n
+from handlers import i18n, prefs
 from handlers.core import Option, Reply
 from handlers.turn import Turn
 from store.models import Shop
+from store.users import staff_shop_ids
 
 
 def start(turn: Turn) -> list[Reply]:
@@ -13,13 +14,14 @@ def start(turn: Turn) -> list[Reply]:
     from handlers.routes import DEEP_LINKS  # the table imports this module
 
     turn.expect(None)
+    resumed = prefs.resume(turn)  # /start after /stop: messages welcome again
     if turn.args:
         kind, _, value = turn.args[0].partition("-")
         handler = DEEP_LINKS.get(kind)
         if handler and value:
             turn.args = [value]
-            return handler(turn)
-    return welcome(turn)
+            return [*resumed, *handler(turn)]
+    return [*resumed, *welcome(turn)]
 
 
 def welcome(turn: Turn) -> list[Reply]:
@@ -32,7 +34,11 @@ def welcome(turn: Turn) -> list[Reply]:
 
 
 def home_options(turn: Turn) -> tuple[Option, ...]:
+    # Shop staff run their shop from here; customers never see the entry.
+    staff = staff_shop_ids(session=turn.session, user_id=turn.user.id)  # type: ignore[arg-type]
+    merchant = (turn.option("menu_my_shop", "mshop"),) if staff else ()
     return (
+        *merchant,
         turn.option("menu_shops", "cats"),
         turn.option("menu_search", "search"),
         turn.option("menu_cart", "cart"),

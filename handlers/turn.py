@@ -95,8 +95,14 @@ class Turn:
         essential: bool = True,
         variables: dict[str, str] | None = None,
         dedupe_key: str | None = None,
+        order_id: int | None = None,
+        quiet_hours: bool = False,
     ) -> None:
-        """Queue a message for someone else, in their language, in this same transaction."""
+        """Queue a message for someone else, in their language, in this same transaction.
+
+        `order_id`: the order it is about; `quiet_hours`: hold it back during the town's
+        quiet hours (for reminders nobody asked for at that hour).
+        """
         recipient = self.session.get(User, user_id)
         if recipient is None:
             return
@@ -110,6 +116,8 @@ class Turn:
             essential=essential,
             variables=variables,
             dedupe_key=dedupe_key,
+            order_id=order_id,
+            quiet_hours=quiet_hours,
         )
         if due <= self.now():
             self.outbox_now = True

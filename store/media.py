@@ -9,6 +9,7 @@ from PIL import Image, UnidentifiedImageError
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_SIDE = 1600
+TOO_BIG = "too big"  # NotAnImage's message for a file over MAX_IMAGE_BYTES
 _KEY = re.compile(r"^[0-9a-f]{32}\.(jpg|png)$")
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png"}
 
@@ -38,7 +39,7 @@ class MediaStore:
     def put_image(self, data: bytes) -> str:
         """Store a photo, downscaled when huge, re-encoded as JPEG (PNG kept for QR codes)."""
         if len(data) > MAX_IMAGE_BYTES:
-            raise NotAnImage("too big")
+            raise NotAnImage(TOO_BIG)
         try:
             with Image.open(io.BytesIO(data)) as img:
                 img.load()

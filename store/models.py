@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from store.types import UTCDateTime, utcnow
@@ -164,20 +164,39 @@ class Follow(SQLModel, table=True):
 class Outbox(SQLModel, table=True):
     """A message the bot sends on its own; written in the transaction of the change it tells."""
 
-    __table_args__ = (Index("ix_outbox_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "due_at"),
+        # What the dispatcher claims, in due order: only the rows still to deliver, so the
+        # index stays small however many were sent, and a claim reads just its batch.
+        Index(
+            "ix_outbox_todo",
+            "due_at",
+            "id",
+            postgresql_where=text("status IN ('pending', 'sending')"),
+            sqlite_where=text("status IN ('pending', 'sending')"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     kind: str = Field(max_length=40)
     # {"replies": [Reply as dict, ...], "variables": {...} for WhatsApp templates}
     payload: dict[str, Any] = _json(dict)
     essential: bool = True  # order messages: sent even to users who turned messages off
+    # When it may go; for a `sending` row, when its claim lapses and another dispatcher may
+    # take it again (see notifications/dispatcher.py), so one index serves both.
     due_at: datetime = _created()
-    status: str = Field(default="pending", max_length=10)  # pending | sent | failed | dropped
-    attempts: int = 0
+    # pending | sending | sent | failed | dropped
+    status: str = Field(default="pending", max_length=10)
+    attempts: int = 0  # deliveries started (counted when claimed)
     last_error: str = Field(default="", max_length=500)
     dedupe_key: str | None = Field(default=None, max_length=120, unique=True)
     created_at: datetime = _created()
     sent_at: datetime | None = _utc()
+    claimed_by: str | None = Field(default=None, max_length=64)  # the dispatcher sending it
+    # The order it is about: a pickup reminder of a collected or cancelled order is dropped.
+    order_id: int | None = Field(default=None, foreign_key="orders.id", index=True)
+    # Held back during the town's quiet hours (reminders nobody asked for at that hour).
+    quiet_hours: bool = False
 
 
 class Invite(SQLModel, table=True):

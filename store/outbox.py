@@ -18,6 +18,8 @@ def enqueue(
     essential: bool = True,
     variables: dict[str, str] | None = None,
     dedupe_key: str | None = None,
+    order_id: int | None = None,
+    quiet_hours: bool = False,
 ) -> Outbox | None:
     """Add an outbox row in the caller's transaction; a repeated `dedupe_key` adds nothing."""
     if dedupe_key is not None:
@@ -31,6 +33,8 @@ def enqueue(
         due_at=due_at,
         essential=essential,
         dedupe_key=dedupe_key,
+        order_id=order_id,
+        quiet_hours=quiet_hours,
     )
     session.add(row)
     return row

@@ -6,7 +6,7 @@ from typing import TextIO
 
 from handlers.core import Incoming, Reply
 from handlers.engine import Engine
-from store.media import MediaStore, NotAnImage
+from store.media import TOO_BIG, MediaStore, NotAnImage
 
 
 def render(replies: list[Reply], media: MediaStore | None = None) -> str:
@@ -69,7 +69,13 @@ class ConsoleChannel:
     def send(self, line: str) -> list[Reply]:
         try:
             incoming = self.incoming(line)
-        except (NotAnImage, ValueError, OSError) as exc:
+        except NotAnImage as exc:
+            # The core answers in the person's language and keeps what they entered.
+            reason = "big" if str(exc) == TOO_BIG else "other"
+            incoming = Incoming(
+                "console", self.user, action=f"mfile:{reason}", language=self.language
+            )
+        except (ValueError, OSError) as exc:
             return [Reply(f"⚠️ {exc}")]
         return self.engine.handle(incoming)
 

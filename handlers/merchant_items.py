@@ -1,0 +1,264 @@
+"""Items by photo: a merchant sends a photo with a caption, checks the card, publishes it.
+
+The draft lives in the conversation state (`data["draft"]`) until it is published, so an
+answer to a question ("and the price?") never loses the photo or what was already read.
+"""
+
+from typing import Any
+
+from handlers import start
+from handlers.browse import item_card
+from handlers.core import Option, Reply, Stale
+from handlers.merchant_rights import current_shop, require_shop, staff_shop
+from handlers.turn import Turn
+from store.models import Item, Shop
+from store.parsing import (
+    MAX_DESCRIPTION,
+    MAX_NAME,
+    has_words,
+    is_unlimited,
+    parse_caption,
+    parse_price,
+    parse_stock,
+    price_problem,
+)
+
+MAX_PHOTOS = 10
+DRAFT_INPUTS = ("md_name", "md_price", "md_stock", "md_desc")
+
+
+def photo(turn: Turn) -> list[Reply]:
+    """A photo from shop staff: a new item, or more photos for the draft being written."""
+    shop = require_shop(turn)
+    caption = (turn.incoming.text or "").strip()
+    draft = dict(turn.data.get("draft") or {})  # a copy: the JSON column sees a new value
+    if not caption and draft and turn.state.expect in DRAFT_INPUTS:
+        draft["photos"] = [*draft["photos"], *turn.incoming.photos][:MAX_PHOTOS]
+        turn.remember(draft=draft)
+        return [turn.reply("m_photo_added", count=len(draft["photos"])), *next_step(turn, [])]
+    # An unpublished draft is replaced by the new photo: say so, so nobody thinks it is on sale.
+    notice = [turn.reply("m_draft_replaced", name=draft["name"])] if draft.get("name") else []
+    draft = {
+        "shop": shop.id,
+        "photos": list(turn.incoming.photos[:MAX_PHOTOS]),
+        "name": "",
+        "price": None,
+        "stock": None,
+        "desc": "",
+    }
+    if not caption:
+        turn.remember(draft=draft)
+        turn.expect("md_name")
+        return [*notice, turn.reply("m_item_no_caption", [turn.option("m_cancel", "mdx")])]
+    return [*notice, *_read(turn, draft, caption)]
+
+
+def _read(turn: Turn, draft: dict[str, Any], caption: str) -> list[Reply]:
+    """Fill the draft from a caption (or typed words) and ask for what is still missing."""
+    parsed = parse_caption(caption)
+    problems = list(parsed.problems)
+    if parsed.name and "name_too_long" not in problems:
+        draft["name"] = parsed.name
+    if parsed.price_cents is not None and price_problem(parsed.price_cents) is None:
+        draft["price"] = parsed.price_cents
+    if parsed.stock is not None:
+        draft["stock"] = parsed.stock
+    if parsed.description:
+        draft["desc"] = parsed.description[:MAX_DESCRIPTION]
+    if draft["name"]:  # a name kept from before: nothing missing there
+        problems = [p for p in problems if p != "name_missing"]
+    if draft["price"] is not None and "price_missing" in problems:
+        problems.remove("price_missing")
+    turn.remember(draft=draft)
+    return next_step(turn, problems)
+
+
+def next_step(turn: Turn, problems: list[str]) -> list[Reply]:
+    """Say what was wrong, then ask for the name, the price, or show the card."""
+    draft = turn.data["draft"]
+    told = [turn.reply(f"m_problem_{p}", limit=MAX_NAME) for p in problems if p != "price_missing"]
+    cancel = [turn.option("m_cancel", "mdx")]
+    if not draft["name"]:
+        turn.expect("md_name")
+        return [*told, turn.reply("m_ask_name", cancel)]
+    if draft["price"] is None:
+        turn.expect("md_price")
+        return [*told, turn.reply("m_ask_price", cancel, name=draft["name"])]
+    turn.expect(None)
+    return [*told, *preview(turn)]
+
+
+def preview(turn: Turn) -> list[Reply]:
+    """The draft as customers will see it, with what the merchant can do about it."""
+    draft = turn.data["draft"]
+    shop = turn.session.get(Shop, draft["shop"])
+    if shop is None:
+        raise Stale("the draft's shop is gone")
+    # Never stored: id 0 only lets browse's card build its (discarded) buttons.
+    item = Item(
+        id=0,
+        shop_id=shop.id,
+        name=draft["name"],
+        description=draft["desc"],
+        price_cents=draft["price"],
+        stock=draft["stock"],
+        photos=draft["photos"],
+    )
+    text, photo = card(turn, item, shop)
+    options = (
+        turn.option("m_publish", "mdpub"),
+        turn.option("m_change_price", "mdp"),
+        turn.option("m_change_stock", "mds"),
+        turn.option("m_change_name", "mdn"),
+        turn.option("m_change_desc", "mdd"),
+        turn.option("m_cancel", "mdx"),
+    )
+    return [Reply(turn.t("m_preview", text=text), photo=photo, options=options)]
+
+
+def card(turn: Turn, item: Item, shop: Shop) -> tuple[str, str | None]:
+    """The customer's item card (browse's own), plus the exact stock customers don't see."""
+    customer = item_card(turn, item, shop)
+    if item.stock is None:
+        stock = turn.t("m_stock_unlimited")
+    else:
+        stock = turn.t("m_stock_left", stock=item.stock)
+    return f"{customer.text}\n{stock}", customer.photo or (item.photos[:1] or [None])[0]
+
+
+def _draft(turn: Turn) -> dict[str, Any]:
+    """The draft being written, checked against the shops this user still works in."""
+    draft = turn.data.get("draft")
+    if not isinstance(draft, dict):
+        raise Stale("no draft")
+    staff_shop(turn, draft["shop"])
+    return dict(draft)  # a copy: changed in place, the JSON column would not see it
+
+
+def _draft_ask(turn: Turn, what: str) -> list[Reply]:
+    _draft(turn)
+    turn.expect(f"md_{what}")
+    back = [turn.option("nav_back", "mdshow")]
+    return [turn.reply(f"m_ask_{what}", back, name=turn.data["draft"]["name"])]
+
+
+def draft_price(turn: Turn) -> list[Reply]:
+    """`mdp`: change the draft's price."""
+    return _draft_ask(turn, "price")
+
+
+def draft_stock(turn: Turn) -> list[Reply]:
+    """`mds`: change the draft's stock."""
+    return _draft_ask(turn, "stock")
+
+
+def draft_name(turn: Turn) -> list[Reply]:
+    """`mdn`: change the draft's name."""
+    return _draft_ask(turn, "name")
+
+
+def draft_desc(turn: Turn) -> list[Reply]:
+    """`mdd`: write the draft's description."""
+    return _draft_ask(turn, "desc")
+
+
+def draft_show(turn: Turn) -> list[Reply]:
+    """`mdshow`: the draft's card again."""
+    _draft(turn)
+    return next_step(turn, [])
+
+
+def draft_typed(turn: Turn) -> list[Reply]:
+    """A typed answer while writing a draft: name, price, stock or description."""
+    draft = _draft(turn)
+    text = (turn.incoming.text or "").strip()
+    what = (turn.state.expect or "").removeprefix("md_")
+    if what == "name" and not draft["name"]:
+        return _read(turn, draft, text)  # "Pull rouge 35 €" answers name and price at once
+    problem = value_problem(what, text)
+    if problem:
+        return [turn.reply(problem, limit=MAX_NAME), *_ask_again(turn, what)]
+    if what == "price":
+        draft["price"] = parse_price(text)
+    elif what == "stock":
+        draft["stock"] = None if is_unlimited(text) else parse_stock(text)
+    elif what == "name":
+        draft["name"] = text
+    else:
+        draft["desc"] = text
+    turn.remember(draft=draft)
+    return next_step(turn, [])
+
+
+def _ask_again(turn: Turn, what: str) -> list[Reply]:
+    turn.expect(f"md_{what}")
+    return [
+        turn.reply(
+            f"m_ask_{what}", [turn.option("m_cancel", "mdx")], name=turn.data["draft"]["name"]
+        )
+    ]
+
+
+def value_problem(what: str, text: str) -> str | None:
+    """The text key saying why a typed value can't be used, or None."""
+    if what == "price":
+        problem = price_problem(parse_price(text))
+        return f"m_problem_{problem}" if problem else None
+    if what == "stock":
+        return (
+            None
+            if is_unlimited(text) or parse_stock(text) is not None
+            else "m_problem_stock_not_number"
+        )
+    if what == "name":
+        if not has_words(text):
+            return "m_problem_name_missing"
+        return "m_problem_name_too_long" if len(text) > MAX_NAME else None
+    return "m_problem_description_too_long" if len(text) > MAX_DESCRIPTION else None
+
+
+def publish(turn: Turn) -> list[Reply]:
+    """`mdpub`: the item goes on sale."""
+    draft = _draft(turn)
+    if not draft["name"] or draft["price"] is None:
+        return next_step(turn, [])
+    now = turn.now()
+    item = Item(
+        shop_id=draft["shop"],
+        name=draft["name"],
+        description=draft["desc"],
+        price_cents=draft["price"],
+        stock=draft["stock"],
+        photos=draft["photos"],
+        created_at=now,
+        updated_at=now,
+    )
+    turn.session.add(item)
+    turn.session.flush()
+    turn.forget("draft")
+    turn.expect(None)
+    options = (
+        turn.option("m_see_item", f"mitem:{item.id}"),
+        turn.option("m_menu_items", "mitems:0"),
+        turn.option("m_shop_menu", "mshop"),
+    )
+    return [Reply(turn.t("m_published", name=item.name), options=options)]
+
+
+def cancel(turn: Turn) -> list[Reply]:
+    """`mdx`: drop the draft."""
+    turn.forget("draft")
+    turn.expect(None)
+    options = (turn.option("m_shop_menu", "mshop"), *turn.nav())
+    return [Reply(turn.t("m_draft_dropped"), options=options)]
+
+
+def not_an_image(turn: Turn) -> list[Reply]:
+    """`mfile:<big|other>`: the channel got a file that is not a usable photo."""
+    reason = "big" if turn.args[:1] == ["big"] else "other"
+    if current_shop(turn) is None:
+        return start.unexpected_photo(turn)
+    options = [Option(turn.t("m_shop_menu"), "mshop")]
+    if turn.data.get("draft"):
+        options.insert(0, turn.option("m_back_to_draft", "mdshow"))
+    return [turn.reply(f"m_file_{reason}", options)]
