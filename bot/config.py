@@ -1,6 +1,7 @@
 """Configuration: TOML (`--config`, else $VITRINE_CONFIG, else config.toml, else defaults)."""
 
 import os
+import re
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
@@ -130,6 +131,8 @@ def parse(data: dict[str, Any], path: str | None = None) -> Config:
         and not config.telegram.webhook_secret
     ):
         raise ConfigError("[telegram] webhook_secret is required in webhook mode")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{0,256}", config.telegram.webhook_secret):
+        raise ConfigError("[telegram] webhook_secret may only hold A-Z a-z 0-9 _ - (256 at most)")
     _check_notifications(config.notifications)
     return config
 

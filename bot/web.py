@@ -1,11 +1,56 @@
 """The web app: Telegram and Twilio webhooks, media files, health. One small Starlette app."""
 
+import asyncio
+import hashlib
+import hmac
+import os
+import secrets
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.app import App
+from store.media_access import is_public_photo
+
+# How long a signed media URL works: Twilio fetches a photo within seconds of the send.
+MEDIA_URL_TTL = timedelta(hours=1)
+
+
+@cache
+def _media_secret(root: Path) -> bytes:
+    """The key that signs media URLs, kept beside the media so every worker shares it."""
+    path = root / ".url-secret"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return bytes.fromhex(path.read_text().strip())
+    secret = secrets.token_bytes(32)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secret.hex())
+    return secret
+
+
+def _signature(app: App, key: str, expires: int) -> str:
+    message = f"{key}:{expires}".encode()
+    return hmac.new(_media_secret(app.media.root.resolve()), message, hashlib.sha256).hexdigest()
+
+
+def signed_media_url(app: App, key: str, ttl: timedelta = MEDIA_URL_TTL) -> str:
+    """A URL under `public_url` that serves media `key` until `ttl` from now (QR codes too)."""
+    expires = int((app.ctx.now() + ttl).timestamp())
+    return f"{app.ctx.public_url}/media/{key}?exp={expires}&sig={_signature(app, key, expires)}"
+
+
+def media_url_valid(app: App, key: str, expires: str, signature: str) -> bool:
+    """True for a signature we made for `key` whose time has not run out."""
+    if not expires.isdigit() or int(expires) < app.ctx.now().timestamp():
+        return False
+    return hmac.compare_digest(_signature(app, key, int(expires)), signature)
 
 
 def build_web(app: App, routes: list[Route] | None = None) -> Starlette:
@@ -18,6 +63,14 @@ def build_web(app: App, routes: list[Route] | None = None) -> Starlette:
         key = request.path_params["key"]
         if not app.media.exists(key):
             return Response(status_code=404)
+        query = request.query_params
+        if not media_url_valid(app, key, query.get("exp", ""), query.get("sig", "")):
+            # Unsigned: only the public catalogue's photos, never a QR code or a private photo.
+            public = await asyncio.to_thread(
+                app.db.run, lambda session: is_public_photo(session=session, key=key)
+            )
+            if not public:
+                return Response("This link has expired or is not valid.", status_code=403)
         return Response(app.media.get(key), media_type=app.media.content_type(key))
 
     return Starlette(

@@ -220,3 +220,19 @@ class AuditLog(SQLModel, table=True):
     before: str = Field(default="", max_length=200)
     after: str = Field(default="", max_length=200)
     at: datetime = _created()
+
+
+class TelegramFile(SQLModel, table=True):
+    """The file_id Telegram gave a media file once uploaded, so it is sent by reference after."""
+
+    media_key: str = Field(primary_key=True, max_length=80)
+    file_id: str = Field(max_length=200)
+
+
+class SeenMessage(SQLModel, table=True):
+    """An inbound platform message already handled, so a webhook retried is handled once."""
+
+    __tablename__ = "seen_message"
+    channel: str = Field(primary_key=True, max_length=16)
+    sid: str = Field(primary_key=True, max_length=64)
+    received_at: datetime = _created()

@@ -44,3 +44,16 @@ def load_state(*, session: Session, user_id: int) -> ConversationState:
 def staff_shop_ids(*, session: Session, user_id: int) -> list[int]:
     """The shops this user works in."""
     return list(session.exec(select(ShopStaff.shop_id).where(ShopStaff.user_id == user_id)))
+
+
+def mark_unreachable(*, session: Session, channel: str, channel_ref: str) -> bool:
+    """Flag a person the platform says cannot be reached (blocked the bot, number gone).
+
+    Their next message clears it. True if the person is known.
+    """
+    query = select(User).where(User.channel == channel, User.channel_ref == channel_ref)
+    user = session.exec(query).first()
+    if user is None:
+        return False
+    user.unreachable = True
+    return True

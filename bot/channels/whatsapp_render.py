@@ -1,0 +1,113 @@
+"""Replies rendered the WhatsApp way: numbered menus in the text, links spelled out, photos by URL.
+
+WhatsApp (through Twilio) has no buttons for free-form messages, so the options of the menu
+the engine remembers (the last reply with options) are numbered; a typed "2" then picks the
+same action as the 2nd button on Telegram. Bodies are cut under Twilio's 1,600 characters.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from handlers import i18n
+from handlers.core import Reply
+
+MAX_BODY = 1600  # Twilio's limit, counted in UTF-16 units to be safe with emoji
+MAX_CAPTION = 1024  # WhatsApp's limit for the text under a photo
+FEW_OPTIONS = 4  # up to this many: "Répondez 1, 2 ou 3"; more: "un numéro de 1 à 9"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to create through Twilio's REST API."""
+
+    body: str = ""
+    media_urls: tuple[str, ...] = ()
+    content_sid: str | None = None
+    content_variables: str | None = None
+
+
+def size(text: str) -> int:
+    """Length as Twilio counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def reply_hint(lang: str, count: int) -> str:
+    """ "Répondez 1, 2 ou 3" in the person's language."""
+    if count == 1:
+        return i18n.t(lang, "wa_reply_one")
+    if count <= FEW_OPTIONS:
+        first = ", ".join(str(n) for n in range(1, count))
+        return i18n.t(lang, "wa_reply_few", first=first, last=count)
+    return i18n.t(lang, "wa_reply_many", count=count)
+
+
+def menu_index(replies: Sequence[Reply]) -> int | None:
+    """Which reply's options the engine remembers as the menu (the last one with options)."""
+    for index in range(len(replies) - 1, -1, -1):
+        if replies[index].options:
+            return index
+    return None
+
+
+def reply_text(reply: Reply, lang: str, numbered: bool) -> str:
+    """The text of one reply with its links and, for the live menu, its numbered options."""
+    blocks = [reply.text.strip()]
+    links = [
+        f"🔗 {o.label} : {o.url}" if lang == "fr" else f"🔗 {o.label}: {o.url}"
+        for o in reply.options
+        if o.url
+    ]
+    if links:
+        blocks.append("\n".join(links))
+    actions = [o for o in reply.options if o.action]
+    if numbered and actions:
+        lines = [f"{n}. {o.label}" for n, o in enumerate(actions, 1)]
+        blocks.append("\n".join(lines) + "\n\n" + reply_hint(lang, len(actions)))
+    return "\n\n".join(b for b in blocks if b)
+
+
+def split(text: str, limit: int = MAX_BODY) -> list[str]:
+    """Cut text into bodies under `limit`, between paragraphs or lines where possible."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while size(line) > limit:  # one huge line: cut it hard, on a space if there is one
+            cut = limit
+            while size(line[:cut]) > limit:
+                cut -= 1
+            space = line.rfind(" ", 0, cut)
+            cut = space if space > limit // 2 else cut
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:cut].rstrip())
+            line = line[cut:].lstrip()
+        candidate = f"{current}\n{line}" if current else line
+        if size(candidate) > limit:
+            chunks.append(current)
+            candidate = line
+        current = candidate
+    if current.strip():
+        chunks.append(current)
+    return [c.strip("\n") for c in chunks if c.strip()]
+
+
+def render_each(
+    replies: Sequence[Reply], lang: str, media_url: Callable[[str], str]
+) -> list[list[Outgoing]]:
+    """The messages of each reply, in order; a photo rides on the first part of its text."""
+    live = menu_index(replies)
+    rendered: list[list[Outgoing]] = []
+    for index, reply in enumerate(replies):
+        limit = MAX_CAPTION if reply.photo else MAX_BODY
+        parts = split(reply_text(reply, lang, numbered=index == live), limit) or [""]
+        media = (media_url(reply.photo),) if reply.photo else ()
+        messages = [Outgoing(body=parts[0], media_urls=media)]
+        messages.extend(Outgoing(body=part) for part in parts[1:])
+        rendered.append([m for m in messages if m.body or m.media_urls])
+    return rendered
+
+
+def render(replies: Sequence[Reply], lang: str, media_url: Callable[[str], str]) -> list[Outgoing]:
+    """All the messages for `replies`, in order."""
+    return [message for messages in render_each(replies, lang, media_url) for message in messages]

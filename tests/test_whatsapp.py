@@ -1,0 +1,454 @@
+"""WhatsApp through Twilio: signed webhooks in, replies through the REST API stand-in."""
+
+import io
+import json
+from urllib.parse import unquote
+
+import pytest
+import zxingcpp
+from PIL import Image
+from sqlmodel import select
+
+from bot.channels.whatsapp import to_incoming
+from bot.channels.whatsapp_render import MAX_BODY, render, size
+from bot.cli import admin_invite
+from bot.web import signed_media_url
+from handlers.core import Option, Reply
+from notifications.base import DeliveryError, Recipient
+from store.models import Item, Order, Outbox, SeenMessage, Shop, ShopStaff, User
+from tests.twilio_standin import Sent, TwilioStandIn
+from tests.whatsapp_harness import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    BOT_NUMBER,
+    Phone,
+    WhatsAppServer,
+    inbound,
+    whatsapp_app,
+)
+
+ALICE = "+33612345678"
+TEMPLATE = "HX" + "a" * 32
+
+
+@pytest.fixture
+def standin():
+    server = TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def whatsapp(db, ctx, engine, standin):
+    app = whatsapp_app(db, ctx, engine, standin.url, templates={"order_ready": TEMPLATE})
+    server = WhatsAppServer(app)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def alice(whatsapp, standin):
+    return Phone(whatsapp, standin, ALICE)
+
+
+def png(width: int = 40, height: int = 30) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 60)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_menu_is_numbered_and_a_typed_number_picks_the_option(alice):
+    welcome = alice.say("/start")
+    assert "Nogent-le-Rotrou" in welcome
+    assert "1. 🏪 Boutiques par catégorie" in welcome
+    assert "6. 🌐 Language / Langue" in welcome
+    assert "Répondez par un numéro de 1 à 6" in welcome
+    help_by_number = alice.say("5")
+    alice.say("menu")
+    assert alice.say("aide") == help_by_number
+    assert "Choisissez une option" in help_by_number
+
+
+def test_english_country_code_gets_english(whatsapp, standin):
+    bob = Phone(whatsapp, standin, "+447700900123")
+    assert "Welcome to the shops of Nogent-le-Rotrou" in bob.say("/start")
+    assert "Reply with a number from 1 to 6" in bob.say("menu")
+
+
+def test_replies_come_from_our_number_with_twilio_auth(alice, standin):
+    alice.say("bonjour")
+    sent = standin.sent[-1]
+    assert sent.get("From") == f"whatsapp:{BOT_NUMBER}"
+    assert sent.to == f"whatsapp:{ALICE}"
+
+
+def test_missing_or_wrong_signature_is_refused_and_nothing_is_kept(whatsapp, standin, db):
+    params = inbound(ALICE, "bonjour")
+    assert whatsapp.post(params, signature="").status_code == 403
+    assert whatsapp.post(params, signature="bm90IGEgc2lnbmF0dXJl").status_code == 403
+    forged = {**params, "Body": "autre chose"}  # signed for other fields
+    good = inbound(ALICE, "bonjour")
+    from twilio.request_validator import RequestValidator
+
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(
+        "https://vitrine.example/whatsapp/webhook", good
+    )
+    assert whatsapp.post(forged, signature=signature).status_code == 403
+    whatsapp.idle()
+    assert standin.attempts == 0
+    with db.session() as session:
+        assert session.exec(select(User)).all() == []
+        assert session.exec(select(SeenMessage)).all() == []
+
+
+def test_same_message_sid_twice_gets_one_set_of_replies(whatsapp, standin):
+    params = inbound(ALICE, "bonjour")
+    assert whatsapp.post(params).status_code == 200
+    assert whatsapp.post(params).status_code == 200
+    whatsapp.idle()
+    assert len(standin.to(f"whatsapp:{ALICE}")) == 1
+
+
+def test_twilio_busy_delays_replies_but_loses_none(alice, standin):
+    standin.fail_next(429, times=2)
+    standin.fail_next(500)
+    replies = alice.send("bonjour")
+    assert len(replies) == 1 and "Que souhaitez-vous faire" in replies[0].body
+    assert standin.attempts == 4
+    standin.fail_next(429)
+    assert "Choisissez une option" in alice.say("5")
+
+
+def test_messages_are_answered_in_the_order_they_were_sent(whatsapp, standin):
+    first, second = inbound(ALICE, "bonjour"), inbound(ALICE, "5")
+    standin.fail_next(429, times=3)  # the first answer is slow; the second must wait for it
+    assert whatsapp.post(first).status_code == 200
+    assert whatsapp.post(second).status_code == 200
+    whatsapp.idle()
+    bodies = [m.body for m in standin.to(f"whatsapp:{ALICE}")]
+    assert "Que souhaitez-vous faire" in bodies[0]
+    assert "Choisissez une option" in bodies[1]
+
+
+def _media_files(whatsapp) -> set[str]:
+    return {path.name for path in whatsapp.app.media.root.glob("*/*.*")}
+
+
+def test_a_photo_reaches_the_media_store_as_image_bytes(alice, standin, whatsapp):
+    before = _media_files(whatsapp)
+    url = standin.add_media(png(64, 48), "image/png")
+    replies = alice.send("", NumMedia="1", MediaUrl0=url, MediaContentType0="image/png")
+    assert replies, "the photo gets an answer"
+    keys = list(_media_files(whatsapp) - before)
+    assert len(keys) == 1
+    with Image.open(whatsapp.app.media.path(keys[0])) as img:
+        assert img.size == (64, 48)
+
+
+def test_an_album_of_photos_is_one_message(whatsapp, standin):
+    before = _media_files(whatsapp)
+    for n, caption in enumerate(["Bougie parfumée 12,90 €", "", ""]):
+        url = standin.add_media(png(20 + n, 20), "image/png")
+        params = inbound(ALICE, caption, NumMedia="1", MediaUrl0=url, MediaContentType0="image/png")
+        assert whatsapp.post(params).status_code == 200
+    whatsapp.idle()
+    assert len(standin.to(f"whatsapp:{ALICE}")) == 1  # one answer for the three photos
+    assert len(_media_files(whatsapp) - before) == 3
+
+
+def test_a_pdf_is_refused_kindly_and_the_text_still_counts(alice, standin, whatsapp):
+    before = _media_files(whatsapp)
+    url = standin.add_media(b"%PDF-1.4 not a photo", "application/pdf")
+    replies = alice.send(
+        "bonjour", NumMedia="1", MediaUrl0=url, MediaContentType0="application/pdf"
+    )
+    assert "que des photos" in replies[0].body
+    assert "Que souhaitez-vous faire" in replies[1].body
+    assert _media_files(whatsapp) == before
+
+
+def test_prefilled_deep_link_words_become_start_payloads():
+    params = inbound(ALICE, "shop chocolaterie-du-perche")
+    assert to_incoming(params, []).text == "/start shop-chocolaterie-du-perche"
+    token = "Ab-c_9XyZ"
+    assert to_incoming(inbound(ALICE, f"pickup {token}"), []).text == f"/start pickup-{token}"
+    assert to_incoming(inbound(ALICE, "join K7P2QX"), []).text == "/start join-K7P2QX"
+    located = to_incoming(inbound(ALICE, "", Latitude="48.3216", Longitude="0.8217"), [])
+    assert located.location == (48.3216, 0.8217)
+    first = to_incoming(inbound(ALICE, "salut"), [])
+    assert (first.user_ref, first.phone, first.name, first.language) == (
+        ALICE,
+        ALICE,
+        "Alice",
+        "fr",
+    )
+
+
+def test_a_shared_location_reaches_the_core(alice):
+    fields = {"Latitude": "48.3216", "Longitude": "0.8217", "Address": "Place Saint-Pol"}
+    [reply] = alice.send("", MessageType="location", **fields)
+    assert "pas besoin de votre position" in reply.body
+
+
+def test_a_wa_me_shop_link_opens_the_shop(alice):
+    assert "Chocolats artisanaux" in alice.say("shop chocolaterie-du-perche")
+
+
+def test_long_text_is_split_under_twilio_limit():
+    text = "\n".join(f"Ligne {n} " + "é" * 90 for n in range(60))
+    reply = Reply(text, options=(Option("Un", "home"), Option("Deux", "help")))
+    messages = render([reply], "fr", lambda key: key)
+    assert len(messages) > 1
+    assert all(size(m.body) <= MAX_BODY for m in messages)
+    assert "Ligne 59" in messages[-1].body and "Répondez 1 ou 2" in messages[-1].body
+    joined = "\n".join(m.body for m in messages)
+    assert all(f"Ligne {n} " in joined for n in range(60))
+
+
+def test_links_are_spelled_out_and_only_actions_are_numbered():
+    reply = Reply(
+        "La visite commence !",
+        options=(
+            Option("Rejoindre la visite", url="https://meet.example/abc"),
+            Option("Menu", "home"),
+        ),
+    )
+    [message] = render([reply], "fr", lambda key: key)
+    assert "🔗 Rejoindre la visite : https://meet.example/abc" in message.body
+    assert "1. Menu" in message.body and "Répondez 1" in message.body
+    assert "2." not in message.body
+
+
+def test_a_long_caption_under_a_photo_is_cut_under_whatsapp_limit():
+    reply = Reply("Un très beau pull. " * 120, photo="ab" * 16 + ".jpg")
+    [first, *rest] = render([reply], "fr", lambda key: f"https://x.example/{key}")
+    assert first.media_urls and size(first.body) <= 1024
+    assert rest and all(not m.media_urls for m in rest)
+
+
+def test_signed_media_url_works_then_expires(whatsapp, clock):
+    key = whatsapp.app.media.put(png(), "png")  # not a catalogue photo: a QR, say
+    url = signed_media_url(whatsapp.app, key)
+    assert url.startswith("https://vitrine.example/media/")
+    answer = whatsapp.http.get(whatsapp.local(url))
+    assert answer.status_code == 200 and answer.content.startswith(b"\x89PNG")
+    assert whatsapp.http.get(f"/media/{key}").status_code == 403
+    assert whatsapp.http.get(whatsapp.local(url).replace("sig=", "sig=0")).status_code == 403
+    clock.advance(hours=2)
+    assert whatsapp.http.get(whatsapp.local(url)).status_code == 403
+
+
+def test_catalogue_photos_stay_public_other_media_need_a_signature(whatsapp, db):
+    media = whatsapp.app.media
+    shown, private = media.put(png(10, 10), "png"), media.put(png(12, 12), "png")
+    with db.session() as session:
+        item = session.exec(select(Item).where(Item.name == "Crème de marrons")).one()
+        item.photos = [shown]
+    assert whatsapp.http.get(f"/media/{shown}").status_code == 200
+    assert whatsapp.http.get(f"/media/{private}").status_code == 403
+    with db.session() as session:
+        session.exec(select(Item).where(Item.name == "Crème de marrons")).one().hidden = True
+    assert whatsapp.http.get(f"/media/{shown}").status_code == 403
+
+
+def _recipient(db, number: str) -> Recipient:
+    with db.session() as session:
+        user = session.exec(select(User).where(User.channel_ref == number)).one()
+        return Recipient(
+            user.id, user.channel, user.channel_ref, user.language, user.last_inbound_at
+        )
+
+
+def test_notification_inside_the_window_is_free_text_and_its_menu_answers(
+    alice, whatsapp, standin, db
+):
+    alice.say("bonjour")
+    payload = {
+        "replies": [
+            Reply("Votre commande est prête !", options=(Option("Aide", "help"),)).to_dict()
+        ],
+        "variables": {"1": "A12"},
+    }
+    whatsapp.run(whatsapp.channel.deliver(_recipient(db, ALICE), "order_ready", payload))
+    sent = standin.sent[-1]
+    assert "Votre commande est prête" in sent.body and "1. Aide" in sent.body
+    assert sent.get("ContentSid") is None
+    assert "Choisissez une option" in alice.say("1")
+
+
+def test_notification_after_24_hours_uses_the_template_with_its_variables(
+    alice, whatsapp, standin, db, clock
+):
+    alice.say("bonjour")
+    clock.advance(hours=25)
+    payload = {
+        "replies": [Reply("Prête !").to_dict()],
+        "variables": {"1": "A12", "2": "Chocolaterie"},
+    }
+    whatsapp.run(whatsapp.channel.deliver(_recipient(db, ALICE), "order_ready", payload))
+    sent = standin.sent[-1]
+    assert sent.get("ContentSid") == TEMPLATE
+    assert json.loads(sent.get("ContentVariables")) == {"1": "A12", "2": "Chocolaterie"}
+    assert sent.get("Body") is None
+
+
+def test_notification_after_24_hours_without_template_is_not_sent(
+    alice, whatsapp, standin, db, clock
+):
+    alice.say("bonjour")
+    clock.advance(hours=25)
+    before = standin.attempts
+    with pytest.raises(DeliveryError) as caught:
+        whatsapp.run(
+            whatsapp.channel.deliver(_recipient(db, ALICE), "pickup_reminder", {"replies": []})
+        )
+    assert caught.value.permanent
+    assert "template" in str(caught.value) and "pickup_reminder" in str(caught.value)
+    assert standin.attempts == before
+
+
+def test_twilio_still_busy_after_retries_tells_the_dispatcher_to_wait(alice, whatsapp, standin, db):
+    alice.say("menu")
+    standin.fail_next(429, times=5)
+    payload = {"replies": [Reply("Prête !").to_dict()]}
+    with pytest.raises(DeliveryError) as caught:
+        whatsapp.run(whatsapp.channel.deliver(_recipient(db, ALICE), "order_ready", payload))
+    assert not caught.value.permanent and caught.value.retry_after is not None
+    whatsapp.run(whatsapp.channel.deliver(_recipient(db, ALICE), "order_ready", payload))
+    assert standin.sent[-1].body == "Prête !"
+
+
+def test_unreachable_number_is_marked(alice, whatsapp, standin, db):
+    alice.say("bonjour")
+    standin.unreachable.add(f"whatsapp:{ALICE}")
+    with pytest.raises(DeliveryError) as caught:
+        payload = {"replies": [Reply("Prête !").to_dict()]}
+        whatsapp.run(whatsapp.channel.deliver(_recipient(db, ALICE), "order_ready", payload))
+    assert caught.value.permanent
+    with db.session() as session:
+        assert session.exec(select(User).where(User.channel_ref == ALICE)).one().unreachable
+    standin.unreachable.clear()
+    assert "Que souhaitez-vous faire" in alice.say("menu")  # writing again: reachable again
+    with db.session() as session:
+        assert not session.exec(select(User).where(User.channel_ref == ALICE)).one().unreachable
+
+
+def test_replies_twilio_cannot_take_wait_in_the_outbox(alice, standin, db):
+    standin.fail_next(500, times=5)  # every try of the first reply fails
+    assert alice.send("/start") == []
+    with db.session() as session:
+        rows = session.exec(select(Outbox)).all()
+    assert [row.kind for row in rows] == ["reply"]
+    assert "Nogent-le-Rotrou" in rows[0].payload["replies"][0]["text"]
+
+
+def test_delivery_status_callbacks_are_not_messages(whatsapp, standin, db):
+    callback = inbound(ALICE, "", MessageStatus="delivered", SmsStatus="delivered")
+    assert whatsapp.post(callback).status_code == 200
+    whatsapp.idle()
+    assert standin.attempts == 0
+
+
+def _number_of(words: str, screen: str) -> str:
+    """The number of the option labelled `words` in the numbered menu on `screen`."""
+    for line in screen.splitlines():
+        number, dot, label = line.partition(". ")
+        if dot and number.isdigit() and words in label:
+            return number
+    raise AssertionError(f"no option {words!r} in:\n{screen}")
+
+
+def _checkout_for_pickup(alice: Phone, cart: str) -> Sent:
+    """From the cart screen to the confirmation: pickup today, first slot, no note."""
+    modes = alice.say(_number_of("Commander chez Chocolaterie du Perche", cart))
+    days = alice.say(_number_of("Retrait en boutique", modes))
+    assert "Aujourd'hui, mardi 8 décembre" in days
+    slots = alice.say("1")
+    assert "11:00" in slots
+    assert "téléphone" in alice.say("1")
+    assert "Un mot pour la boutique" in alice.say("06 12 34 56 78")
+    summary = alice.say("passer")
+    assert "24,50" in summary.replace("\xa0", " ")
+    [done] = alice.send(_number_of("Confirmer", summary))
+    assert "confirmée" in done.body
+    return done
+
+
+def _decoded(whatsapp: WhatsAppServer, url: str) -> str:
+    answer = whatsapp.http.get(whatsapp.local(url))
+    assert answer.headers["content-type"] == "image/png"
+    [barcode] = zxingcpp.read_barcodes(Image.open(io.BytesIO(answer.content)))
+    return barcode.text
+
+
+def test_whole_journey_by_typing_numbers_and_the_qr_link_expires(alice, whatsapp, clock):
+    screen = alice.say("/start")
+    for label in ("Boutiques par catégorie", "Chocolaterie"):
+        screen = alice.say(_number_of(label, screen))
+    [card] = alice.send(_number_of("Chocolaterie du Perche", screen))
+    assert "Ouvert en ce moment" in card.body
+    [shop_photo] = card.media_urls  # the shop's photo, served by our app under public_url
+    assert whatsapp.http.get(whatsapp.local(shop_photo)).headers["content-type"] == "image/jpeg"
+    screen = alice.say(_number_of("Voir le catalogue", card.body))
+    item = alice.say(_number_of("Coffret chocolats assortis", screen))
+    assert "24,50" in item.replace("\xa0", " ")
+    added = alice.say(_number_of("Ajouter au panier", item))
+    assert "ajouté au panier" in added
+    cart = alice.say("panier")  # a word works as well as a number
+    assert "Coffret chocolats assortis" in cart
+    done = _checkout_for_pickup(alice, cart)
+    [qr_url] = done.media_urls
+    assert qr_url.startswith("https://vitrine.example/media/") and "sig=" in qr_url
+    assert _decoded(whatsapp, qr_url).startswith(f"https://wa.me/{BOT_NUMBER[1:]}?text=pickup%20")
+    unsigned = whatsapp.local(qr_url).split("?")[0]
+    assert whatsapp.http.get(unsigned).status_code == 403
+    number = done.body.split("n° ")[1].split(" ")[0]
+    assert number in alice.say(_number_of("Mes commandes", done.body))
+    clock.advance(hours=2)
+    assert whatsapp.http.get(whatsapp.local(qr_url)).status_code == 403
+
+
+def test_merchant_on_whatsapp_posts_an_item_by_photo_and_hands_over_by_qr(
+    alice, whatsapp, standin, db
+):
+    lea = Phone(whatsapp, standin, "+33698765432")
+    lea.say("menu")
+    with db.session() as session:
+        user = session.exec(select(User).where(User.channel_ref == lea.number)).one()
+        choco = session.exec(select(Shop).where(Shop.slug == "chocolaterie-du-perche")).one()
+        session.add(ShopStaff(shop_id=choco.id, user_id=user.id, role="owner"))
+    url = standin.add_media(png(80, 60), "image/png")
+    caption = "Bougie parfumée - 12,90 € - stock 4"
+    fields = {"NumMedia": "1", "MediaUrl0": url, "MediaContentType0": "image/png"}
+    [preview] = lea.send(caption, **fields)
+    assert "tel que les clients le verront" in preview.body and preview.media_urls
+    assert "en vente" in lea.say(_number_of("Publier", preview.body))
+    assert "Bougie parfumée" in alice.say("bougie")  # customers find it at once
+
+    found = alice.say("coffret")
+    item = alice.say(_number_of("Coffret chocolats assortis", found))
+    alice.say(_number_of("Ajouter au panier", item))
+    done = _checkout_for_pickup(alice, alice.say("panier"))
+    link = _decoded(whatsapp, done.media_urls[0])
+    words = unquote(link.split("?text=")[1])  # what WhatsApp prefills when the QR is scanned
+    assert "n'est pas valable" in alice.say(words)  # the customer learns nothing from it
+
+    pending = lea.say(words)
+    assert "24,50" in pending.replace("\xa0", " ") and "pas encore acceptée" in pending
+    lea.say(_number_of("Accepter", pending))
+    counter = lea.say(words)
+    assert "Remise au client" in counter
+    assert "remise" in lea.say(_number_of("Remettre", counter))
+    with db.session() as session:
+        assert session.exec(select(Order)).one().status == "collected"
+    assert "déjà été remise" in lea.say(words)
+
+
+def test_an_invite_link_on_whatsapp_starts_the_shop_set_up(whatsapp, standin):
+    printed = admin_invite(whatsapp.app, "Bougies de Léa", None)
+    lea = Phone(whatsapp, standin, "+33698765432")
+    words = unquote(printed.whatsapp.split("?text=")[1])  # what the wa.me link prefills
+    assert words == f"join {printed.code}"
+    screen = lea.say(words)
+    assert "responsable de la boutique « Bougies de Léa »" in screen
+    assert "Quel est le type de votre boutique" in screen

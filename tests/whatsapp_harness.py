@@ -1,0 +1,148 @@
+"""Driving the WhatsApp channel as Twilio does: signed form posts to a real uvicorn server.
+
+`WhatsAppServer` serves our Starlette app (webhook + media) on a free loopback port, its
+REST client pointed at the Twilio stand-in; `Phone` is a person typing on WhatsApp.
+Public URL is a proxy's address (`PUBLIC_URL`): signatures are made for it, as Twilio would.
+"""
+
+import asyncio
+import secrets
+import socket
+import threading
+from collections.abc import Coroutine
+from typing import Any
+
+import httpx
+import uvicorn
+from twilio.request_validator import RequestValidator
+
+from bot.app import App
+from bot.channels.twilio_http import TwilioHttp
+from bot.channels.whatsapp import WhatsAppChannel
+from bot.config import Config, WebConfig, WhatsAppConfig
+from bot.web import build_web
+from handlers.context import Context
+from handlers.engine import Engine
+from store.db import Database
+from tests.twilio_standin import Sent, TwilioStandIn
+
+PUBLIC_URL = "https://vitrine.example"
+ACCOUNT_SID = "AC" + "5" * 32
+AUTH_TOKEN = "standin-auth-token-0123456789abcdef"
+BOT_NUMBER = "+33700000000"
+
+
+def whatsapp_app(
+    db: Database, ctx: Context, engine: Engine, api_base_url: str, templates: dict[str, str]
+) -> App:
+    """The App as `vitrine run` builds it, on the test's database, clock and stand-in."""
+    config = Config(
+        whatsapp=WhatsAppConfig(
+            account_sid=ACCOUNT_SID,
+            auth_token=AUTH_TOKEN,
+            from_number=f"whatsapp:{BOT_NUMBER}",
+            api_base_url=api_base_url,
+            templates=templates,
+        ),
+        web=WebConfig(public_url=PUBLIC_URL),
+    )
+    ctx.public_url = PUBLIC_URL
+    ctx.whatsapp_number = BOT_NUMBER
+    return App(config=config, db=db, media=ctx.media, ctx=ctx, engine=engine)
+
+
+class WhatsAppServer:
+    """Our web app on a loopback port, its event loop in a thread."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.channel = WhatsAppChannel(
+            app, http=TwilioHttp(backoff=0.01, attempts=5), album_wait=0.2
+        )
+        web = build_web(app, self.channel.routes())
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self.base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        self.server = uvicorn.Server(uvicorn.Config(web, log_level="warning", lifespan="off"))
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(
+            target=self.loop.run_until_complete, args=(self.server.serve(sockets=[sock]),)
+        )
+        self.thread.start()
+        while not self.server.started:
+            if not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            threading.Event().wait(0.01)
+        self.http = httpx.Client(base_url=self.base, timeout=30)
+
+    def run(self, coroutine: Coroutine[Any, Any, Any]) -> Any:
+        """Run a coroutine on the server's loop (the channel's Sender, for instance)."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=60)
+
+    def idle(self) -> None:
+        """Wait until every message posted so far has been answered."""
+        self.run(self.channel.idle())
+
+    def post(self, params: dict[str, str], signature: str | None = None) -> httpx.Response:
+        """POST a webhook as Twilio does, signed for the public URL unless told otherwise."""
+        if signature is None:
+            signature = RequestValidator(AUTH_TOKEN).compute_signature(
+                f"{PUBLIC_URL}/whatsapp/webhook", params
+            )
+        headers = {"X-Twilio-Signature": signature} if signature else {}
+        return self.http.post("/whatsapp/webhook", data=params, headers=headers)
+
+    def local(self, url: str) -> str:
+        """A public URL as reached through the proxy (here: straight to the server)."""
+        return url.replace(PUBLIC_URL, self.base)
+
+    def close(self) -> None:
+        self.run(self.channel.stop())
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.loop.close()
+        self.http.close()
+
+
+def inbound(number: str, body: str = "", name: str = "Alice", **fields: str) -> dict[str, str]:
+    """The form fields of a WhatsApp message as Twilio posts them to the webhook."""
+    return {
+        "SmsMessageSid": (sid := f"SM{secrets.token_hex(16)}"),
+        "MessageSid": sid,
+        "SmsSid": sid,
+        "AccountSid": ACCOUNT_SID,
+        "MessagingServiceSid": "",
+        "From": f"whatsapp:{number}",
+        "To": f"whatsapp:{BOT_NUMBER}",
+        "Body": body,
+        "NumMedia": "0",
+        "NumSegments": "1",
+        "ProfileName": name,
+        "WaId": number.lstrip("+"),
+        "SmsStatus": "received",
+        "MessageType": "text",
+        "ApiVersion": "2010-04-01",
+        **fields,
+    }
+
+
+class Phone:
+    """A person on WhatsApp: what they type goes through the webhook, replies come back."""
+
+    def __init__(self, server: WhatsAppServer, standin: TwilioStandIn, number: str) -> None:
+        self.server = server
+        self.standin = standin
+        self.number = number
+        self.address = f"whatsapp:{number}"
+
+    def send(self, body: str = "", **fields: str) -> list[Sent]:
+        """Post one message and return the messages the bot sent back for it."""
+        before = len(self.standin.to(self.address))
+        answer = self.server.post(inbound(self.number, body, **fields))
+        assert answer.status_code == 200, answer.text
+        self.server.idle()
+        return self.standin.to(self.address)[before:]
+
+    def say(self, body: str) -> str:
+        """The bot's answer to `body`, as the person reads it."""
+        return "\n\n".join(m.body for m in self.send(body))
