@@ -51,8 +51,10 @@ def main(full: bool, workdir: Path, search_db: Path | None) -> list[Figure]:
     standin = StandIn()
     try:
         command = vitrine_command(standin, f"sqlite:///{path}", town, workdir)
-        result = serve(standin, command, workdir / "memory-vitrine.log", mode="vitrine",
-                       users=users, updates=users, rate=RATE, in_flight=IN_FLIGHT, grace=60)
+        (result,) = serve(standin, command, workdir / "memory-vitrine.log", [{
+            "mode": "vitrine", "users": users, "updates": users, "rate": RATE,
+            "in_flight": IN_FLIGHT, "grace": 60,
+        }])
     finally:
         standin.stop()
     peak = result["peak_rss_mb"]

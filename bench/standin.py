@@ -180,6 +180,7 @@ async def run(request: Request) -> JSONResponse:
     mode, rate = spec["mode"], float(spec["rate"])
     in_flight = int(spec.get("in_flight") or 1_000_000)
     world.latencies, world.overruns, world.waiting = [], 0, {}
+    world.methods.clear()
     customers = crowd(int(spec["users"]), seed=int(spec.get("seed", 3)))
     rng = random.Random(1)
     tally: Counter[str] = Counter()
