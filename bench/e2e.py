@@ -182,12 +182,14 @@ def main(full: bool, workdir: Path, project: bool = False) -> list[Figure]:
         report("echo bot, closed loop", echo_cost)
         report(f"echo bot at {RATE}/s", echo)
         command = vitrine_command(standin, f"sqlite:///{database}", "Nogent-le-Rotrou", workdir)
-        runs = [cost, steady, calm] if full else [cost, steady]
+        # The run that saturates the bot comes last: its backlog would delay the next one.
+        runs = [cost, calm, steady] if full else [cost, steady]
         found = serve(standin, command, workdir / "e2e-vitrine.log",
                       [{"mode": "vitrine", **run} for run in runs])
-        for name, result in zip(["closed loop", f"at {RATE}/s", "at 20/s"], found, strict=False):
+        names = ["closed loop", *(["at 20/s"] if full else []), f"at {RATE}/s"]
+        for name, result in zip(names, found, strict=True):
             report(f"Vitrine, {name}", result)
-        vitrine_cost, vitrine = found[:2]
+        vitrine_cost, vitrine = found[0], found[-1]
         alone: dict[str, Any] = {"cpu": 0.0}
         if full:  # where the time goes: the PTB adapter alone, every update answered one menu
             stub = [sys.executable, "-m", "bench.vitrine_bot", "--base-url", standin.bot_url,
@@ -217,7 +219,7 @@ def main(full: bool, workdir: Path, project: bool = False) -> list[Figure]:
         figure("e2e", "PTB adapter, stub engine: CPU per update",
                ms(alone["cpu"] / cost["updates"])),
         figure("e2e", "Vitrine reply latency p50 at 20/s",
-               ms(percentile(found[-1]["latencies"], 50))),
+               ms(percentile(found[1]["latencies"], 50))),
         figure("e2e", "Vitrine reply latency p99 at 20/s",
-               ms(percentile(found[-1]["latencies"], 99))),
+               ms(percentile(found[1]["latencies"], 99))),
     ] if full else [])
