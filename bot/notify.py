@@ -86,6 +86,11 @@ class BackgroundNotifications:
 
         self.loop.run_until_complete(boot())
         self.loop.run_forever()
+        left = asyncio.all_tasks(self.loop)  # whatever still runs ends here, not at exit
+        for task in left:
+            task.cancel()
+        self.loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+        self.loop.close()
 
     def stop(self) -> None:
         if self.service is not None and self.loop.is_running():

@@ -12,6 +12,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from handlers import i18n
+from handlers.checkout import show_phone
 from handlers.context import Context
 from handlers.core import Reply
 from store import orders as store_orders
@@ -72,9 +73,9 @@ def _digest(session: Session, ctx: Context, shop: Shop, opening: datetime) -> in
         return 0
     written = 0
     staff = session.exec(
-        select(User).join(ShopStaff, col(ShopStaff.user_id) == User.id).where(
-            ShopStaff.shop_id == shop.id
-        )
+        select(User)
+        .join(ShopStaff, col(ShopStaff.user_id) == User.id)
+        .where(ShopStaff.shop_id == shop.id)
     ).all()
     for member in staff:
         text = _digest_text(session, ctx, member.language, shop, pickups, waiting, ready)
@@ -181,9 +182,9 @@ def _tell_expired(
         )
         _send(session, customer.id, text, now, order, "customer")  # type: ignore[arg-type]
     for member in session.exec(
-        select(User).join(ShopStaff, col(ShopStaff.user_id) == User.id).where(
-            ShopStaff.shop_id == shop.id
-        )
+        select(User)
+        .join(ShopStaff, col(ShopStaff.user_id) == User.id)
+        .where(ShopStaff.shop_id == shop.id)
     ).all():
         lang = member.language
         text = i18n.t(
@@ -196,9 +197,7 @@ def _tell_expired(
         _send(session, member.id, text, now, order, f"staff{member.id}")  # type: ignore[arg-type]
 
 
-def _send(
-    session: Session, user_id: int, text: str, now: datetime, order: Order, who: str
-) -> None:
+def _send(session: Session, user_id: int, text: str, now: datetime, order: Order, who: str) -> None:
     outbox.enqueue(
         session=session,
         user_id=user_id,
@@ -240,7 +239,7 @@ def tell_undelivered(*, session: Session, ctx: Context, outbox_id: int) -> None:
             member.language,
             "order_undelivered",
             number=order.number,
-            phone=order.phone or "—",
+            phone=show_phone(order.phone) if order.phone else "—",
         )
         outbox.enqueue(
             session=session,
@@ -249,6 +248,6 @@ def tell_undelivered(*, session: Session, ctx: Context, outbox_id: int) -> None:
             replies=[Reply(text)],
             due_at=ctx.now(),
             variables={"number": order.number},
-            dedupe_key=f"order_undelivered:{row.id}:{staff_id}",
+            dedupe_key=f"order_undelivered:{order.id}:{staff_id}",  # once an order is enough
             order_id=order.id,
         )

@@ -257,7 +257,7 @@ def not_an_image(turn: Turn) -> list[Reply]:
     """`mfile:<big|other>`: the channel got a file that is not a usable photo."""
     reason = "big" if turn.args[:1] == ["big"] else "other"
     if current_shop(turn) is None:
-        return start.unexpected_photo(turn)
+        return [turn.reply("file_not_a_photo", start.home_options(turn))]
     options = [Option(turn.t("m_shop_menu"), "mshop")]
     if turn.data.get("draft"):
         options.insert(0, turn.option("m_back_to_draft", "mdshow"))

@@ -3,11 +3,12 @@
 Each change tells the customer through the outbox, in the same transaction.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from handlers import i18n
 from handlers.checkout import show_phone
 from handlers.core import Option, Reply
+from handlers.jobs import pickup_deadline
 from handlers.merchant_rights import int_arg, refuse, require_shop, staff_order
 from handlers.turn import Turn
 from store.merchants import OPEN_STATUSES, give_back_stock, move_order, shop_orders
@@ -134,7 +135,12 @@ def _tell(turn: Turn, order: Order, shop: Shop, kind: str, **values: str) -> Non
 
     variables = {"number": order.number, "shop": shop.name, **values}
     turn.notify(
-        order.customer_id, kind, build, variables=variables, dedupe_key=f"{kind}:{order.id}"
+        order.customer_id,
+        kind,
+        build,
+        variables=variables,
+        dedupe_key=f"{kind}:{order.id}",
+        order_id=order.id,  # so the shop is told if the customer cannot be reached
     )
 
 
@@ -204,15 +210,22 @@ def ready(turn: Turn) -> list[Reply]:
         session=turn.session, order=order, to="ready", allowed=allowed, now=now
     ):
         return _too_late(turn, order, shop)
-    deadline = now + timedelta(days=shop.hold_days)
+    # The day the expiry job will cancel it (closing time of an open day): what we announce.
+    deadline = pickup_deadline(shop, now, turn.ctx.timezone)
     _tell_ready(turn, order, shop, deadline)
-    until = i18n.day(deadline, turn.lang, turn.ctx.timezone)
+    until = _until(turn.lang, deadline, turn.ctx.timezone)
     return [turn.reply("m_ready", until=until), *show(turn, order, shop)]
+
+
+def _until(lang: str, deadline: datetime, tz: str) -> str:
+    """ "vendredi 11 décembre à 19:00"."""
+    day, time = i18n.day(deadline, lang, tz), i18n.clock(deadline, lang, tz)
+    return i18n.t(lang, "m_until", day=day, time=time)
 
 
 def _tell_ready(turn: Turn, order: Order, shop: Shop, deadline: datetime) -> None:
     def build(lang: str) -> list[Reply]:
-        until = i18n.day(deadline, lang, turn.ctx.timezone)
+        until = _until(lang, deadline, turn.ctx.timezone)
         text = i18n.t(
             lang,
             "m_tell_order_ready",
@@ -224,7 +237,7 @@ def _tell_ready(turn: Turn, order: Order, shop: Shop, deadline: datetime) -> Non
         )
         return [Reply(text, options=(Option(i18n.t(lang, "m_see_order"), f"order:{order.id}"),))]
 
-    until_fr = i18n.day(deadline, "fr", turn.ctx.timezone)
+    until_fr = _until("fr", deadline, turn.ctx.timezone)
     variables = {"number": order.number, "shop": shop.name, "until": until_fr}
     turn.notify(
         order.customer_id,
@@ -232,6 +245,7 @@ def _tell_ready(turn: Turn, order: Order, shop: Shop, deadline: datetime) -> Non
         build,
         variables=variables,
         dedupe_key=f"order_ready:{order.id}",
+        order_id=order.id,
     )
 
 

@@ -57,7 +57,9 @@ def resume(turn: Turn) -> list[Reply]:
 
 
 def open_orders(turn: Turn) -> int:
-    query = select(func.count()).select_from(Order).where(
-        Order.customer_id == turn.user.id, col(Order.status).in_(OPEN)
+    query = (
+        select(func.count())
+        .select_from(Order)
+        .where(Order.customer_id == turn.user.id, col(Order.status).in_(OPEN))
     )
     return int(turn.session.exec(query).one())

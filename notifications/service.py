@@ -36,11 +36,14 @@ class NotificationService:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._event: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
+        self._idle: asyncio.Event | None = None  # set while no drain is under way
         self.drained = 0  # rows handled since start (for logs and tests)
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._event = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
         self.scheduler = AsyncIOScheduler(event_loop=self._loop, timezone=UTC)
         self.scheduler.add_job(self._tick, "interval", seconds=self.poll_seconds, id="outbox-poll")
         for name, work, seconds in self.jobs:
@@ -62,16 +65,23 @@ class NotificationService:
         except RuntimeError:  # the loop is shutting down; the next start will look
             pass
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop; a drain under way first finishes (up to `grace` seconds), so a normal
+        restart sends nothing twice: only a kill leaves rows in flight."""
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        if self._task is not None and self._idle is not None:
+            try:
+                await asyncio.wait_for(self._idle.wait(), grace)
+            except TimeoutError:
+                log.warning("notifications stopped mid-drain; leased rows go after the lease")
         if self._task is not None:
             self._task.cancel()
             try:
                 await self._task
             except asyncio.CancelledError:
                 pass
-        self._loop = self._event = self._task = None
+        self._loop = self._event = self._task = self._idle = None
 
     async def _tick(self) -> None:
         if self._event is not None:
@@ -89,11 +99,15 @@ class NotificationService:
         while True:
             await self._event.wait()
             self._event.clear()
+            assert self._idle is not None
+            self._idle.clear()
             try:
                 self.drained += await self.dispatcher.drain()
                 await self._plan_next()
             except Exception:  # the database is down, say: the poll tries again
                 log.exception("outbox dispatch failed")
+            finally:
+                self._idle.set()
 
     async def _plan_next(self) -> None:
         """A date job at the next due time, so a reminder goes on the minute."""

@@ -25,8 +25,10 @@ class Recorder:
         channel: str = "console",
         fail: Callable[[str, int], DeliveryError | None] | None = None,
         delay: float = 0.0,
+        blocked: set[str] | None = None,
     ) -> None:
         self.channel = channel
+        self.blocked = blocked or set()  # channel_refs who blocked the bot
         self.fail = fail  # (text, attempt number for that text) -> error to raise, or None
         self.delay = delay
         self.sent: list[tuple[str, str]] = []  # (channel_ref, text), delivered
@@ -40,6 +42,8 @@ class Recorder:
             attempt = self.tries[text]
         if self.delay:
             await asyncio.sleep(self.delay)
+        if recipient.channel_ref in self.blocked:
+            raise DeliveryError("Forbidden: bot was blocked by the user", permanent=True)
         error = self.fail(text, attempt) if self.fail else None
         if error is not None:
             raise error

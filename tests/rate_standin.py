@@ -167,7 +167,8 @@ class Platform:
                 reason = "OK" if status == 200 else "Too Many Requests"
                 writer.write(
                     f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
-                    f"Content-Length: {len(data)}\r\n\r\n".encode() + data
+                    f"Content-Length: {len(data)}\r\n\r\n".encode()
+                    + data
                 )
                 await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError):

@@ -4,6 +4,7 @@ webhook mode a real uvicorn serving the Starlette app on a free loopback port.""
 import asyncio
 import socket
 import threading
+import time
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
@@ -119,3 +120,83 @@ def start_bot(tg: TelegramStandIn, engine: Engine) -> Iterator[Callable[..., Run
     yield start
     for bot in running:
         bot.stop()
+
+
+class RunningVitrine:
+    """`vitrine run` itself (bot.runner.serve_async) against the stand-in: the web server,
+    the Telegram channel and the notifications dispatcher in one loop, as in production."""
+
+    def __init__(self, tg: TelegramStandIn, engine: Engine, mode: str, monkeypatch: Any) -> None:
+        from bot import runner
+
+        self.tg = tg
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        config = Config(
+            telegram=TelegramConfig(
+                token=tg.token,
+                mode=mode,
+                webhook_secret=SECRET,
+                api_base_url=tg.base_url,
+                api_file_url=tg.file_url,
+            ),
+            web=WebConfig(port=self.port, public_url=f"http://127.0.0.1:{self.port}"),
+        )
+        self.app = App(
+            config=config, db=engine.db, media=engine.ctx.media, ctx=engine.ctx, engine=engine
+        )
+        made: list[TelegramChannel] = []
+        original = runner.telegram_channel
+        monkeypatch.setattr(
+            runner, "telegram_channel", lambda app: made.append(original(app)) or made[-1]
+        )
+        self.loop = BotLoop()
+        self.stop_event = self.loop.run(_event())
+        self.running = asyncio.run_coroutine_threadsafe(
+            runner.serve_async(self.app, self.stop_event), self.loop.loop
+        )
+        deadline = time.monotonic() + 10
+        while not tg.commands.get("en") or (mode == "webhook" and not tg.webhook):
+            assert time.monotonic() < deadline and not self.running.done(), "vitrine run failed"
+            time.sleep(0.02)
+        self.channel = made[0]
+        tg.settle = lambda: self.loop.run(self.channel.settled())
+
+    def wait_for(self, condition: Callable[[], object], timeout: float = 10) -> None:
+        """Wait until `condition()` holds: for what the bot sends on its own."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < deadline, "never happened"
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self.loop.loop.call_soon_threadsafe(self.stop_event.set)
+        self.running.result(10)
+        self.loop.close()
+
+
+async def _event() -> asyncio.Event:
+    return asyncio.Event()
+
+
+@pytest.fixture
+def run_vitrine(
+    tg: TelegramStandIn, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., RunningVitrine]]:
+    """`run_vitrine("polling" | "webhook")`: `vitrine run` serving the stand-in."""
+    running: list[RunningVitrine] = []
+
+    def start(mode: str = "polling") -> RunningVitrine:
+        running.append(RunningVitrine(tg, engine, mode, monkeypatch))
+        return running[-1]
+
+    yield start
+    for vitrine in running:
+        if not vitrine.running.done():
+            vitrine.stop()
+
+
+# For tests of the channel's own mechanics (rendering, faults, start/stop), where the database
+# plays no part: SQLite only, to keep the suite quick. Anything that writes goes on both.
+sqlite_only = pytest.mark.parametrize("db", ["sqlite"], indirect=True)

@@ -5,7 +5,7 @@ from PIL import Image
 from sqlmodel import select
 
 from handlers.core import Incoming
-from store.models import Invite, Item, Order, Shop
+from store.models import Invite, Item, Order, Outbox, Shop
 from tests.merchant_support import Person, invite, outbox_for, outbox_replies, picture
 
 
@@ -128,7 +128,7 @@ def test_merchant_story_from_invite_to_handed_over_order(chat, engine, db, clock
     assert "le client est prévenu" in screen[0].text
     assert "06 12 34 56 78" in screen[1].text
     screen = lea.say("Marquer prête")
-    assert "gardée jusqu'à vendredi 11 décembre" in screen
+    assert "gardée jusqu'à vendredi 11 décembre à 19:00" in screen  # closing, 3 days later
     screen = lea.say("Ma boutique")
     assert "Commandes en cours (0 à accepter)" in screen
     screen = lea.say("Retraits du jour")
@@ -137,7 +137,10 @@ def test_merchant_story_from_invite_to_handed_over_order(chat, engine, db, clock
     assert "Bougies de Léa a accepté votre commande" in accepted
     [ready] = outbox_for(db, "bob", "order_ready")
     assert "est prête chez Bougies de Léa (8 rue Saint-Laurent" in ready
-    assert "jusqu'à vendredi 11 décembre" in ready
+    assert "jusqu'à vendredi 11 décembre à 19:00" in ready
+    with db.session() as session:
+        kinds = session.exec(select(Outbox.kind).where(Outbox.order_id == order_id)).all()
+        assert {"order_accepted", "order_ready"} <= set(kinds)  # tied to the order if undelivered
 
     # At the counter, the merchant scans the customer's QR code and hands the order over.
     clock.advance(minutes=40)

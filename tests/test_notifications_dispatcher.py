@@ -2,9 +2,15 @@
 
 import asyncio
 import contextlib
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +18,7 @@ from notifications.base import DeliveryError
 from notifications.dispatcher import Dispatcher, Settings
 from store.db import Database
 from store.models import Order, Shop, Town
+from store.types import utcnow
 from tests.notify_helpers import Recorder, dispatcher, drain, person, queue, row, rows, user
 
 
@@ -80,9 +87,9 @@ def test_a_blocked_user_is_not_retried_until_they_write_again(db, clock, chat):
     first = queue(db, bob_id, "Commande acceptée", clock.now)
     blocked = "Forbidden: bot was blocked by the user"
     sender = Recorder(
-        fail=lambda text, n: DeliveryError(blocked, permanent=True)
-        if text == "Commande acceptée"
-        else None
+        fail=lambda text, n: (
+            DeliveryError(blocked, permanent=True) if text == "Commande acceptée" else None
+        )
     )
     d = dispatcher(db, sender, clock)
     drain(d)
@@ -268,3 +275,37 @@ def test_two_dispatchers_on_one_database_deliver_each_of_1000_rows_once(db, cloc
     assert len(counts) == 1000 and set(counts.values()) == {1}
     assert all(r.status == "sent" for r in rows(db))
     assert by["one"] > 0 and by["two"] > 0 and by["one"] + by["two"] == 1000
+
+
+@pytest.mark.timeout(120)
+def test_a_dispatcher_process_killed_with_sigkill_loses_none_and_doubles_at_most_one(
+    db, clock, tmp_path
+):
+    alice = person(db, "alice")
+    clock.now = utcnow()  # the child process runs on the real clock
+    for i in range(60):
+        queue(db, alice, f"message {i}", clock.now - timedelta(seconds=1))
+    log = tmp_path / "platform.log"
+    root = Path(__file__).resolve().parents[1]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.notify_child", db.url, str(log)],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not log.exists() or len(log.read_text().splitlines()) < 10:
+            assert child.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)
+        child.send_signal(signal.SIGKILL)  # mid-batch: no finally, no goodbye
+    finally:
+        child.wait(10)
+    first = log.read_text().splitlines()
+    assert 10 <= len(first) < 60
+    clock.now = utcnow() + timedelta(seconds=61)  # the dead one's lease lapses
+    sender = Recorder()
+    drain(dispatcher(db, sender, clock))
+    delivered = Counter(first + sender.texts())
+    assert set(delivered) == {f"message {i}" for i in range(60)}  # none lost
+    assert sum(n - 1 for n in delivered.values()) <= 1  # at most the one in flight doubled
+    assert all(r.status == "sent" for r in rows(db))

@@ -73,7 +73,10 @@ def _followers(db, count: int, channel: str = "telegram") -> None:
         for i, user_id in enumerate(ids):
             session.add(
                 Outbox(
-                    user_id=user_id, kind="visit_live", essential=False, due_at=now,
+                    user_id=user_id,
+                    kind="visit_live",
+                    essential=False,
+                    due_at=now,
                     payload={"replies": [{"text": "En direct"}], "variables": {"id": str(i)}},
                 )  # fmt: skip
             )

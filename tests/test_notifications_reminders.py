@@ -50,9 +50,7 @@ def _order(db, shop_id, customer_id, slot_start, status="accepted", **kw) -> int
 
 
 def _plan(db, ctx, order_id) -> int:
-    return db.run(
-        lambda s: reminders.plan(session=s, ctx=ctx, order=s.get(Order, order_id))
-    )
+    return db.run(lambda s: reminders.plan(session=s, ctx=ctx, order=s.get(Order, order_id)))
 
 
 def _set(db, order_id, **fields) -> None:

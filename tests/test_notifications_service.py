@@ -186,3 +186,19 @@ def test_vitrine_chat_s_background_notifications_print_what_arrives(tmp_path):
         background.stop()
         app.db.dispose()
     assert "🔔 Message pour alice :\nNouvelle commande n° Z9" in terminal.getvalue()
+
+
+def test_a_normal_stop_lets_the_message_on_the_wire_finish_and_be_recorded(db):
+    alice = person(db, "alice")
+    queue(db, alice, "Commande prête", utcnow())
+    sender = Recorder(delay=0.3)  # a slow platform
+    service = NotificationService(Dispatcher(db, [sender]), poll_seconds=3600)
+
+    async def scenario() -> None:
+        await service.start()
+        await _until(lambda: sender.tries, 2.0)  # handed to the platform
+        await service.stop()  # Ctrl-C in `vitrine run`
+
+    asyncio.run(scenario())
+    assert sender.texts() == ["Commande prête"]
+    assert [r.status for r in rows(db)] == ["sent"]  # a restart will not send it again

@@ -5,6 +5,8 @@ import io
 import pytest
 from PIL import Image
 
+from tests.telegram_harness import sqlite_only
+
 ALICE = 1001
 
 
@@ -31,6 +33,7 @@ def test_button_press_is_answered_and_home_edits_the_pressed_menu(start_bot, tg)
     assert all(tg.queries.values()) and len(tg.queries) == 2
 
 
+@sqlite_only
 def test_english_app_gets_english_and_the_language_button_switches(start_bot, tg):
     start_bot()
     answer = tg.send_text(ALICE, "/start", language="en")
@@ -40,6 +43,7 @@ def test_english_app_gets_english_and_the_language_button_switches(start_bot, tg
     assert "Que souhaitez-vous faire ?" in switched[-1]["text"]
 
 
+@sqlite_only
 def test_commands_are_registered_in_french_and_english(start_bot, tg):
     start_bot()
     french = {c["command"]: c["description"] for c in tg.commands[""]}
@@ -73,6 +77,7 @@ def test_messages_of_one_person_are_answered_in_order(start_bot, tg, monkeypatch
         assert [m["text"] for m in tg.chat_log(chat)] == [f"echo {w}" for w in words]
 
 
+@sqlite_only
 def test_a_slow_chat_does_not_hold_up_another_person(start_bot, tg, monkeypatch):
     from handlers import routes
     from handlers.core import Reply
@@ -124,6 +129,7 @@ def test_album_of_three_photos_reaches_the_core_as_one_message(start_bot, tg, ph
     assert len(tg.called("getFile")) == 3
 
 
+@sqlite_only
 def test_text_after_an_album_is_answered_after_it(start_bot, tg, photo_seen, monkeypatch):
     from handlers import routes
     from handlers.core import Reply
@@ -144,6 +150,7 @@ def test_text_after_an_album_is_answered_after_it(start_bot, tg, photo_seen, mon
     assert [m["text"] for m in answer] == ["2 photo(s): None", "texte et voilà"]
 
 
+@sqlite_only
 def test_single_photo_with_caption(start_bot, tg, photo_seen):
     start_bot()
     answer = tg.send_photos(ALICE, [png("orange", (300, 200))], caption="Bougie 12,90 €")
@@ -151,6 +158,7 @@ def test_single_photo_with_caption(start_bot, tg, photo_seen):
     assert photo_seen[0].language == "fr" and photo_seen[0].user_ref == str(ALICE)
 
 
+@sqlite_only
 def test_shared_location_reaches_the_core(start_bot, tg, monkeypatch):
     from handlers import routes
     from handlers.core import Reply
@@ -163,6 +171,7 @@ def test_shared_location_reaches_the_core(start_bot, tg, monkeypatch):
     assert answer[-1]["text"] == "at 48.3217,0.8210"
 
 
+@sqlite_only
 def test_long_text_is_split_under_telegram_limit(start_bot, tg, monkeypatch):
     from handlers import routes
     from handlers.core import Option, Reply
@@ -209,6 +218,7 @@ def test_photo_is_uploaded_once_then_sent_by_file_id(start_bot, tg, photo_reply)
     assert by_reference.params["photo"] == first[-1]["photo"][-1]["file_id"]
 
 
+@sqlite_only
 def test_long_caption_sends_the_photo_then_the_text(start_bot, tg, photo_reply):
     start_bot()
     photo, text = tg.send_text(ALICE, "longue")
@@ -216,6 +226,7 @@ def test_long_caption_sends_the_photo_then_the_text(start_bot, tg, photo_reply):
     assert text["text"] == "x" * 1500 and text["reply_markup"]
 
 
+@sqlite_only
 def test_picture_sent_as_a_file_counts_as_a_photo_and_garbage_gets_a_kind_answer(
     start_bot, tg, photo_seen
 ):
@@ -229,6 +240,7 @@ def test_picture_sent_as_a_file_counts_as_a_photo_and_garbage_gets_a_kind_answer
     assert len(photo_seen) == 1
 
 
+@sqlite_only
 def test_pressing_a_menu_that_shows_itself_again_sends_nothing(start_bot, tg, monkeypatch):
     from handlers import routes
     from handlers.core import Option, Reply
@@ -244,6 +256,7 @@ def test_pressing_a_menu_that_shows_itself_again_sends_nothing(start_bot, tg, mo
     assert len(tg.called("sendMessage")) == 1 and all(tg.queries.values())
 
 
+@sqlite_only
 def test_links_become_buttons_and_a_link_telegram_refuses_is_spelled_out(
     start_bot, tg, monkeypatch
 ):
@@ -268,6 +281,7 @@ def test_links_become_buttons_and_a_link_telegram_refuses_is_spelled_out(
     ]
 
 
+@sqlite_only
 def test_shared_contact_is_read_as_the_typed_number_only_when_it_is_her_own(
     start_bot, tg, monkeypatch
 ):
@@ -301,6 +315,7 @@ def test_split_text_keeps_every_character_under_the_limit(text):
     assert len(pieces) == -(-units(text) // 4096) or len(pieces) == -(-units(text) // 4096) + 1
 
 
+@sqlite_only
 def test_voice_message_gets_a_kind_word_and_the_menu(start_bot, tg):
     start_bot()
     note, menu = tg.send_voice(ALICE)

@@ -6,10 +6,13 @@ import time
 import httpx
 import pytest
 
+from tests.telegram_harness import sqlite_only
+
 ALICE = 1001
 SECRET = "s3cret-webhook-token"
 
 
+@sqlite_only
 def test_flood_limit_delays_the_reply_but_loses_nothing(start_bot, tg):
     start_bot()
     tg.fail("sendMessage", 429, retry_after=1)
@@ -22,6 +25,7 @@ def test_flood_limit_delays_the_reply_but_loses_nothing(start_bot, tg):
     assert time.monotonic() - started < 5
 
 
+@sqlite_only
 def test_server_error_is_retried(start_bot, tg):
     start_bot()
     tg.fail("sendMessage", 500, times=2)
@@ -114,66 +118,22 @@ def test_notification_is_delivered_and_a_blocked_person_fails_for_good(start_bot
     assert unreachable(bot.engine, ALICE) is True
 
 
+@sqlite_only
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
-def test_vitrine_run_starts_telegram_beside_the_web_server(tg, engine, mode):
-    import asyncio
-    import socket
-
-    import httpx
-
-    from bot.app import App
-    from bot.config import Config, TelegramConfig, WebConfig
-    from bot.runner import serve_async
-    from tests.telegram_harness import BotLoop
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = Config(
-        telegram=TelegramConfig(
-            token=tg.token,
-            mode=mode,
-            webhook_secret="abc",
-            api_base_url=tg.base_url,
-            api_file_url=tg.file_url,
-        ),
-        web=WebConfig(port=port, public_url=f"http://127.0.0.1:{port}"),
-    )
-    app = App(config=config, db=engine.db, media=engine.ctx.media, ctx=engine.ctx, engine=engine)
-    loop = BotLoop()
-    stop = loop.run(make_event())
-    running = asyncio.run_coroutine_threadsafe(serve_async(app, stop), loop.loop)
-    try:
-        deadline = time.monotonic() + 10
-        while not tg.commands.get("en") or (mode == "webhook" and not tg.webhook):
-            assert time.monotonic() < deadline and not running.done()
-            time.sleep(0.05)
-        if mode == "webhook":
-            tg.known_chats.add(ALICE)
-            update = {"update_id": 1, "message": tg._message(ALICE, "fr", "A", text="/start")}
-            assert tg.post_webhook(update) == 200
-        else:
-            tg.send_text(ALICE, "/start")
-        while not tg.chat_log(ALICE):
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        assert "Bienvenue" in tg.chat_log(ALICE)[-1]["text"]
-        assert httpx.get(f"http://127.0.0.1:{port}/healthz").json() == {"ok": True}
-        assert app.ctx.telegram_username == "VitrineTestBot"  # deep links name the real bot
-    finally:
-        loop.loop.call_soon_threadsafe(stop.set)
-        running.result(10)
-        loop.close()
-    # Stopped cleanly: nothing polls Telegram any more.
+def test_vitrine_run_starts_telegram_beside_the_web_server(run_vitrine, tg, mode):
+    vitrine = run_vitrine(mode)
+    if mode == "webhook":
+        assert tg.webhook["url"] == f"http://127.0.0.1:{vitrine.port}/telegram/webhook"
+    assert "Bienvenue" in tg.send_text(ALICE, "/start")[-1]["text"]
+    assert httpx.get(f"http://127.0.0.1:{vitrine.port}/healthz").json() == {"ok": True}
+    assert vitrine.app.ctx.telegram_username == "VitrineTestBot"  # deep links name the real bot
+    vitrine.stop()
+    # Stopped cleanly: nothing polls Telegram any more, the web server is closed.
     calls = len(tg.calls)
     time.sleep(0.3)
     assert len(tg.calls) == calls
-
-
-async def make_event():
-    import asyncio
-
-    return asyncio.Event()
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{vitrine.port}/healthz")
 
 
 def test_config_refuses_a_webhook_secret_telegram_would_refuse():
@@ -185,6 +145,7 @@ def test_config_refuses_a_webhook_secret_telegram_would_refuse():
     assert parse({"telegram": {**telegram, "webhook_secret": "Ok_secret-42"}}).telegram_enabled
 
 
+@sqlite_only
 def test_a_token_telegram_refuses_is_a_config_error_naming_the_key(tg, start_bot):
     from bot.config import ConfigError
 
@@ -192,6 +153,7 @@ def test_a_token_telegram_refuses_is_a_config_error_naming_the_key(tg, start_bot
         start_bot(token="999:revoked-token")
 
 
+@sqlite_only
 def test_notification_held_by_the_flood_limit_tells_when_to_try_again(start_bot, tg):
     from notifications.base import DeliveryError, Recipient
 
@@ -206,6 +168,7 @@ def test_notification_held_by_the_flood_limit_tells_when_to_try_again(start_bot,
     assert unreachable(bot.engine, ALICE) is False
 
 
+@sqlite_only
 def test_polling_survives_telegram_failing_to_hand_out_updates(start_bot, tg):
     start_bot()
     tg.fail("getUpdates", 502)

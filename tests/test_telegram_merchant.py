@@ -11,7 +11,7 @@ from sqlmodel import select
 
 pytest.importorskip("handlers.merchant_photo")
 
-from tests.telegram_steps import picture, shop_and_order, text_of  # noqa: E402
+from tests.telegram_steps import ALICE, picture, shop_and_order, text_of  # noqa: E402
 
 MARIE = 5005
 
@@ -80,3 +80,24 @@ def test_owner_gets_the_order_alert_and_the_qr_link_opens_the_order(start_bot, t
     card = tg.send_text(MARIE, f"/start {payload}", name="Marie")
     screen = " ".join(text_of(m) for m in card)
     assert order.number in screen and "Coffret chocolats assortis" in screen
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+def test_vitrine_run_tells_the_owner_of_a_new_order_on_telegram(run_vitrine, tg, mode):
+    from store.models import Order
+
+    vitrine = run_vitrine(mode)
+    join(tg, vitrine, "Chocolaterie du Perche")
+    shop_and_order(tg)
+    with vitrine.app.db.session() as session:
+        order = session.exec(select(Order)).one()
+    # The dispatcher, woken by the order's transaction, sends the alert through Telegram.
+    vitrine.wait_for(lambda: any(order.number in text_of(m) for m in tg.chat_log(MARIE)))
+
+    # Marie accepts from the alert's buttons; Alice hears of it on Telegram.
+    before = len(tg.chat_log(ALICE))
+    tg.tap(MARIE, "Accepter", name="Marie")
+    vitrine.wait_for(lambda: len(tg.chat_log(ALICE)) > before)
+    assert order.number in text_of(tg.chat_log(ALICE)[-1])
+    with vitrine.app.db.session() as session:
+        assert session.get(Order, order.id).status == "accepted"

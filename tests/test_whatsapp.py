@@ -9,13 +9,12 @@ import zxingcpp
 from PIL import Image
 from sqlmodel import select
 
-from bot.channels.whatsapp import to_incoming
-from bot.channels.whatsapp_render import MAX_BODY, render, size
 from bot.cli import admin_invite
 from bot.web import signed_media_url
 from handlers.core import Option, Reply
 from notifications.base import DeliveryError, Recipient
 from store.models import Item, Order, Outbox, SeenMessage, Shop, ShopStaff, User
+from tests.notify_helpers import dispatcher, queue, row, rows
 from tests.twilio_standin import Sent, TwilioStandIn
 from tests.whatsapp_harness import (
     ACCOUNT_SID,
@@ -167,23 +166,6 @@ def test_a_pdf_is_refused_kindly_and_the_text_still_counts(alice, standin, whats
     assert _media_files(whatsapp) == before
 
 
-def test_prefilled_deep_link_words_become_start_payloads():
-    params = inbound(ALICE, "shop chocolaterie-du-perche")
-    assert to_incoming(params, []).text == "/start shop-chocolaterie-du-perche"
-    token = "Ab-c_9XyZ"
-    assert to_incoming(inbound(ALICE, f"pickup {token}"), []).text == f"/start pickup-{token}"
-    assert to_incoming(inbound(ALICE, "join K7P2QX"), []).text == "/start join-K7P2QX"
-    located = to_incoming(inbound(ALICE, "", Latitude="48.3216", Longitude="0.8217"), [])
-    assert located.location == (48.3216, 0.8217)
-    first = to_incoming(inbound(ALICE, "salut"), [])
-    assert (first.user_ref, first.phone, first.name, first.language) == (
-        ALICE,
-        ALICE,
-        "Alice",
-        "fr",
-    )
-
-
 def test_a_shared_location_reaches_the_core(alice):
     fields = {"Latitude": "48.3216", "Longitude": "0.8217", "Address": "Place Saint-Pol"}
     [reply] = alice.send("", MessageType="location", **fields)
@@ -192,38 +174,6 @@ def test_a_shared_location_reaches_the_core(alice):
 
 def test_a_wa_me_shop_link_opens_the_shop(alice):
     assert "Chocolats artisanaux" in alice.say("shop chocolaterie-du-perche")
-
-
-def test_long_text_is_split_under_twilio_limit():
-    text = "\n".join(f"Ligne {n} " + "é" * 90 for n in range(60))
-    reply = Reply(text, options=(Option("Un", "home"), Option("Deux", "help")))
-    messages = render([reply], "fr", lambda key: key)
-    assert len(messages) > 1
-    assert all(size(m.body) <= MAX_BODY for m in messages)
-    assert "Ligne 59" in messages[-1].body and "Répondez 1 ou 2" in messages[-1].body
-    joined = "\n".join(m.body for m in messages)
-    assert all(f"Ligne {n} " in joined for n in range(60))
-
-
-def test_links_are_spelled_out_and_only_actions_are_numbered():
-    reply = Reply(
-        "La visite commence !",
-        options=(
-            Option("Rejoindre la visite", url="https://meet.example/abc"),
-            Option("Menu", "home"),
-        ),
-    )
-    [message] = render([reply], "fr", lambda key: key)
-    assert "🔗 Rejoindre la visite : https://meet.example/abc" in message.body
-    assert "1. Menu" in message.body and "Répondez 1" in message.body
-    assert "2." not in message.body
-
-
-def test_a_long_caption_under_a_photo_is_cut_under_whatsapp_limit():
-    reply = Reply("Un très beau pull. " * 120, photo="ab" * 16 + ".jpg")
-    [first, *rest] = render([reply], "fr", lambda key: f"https://x.example/{key}")
-    assert first.media_urls and size(first.body) <= 1024
-    assert rest and all(not m.media_urls for m in rest)
 
 
 def test_signed_media_url_works_then_expires(whatsapp, clock):
@@ -305,6 +255,36 @@ def test_notification_after_24_hours_without_template_is_not_sent(
     assert caught.value.permanent
     assert "template" in str(caught.value) and "pickup_reminder" in str(caught.value)
     assert standin.attempts == before
+
+
+def test_the_dispatcher_sends_a_template_after_24_hours_and_records_a_missing_one(
+    alice, whatsapp, standin, db, clock
+):
+    alice.say("menu")
+    clock.advance(hours=30)  # Alice last wrote yesterday
+    user_id = _recipient(db, ALICE).user_id
+    ready = queue(db, user_id, "Votre commande est prête", clock.now, variables={"1": "A12"})
+    reminder = queue(db, user_id, "N'oubliez pas", clock.now, kind="pickup_reminder")
+    whatsapp.run(dispatcher(db, whatsapp.channel, clock).drain())
+    [sent] = standin.sent[-1:]
+    assert sent.get("ContentSid") == TEMPLATE and sent.get("Body") is None
+    assert json.loads(sent.get("ContentVariables")) == {"1": "A12"}
+    assert row(db, ready).status == "sent"
+    missed = row(db, reminder)
+    assert missed.status == "failed" and "no WhatsApp template" in missed.last_error
+    assert not any(m.body == "N'oubliez pas" for m in standin.sent)
+
+
+def test_replies_kept_while_twilio_was_down_are_delivered_later(
+    alice, whatsapp, standin, db, clock
+):
+    standin.fail_next(503, times=5)
+    assert alice.send("/start") == []
+    clock.advance(minutes=1)
+    whatsapp.run(dispatcher(db, whatsapp.channel, clock).drain())
+    [welcome] = standin.to(f"whatsapp:{ALICE}")
+    assert "Nogent-le-Rotrou" in welcome.body and "1. 🏪" in welcome.body
+    assert [r.status for r in rows(db)] == ["sent"]
 
 
 def test_twilio_still_busy_after_retries_tells_the_dispatcher_to_wait(alice, whatsapp, standin, db):
@@ -409,7 +389,7 @@ def test_whole_journey_by_typing_numbers_and_the_qr_link_expires(alice, whatsapp
 
 
 def test_merchant_on_whatsapp_posts_an_item_by_photo_and_hands_over_by_qr(
-    alice, whatsapp, standin, db
+    alice, whatsapp, standin, db, clock
 ):
     lea = Phone(whatsapp, standin, "+33698765432")
     lea.say("menu")
@@ -424,6 +404,9 @@ def test_merchant_on_whatsapp_posts_an_item_by_photo_and_hands_over_by_qr(
     assert "tel que les clients le verront" in preview.body and preview.media_urls
     assert "en vente" in lea.say(_number_of("Publier", preview.body))
     assert "Bougie parfumée" in alice.say("bougie")  # customers find it at once
+    pdf = {"NumMedia": "1", "MediaContentType0": "application/pdf"}
+    pdf["MediaUrl0"] = standin.add_media(b"%PDF-1.4", "application/pdf")
+    assert "n'est pas une photo que je peux afficher" in lea.say_with("", **pdf)
 
     found = alice.say("coffret")
     item = alice.say(_number_of("Coffret chocolats assortis", found))
@@ -433,9 +416,11 @@ def test_merchant_on_whatsapp_posts_an_item_by_photo_and_hands_over_by_qr(
     words = unquote(link.split("?text=")[1])  # what WhatsApp prefills when the QR is scanned
     assert "n'est pas valable" in alice.say(words)  # the customer learns nothing from it
 
-    pending = lea.say(words)
-    assert "24,50" in pending.replace("\xa0", " ") and "pas encore acceptée" in pending
-    lea.say(_number_of("Accepter", pending))
+    whatsapp.run(dispatcher(db, whatsapp.channel, clock).drain())  # the new-order alert
+    alert = standin.to(lea.address)[-1]
+    assert "Nouvelle commande" in alert.body
+    accepted = lea.say(_number_of("Accepter", alert.body))  # a number typed on the alert
+    assert "le client est prévenu" in accepted
     counter = lea.say(words)
     assert "Remise au client" in counter
     assert "remise" in lea.say(_number_of("Remettre", counter))

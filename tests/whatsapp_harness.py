@@ -145,4 +145,8 @@ class Phone:
 
     def say(self, body: str) -> str:
         """The bot's answer to `body`, as the person reads it."""
-        return "\n\n".join(m.body for m in self.send(body))
+        return self.say_with(body)
+
+    def say_with(self, body: str, **fields: str) -> str:
+        """The bot's answer to a message with more fields (media, location)."""
+        return "\n\n".join(m.body for m in self.send(body, **fields))

@@ -219,13 +219,19 @@ class WhatsAppChannel:
             keys, refused = await self.media.fetch_all(params)
             photos += keys
             refusal = refusal or refused
-        if refusal:
+        if refusal == "failed":  # our download failed: ask again
             lang = await self._language(number)
-            await self.send_replies(number, [Reply(i18n.t(lang, refusal))], lang)
+            await self.send_replies(number, [Reply(i18n.t(lang, "wa_media_failed"))], lang)
+        elif refusal:  # not a usable photo: the core answers (a merchant's draft is kept)
+            language = guess_language(number)
+            file = Incoming(CHANNEL, number, action=f"mfile:{refusal}", language=language)
+            await self._answer(number, file)
         captions = [m["Body"].strip() for m in messages if (m.get("Body") or "").strip()]
         incoming = to_incoming({**messages[0], "Body": "\n".join(captions)}, photos)
-        if incoming is None:
-            return
+        if incoming is not None:
+            await self._answer(number, incoming)
+
+    async def _answer(self, number: str, incoming: Incoming) -> None:
         replies = await asyncio.to_thread(self.app.engine.handle, incoming)
         await self.send_replies(number, replies, await self._language(number))
 

@@ -15,11 +15,11 @@ from store.media import MAX_IMAGE_BYTES, MediaStore, NotAnImage
 log = logging.getLogger(__name__)
 
 MAX_MEDIA = 10  # Twilio sends at most ten media with one message
-MAX_BYTES = min(MAX_IMAGE_BYTES, 16 * 1024 * 1024)  # WhatsApp's own image limit is far below
+MAX_BYTES = MAX_IMAGE_BYTES  # the media store's limit (WhatsApp's own is far below)
 
 
 class MediaRefused(Exception):
-    """A file we do not take; the argument is the text key of the answer."""
+    """A file we do not take: "big" or "other" (for the core's `mfile:`), or "failed"."""
 
 
 class Downloader:
@@ -30,7 +30,7 @@ class Downloader:
         self.client = httpx.AsyncClient(auth=auth, follow_redirects=True, timeout=timeout)
 
     async def fetch_all(self, params: dict[str, str]) -> tuple[list[str], str | None]:
-        """The media-store keys of a message's photos, and the text key of a refusal if any."""
+        """The media-store keys of a message's photos, and why a file was refused if one was."""
         try:
             count = min(int(params.get("NumMedia") or 0), MAX_MEDIA)
         except ValueError:
@@ -49,16 +49,16 @@ class Downloader:
     async def fetch(self, url: str, content_type: str) -> str:
         """One photo into the media store; MediaRefused for other files or failures."""
         if not content_type.lower().startswith("image/"):
-            raise MediaRefused("wa_media_not_image")
+            raise MediaRefused("other")
         try:
             data = await self._download(url)
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("WhatsApp media not fetched: %s", exc)
-            raise MediaRefused("wa_media_failed") from exc
+            raise MediaRefused("failed") from exc
         try:
             return await asyncio.to_thread(self.store.put_image, data)
         except NotAnImage as exc:
-            raise MediaRefused("wa_media_not_image") from exc
+            raise MediaRefused("other") from exc
 
     async def _download(self, url: str) -> bytes:
         """The file's bytes, refusing more than MAX_BYTES without reading it all."""
@@ -67,12 +67,12 @@ class Downloader:
         async with self.client.stream("GET", url) as answer:
             answer.raise_for_status()
             if int(answer.headers.get("Content-Length") or 0) > MAX_BYTES:
-                raise MediaRefused("wa_media_too_big")
+                raise MediaRefused("big")
             data = bytearray()
             async for chunk in answer.aiter_bytes():
                 data += chunk
                 if len(data) > MAX_BYTES:
-                    raise MediaRefused("wa_media_too_big")
+                    raise MediaRefused("big")
         return bytes(data)
 
     async def close(self) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 02:30:12.616834
+Create Date: 2026-11-25 02:54:19.293598
 """
 from collections.abc import Sequence
 
