@@ -52,8 +52,8 @@ UNREACHABLE_CODES = frozenset({21211, 21610, 21614, 63003, 63024})
 DEEP_LINK = re.compile(r"^\s*(shop|pickup|join)\s+(\S+)\s*$", re.IGNORECASE)
 # WhatsApp tells us no language: English for English-speaking country codes, else French.
 ENGLISH_PREFIXES = ("+1", "+44", "+353", "+61", "+64", "+27")
-# WhatsApp posts each photo of an album as its own message: photos arriving this close
-# together are one message for the core (a merchant's item with several photos).
+# WhatsApp posts each photo of an album as its own message: photos each arriving within this
+# many seconds of the previous one are one message for the core (an item with several photos).
 ALBUM_WAIT = 1.5
 
 
@@ -113,6 +113,7 @@ class WhatsAppChannel:
         self.media = whatsapp_media.Downloader(app.media, (config.account_sid, config.auth_token))
         self.album_wait = album_wait
         self._albums: dict[str, list[dict[str, str]]] = {}
+        self._album_timers: dict[str, asyncio.Task[None]] = {}
         self._tails: dict[str, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -169,15 +170,19 @@ class WhatsAppChannel:
             self._flush(number)
             self._schedule(number, [params])
             return
-        album = self._albums.setdefault(number, [])
-        album.append(params)
-        if len(album) == 1:
-            self._track(asyncio.create_task(self._flush_later(number, album)))
+        self._albums.setdefault(number, []).append(params)
+        # The album is complete once no photo came for `album_wait` after the last one.
+        pending = self._album_timers.pop(number, None)
+        if pending is not None:
+            pending.cancel()
+        timer = asyncio.create_task(self._flush_later(number))
+        self._album_timers[number] = timer
+        self._track(timer)
 
-    async def _flush_later(self, number: str, album: list[dict[str, str]]) -> None:
+    async def _flush_later(self, number: str) -> None:
         await asyncio.sleep(self.album_wait)
-        if self._albums.get(number) is album:
-            self._flush(number)
+        self._album_timers.pop(number, None)
+        self._flush(number)
 
     def _flush(self, number: str) -> None:
         album = self._albums.pop(number, None)
