@@ -245,6 +245,7 @@ class TelegramStandIn(People):
         with self.cond:
             self.messages[message["message_id"]] = message
             self.log.append((chat_id, dict(message)))
+            self.cond.notify_all()  # for a test waiting on what the bot sent
         return message
 
     def _m_sendmessage(self, params: dict, files: dict) -> dict:
@@ -300,6 +301,7 @@ class TelegramStandIn(People):
                 message["reply_markup"] = markup
             message["edit_date"] = int(time.time())
             self.log.append((chat_id, dict(message)))
+            self.cond.notify_all()  # for a test waiting on what the bot sent
         return message
 
     def _m_answercallbackquery(self, params: dict, files: dict) -> bool:
