@@ -52,8 +52,8 @@ UNREACHABLE_CODES = frozenset({21211, 21610, 21614, 63003, 63024})
 DEEP_LINK = re.compile(r"^\s*(shop|pickup|join)\s+(\S+)\s*$", re.IGNORECASE)
 # WhatsApp tells us no language: English for English-speaking country codes, else French.
 ENGLISH_PREFIXES = ("+1", "+44", "+353", "+61", "+64", "+27")
-# WhatsApp posts each photo of an album as its own message: photos arriving this close
-# together are one message for the core (a merchant's item with several photos).
+# WhatsApp posts each photo of an album as its own message: photos each arriving within this
+# of the one before are one message for the core (a merchant's item with several photos).
 ALBUM_WAIT = 1.5
 
 
@@ -113,6 +113,7 @@ class WhatsAppChannel:
         self.media = whatsapp_media.Downloader(app.media, (config.account_sid, config.auth_token))
         self.album_wait = album_wait
         self._albums: dict[str, list[dict[str, str]]] = {}
+        self._album_last: dict[str, float] = {}  # number -> loop time of the album's last part
         self._tails: dict[str, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -171,16 +172,22 @@ class WhatsAppChannel:
             return
         album = self._albums.setdefault(number, [])
         album.append(params)
+        self._album_last[number] = asyncio.get_running_loop().time()
         if len(album) == 1:
             self._track(asyncio.create_task(self._flush_later(number, album)))
 
     async def _flush_later(self, number: str, album: list[dict[str, str]]) -> None:
-        await asyncio.sleep(self.album_wait)
+        # The wait starts again with each part: a slow network (or a busy server) may space an
+        # album's posts out more than the window, and a window from the first part split it.
+        loop = asyncio.get_running_loop()
+        while (wait := self._album_last.get(number, 0.0) + self.album_wait - loop.time()) > 0:
+            await asyncio.sleep(wait)
         if self._albums.get(number) is album:
             self._flush(number)
 
     def _flush(self, number: str) -> None:
         album = self._albums.pop(number, None)
+        self._album_last.pop(number, None)
         if album:
             self._schedule(number, album)
 
