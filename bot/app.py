@@ -41,6 +41,8 @@ def build(config: Config) -> App:
             quiet_hours=config.notifications.quiet_hours,
             speedup=config.notifications.demo_speedup,
         ),
+        visit_hold_minutes=config.visits.hold_minutes,
+        visit_max_minutes=config.visits.max_live_minutes,
     )
     return App(config=config, db=db, media=media, ctx=ctx, engine=Engine(db, ctx))
 

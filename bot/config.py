@@ -82,6 +82,14 @@ class NotificationsConfig:
 
 
 @dataclass
+class VisitsConfig:
+    """Live visits (issue 7)."""
+
+    hold_minutes: int = 30  # how long an item reserved during a visit stays set aside
+    max_live_minutes: int = 120  # a visit nobody ended ends itself after this long
+
+
+@dataclass
 class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
@@ -90,6 +98,7 @@ class Config:
     town: TownConfig = field(default_factory=TownConfig)
     media: MediaConfig = field(default_factory=MediaConfig)
     notifications: NotificationsConfig = field(default_factory=NotificationsConfig)
+    visits: VisitsConfig = field(default_factory=VisitsConfig)
     path: str | None = None
 
     @property

@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from bot.app import App
 from bot.notify import start_notifications
+from bot.visits_web import visit_routes
 from bot.web import build_web
 from notifications.base import Sender
 
@@ -49,6 +50,7 @@ async def serve_async(app: App, stop: asyncio.Event | None = None) -> None:
         channels.append(whatsapp)
         routes += whatsapp.routes()
         senders.append(whatsapp)
+    routes += visit_routes(app)  # live visits' Join links (issue 7)
     web = build_web(app, routes)
     server = uvicorn.Server(
         uvicorn.Config(web, host=app.config.web.host, port=app.config.web.port, log_level="info")

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from sqlmodel import col, func, select
 
-from handlers import i18n
+from handlers import follow, i18n
 from handlers.core import Option, Reply, Stale
 from handlers.turn import Turn
 from store.hours import describe_today
@@ -170,6 +170,8 @@ def shop_card(turn: Turn, shop: Shop) -> list[Reply]:
     )
     options = (
         turn.option("shop_catalogue", f"items:{shop.id}:0"),
+        # Live visits (issue 7): live now, follow/unfollow, ask for a private visit.
+        *follow.shop_options(turn, shop),
         *turn.nav(back=f"cat:{shop.category}:0"),
     )
     photo = shop.photo if shop.photo and turn.ctx.media.exists(shop.photo) else None

@@ -33,6 +33,9 @@ class Context:
     telegram_username: str = "VitrineNogentBot"
     whatsapp_number: str = ""
     public_url: str = "http://localhost:8080"
+    # Live visits: how long a reserved item stays held, and when a forgotten visit ends.
+    visit_hold_minutes: int = 30
+    visit_max_minutes: int = 120
     clock: Callable[[], datetime] = field(default=system_clock)
     # Called after a transaction that wrote outbox rows due now (wakes the dispatcher).
     on_outbox: Callable[[], None] = field(default=lambda: None)

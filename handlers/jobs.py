@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from handlers import i18n
+from handlers import i18n, visit_news
 from handlers.checkout import show_phone
 from handlers.context import Context
 from handlers.core import Reply
@@ -28,7 +28,9 @@ def tick(*, session: Session, ctx: Context) -> bool:
     """Run every periodic step; True when a message became due now (wake the dispatcher)."""
     digests = write_digests(session=session, ctx=ctx)
     expired = expire_uncollected(session=session, ctx=ctx)
-    return bool(digests or expired)
+    # Live visits (issue 7): expired holds' stock back, visits left running ended (recaps).
+    recaps = visit_news.sweep(session=session, ctx=ctx)
+    return bool(digests or expired or recaps)
 
 
 # The merchant's morning digest.

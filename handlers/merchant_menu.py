@@ -3,6 +3,7 @@
 from handlers.core import Option, Reply
 from handlers.merchant_rights import int_arg, require_shop, role_in, staff_shop
 from handlers.turn import Turn
+from handlers.visits import visit_options
 from store.merchants import shop_orders, shops_of
 
 
@@ -19,6 +20,7 @@ def menu(turn: Turn) -> list[Reply]:
         turn.option("m_menu_items", "mitems:0"),
         turn.option("m_menu_settings", "msettings"),
     ]
+    options[:0] = visit_options(turn, shop.id)  # live visits (issue 7): the visit on or planned
     if role_in(turn, shop.id) == "owner":  # type: ignore[arg-type]
         options.append(turn.option("m_menu_invite", "minvite"))
     if len(shops_of(session=turn.session, user_id=turn.user.id)) > 1:  # type: ignore[arg-type]

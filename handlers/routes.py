@@ -10,6 +10,7 @@ from handlers import (
     browse,
     cart,
     checkout,
+    follow,
     merchant_items,
     merchant_join,
     merchant_manage,
@@ -20,8 +21,11 @@ from handlers import (
     orders,
     pickup,
     prefs,
+    private_visits,
     search,
     start,
+    visit_view,
+    visits,
 )
 from handlers.core import Reply
 from handlers.turn import Turn
@@ -206,3 +210,54 @@ KEYWORDS: dict[str, str] = {
 PHOTO: Handler = merchant_photo.photo  # staff: a new item; others: start.unexpected_photo
 LOCATION: Handler = start.unexpected_location  # a location nobody asked for
 TEXT: Handler = merchant_join.typed  # an invite code, else search.results
+
+
+# Live visits (issue 7).
+ACTIONS |= {
+    # The merchant's side (handlers/visits.py).
+    "vnow": visits.start_now,  # vnow:<shop> (go live with the link just sent)
+    "vplan": visits.ask_time,  # vplan:<shop> (schedule it: ask the day and time)
+    "vnot": visits.not_a_visit,
+    "vgo": visits.start_scheduled,  # vgo:<visit>
+    "vpanel": visits.panel,  # vpanel:<visit> (joins, reservations)
+    "vend": visits.end,  # vend:<visit>
+    "vcancel": visits.cancel,  # vcancel:<visit> (a scheduled one)
+    # The viewers' side (handlers/visit_view.py).
+    "live": visit_view.live,
+    "vsee": visit_view.see,  # vsee:<visit>
+    "vnotify": visit_view.notify_me,  # vnotify:<visit> ("Me prévenir")
+    "vitems": visit_view.items,  # vitems:<visit> (the featured items)
+    "vres": visit_view.reserve,  # vres:<visit>:<item>
+    # Following shops (handlers/follow.py).
+    "follow": follow.follow,  # follow:<shop>
+    "unfollow": follow.unfollow,  # unfollow:<shop>
+    "myshops": follow.my_shops,
+    # Private visits (handlers/private_visits.py).
+    "vprivate": private_visits.ask,  # vprivate:<shop>
+    "vpacc": private_visits.accept,  # vpacc:<request> (the shop: yes, here is the link)
+    "vpalt": private_visits.other_time,  # vpalt:<request> (the shop: another time)
+    "vpdec": private_visits.shop_declines,  # vpdec:<request>
+    "vpok": private_visits.take,  # vpok:<request> (the customer takes the shop's time)
+    "vpno": private_visits.customer_declines,  # vpno:<request>
+}
+COMMANDS |= {
+    "direct": visit_view.live,
+    "live": visit_view.live,
+    "mesboutiques": follow.my_shops,
+    "myshops": follow.my_shops,
+}
+INPUTS |= {
+    "vplan": visits.schedule,  # the day and time of a visit
+    "vprivate": private_visits.propose,  # the time a customer proposes
+    "vpalt": private_visits.counter,  # the time the shop proposes instead
+    "vplink": private_visits.send_link,  # the link of an accepted private visit
+}
+KEYWORDS |= {
+    "en direct": "live",
+    "direct": "live",
+    "live": "live",
+    "mes boutiques": "myshops",
+    "my shops": "myshops",
+}
+# A staff member's video link offers a live visit; any other words go on as before.
+TEXT = visits.with_video_links(TEXT)

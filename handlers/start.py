@@ -45,6 +45,7 @@ def home_options(turn: Turn) -> tuple[Option, ...]:
         turn.option("menu_orders", "orders"),
         turn.option("menu_help", "help"),
         turn.option("menu_language", "langs"),
+        turn.option("menu_live", "live"),  # live visits (issue 7)
     )
 
 

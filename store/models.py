@@ -236,3 +236,7 @@ class SeenMessage(SQLModel, table=True):
     channel: str = Field(primary_key=True, max_length=16)
     sid: str = Field(primary_key=True, max_length=64)
     received_at: datetime = _created()
+
+
+# Live visits (issue 7): Visit, VisitInterest, VisitJoin, VisitHold, PrivateVisitRequest.
+import store.visits  # noqa: E402, F401

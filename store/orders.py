@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from store import slots
 from store.cart import Line, orderable
 from store.models import Item, Order, OrderLine, Shop, ShopStaff
+from store.visits import holds_claimed
 
 # No 0/O, 1/I/L: codes are read aloud at the counter and typed by hand.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -134,7 +135,11 @@ def place_order(
             session=session, shop=shop, start=how.slot_start, now=now, tz=tz
         ):
             raise SlotFull()
-    _take_stock(session, lines)
+    # Live visits (issue 7): units held for this customer during a visit were taken from
+    # stock already; they are given back here and taken again by the order, never twice.
+    item_ids = [line.item.id for line in lines]
+    with holds_claimed(session=session, user_id=customer_id, item_ids=item_ids, now=now):  # type: ignore[arg-type]
+        _take_stock(session, lines)
     subtotal = sum(line.total_cents for line in lines)
     fee = delivery_fee(shop, subtotal) if how.mode == "delivery" else 0
     token = secrets.token_urlsafe(16)

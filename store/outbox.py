@@ -3,9 +3,11 @@
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from store.models import Outbox
+from store.types import utcnow
 
 
 def enqueue(
@@ -38,3 +40,37 @@ def enqueue(
     )
     session.add(row)
     return row
+
+
+def enqueue_many(*, session: Session, rows: list[dict[str, Any]]) -> None:
+    """Add many outbox rows in one statement (fan-outs to thousands of followers).
+
+    Each row: user_id, kind, replies, due_at, and optionally essential, variables, dedupe_key.
+    A row whose dedupe_key is already there is skipped by the database, so two racing
+    fan-outs still write each message once.
+    """
+    if not rows:
+        return
+    now = utcnow()
+    values = [
+        {
+            "user_id": row["user_id"],
+            "kind": row["kind"],
+            "payload": {
+                "replies": [r.to_dict() for r in row["replies"]],
+                "variables": row.get("variables") or {},
+            },
+            "essential": row.get("essential", True),
+            "due_at": row["due_at"],
+            "status": "pending",
+            "attempts": 0,
+            "last_error": "",
+            "dedupe_key": row.get("dedupe_key"),
+            "created_at": now,
+        }
+        for row in rows
+    ]
+    dialect = postgresql if session.connection().dialect.name == "postgresql" else sqlite
+    for start in range(0, len(values), 1000):
+        statement = dialect.insert(Outbox).on_conflict_do_nothing()
+        session.execute(statement, values[start : start + 1000])

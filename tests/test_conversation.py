@@ -29,7 +29,7 @@ def test_number_outside_the_menu_gets_the_range(chat):
     alice = chat()
     alice.say("/start")
     screen = alice.say("9")
-    assert "de 1 à 6" in screen
+    assert "de 1 à 7" in screen
 
 
 def test_forged_payload_gets_out_of_date_and_the_current_menu(engine):

@@ -61,7 +61,7 @@ def test_menu_is_numbered_and_a_typed_number_picks_the_option(alice):
     assert "Nogent-le-Rotrou" in welcome
     assert "1. 🏪 Boutiques par catégorie" in welcome
     assert "6. 🌐 Language / Langue" in welcome
-    assert "Répondez par un numéro de 1 à 6" in welcome
+    assert "Répondez par un numéro de 1 à 7" in welcome  # 7. 🔴 En direct (live visits)
     help_by_number = alice.say("5")
     alice.say("menu")
     assert alice.say("aide") == help_by_number
@@ -71,7 +71,7 @@ def test_menu_is_numbered_and_a_typed_number_picks_the_option(alice):
 def test_english_country_code_gets_english(whatsapp, standin):
     bob = Phone(whatsapp, standin, "+447700900123")
     assert "Welcome to the shops of Nogent-le-Rotrou" in bob.say("/start")
-    assert "Reply with a number from 1 to 6" in bob.say("menu")
+    assert "Reply with a number from 1 to 7" in bob.say("menu")
 
 
 def test_replies_come_from_our_number_with_twilio_auth(alice, standin):

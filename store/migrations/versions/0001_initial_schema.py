@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 02:54:19.293598
+Create Date: 2026-11-25 03:02:44.310001
 """
 from collections.abc import Sequence
 
@@ -200,6 +200,23 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_orders_shop_id'), ['shop_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_orders_status'), ['status'], unique=False)
 
+    op.create_table('privatevisitrequest',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('shop_id', sa.Integer(), nullable=False),
+    sa.Column('customer_id', sa.Integer(), nullable=False),
+    sa.Column('proposed_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('proposed_by', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('url', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('created_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['shop_id'], ['shop.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('privatevisitrequest', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_privatevisitrequest_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_privatevisitrequest_shop_id'), ['shop_id'], unique=False)
+
     op.create_table('shopstaff',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('shop_id', sa.Integer(), nullable=False),
@@ -214,6 +231,26 @@ def upgrade() -> None:
     with op.batch_alter_table('shopstaff', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_shopstaff_shop_id'), ['shop_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_shopstaff_user_id'), ['user_id'], unique=False)
+
+    op.create_table('visit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('shop_id', sa.Integer(), nullable=False),
+    sa.Column('url', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('platform', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('starts_at', store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ended_at', store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('announced', sa.Boolean(), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['shop_id'], ['shop.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('visit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_visit_shop_id'), ['shop_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visit_status'), ['status'], unique=False)
 
     op.create_table('cartline',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -270,11 +307,81 @@ def upgrade() -> None:
         batch_op.create_index('ix_outbox_todo', ['due_at', 'id'], unique=False, postgresql_where=sa.text("status IN ('pending', 'sending')"), sqlite_where=sa.text("status IN ('pending', 'sending')"))
         batch_op.create_index(batch_op.f('ix_outbox_user_id'), ['user_id'], unique=False)
 
+    op.create_table('visithold',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('took_stock', sa.Boolean(), nullable=False),
+    sa.Column('held_until', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('created_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['item_id'], ['item.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('visithold', schema=None) as batch_op:
+        batch_op.create_index('ix_visithold_due', ['status', 'held_until'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visithold_item_id'), ['item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visithold_user_id'), ['user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visithold_visit_id'), ['visit_id'], unique=False)
+
+    op.create_table('visitinterest',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('visit_id', 'user_id')
+    )
+    with op.batch_alter_table('visitinterest', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_visitinterest_user_id'), ['user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visitinterest_visit_id'), ['visit_id'], unique=False)
+
+    op.create_table('visitjoin',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('visit_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('token', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
+    sa.Column('taps', sa.Integer(), nullable=False),
+    sa.Column('joined_at', store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('token'),
+    sa.UniqueConstraint('visit_id', 'user_id')
+    )
+    with op.batch_alter_table('visitjoin', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_visitjoin_user_id'), ['user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visitjoin_visit_id'), ['visit_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('visitjoin', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_visitjoin_visit_id'))
+        batch_op.drop_index(batch_op.f('ix_visitjoin_user_id'))
+
+    op.drop_table('visitjoin')
+    with op.batch_alter_table('visitinterest', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_visitinterest_visit_id'))
+        batch_op.drop_index(batch_op.f('ix_visitinterest_user_id'))
+
+    op.drop_table('visitinterest')
+    with op.batch_alter_table('visithold', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_visithold_visit_id'))
+        batch_op.drop_index(batch_op.f('ix_visithold_user_id'))
+        batch_op.drop_index(batch_op.f('ix_visithold_item_id'))
+        batch_op.drop_index('ix_visithold_due')
+
+    op.drop_table('visithold')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_user_id'))
         batch_op.drop_index('ix_outbox_todo', postgresql_where=sa.text("status IN ('pending', 'sending')"), sqlite_where=sa.text("status IN ('pending', 'sending')"))
@@ -290,11 +397,21 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_cartline_user_id'))
 
     op.drop_table('cartline')
+    with op.batch_alter_table('visit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_visit_status'))
+        batch_op.drop_index(batch_op.f('ix_visit_shop_id'))
+
+    op.drop_table('visit')
     with op.batch_alter_table('shopstaff', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_shopstaff_user_id'))
         batch_op.drop_index(batch_op.f('ix_shopstaff_shop_id'))
 
     op.drop_table('shopstaff')
+    with op.batch_alter_table('privatevisitrequest', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_privatevisitrequest_shop_id'))
+        batch_op.drop_index(batch_op.f('ix_privatevisitrequest_customer_id'))
+
+    op.drop_table('privatevisitrequest')
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_orders_status'))
         batch_op.drop_index(batch_op.f('ix_orders_shop_id'))

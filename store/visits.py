@@ -1,0 +1,283 @@
+"""Live shop visits: the tables and their queries (imported at the end of `store.models`).
+
+Stock held for a reservation is taken from `Item.stock` at once, so nobody else can buy it,
+and recorded as a `VisitHold`. The hold ends one of two ways, each exactly once:
+- checkout takes stock inside `holds_claimed`: the held quantity goes back to stock in
+  checkout's own transaction and is taken again by the order like any cart line (never
+  twice); should the order fail, the hold stands as it was;
+- `release_expired_holds` (a scheduled job) gives the stock back when the time is up.
+A removed cart line keeps its hold until then (the cart is the orders feature's).
+"""
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from sqlalchemy import Index, UniqueConstraint, insert, update
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from store.models import Follow, Item, ShopStaff, _created, _utc
+
+VISIT_STATUSES = ("scheduled", "live", "ended")
+CHUNK = 500  # ids per IN (...) list
+
+
+class Visit(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    shop_id: int = Field(foreign_key="shop.id", index=True)
+    url: str = Field(max_length=500)
+    platform: str = Field(default="other", max_length=16)
+    status: str = Field(default="scheduled", max_length=10, index=True)  # VISIT_STATUSES
+    starts_at: datetime | None = _utc()  # the announced time (scheduled visits)
+    started_at: datetime | None = _utc()
+    ended_at: datetime | None = _utc()
+    announced: bool = False  # followers were told (once, however often the merchant taps)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _created()
+
+
+class VisitInterest(SQLModel, table=True):
+    """Someone who tapped "Me prévenir" on a scheduled visit."""
+
+    __table_args__ = (UniqueConstraint("visit_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = _created()
+
+
+class VisitJoin(SQLModel, table=True):
+    """One person's Join link for a visit (`/v/<token>`) and whether they opened it."""
+
+    __table_args__ = (UniqueConstraint("visit_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token: str = Field(max_length=24, unique=True)
+    taps: int = 0
+    joined_at: datetime | None = _utc()
+
+
+class VisitHold(SQLModel, table=True):
+    """Stock set aside for a viewer who reserved a featured item."""
+
+    __table_args__ = (Index("ix_visithold_due", "status", "held_until"),)
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    quantity: int = 1
+    took_stock: bool = True  # False for unlimited items: nothing to give back
+    held_until: datetime = _created()
+    status: str = Field(default="held", max_length=10)  # held | ordered | released
+    created_at: datetime = _created()
+    closed_at: datetime | None = _utc()
+
+
+class PrivateVisitRequest(SQLModel, table=True):
+    """A customer asking a shop for a visit of their own."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    shop_id: int = Field(foreign_key="shop.id", index=True)
+    customer_id: int = Field(foreign_key="user.id", index=True)
+    proposed_at: datetime = _created()
+    # requested (by the customer) | countered (merchant proposed another time)
+    # | agreed (customer took the merchant's time) | accepted (link sent) | declined
+    status: str = Field(default="requested", max_length=10)
+    proposed_by: str = Field(default="customer", max_length=10)  # customer | shop
+    url: str = Field(default="", max_length=500)
+    created_at: datetime = _created()
+
+
+# Queries.
+
+
+def live_visit(*, session: Session, shop_id: int) -> Visit | None:
+    query = select(Visit).where(Visit.shop_id == shop_id, Visit.status == "live")
+    return session.exec(query).first()
+
+
+def audience(*, session: Session, visit: Visit) -> list[int]:
+    """Followers of the shop and everyone who asked to be told, each once, staff left out."""
+    followers = select(Follow.user_id).where(Follow.shop_id == visit.shop_id)
+    interested = select(VisitInterest.user_id).where(VisitInterest.visit_id == visit.id)
+    staff = set(session.exec(select(ShopStaff.user_id).where(ShopStaff.shop_id == visit.shop_id)))
+    people = set(session.exec(followers)) | set(session.exec(interested))
+    return sorted(people - staff)
+
+
+def join_token(*, session: Session, visit_id: int, user_id: int) -> str:
+    """The person's own Join token for this visit (made on first need)."""
+    query = select(VisitJoin).where(VisitJoin.visit_id == visit_id, VisitJoin.user_id == user_id)
+    row = session.exec(query).first()
+    if row is None:
+        row = VisitJoin(visit_id=visit_id, user_id=user_id, token=secrets.token_urlsafe(12))
+        session.add(row)
+    return row.token
+
+
+def join_tokens(*, session: Session, visit_id: int, user_ids: list[int]) -> dict[int, str]:
+    """Everyone's Join token for this visit, made in bulk for those who have none yet."""
+    tokens: dict[int, str] = {}
+    for start in range(0, len(user_ids), CHUNK):
+        chunk = user_ids[start : start + CHUNK]
+        query = select(VisitJoin.user_id, VisitJoin.token).where(
+            VisitJoin.visit_id == visit_id, col(VisitJoin.user_id).in_(chunk)
+        )
+        tokens.update(dict(session.exec(query).all()))
+    new = [
+        {"visit_id": visit_id, "user_id": user_id, "token": secrets.token_urlsafe(12), "taps": 0}
+        for user_id in user_ids
+        if user_id not in tokens
+    ]
+    if new:
+        session.execute(insert(VisitJoin), new)  # one statement: no ORM object per follower
+        tokens.update({row["user_id"]: row["token"] for row in new})
+    return tokens
+
+
+def record_join(*, session: Session, token: str, now: datetime) -> Visit | None:
+    """Count a tap on a Join link; the visit it opens, or None for an unknown token."""
+    row = session.exec(select(VisitJoin).where(VisitJoin.token == token)).first()
+    if row is None:
+        return None
+    row.taps += 1
+    if row.joined_at is None:
+        row.joined_at = now
+    return session.get(Visit, row.visit_id)
+
+
+def joined_users(*, session: Session, visit_id: int) -> set[int]:
+    query = select(VisitJoin.user_id).where(
+        VisitJoin.visit_id == visit_id, col(VisitJoin.joined_at).is_not(None)
+    )
+    return set(session.exec(query))
+
+
+def featured_items(*, session: Session, visit: Visit, now: datetime) -> list[Item]:
+    """Items the shop posted while the visit was live."""
+    if visit.started_at is None:
+        return []
+    query = select(Item).where(
+        Item.shop_id == visit.shop_id,
+        col(Item.created_at) >= visit.started_at,
+        col(Item.created_at) <= (visit.ended_at or now),
+        col(Item.deleted).is_(False),
+        col(Item.hidden).is_(False),
+    )
+    return list(session.exec(query.order_by(col(Item.created_at))))
+
+
+def active_hold(*, session: Session, user_id: int, item_id: int) -> VisitHold | None:
+    query = select(VisitHold).where(
+        VisitHold.user_id == user_id, VisitHold.item_id == item_id, VisitHold.status == "held"
+    )
+    return session.exec(query).first()
+
+
+def hold_item(
+    *, session: Session, visit: Visit, user_id: int, item: Item, until: datetime
+) -> VisitHold | None:
+    """Take one from stock and keep it for the viewer; None when it is sold out."""
+    took = item.stock is not None
+    if took:
+        taken = session.execute(
+            update(Item)
+            .where(col(Item.id) == item.id, col(Item.stock) >= 1)
+            .values(stock=col(Item.stock) - 1)
+        )
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        session.refresh(item)
+    hold = VisitHold(
+        visit_id=visit.id,  # type: ignore[arg-type]
+        user_id=user_id,
+        item_id=item.id,  # type: ignore[arg-type]
+        took_stock=took,
+        held_until=until,
+    )
+    session.add(hold)
+    session.flush()
+    return hold
+
+
+def _close(session: Session, hold: VisitHold, status: str, now: datetime) -> None:
+    """Give the held stock back and mark the hold closed."""
+    if hold.took_stock:
+        session.execute(
+            update(Item)
+            .where(col(Item.id) == hold.item_id, col(Item.stock).is_not(None))
+            .values(stock=col(Item.stock) + hold.quantity)
+        )
+    hold.status = status
+    hold.closed_at = now
+
+
+def claim_holds(
+    *, session: Session, user_id: int, item_ids: list[int], now: datetime
+) -> list[VisitHold]:
+    """The user's held stock goes back, to be taken by their order itself.
+
+    Call it in checkout's transaction, before taking stock; the row locks taken here keep
+    anyone else from buying the returned units before checkout takes them.
+    """
+    query = select(VisitHold).where(
+        VisitHold.user_id == user_id,
+        VisitHold.status == "held",
+        col(VisitHold.item_id).in_(item_ids),
+    )
+    holds = list(session.exec(query.with_for_update()))
+    for hold in holds:
+        _close(session, hold, "ordered", now)
+    session.flush()
+    return holds
+
+
+@contextmanager
+def holds_claimed(
+    *, session: Session, user_id: int, item_ids: list[int], now: datetime
+) -> Iterator[list[VisitHold]]:
+    """Checkout's stock-taking, run inside: units held for the customer count as theirs.
+
+    When the stock-taking fails (another line sold out), the holds stand as they were.
+    """
+    holds = claim_holds(session=session, user_id=user_id, item_ids=item_ids, now=now)
+    try:
+        yield holds
+    except Exception:
+        for hold in holds:
+            if hold.took_stock:
+                session.execute(
+                    update(Item)
+                    .where(col(Item.id) == hold.item_id, col(Item.stock).is_not(None))
+                    .values(stock=col(Item.stock) - hold.quantity)
+                )
+            hold.status, hold.closed_at = "held", None
+        session.flush()
+        raise
+
+
+def release_expired_holds(*, session: Session, now: datetime) -> list[VisitHold]:
+    """Give back the stock of holds whose time is up; safe to run again or in parallel."""
+    query = (
+        select(VisitHold)
+        .where(VisitHold.status == "held", col(VisitHold.held_until) <= now)
+        .with_for_update(skip_locked=True)
+    )
+    holds = list(session.exec(query))
+    for hold in holds:
+        _close(session, hold, "released", now)
+    session.flush()
+    return holds
+
+
+def reservations(*, session: Session, visit_id: int) -> list[tuple[str, int]]:
+    """(item name, units reserved) for the merchant, most reserved first."""
+    query = select(Item.name, VisitHold.quantity).where(
+        VisitHold.visit_id == visit_id, VisitHold.item_id == Item.id
+    )
+    totals: dict[str, int] = {}
+    for name, quantity in session.exec(query):
+        totals[name] = totals.get(name, 0) + quantity
+    return sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))
