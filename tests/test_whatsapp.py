@@ -15,9 +15,8 @@ from handlers.core import Option, Reply
 from notifications.base import DeliveryError, Recipient
 from store.models import Item, Order, Outbox, SeenMessage, Shop, ShopStaff, User
 from tests.notify_helpers import dispatcher, queue, row, rows
-from tests.twilio_standin import Sent, TwilioStandIn
+from tests.twilio_standin import Sent
 from tests.whatsapp_harness import (
-    ACCOUNT_SID,
     AUTH_TOKEN,
     BOT_NUMBER,
     Phone,
@@ -28,13 +27,6 @@ from tests.whatsapp_harness import (
 
 ALICE = "+33612345678"
 TEMPLATE = "HX" + "a" * 32
-
-
-@pytest.fixture
-def standin():
-    server = TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
