@@ -5,6 +5,7 @@ import threading
 import unicodedata
 import weakref
 from collections.abc import Callable
+from datetime import timedelta
 
 from handlers import i18n, routes
 from handlers.context import Context
@@ -16,6 +17,7 @@ from store.users import get_or_create_user, load_state
 
 log = logging.getLogger(__name__)
 
+INBOUND_PRECISION = timedelta(minutes=1)
 MAX_TEXT = 1000  # longer messages are cut; handlers that keep text cap it themselves
 
 
@@ -73,7 +75,11 @@ def _turn(session: object, ctx: Context, incoming: Incoming) -> Turn:
         language=i18n.language_of(incoming.language),
         name=incoming.name or "",
     )
-    user.last_inbound_at = ctx.now()
+    now = ctx.now()
+    # Minute precision is plenty for WhatsApp's 24-hour window, and it spares an UPDATE of
+    # the user's row on most messages of a conversation.
+    if user.last_inbound_at is None or now - user.last_inbound_at >= INBOUND_PRECISION:
+        user.last_inbound_at = now
     user.unreachable = False
     if incoming.phone and not user.phone:
         user.phone = incoming.phone

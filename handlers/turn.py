@@ -3,6 +3,7 @@
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from sqlmodel import Session, select
@@ -40,8 +41,9 @@ class Turn:
     def now(self) -> datetime:
         return self.ctx.now()
 
-    @property
+    @cached_property
     def town(self) -> Town:
+        """The town this bot serves (looked up once a turn: handlers ask for it often)."""
         town = self.session.exec(select(Town).where(Town.slug == self.ctx.town_slug)).first()
         if town is None:
             town = self.session.exec(select(Town).order_by(Town.id)).first()  # type: ignore[arg-type]

@@ -1,6 +1,7 @@
 """Search finds what a shopper types, whatever the accents, case or plural."""
 
 import pytest
+from sqlmodel import select
 
 from store.models import Item, Shop, Town
 from store.search import search_items, terms
@@ -80,3 +81,38 @@ def test_nonsense_and_punctuation_find_nothing_and_do_not_fail(catalogue):
 
 def test_terms_fold_and_drop_plurals():
     assert terms("Les Crèmes brûlées") == ["creme", "brulee"]
+
+
+def test_terms_skip_single_letters():
+    assert terms("t shirt b") == ["shirt"]
+
+
+def test_a_renamed_or_moved_shop_is_found_under_its_new_name_and_town(catalogue):
+    db, town_id = catalogue
+
+    def rename(session):
+        shop = session.exec(select(Shop).where(Shop.slug == "c")).one()
+        shop.name = "Tricots Vallée"
+        shop.town_id = town_id
+        session.add(shop)
+
+    db.run(rename)
+    assert names(db, "vallee", town_id) == ["Pull rouge d'ailleurs"]
+    assert names(db, "ailleurs", town_id) == ["Pull rouge d'ailleurs"]  # from the item's name
+    assert sorted(names(db, "pull rouge", town_id)) == [
+        "Pull en laine rouge",
+        "Pull rouge d'ailleurs",
+    ]
+
+
+def test_a_town_search_never_shows_another_towns_items(catalogue):
+    db, town_id = catalogue
+    assert names(db, "ailleurs", town_id) == []
+    assert names(db, "ailleurs") == ["Pull rouge d'ailleurs"]
+
+
+def test_the_last_word_may_be_unfinished_the_others_are_whole_words(catalogue):
+    db, town_id = catalogue
+    assert names(db, "pull roug", town_id) == ["Pull en laine rouge"]
+    assert names(db, "rouges pulls", town_id) == ["Pull en laine rouge"]
+    assert names(db, "pu rouge", town_id) == []  # "pu" is not a whole word of it

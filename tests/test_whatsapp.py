@@ -138,7 +138,7 @@ def test_a_photo_reaches_the_media_store_as_image_bytes(alice, standin, whatsapp
 
 def test_an_album_of_photos_is_one_message(whatsapp, standin):
     # Each part must follow the one before within the window: 2 s, for a loaded machine
-    # (the harness's 0.2 s keeps the one-photo tests quick).
+    # (the harness's shorter one keeps the one-photo tests quick).
     whatsapp.channel.album_wait = 2.0
     before = _media_files(whatsapp)
     for n, caption in enumerate(["Bougie parfumée 12,90 €", "", ""]):

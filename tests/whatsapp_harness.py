@@ -66,7 +66,7 @@ class WhatsAppServer:
     def __init__(self, app: App) -> None:
         self.app = app
         self.channel = WhatsAppChannel(
-            app, http=TwilioHttp(backoff=0.01, attempts=5), album_wait=0.2
+            app, http=TwilioHttp(backoff=0.01, attempts=5), album_wait=0.6
         )
         web = build_web(app, self.channel.routes())
         sock = socket.socket()

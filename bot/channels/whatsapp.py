@@ -53,7 +53,7 @@ DEEP_LINK = re.compile(r"^\s*(shop|pickup|join)\s+(\S+)\s*$", re.IGNORECASE)
 # WhatsApp tells us no language: English for English-speaking country codes, else French.
 ENGLISH_PREFIXES = ("+1", "+44", "+353", "+61", "+64", "+27")
 # WhatsApp posts each photo of an album as its own message: photos each arriving within this
-# of the one before are one message for the core (a merchant's item with several photos).
+# many seconds of the previous one are one message for the core (an item with several photos).
 ALBUM_WAIT = 1.5
 
 
@@ -113,7 +113,7 @@ class WhatsAppChannel:
         self.media = whatsapp_media.Downloader(app.media, (config.account_sid, config.auth_token))
         self.album_wait = album_wait
         self._albums: dict[str, list[dict[str, str]]] = {}
-        self._album_last: dict[str, float] = {}  # number -> loop time of the album's last part
+        self._album_timers: dict[str, asyncio.Task[None]] = {}
         self._tails: dict[str, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -170,24 +170,22 @@ class WhatsAppChannel:
             self._flush(number)
             self._schedule(number, [params])
             return
-        album = self._albums.setdefault(number, [])
-        album.append(params)
-        self._album_last[number] = asyncio.get_running_loop().time()
-        if len(album) == 1:
-            self._track(asyncio.create_task(self._flush_later(number, album)))
+        self._albums.setdefault(number, []).append(params)
+        # The album is complete once no photo came for `album_wait` after the last one.
+        pending = self._album_timers.pop(number, None)
+        if pending is not None:
+            pending.cancel()
+        timer = asyncio.create_task(self._flush_later(number))
+        self._album_timers[number] = timer
+        self._track(timer)
 
-    async def _flush_later(self, number: str, album: list[dict[str, str]]) -> None:
-        # The wait starts again with each part: a slow network (or a busy server) may space an
-        # album's posts out more than the window, and a window from the first part split it.
-        loop = asyncio.get_running_loop()
-        while (wait := self._album_last.get(number, 0.0) + self.album_wait - loop.time()) > 0:
-            await asyncio.sleep(wait)
-        if self._albums.get(number) is album:
-            self._flush(number)
+    async def _flush_later(self, number: str) -> None:
+        await asyncio.sleep(self.album_wait)
+        self._album_timers.pop(number, None)
+        self._flush(number)
 
     def _flush(self, number: str) -> None:
         album = self._albums.pop(number, None)
-        self._album_last.pop(number, None)
         if album:
             self._schedule(number, album)
 
