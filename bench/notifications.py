@@ -67,8 +67,11 @@ def _fill(db: Database, total: int) -> None:
         )
 
 
-async def _drain(db: Database, standin: RateStandin, rates: dict[str, float]) -> int:
-    senders = [HttpSender(channel, standin.url) for channel in rates]
+async def drain(
+    db: Database, standin: RateStandin, rates: dict[str, float], sender: type = HttpSender
+) -> int:
+    """Deliver every due row through `sender`s pointed at the rate-enforcing stand-in."""
+    senders = [sender(channel, standin.url) for channel in rates]
     dispatcher = Dispatcher(
         db, senders, settings=Settings(max_in_flight=256), limits=RateLimits(rates, PER_CHAT)
     )
@@ -89,7 +92,7 @@ def run(full: bool, url: str | None = None, total: int = TOTAL) -> dict[str, Any
             _fill(db, total)
             with RateStandin(rates, PER_CHAT) as standin:
                 started = time.monotonic()
-                handled = asyncio.run(_drain(db, standin, rates))
+                handled = asyncio.run(drain(db, standin, rates))
                 elapsed = time.monotonic() - started
             with db.session() as session:
                 statuses = dict(

@@ -21,13 +21,11 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import func, select
 
-from bench.notifications import PER_CHAT, REAL
+from bench.notifications import PER_CHAT, REAL, drain
 from bot.channels.console import ConsoleChannel
 from handlers.context import Context
 from handlers.engine import Engine
 from notifications.base import Recipient
-from notifications.dispatcher import Dispatcher, Settings
-from notifications.limits import RateLimits
 from store import migrate
 from store.db import Database
 from store.demo import load_demo
@@ -70,18 +68,6 @@ def _town(db: Database, media: MediaStore, followers: int) -> list[int]:
     return ids  # type: ignore[return-value]
 
 
-async def _drain(db: Database, standin: RateStandin, rates: dict[str, float]) -> int:
-    senders = [FollowerSender(channel, standin.url) for channel in rates]
-    dispatcher = Dispatcher(
-        db, senders, settings=Settings(max_in_flight=256), limits=RateLimits(rates, PER_CHAT)
-    )
-    try:
-        return await dispatcher.drain()
-    finally:
-        for sender in senders:
-            await sender.close()
-
-
 def run(full: bool, url: str | None = None, followers: int = FOLLOWERS) -> dict[str, Any]:
     """Announce a visit to `followers` and deliver it; the figures, also printed."""
     rates = dict(REAL) if full else {ch: rate * 10 for ch, rate in REAL.items()}
@@ -99,7 +85,7 @@ def run(full: bool, url: str | None = None, followers: int = FOLLOWERS) -> dict[
             assert f"{followers} personne(s) prévenue(s)" in screen, screen
             with RateStandin(rates, PER_CHAT) as standin:
                 started = time.monotonic()
-                handled = asyncio.run(_drain(db, standin, rates))
+                handled = asyncio.run(drain(db, standin, rates, FollowerSender))
                 drain_seconds = time.monotonic() - started
             with db.session() as session:
                 query = select(Outbox.status, func.count()).group_by(Outbox.status)
