@@ -27,13 +27,13 @@ def cmd_run(config: Config, args: argparse.Namespace) -> int:
             "Aucun identifiant Telegram ou WhatsApp configuré : discussion en console.",
             file=sys.stderr,
         )
-        return _chat(app, args.user)
+        return _chat(app, args.user, getattr(args, "lang", "fr"))
     from bot.runner import serve
 
     return serve(app)
 
 
-def _chat(app: wiring.App, user: str) -> int:
+def _chat(app: wiring.App, user: str, lang: str = "fr") -> int:
     from bot.channels.console import ConsoleChannel
     from bot.channels.console_sender import ConsoleSender
     from bot.notify import BackgroundNotifications
@@ -41,7 +41,7 @@ def _chat(app: wiring.App, user: str) -> int:
     # Reminders and other people's messages arrive in this terminal while you chat.
     notifications = BackgroundNotifications(app, [ConsoleSender(media=app.media)]).start()
     try:
-        ConsoleChannel(app.engine, user=user).repl()
+        ConsoleChannel(app.engine, user=user, language=lang).repl()
     finally:
         notifications.stop()
     return 0
@@ -51,7 +51,7 @@ def cmd_chat(config: Config, args: argparse.Namespace) -> int:
     """The console channel on the configured database."""
     app = wiring.build(config)
     wiring.prepare(app)
-    return _chat(app, args.user)
+    return _chat(app, args.user, args.lang)
 
 
 def cmd_demo(config: Config, args: argparse.Namespace) -> int:
@@ -135,6 +135,11 @@ def cmd_admin_invite(config: Config, args: argparse.Namespace) -> int:
     missing = "(pas de numéro WhatsApp configuré : [whatsapp] from_number)"
     print(f"WhatsApp : {invite.whatsapp or missing}")
     print(f"QR code : {invite.qr_path}")
+    # The town hall hands this on: say what the shopkeeper does with it.
+    print(
+        "À transmettre au commerçant : il scanne le QR code ou ouvre le lien avec son téléphone"
+        " (ou tape le code dans la discussion avec le bot), puis répond à quelques questions."
+    )
     return 0
 
 
@@ -180,6 +185,8 @@ def parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="talk to the bot in this terminal (or through a pipe)")
     chat.add_argument("--config", dest="config_sub")
     chat.add_argument("--user", default="console")
+    # What a phone would tell Telegram: a newcomer is answered in this language.
+    chat.add_argument("--lang", default="fr", help="the phone's language, e.g. en (default fr)")
     chat.set_defaults(func=cmd_chat)
     demo = sub.add_parser("demo", help="load the demo town into an empty database")
     demo.add_argument("--config", dest="config_sub")

@@ -20,6 +20,8 @@ ADDRESS, PHONE, NOTE = "co_address", "co_phone", "co_note"
 MAX_NOTE = 500
 POSTCODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 
+PART_SIZE = 6  # slots in one list before the day is split into parts
+
 
 def _shop(turn: Turn) -> Shop:
     raw = turn.args[0] if turn.args else ""
@@ -50,6 +52,7 @@ def step(turn: Turn) -> list[Reply]:
     shop = _shop(turn)
     name = turn.args[1] if len(turn.args) > 1 else ""
     value = turn.args[2] if len(turn.args) > 2 else ""
+    extra = turn.args[3] if len(turn.args) > 3 else ""
     if not name:
         return start(turn)
     if not _lines(turn, shop):
@@ -59,7 +62,7 @@ def step(turn: Turn) -> list[Reply]:
     steps = {
         "p": lambda: pickup_days(turn, shop),
         "d": lambda: ask_address(turn, shop),
-        "day": lambda: pickup_slots(turn, shop, value),
+        "day": lambda: pickup_slots(turn, shop, value, part=extra),
         "slot": lambda: choose_slot(turn, shop, value),
         "tel": lambda: saved_phone(turn, shop),
         "skip": lambda: skip_note(turn, shop),
@@ -124,11 +127,12 @@ def pickup_days(turn: Turn, shop: Shop) -> list[Reply]:
 def _day_label(turn: Turn, day: date) -> str:
     today = turn.now().astimezone(ZoneInfo(turn.ctx.timezone)).date()
     label = i18n.day(day, turn.lang)
-    return turn.t("co_today", day=label) if day == today else label.capitalize()
+    # Only the first letter: str.capitalize() would turn "December" into "december".
+    return turn.t("co_today", day=label) if day == today else label[:1].upper() + label[1:]
 
 
-def pickup_slots(turn: Turn, shop: Shop, raw: str, notice: str = "") -> list[Reply]:
-    """The free slots of the chosen day."""
+def pickup_slots(turn: Turn, shop: Shop, raw: str, notice: str = "", part: str = "") -> list[Reply]:
+    """The free slots of the chosen day; a long day is first split into parts of the day."""
     co = _co(turn, shop)
     try:
         day = datetime.strptime(raw, "%Y%m%d").date()
@@ -142,24 +146,60 @@ def pickup_slots(turn: Turn, shop: Shop, raw: str, notice: str = "") -> list[Rep
     co.update(mode="pickup", day=raw)
     _save(turn, co)
     tz = turn.ctx.timezone
+    groups = _parts(found)
+    back = f"co:{shop.id}:p"
+    if part:
+        chosen = next((g for g in groups if _part_key(g, tz) == part), None)
+        if chosen is None:  # those slots went meanwhile: the day as it is now
+            return pickup_slots(turn, shop, raw, notice=turn.t("co_slot_gone"))
+        found, back = chosen, f"co:{shop.id}:day:{raw}"
+    elif len(groups) > 1:
+        options = [
+            Option(turn.t("co_part_label", start=_hhmm(g[0].start, turn, tz),
+                          end=_hhmm(g[-1].end, turn, tz), count=len(g)),
+                   f"co:{shop.id}:day:{raw}:{_part_key(g, tz)}")
+            for g in groups
+        ]  # fmt: skip
+        text = turn.t("co_part_ask", day=_day_label(turn, day))
+        text = f"{notice}\n\n{text}" if notice else text
+        return [Reply(text, options=(*options, *turn.nav(back)))]
     options = [
         Option(
-            turn.t(
-                "co_slot_label",
-                start=i18n.clock(s.start, turn.lang, tz),
-                end=i18n.clock(s.end, turn.lang, tz),
-            ),
+            turn.t("co_slot_label", start=_hhmm(s.start, turn, tz), end=_hhmm(s.end, turn, tz)),
             f"co:{shop.id}:slot:{s.start.astimezone(ZoneInfo(tz)):%H%M}",
         )
         for s in found
     ]
     text = turn.t("co_slot_ask", day=_day_label(turn, day))
-    return [
-        Reply(
-            f"{notice}\n\n{text}" if notice else text,
-            options=(*options, *turn.nav(f"co:{shop.id}:p")),
-        )
-    ]
+    return [Reply(f"{notice}\n\n{text}" if notice else text, options=(*options, *turn.nav(back)))]
+
+
+def _hhmm(moment: datetime, turn: Turn, tz: str) -> str:
+    return i18n.clock(moment, turn.lang, tz)
+
+
+def _parts(found: list[slots.Slot]) -> list[list[slots.Slot]]:
+    """Slots in runs of at most PART_SIZE, split where the shop closes (lunch), so a
+    WhatsApp list stays within its ten rows and each choice reads as a time of day."""
+    if len(found) <= PART_SIZE:
+        return [found]
+    runs: list[list[slots.Slot]] = []
+    for slot in found:
+        if runs and runs[-1][-1].end == slot.start:
+            runs[-1].append(slot)
+        else:
+            runs.append([slot])
+    groups = []
+    for run in runs:
+        pieces = -(-len(run) // PART_SIZE)  # as few parts as fit, of even sizes
+        size = -(-len(run) // pieces)
+        groups += [run[i : i + size] for i in range(0, len(run), size)]
+    return groups
+
+
+def _part_key(group: list[slots.Slot], tz: str) -> str:
+    zone = ZoneInfo(tz)
+    return f"{group[0].start.astimezone(zone):%H%M}-{group[-1].end.astimezone(zone):%H%M}"
 
 
 def choose_slot(turn: Turn, shop: Shop, raw: str) -> list[Reply]:

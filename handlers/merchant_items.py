@@ -4,6 +4,7 @@ The draft lives in the conversation state (`data["draft"]`) until it is publishe
 answer to a question ("and the price?") never loses the photo or what was already read.
 """
 
+from datetime import timedelta
 from typing import Any
 
 from handlers import start
@@ -25,6 +26,7 @@ from store.parsing import (
 
 MAX_PHOTOS = 10
 DRAFT_INPUTS = ("md_name", "md_price", "md_stock", "md_desc")
+IN_A_ROW = timedelta(minutes=30)
 
 
 def photo(turn: Turn) -> list[Reply]:
@@ -36,8 +38,17 @@ def photo(turn: Turn) -> list[Reply]:
         draft["photos"] = [*draft["photos"], *turn.incoming.photos][:MAX_PHOTOS]
         turn.remember(draft=draft)
         return [turn.reply("m_photo_added", count=len(draft["photos"])), *next_step(turn, [])]
-    # An unpublished draft is replaced by the new photo: say so, so nobody thinks it is on sale.
-    notice = [turn.reply("m_draft_replaced", name=draft["name"])] if draft.get("name") else []
+    # Photos sent one after another on a phone: a draft with its name and price was checked on
+    # its card, so the next photo puts it on sale; an incomplete or old one is dropped, said so.
+    notice = []
+    if draft.get("name") and draft.get("price") is not None and _in_a_row(turn):
+        staff_shop(turn, draft["shop"])
+        item = _put_on_sale(turn, draft)
+        notice = [
+            turn.reply("m_draft_published", name=item.name, price=turn.money(item.price_cents))
+        ]
+    elif draft.get("name"):
+        notice = [turn.reply("m_draft_replaced", name=draft["name"])]
     draft = {
         "shop": shop.id,
         "photos": list(turn.incoming.photos[:MAX_PHOTOS]),
@@ -53,12 +64,19 @@ def photo(turn: Turn) -> list[Reply]:
     return [*notice, *_read(turn, draft, caption)]
 
 
+def _in_a_row(turn: Turn) -> bool:
+    """The previous message came minutes ago: the same sitting, not a draft forgotten days ago."""
+    last = turn.state.updated_at
+    return last is not None and turn.now() - last <= IN_A_ROW
+
+
 def _read(turn: Turn, draft: dict[str, Any], caption: str) -> list[Reply]:
     """Fill the draft from a caption (or typed words) and ask for what is still missing."""
     parsed = parse_caption(caption)
     problems = list(parsed.problems)
     if parsed.name and "name_too_long" not in problems:
-        draft["name"] = parsed.name
+        # Typed on a phone in lowercase: customers read "Culotte coton bio" in the lists.
+        draft["name"] = parsed.name[:1].upper() + parsed.name[1:]
     if parsed.price_cents is not None and price_problem(parsed.price_cents) is None:
         draft["price"] = parsed.price_cents
     if parsed.stock is not None:
@@ -222,6 +240,17 @@ def publish(turn: Turn) -> list[Reply]:
     draft = _draft(turn)
     if not draft["name"] or draft["price"] is None:
         return next_step(turn, [])
+    item = _put_on_sale(turn, draft)
+    turn.expect(None)
+    options = (
+        turn.option("m_see_item", f"mitem:{item.id}"),
+        turn.option("m_menu_items", "mitems:0"),
+        turn.option("m_shop_menu", "mshop"),
+    )
+    return [Reply(turn.t("m_published", name=item.name), options=options)]
+
+
+def _put_on_sale(turn: Turn, draft: dict[str, Any]) -> Item:
     now = turn.now()
     item = Item(
         shop_id=draft["shop"],
@@ -236,13 +265,7 @@ def publish(turn: Turn) -> list[Reply]:
     turn.session.add(item)
     turn.session.flush()
     turn.forget("draft")
-    turn.expect(None)
-    options = (
-        turn.option("m_see_item", f"mitem:{item.id}"),
-        turn.option("m_menu_items", "mitems:0"),
-        turn.option("m_shop_menu", "mshop"),
-    )
-    return [Reply(turn.t("m_published", name=item.name), options=options)]
+    return item
 
 
 def cancel(turn: Turn) -> list[Reply]:

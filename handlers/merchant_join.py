@@ -1,10 +1,12 @@
 """Joining a shop with an invite code (link, QR or typed), and owners inviting their staff."""
 
+import re
+
 from handlers import merchant_menu, merchant_setup, pickup, search
 from handlers.core import Option, Reply
-from handlers.merchant_rights import require_shop, staff_shop
+from handlers.merchant_rights import is_staff, require_shop, staff_shop
 from handlers.turn import Turn
-from store.merchants import create_invite, redeem_invite
+from store.merchants import create_invite, order_by_code, redeem_invite, shops_of
 from store.parsing import looks_like_code, normalise_code
 from store.qr import qr_png
 
@@ -27,7 +29,22 @@ def typed(turn: Turn) -> list[Reply]:
         return pickup.link(turn)
     if looks_like_code(turn.text):
         return _join(turn, turn.text)
+    if _is_pickup_code(turn):
+        # At the counter the customer reads out "8UNAP3": typed anywhere, it opens the order.
+        return pickup.typed_code(turn)
     return search.results(turn)
+
+
+def _is_pickup_code(turn: Turn) -> bool:
+    """Staff typed one 6-character word: a code with a digit, or one of their orders' codes."""
+    code = re.sub(r"[\s\-]", "", turn.text).upper()
+    if not re.fullmatch(r"[A-Z0-9]{6}", code) or not is_staff(turn):
+        return False
+    if any(c.isdigit() for c in code):
+        return True
+    shops = shops_of(session=turn.session, user_id=turn.user.id)  # type: ignore[arg-type]
+    ids = [shop.id for shop in shops]
+    return order_by_code(session=turn.session, shop_ids=ids, code=code) is not None  # type: ignore[arg-type]
 
 
 def _join(turn: Turn, typed_code: str) -> list[Reply]:

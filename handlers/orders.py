@@ -6,6 +6,8 @@ from handlers.turn import Turn
 from store import orders as store_orders
 from store.models import Order, OrderLine, Shop
 
+CLOSED = ("cancelled", "declined", "expired")
+
 
 def order_text(
     lang: str,
@@ -53,7 +55,8 @@ def order_text(
         )
     else:
         rows.append(i18n.t(lang, "co_how_delivery", address=order.address))
-    rows.append(i18n.t(lang, "order_code_line", code=order.pickup_code))
+    if order.status not in CLOSED:  # a code for an order that will never be collected misleads
+        rows.append(i18n.t(lang, "order_code_line", code=order.pickup_code))
     if order.note:
         rows.append(i18n.t(lang, "co_note_line", note=order.note))
     return "\n".join(rows)

@@ -138,7 +138,7 @@ DEEP_LINKS: dict[str, Handler] = {
 
 # What typed text means while the conversation awaits it (ConversationState.expect).
 INPUTS: dict[str, Handler] = {
-    "search": search.results,
+    "search": merchant_join.typed,  # codes typed after a search still work; else search
     # Cart and checkout.
     cart.QUANTITY: cart.typed_quantity,
     checkout.ADDRESS: checkout.typed_address,  # also a shared location
@@ -171,7 +171,14 @@ KEYWORDS: dict[str, str] = {
     "home": "home",
     "bonjour": "home",
     "hello": "home",
+    "salut": "home",
+    "bonsoir": "home",
+    "coucou": "home",
+    "hi": "home",
     "aide": "help",
+    # "retour" picks the menu's own Retour option when there is one (labels match first).
+    "retour": "home",
+    "back": "home",
     "help": "help",
     "annuler": "cancel",
     "cancel": "cancel",

@@ -50,8 +50,10 @@ def home_options(turn: Turn) -> tuple[Option, ...]:
 
 
 def home(turn: Turn) -> list[Reply]:
-    """The home menu."""
+    """The home menu; a newcomer's first "bonjour" (WhatsApp has no /start) gets the welcome."""
     turn.expect(None)
+    if not turn.state.menu and turn.incoming.text and not turn.incoming.action:
+        return welcome(turn)
     return [Reply(turn.t("home"), options=home_options(turn), replace=True)]
 
 

@@ -91,6 +91,8 @@ class NotificationService:
         try:
             if await asyncio.to_thread(work):
                 await self._tick()
+        except asyncio.CancelledError:  # stopped mid-job (the console chat ended): no traceback
+            log.debug("notifications job %s stopped", name)
         except Exception:
             log.exception("notifications job %s failed; it runs again later", name)
 

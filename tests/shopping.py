@@ -64,6 +64,7 @@ def pickup_to_summary(person: ConsoleChannel, phone: str = "06 12 34 56 78") -> 
     person.say("1")  # Commander chez Chocolaterie du Perche
     person.say("1")  # Retrait en boutique
     person.say("1")  # today
+    person.say("1")  # between 11:00 and 12:30
     person.say("1")  # 11:00 - 11:30
     person.say(phone)
     return person.say("passer")

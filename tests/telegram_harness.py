@@ -130,9 +130,14 @@ class RunningVitrine:
         from bot import runner
 
         self.tg = tg
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        # `vitrine run` binds the configured port itself. A port probed then freed could be
+        # taken by another process meanwhile (the machine runs other suites), so the probe keeps
+        # it until the test ends: bound but not listening, with SO_REUSEADDR like the server's,
+        # it lets only the server's own bind through.
+        self.probe = socket.socket()
+        self.probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.probe.bind(("127.0.0.1", 0))
+        self.port = self.probe.getsockname()[1]
         config = Config(
             telegram=TelegramConfig(
                 token=tg.token,
@@ -156,7 +161,7 @@ class RunningVitrine:
         self.running = asyncio.run_coroutine_threadsafe(
             runner.serve_async(self.app, self.stop_event), self.loop.loop
         )
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while not tg.commands.get("en") or (mode == "webhook" and not tg.webhook):
             assert time.monotonic() < deadline and not self.running.done(), "vitrine run failed"
             time.sleep(0.02)
@@ -195,6 +200,7 @@ def run_vitrine(
     for vitrine in running:
         if not vitrine.running.done():
             vitrine.stop()
+        vitrine.probe.close()
 
 
 # For tests of the channel's own mechanics (rendering, faults, start/stop), where the database

@@ -17,14 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from tests.loopback import LoopbackServer, QuietHandler, spec
 from tests.telegram_people import People
 
-SPEC = Path("/work/shared/spec/telegram-bot-api.json")
 BOT = {"id": 7000001, "is_bot": True, "first_name": "Vitrine", "username": "VitrineTestBot"}
 
 
@@ -54,7 +52,7 @@ def units(text: str) -> int:
 
 def _spec_methods() -> dict[str, list[str]]:
     """Method name (lower case) -> its required fields, from the published spec."""
-    methods = json.loads(SPEC.read_text())["methods"]
+    methods = spec("telegram-bot-api.json")["methods"]
     return {
         name.lower(): [f["name"] for f in m.get("fields", []) if f.get("required")]
         for name, m in methods.items()
@@ -86,16 +84,11 @@ class TelegramStandIn(People):
         self.settle: Callable[[], None] = lambda: None  # set by the test harness
         self._ids = itertools.count(1)
         self._closing = False
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self.server = LoopbackServer(_handler(self))
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.server.url
 
     @property
     def base_url(self) -> str:
@@ -106,15 +99,14 @@ class TelegramStandIn(People):
         return f"{self.url}/file/bot"
 
     def start(self) -> "TelegramStandIn":
-        self.thread.start()
+        self.server.start()
         return self
 
     def close(self) -> None:
         with self.cond:
             self._closing = True
             self.cond.notify_all()
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.close()
 
     # Faults.
     def fail(self, method: str, status: int, *, times: int = 1, retry_after: int = 1) -> None:
@@ -253,6 +245,7 @@ class TelegramStandIn(People):
         with self.cond:
             self.messages[message["message_id"]] = message
             self.log.append((chat_id, dict(message)))
+            self.cond.notify_all()  # for a test waiting on what the bot sent
         return message
 
     def _m_sendmessage(self, params: dict, files: dict) -> dict:
@@ -308,6 +301,7 @@ class TelegramStandIn(People):
                 message["reply_markup"] = markup
             message["edit_date"] = int(time.time())
             self.log.append((chat_id, dict(message)))
+            self.cond.notify_all()  # for a test waiting on what the bot sent
         return message
 
     def _m_answercallbackquery(self, params: dict, files: dict) -> bool:
@@ -361,25 +355,9 @@ def _parse_body(content_type: str, body: bytes) -> tuple[dict[str, str], dict[st
     return params, files
 
 
-def _handler(standin: TelegramStandIn) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+def _handler(standin: TelegramStandIn) -> type[QuietHandler]:
+    class Handler(QuietHandler):
         protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet
-            pass
-
-        def _answer(self, status: int, body: bytes, content_type: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            try:
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the bot gave up waiting (a long poll cancelled at shutdown)
-
-        def _json(self, status: int, data: dict) -> None:
-            self._answer(status, json.dumps(data).encode(), "application/json")
 
         def do_GET(self) -> None:
             prefix = f"/file/bot{standin.token}/"

@@ -45,7 +45,8 @@ def shop_and_order(tg: TelegramStandIn) -> dict:
     tg.tap(ALICE, "Commander chez Chocolaterie du Perche")
     tg.tap(ALICE, "Retrait en boutique")
     tg.tap(ALICE, "Aujourd'hui")
-    asks_phone = tg.tap(ALICE, "11:00")
+    tg.tap(ALICE, "Entre 11:00")
+    asks_phone = tg.tap(ALICE, "11:00 –")
     assert "téléphone" in asks_phone[-1]["text"]
     asks_note = tg.send_text(ALICE, "06 12 34 56 78")
     assert "Un mot pour la boutique" in asks_note[-1]["text"]

@@ -36,8 +36,12 @@ def test_click_and_collect_from_cart_to_confirmation(chat, db):
     days = alice.say("retrait en boutique")
     assert "Aujourd'hui, mardi 8 décembre" in days
     assert "Lundi" not in days and "Dimanche" not in days  # closed days are not offered
+    parts = alice.say("1")  # 13 slots: first the time of day, so no list runs past ten rows
+    assert "à quel moment de la journée ?" in parts
+    assert "1. 🕘 Entre 11:00 et 12:30 (3 créneaux)" in parts  # 10:00 now + 60 min of preparation
+    assert "2. 🕘 Entre 14:00 et 16:30 (5 créneaux)\n  3. 🕘 Entre 16:30 et 19:00" in parts
     slots = alice.say("1")
-    assert "1. 11:00 – 11:30" in slots  # 10:00 now + 60 min of preparation
+    assert "1. 11:00 – 11:30" in slots and "14:00" not in slots
     assert "10:30" not in slots
     assert "téléphone" in alice.say("2")  # 11:30 - 12:00
     assert "Un mot pour la boutique" in alice.say("06 12 34 56 78")
@@ -110,6 +114,7 @@ def test_a_long_note_is_cut_and_kept_and_emoji_phone_is_refused(chat, db):
     alice.say("commander")
     alice.say("1")
     alice.say("1")
+    alice.say("1")  # the morning
     alice.say("1")
     assert "ne semble pas valide" in alice.say("📞📞")
     alice.say("0612345678")
@@ -133,8 +138,9 @@ def test_slot_filled_meanwhile_asks_for_another_and_keeps_the_cart(chat, db):
 
     screen = alice.say("1")
     assert "quelqu'un vient de prendre la dernière place" in screen
-    assert "11:00 – 11:30" not in screen and "1. 11:30 – 12:00" in screen
+    assert "11:00 et" not in screen and "1. 🕘 Entre 11:30 et 12:30" in screen
     assert item(db, "Coffret chocolats assortis").stock == 10
+    assert "1. 11:30 – 12:00" in alice.say("1")
     alice.say("1")  # 11:30
     alice.say("0612345678")
     assert "11:30 et 12:00" in alice.say("passer")
@@ -148,7 +154,8 @@ def test_out_of_stock_at_confirm_keeps_the_cart(chat, db):
     for _ in range(3):
         add(alice, "nuisette", "Nuisette en soie")
     alice.say("commander")  # Lingerie offers pickup only: straight to the day
-    alice.say("1")
+    alice.say("1")  # today
+    alice.say("1")  # the morning
     alice.say("1")
     alice.say("0612345678")
     assert "3 × Nuisette en soie — 177,00 €" in alice.say("passer")
@@ -170,8 +177,9 @@ def test_lead_time_and_closures_shape_the_days_and_slots(chat, db, clock):
     days = alice.say("1")
     assert "Mercredi 9" not in days and "Jeudi 10" not in days
     assert "2. Vendredi 11 décembre" in days
-    slots = alice.say("1")
-    assert "1. 14:00 – 14:30" in slots and "12:00" not in slots
+    parts = alice.say("1")
+    assert "1. 🕘 Entre 14:00 et 16:30 (5 créneaux)" in parts and "12:00" not in parts
+    assert "1. 14:00 – 14:30" in alice.say("1")
 
 
 def test_stale_checkout_buttons_are_out_of_date(chat, db):
@@ -209,7 +217,9 @@ def test_an_english_customer_orders_in_english(chat, db):
     assert "added to your cart" in add(bob, "coffret", "Coffret chocolats")
     assert "Order from Chocolaterie du Perche" in bob.say("cart")
     assert "How would you like to get your order" in bob.say("checkout")
-    assert "Today, Tuesday 8 December" in bob.say("collect in store")
+    days = bob.say("collect in store")
+    assert "Today, Tuesday 8 December" in days and "2. Wednesday 9 December" in days
+    assert "1. 🕘 Between 11:00 and 12:30 (3 slots)" in bob.say("1")
     bob.say("1")
     bob.say("2")
     bob.say("06 12 34 56 78")
@@ -228,10 +238,12 @@ def test_help_and_home_midway_lose_nothing(chat, db):
     alice.say("1")
     alice.say("1")
     alice.say("1")
+    alice.say("1")
     assert "Choisissez une option" in alice.say("aide")
     assert "Que souhaitez-vous faire" in alice.say("menu")
     assert "1 × Coffret chocolats assortis" in alice.say("panier")
     alice.say("commander")
+    alice.say("1")
     alice.say("1")
     alice.say("1")
     alice.say("2")

@@ -65,3 +65,57 @@ def test_language_switch(chat):
     alice.say("/langue")
     assert "I'll speak English" in alice.say("English")
     assert "What would you like to do?" in alice.say("menu")
+
+
+def test_help_names_back_orders_settings_and_my_shop_and_retour_never_searches(chat):
+    alice = chat("alice")
+    help_screen = alice.say("aide")
+    assert "« retour » revient à l'écran précédent" in help_screen
+    assert "« réglages »" in help_screen and "« stop »" in help_screen
+    assert "« Ma boutique »" in help_screen
+    # On a screen without a Retour button, "retour" goes home instead of searching for it.
+    screen = alice.say("retour")
+    assert "Rien trouvé" not in screen and "Que souhaitez-vous faire ?" in screen
+    bob = chat("bob", language="en")
+    assert '"settings"' in bob.say("help") and "What would you like to do?" in bob.say("back")
+
+
+def test_the_console_chat_takes_the_phones_language(engine):
+    import io
+
+    from bot import cli
+    from bot.channels.console import ConsoleChannel
+
+    args = cli.parser().parse_args(["chat", "--user", "bob", "--lang", "en"])
+    assert args.lang == "en"
+    out = io.StringIO()
+    ConsoleChannel(engine, user=args.user, language=args.lang).repl(io.StringIO("hello\n"), out)
+    assert "Welcome to the shops of" in out.getvalue()
+
+
+def test_the_town_halls_invite_says_what_to_do_and_its_qr_opens_the_link(tmp_path, capsys):
+    import zxingcpp
+    from PIL import Image
+
+    from bot import cli
+
+    config = tmp_path / "vitrine.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{tmp_path}/v.db"\n[media]\nroot = "{tmp_path}/media"\n'
+    )
+    assert cli.main(["--config", str(config), "admin", "invite", "--shop", "Fleurs"]) == 0
+    out = capsys.readouterr().out
+    assert "À transmettre au commerçant : il scanne le QR code ou ouvre le lien" in out
+    link = next(line for line in out.splitlines() if line.startswith("Telegram : "))[11:]
+    png = next(line for line in out.splitlines() if line.startswith("QR code : "))[10:]
+    [found] = zxingcpp.read_barcodes(Image.open(png))
+    assert found.text == link and "start=join-" in link
+
+
+def test_a_newcomers_first_hello_gets_the_welcome_then_the_plain_menu(chat):
+    zoe = chat("zoe")
+    first = zoe.say("Bonjour")  # on WhatsApp nobody types /start
+    assert "Bienvenue dans les boutiques de" in first and "1. 🏪 Boutiques par catégorie" in first
+    again = zoe.say("salut")
+    assert "Bienvenue" not in again and "Rien trouvé" not in again
+    assert "Que souhaitez-vous faire ?" in again

@@ -67,9 +67,35 @@ def test_a_pdf_or_a_30_mb_file_is_refused_kindly_and_the_draft_survives(chat, en
     screen = lea.say(f"/photo {huge} Pull vert 30€")
     assert "trop lourde" in screen and "Revenir à mon article" in screen
     assert "Pull en laine rouge\n💶 35,00 €" in lea.say("Revenir à mon article")
-    # A new photo while the draft is unpublished: the merchant is told it was not put on sale.
+    # A new photo while the draft has no price yet: the merchant is told it is not on sale.
+    lea.say(f"/photo {picture(tmp_path, 'gris', 'grey')} Pull gris")
     screen = lea.say(f"/photo {picture(tmp_path, 'bleu', 'blue')} Pull bleu 30€")
-    assert "« Pull en laine rouge » n'était pas publié" in screen and "Pull bleu" in screen
+    assert "« Pull gris » n'a pas été publié, il n'est donc pas en vente" in screen
+    assert "Pull bleu\n💶 30,00 €" in screen
+
+
+def test_three_photos_sent_in_a_row_as_on_a_phone_are_all_put_on_sale(chat, engine, db, tmp_path):
+    christelle = join_as_owner(chat, engine, db, "christelle", "Fleurs de Christelle")
+    christelle.say(f"/photo {picture(tmp_path, 'sg')} soutien gorge dentelle noire 35 euros")
+    screen = christelle.say(f"/photo {picture(tmp_path, 'cu', 'blue')} culotte coton bio 12,90€")
+    assert "✅ « Soutien gorge dentelle noire » (35,00 €) est en vente." in screen
+    assert "Culotte coton bio\n💶 12,90 €" in screen  # the next card; a capital
+    screen = christelle.say(f"/photo {picture(tmp_path, 'nu', 'green')} Nuisete soie 59e")
+    assert "✅ « Culotte coton bio » (12,90 €) est en vente." in screen
+    assert "« Nuisete soie » est en vente" in christelle.say("Publier")
+    found = christelle.say("soutien gorge")  # a customer's search finds the first one too
+    assert "Soutien gorge dentelle noire · 35,00 € · Fleurs de Christelle" in found
+
+
+def test_a_draft_left_for_days_is_not_put_on_sale_by_the_next_photo(
+    chat, engine, db, tmp_path, clock
+):
+    christelle = join_as_owner(chat, engine, db, "christelle", "Fleurs de Christelle")
+    christelle.say(f"/photo {picture(tmp_path, 'sg')} Body dentelle 49 €")
+    clock.advance(minutes=3 * 24 * 60)
+    screen = christelle.say(f"/photo {picture(tmp_path, 'cu', 'blue')} Culotte coton 12,90€")
+    assert "« Body dentelle » n'a pas été publié, il n'est donc pas en vente" in screen
+    assert "Rien trouvé" in christelle.say("body dentelle")
 
 
 def test_several_photos_sent_together_make_one_item(chat, engine, db, tmp_path):
@@ -162,6 +188,25 @@ def test_handover_by_typed_code_and_never_twice(chat, engine, db, clock, tmp_pat
     assert "remise. Bonne journée" in lea.say("Remettre")
     replies = engine.handle(Incoming("console", "lea", action=f"mhand:{order_id}"))
     assert "déjà été remise" in replies[0].text
+
+
+def test_the_customers_code_typed_anywhere_opens_the_hand_over(chat, engine, db, clock, tmp_path):
+    lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
+    post_item(lea, tmp_path, "Bougie parfumée 12,90 € stock 4")
+    Person(chat("bob")).say("/start")
+    order_id, _ = place_order(db, "bob", "Bougie parfumée", clock.now)
+    with db.session() as session:
+        order = session.get(Order, order_id)
+        order.pickup_code = "8UNAP3"
+        session.add(order)
+        session.commit()
+    engine.handle(Incoming("console", "lea", action=f"macc:{order_id}"))
+    assert "Rien trouvé" in lea.say("remise")  # a failed search first: the code still works
+    screen = lea.say("8unap3")
+    assert "Remise au client" in screen and "Bougie parfumée" in screen
+    assert "Aucune commande de votre boutique avec le code « 8UNAP4 »" in lea.say("8UN AP4")
+    # A customer typing a code-shaped word still searches.
+    assert "Rien trouvé pour « 8unap3 »" in Person(chat("carol")).say("8unap3")
 
 
 def test_hidden_items_leave_the_search_and_deleted_ones_the_list(chat, engine, db, tmp_path):

@@ -17,7 +17,8 @@ def test_an_order_placed_in_the_chat_is_reminded_an_hour_before_its_slot(chat, d
     alice.say("panier")
     alice.say("1")  # order from Chocolaterie du Perche
     alice.say("1")  # pickup in the shop
-    slots = alice.say("1")  # today
+    alice.say("1")  # today
+    slots = alice.say("1")  # the morning
     assert "2. 11:30" in slots
     alice.say("2")  # the second slot of the day
     alice.say("06 12 34 56 78")

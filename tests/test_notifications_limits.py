@@ -101,15 +101,18 @@ async def _deliver_all(db, dispatcher: Dispatcher, sender: HttpSender, within: f
 
 @pytest.mark.timeout(60)
 def test_a_burst_to_followers_drains_at_the_limit_without_a_429(db):
-    _followers(db, 300)
-    with RateStandin({"telegram": 150}, {"telegram": 1}) as platform:
+    # 60/s, twice Telegram's real limit: a rate this suite can keep up on a loaded 2-core
+    # machine (at 150/s the dispatcher on PostgreSQL managed 128/s there, so the test measured
+    # the machine rather than the pacing). `python -m bench.notifications` runs the high rates.
+    _followers(db, 180)
+    with RateStandin({"telegram": 60}, {"telegram": 1}) as platform:
         sender = HttpSender("telegram", platform.url)
-        limits = RateLimits({"telegram": 150}, {"telegram": 1})
+        limits = RateLimits({"telegram": 60}, {"telegram": 1})
         dispatcher = Dispatcher(db, [sender], settings=Settings(max_in_flight=64), limits=limits)
         asyncio.run(_deliver_all(db, dispatcher, sender, within=20))
         assert platform.refused == 0
-        assert set(platform.delivered.values()) == {1} and len(platform.delivered) == 300
-        assert platform.rate("telegram") >= 0.9 * 150
+        assert set(platform.delivered.values()) == {1} and len(platform.delivered) == 180
+        assert platform.rate("telegram") >= 0.9 * 60
 
 
 @pytest.mark.timeout(60)

@@ -55,11 +55,12 @@ def test_cancel_restores_stock_and_tells_the_shop(chat, db):
     order = _order(db, _place(alice))
     assert item(db, "Coffret chocolats assortis").stock == 9
     alice.say("mes commandes")
-    alice.say("1")
+    assert f"Code de retrait : {order.pickup_code}" in alice.say("1")
     assert f"Annuler la commande n° {order.number} ?" in alice.say("annuler la commande")
     screen = alice.say("oui, annuler")
     assert "est annulée" in screen and "État : annulée" in screen
     assert "Annuler la commande" not in screen
+    assert "Code de retrait" not in screen  # nothing to collect any more
     assert item(db, "Coffret chocolats assortis").stock == 10
     with db.session() as session:
         [alert] = session.exec(select(Outbox).where(Outbox.kind == "order_cancelled")).all()

@@ -86,8 +86,15 @@ def test_a_slow_chat_does_not_hold_up_another_person(start_bot, tg, monkeypatch)
     start_bot()
     bob = 2002
     tg.known_chats.update({ALICE, bob})
-    # Telegram takes its time with Alice's chat.
-    tg.delay = lambda method, params: 0.5 if params.get("chat_id") == str(ALICE) else 0
+    def alice_waits_for_bob(method: str, params: dict[str, str]) -> float:
+        # Telegram holds Alice's chat until Bob has his answer (10 s at most): were Bob's
+        # reply queued behind Alice's, it would come after, and the order below would show it.
+        if params.get("chat_id") == str(ALICE):
+            with tg.cond:
+                tg.cond.wait_for(lambda: any(chat == bob for chat, _ in tg.log), timeout=10)
+        return 0
+
+    tg.delay = alice_waits_for_bob
     first = {"message": tg._message(ALICE, "fr", "A", text="lent")}
     second = {"message": tg._message(bob, "fr", "B", text="vite")}
     tg.push(ALICE, [first, second])

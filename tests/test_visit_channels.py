@@ -17,11 +17,8 @@ from bot.web import build_web
 from notifications.base import Recipient
 from notifications.dispatcher import Dispatcher
 from store.visits import Visit
-from tests.twilio_standin import TwilioStandIn
 from tests.visit_helpers import make_staff, shop_id, tap
 from tests.whatsapp_harness import (
-    ACCOUNT_SID,
-    AUTH_TOKEN,
     PUBLIC_URL,
     Phone,
     WhatsAppServer,
@@ -47,13 +44,6 @@ class OnItsLoop:
 
 def visit_id(db) -> int:
     return db.run(lambda s: s.exec(select(Visit.id)).one())
-
-
-@pytest.fixture
-def standin():
-    server = TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

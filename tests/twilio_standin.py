@@ -14,22 +14,12 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from tests.loopback import LoopbackServer, QuietHandler, spec
 
-def _spec() -> dict[str, Any]:
-    """shared/spec/twilio-messages.json, from the first folder above that has it."""
-    for folder in Path(__file__).resolve().parents:
-        path = folder / "shared" / "spec" / "twilio-messages.json"
-        if path.exists():
-            return json.loads(path.read_text())
-    raise FileNotFoundError("shared/spec/twilio-messages.json")
-
-
-SPEC = _spec()
+SPEC = spec("twilio-messages.json")
 FIELDS = set(SPEC["create_message"]["request_schema"]["properties"])
 REQUIRED = SPEC["create_message"]["request_schema"]["required"]
 MAX_BODY = 1600
@@ -76,22 +66,16 @@ class TwilioStandIn:
     lock: threading.Condition = field(default_factory=threading.Condition)
 
     def start(self) -> "TwilioStandIn":
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self.thread.start()
+        self.server = LoopbackServer(_handler(self))
+        self.server.start()
         return self
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.close()
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.server.url
 
     def fail_next(self, status: int, times: int = 1) -> None:
         with self.lock:
@@ -203,19 +187,8 @@ def _error(status: int, code: int, message: str) -> dict[str, Any]:
     }
 
 
-def _handler(standin: TwilioStandIn) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # quiet
-            pass
-
-        def _json(self, status: int, data: dict[str, Any]) -> None:
-            body = json.dumps(data).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
+def _handler(standin: TwilioStandIn) -> type[QuietHandler]:
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             form = parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
@@ -244,12 +217,7 @@ def _handler(standin: TwilioStandIn) -> type[BaseHTTPRequestHandler]:
                 return None
             if path.startswith("/files/") and path[7:] in standin.files:
                 data, content_type = standin.files[path[7:]]
-                self.send_response(200)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-                return None
+                return self._answer(200, data, content_type)
             return self._json(404, _error(404, 20404, "The requested resource was not found"))
 
     return Handler

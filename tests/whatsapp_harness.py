@@ -9,10 +9,11 @@ import asyncio
 import secrets
 import socket
 import threading
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from typing import Any
 
 import httpx
+import pytest
 import uvicorn
 from twilio.request_validator import RequestValidator
 
@@ -49,6 +50,14 @@ def whatsapp_app(
     ctx.public_url = PUBLIC_URL
     ctx.whatsapp_number = BOT_NUMBER
     return App(config=config, db=db, media=ctx.media, ctx=ctx, engine=engine)
+
+
+@pytest.fixture
+def standin() -> Iterator[TwilioStandIn]:
+    """Twilio's REST API and media host, on a loopback port."""
+    server = TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN).start()
+    yield server
+    server.stop()
 
 
 class WhatsAppServer:

@@ -30,6 +30,7 @@ from telegram.error import (
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
 from bot.app import App
+from bot.channels.backoff import backoff_delay
 from bot.channels.telegram_render import Pressed, Renderer
 from bot.config import ConfigError
 from handlers import i18n
@@ -74,7 +75,6 @@ class PatientLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> Any:
-        delay = self.backoff
         for attempt in range(1, self.attempts + 1):
             try:
                 return await super().process_request(
@@ -86,8 +86,7 @@ class PatientLimiter(AIORateLimiter):
                 if attempt == self.attempts:
                     raise
                 log.warning("telegram %s failed (%s), try %d again", endpoint, exc, attempt + 1)
-                await asyncio.sleep(delay)
-                delay *= 2
+                await asyncio.sleep(backoff_delay(attempt - 1, self.backoff))
         raise AssertionError("unreachable")
 
 

@@ -15,10 +15,11 @@ import httpx
 from twilio.http import AsyncHttpClient
 from twilio.http.response import Response
 
+from bot.channels.backoff import MAX_DELAY, backoff_delay
+
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-MAX_DELAY = 30.0
 # The pause Twilio asked for when it still refused after our retries (read by the Sender,
 # in the same task, to tell the notifications dispatcher when to try again).
 RETRY_AFTER: ContextVar[float | None] = ContextVar("twilio_retry_after", default=None)
@@ -30,7 +31,7 @@ def retry_delay(response: httpx.Response | None, attempt: int, backoff: float) -
     try:
         return min(float(header), MAX_DELAY)
     except ValueError:
-        return min(backoff * 2**attempt, MAX_DELAY)
+        return backoff_delay(attempt, backoff)
 
 
 class TwilioHttp(AsyncHttpClient):
