@@ -17,6 +17,9 @@ log = logging.getLogger("vitrine")
 
 def cmd_run(config: Config, args: argparse.Namespace) -> int:
     """Everything configured; the console chat when no channel has credentials."""
+    from bot.memory import limit_malloc_arenas
+
+    limit_malloc_arenas()  # before any worker thread allocates
     app = wiring.build(config)
     wiring.prepare(app)
     if not (config.telegram_enabled or config.whatsapp_enabled):
