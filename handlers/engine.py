@@ -2,9 +2,7 @@
 
 import logging
 import threading
-import unicodedata
 import weakref
-from collections.abc import Callable
 from datetime import timedelta
 
 from handlers import i18n, routes
@@ -56,15 +54,6 @@ class Engine:
         if wake:
             self.ctx.on_outbox()
         return replies
-
-    def run(self, work: Callable[[Turn], list[Reply]], incoming: Incoming) -> list[Reply]:
-        """Run one handler directly for `incoming`'s user (deep links opened by the adapter)."""
-
-        def _work(session: object) -> list[Reply]:
-            turn = _turn(session, self.ctx, incoming)  # type: ignore[arg-type]
-            return _finish(turn, work(turn))
-
-        return self.db.run(_work)  # type: ignore[arg-type]
 
 
 def _turn(session: object, ctx: Context, incoming: Incoming) -> Turn:
@@ -173,8 +162,3 @@ def menu_choice(turn: Turn, text: str) -> str | None:
         if _plain(label) == typed:
             return action
     return routes.KEYWORDS.get(typed)
-
-
-def strip_emoji(text: str) -> str:
-    """Text without pictographs, to tell an emoji-only message from words."""
-    return "".join(c for c in text if unicodedata.category(c)[0] in "LNPZ").strip()
