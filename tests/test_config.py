@@ -1,0 +1,47 @@
+"""The config file: every key DESIGN.md names is documented, and mistakes name the key."""
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load, parse
+
+EXAMPLE = Path(__file__).parents[1] / "config.example.toml"
+DESIGN_KEYS = {
+    "database": {"url"},
+    "telegram": {"token", "mode", "webhook_secret", "api_base_url", "api_file_url"},
+    "whatsapp": {"account_sid", "auth_token", "from_number", "api_base_url", "templates"},
+    "web": {"host", "port", "public_url"},
+    "town": {"name", "timezone", "locale", "currency"},
+}
+
+
+def test_the_example_documents_every_key_of_the_design_and_loads():
+    data = tomllib.loads(EXAMPLE.read_text())
+    for section, keys in DESIGN_KEYS.items():
+        assert keys <= set(data[section]), section
+    config = load(str(EXAMPLE))
+    assert config.database.url == "sqlite:///var/vitrine.db"
+    assert config.town.timezone == "Europe/Paris"
+    assert not config.telegram_enabled and not config.whatsapp_enabled
+
+
+@pytest.mark.parametrize(
+    "data, named",
+    [
+        ({"telegram": {"tokn": "x"}}, "[telegram] tokn"),
+        ({"television": {}}, "[television]"),
+        ({"web": {"port": "8080"}}, "[web] port"),
+        ({"telegram": {"token": "1:x", "mode": "webhook"}}, "webhook_secret"),
+        ({"telegram": {"mode": "carrier-pigeon"}}, "[telegram] mode"),
+    ],
+)
+def test_a_mistake_names_the_key(data, named):
+    with pytest.raises(ConfigError, match=named.replace("[", r"\[").replace("]", r"\]")):
+        parse(data)
+
+
+def test_a_missing_file_is_named(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        load(str(tmp_path / "nope.toml"))
