@@ -27,6 +27,7 @@ class Step:
     text: str | None = None
     tap: str | None = None  # a pattern the tapped action matches, e.g. r"^shop:\d+$"
     first: bool = False  # the first matching option (a day, a slot) rather than any
+    optional: bool = False  # skipped when no option matches (a day with few slots)
 
 
 VISIT = (
@@ -37,6 +38,7 @@ VISIT = (
     Step(tap=r"^co:\d+$", first=True),  # "Commander chez ..."
     Step(tap=r"^co:\d+:p$"),  # pickup in the shop
     Step(tap=r"^co:\d+:day:", first=True),
+    Step(tap=r"^co:\d+:day:\d+:", first=True, optional=True),  # morning / afternoon
     Step(tap=r"^co:\d+:slot:", first=True),
     Step(text=PHONE),
     Step(tap=r"^co:\d+:skip$"),  # no note
@@ -77,6 +79,8 @@ class Customer:
         if not matches and pattern == r"^add:\d+$":
             # Items listed but no card open: press a card's "add" directly, as the tests do.
             matches = [f"add:{item_id}" for item_id in self.items]
+        if not matches and step.optional:
+            return self.next(tally)
         if not matches:
             tally[f"fallback: no {pattern}"] += 1
             return "menu", None
