@@ -31,9 +31,9 @@ class Step:
 
 
 VISIT = (
-    # Searching and ordering: ten updates from the search to the confirmed order.
+    # Searching and ordering: ten updates from the search to the confirmed order (the first
+    # ten of each customer's visit), adding straight from the results' list of items.
     Step(text="<search>"),
-    Step(tap=r"^item:\d+$"),
     Step(tap=r"^add:\d+$"),
     Step(tap=r"^co:\d+$", first=True),  # "Commander chez ..."
     Step(tap=r"^co:\d+:p$"),  # pickup in the shop
