@@ -16,16 +16,30 @@ NAMES = ("search", "core", "e2e", "memory", "notifications")
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    p.add_argument("--full", action="store_true",
-                   help="national scale: 800 towns, 40,000 shops, 1,000,000 items")
-    p.add_argument("--pg", metavar="URL",
-                   help="PostgreSQL server (default $VITRINE_TEST_PG_URL); a private database "
-                   "is created on it and dropped afterwards")
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="national scale: 800 towns, 40,000 shops, 1,000,000 items",
+    )
+    p.add_argument(
+        "--pg",
+        metavar="URL",
+        help="PostgreSQL server (default $VITRINE_TEST_PG_URL); a private database "
+        "is created on it and dropped afterwards",
+    )
     p.add_argument("--no-pg", action="store_true", help="SQLite only")
-    p.add_argument("--only", nargs="+", choices=NAMES, metavar="NAME",
-                   help=f"run only these: {', '.join(NAMES)}")
-    p.add_argument("--project-standin", action="store_true",
-                   help="end to end on tests/telegram_standin.py instead of bench/standin.py")
+    p.add_argument(
+        "--only",
+        nargs="+",
+        choices=NAMES,
+        metavar="NAME",
+        help=f"run only these: {', '.join(NAMES)}",
+    )
+    p.add_argument(
+        "--project-standin",
+        action="store_true",
+        help="end to end on tests/telegram_standin.py instead of bench/standin.py",
+    )
     p.add_argument("--workdir", default="var/bench", help="where the generated databases go")
     return p
 
@@ -69,15 +83,25 @@ def notifications(full: bool) -> list[Figure]:
     run = getattr(bench_notifications, "run", None)
     if run is None:  # only its main: its exit status is its verdict
         met = bench_notifications.main(full) == 0
-        return [Figure("notifications", "rate, duplicates, lost, 429s", "see above",
-                       "its own goals", met)]
+        return [
+            Figure(
+                "notifications", "rate, duplicates, lost, 429s", "see above", "its own goals", met
+            )
+        ]
     found = run(full)
     out = []
     for channel in ("telegram", "whatsapp"):
         if isinstance(found.get(channel), dict):
             ratio = found[channel]["ratio"]
-            out.append(Figure("notifications", f"{channel} achieved rate / limit",
-                              f"{ratio:.3f}", ">= 0.95", ratio >= 0.95))
+            out.append(
+                Figure(
+                    "notifications",
+                    f"{channel} achieved rate / limit",
+                    f"{ratio:.3f}",
+                    ">= 0.95",
+                    ratio >= 0.95,
+                )
+            )
     for key in ("duplicates", "lost", "429s"):
         if key in found:
             out.append(Figure("notifications", key, str(found[key]), "0", found[key] == 0))
@@ -92,8 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     say(f"Vitrine benchmarks ({'full' if args.full else 'small'}) on {machine()}")
-    say(f"load average {os.getloadavg()[0]:.1f}: absolute times are noisy on a shared machine; "
-        "the ratios are measured in the same run")
+    say(
+        f"load average {os.getloadavg()[0]:.1f}: absolute times are noisy on a shared machine; "
+        "the ratios are measured in the same run"
+    )
     started = time.perf_counter()
     figures: list[Figure] = []
     search_db: Path | None = None

@@ -73,21 +73,34 @@ def measure(engine: Engine, backend: str, users: int, updates: int) -> list[Figu
     tally = drive(engine, customers, updates)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     event.remove(engine.db.engine, "before_cursor_execute", count)
-    say(f"  {backend}: {updates:,} updates from {users} customers in {wall:.1f} s "
-        f"({cpu:.1f} s CPU in this process)")
+    say(
+        f"  {backend}: {updates:,} updates from {users} customers in {wall:.1f} s "
+        f"({cpu:.1f} s CPU in this process)"
+    )
     say(f"    mix: {describe(tally)}")
     out = [figure("core", f"{backend} updates/s (wall clock)", f"{updates / wall:,.0f}/s")]
     if backend == "SQLite":
         # SQLite runs in this process, so its CPU time is the whole cost of an update on one
         # core; wall time also counts the other programs sharing the machine.
         rate = updates / cpu
-        out.append(figure("core", "SQLite updates per CPU second (one core)", f"{rate:,.0f}/s",
-                          ">= 1,000/s", rate >= GOAL))
+        out.append(
+            figure(
+                "core",
+                "SQLite updates per CPU second (one core)",
+                f"{rate:,.0f}/s",
+                ">= 1,000/s",
+                rate >= GOAL,
+            )
+        )
     else:
-        out.append(figure("core", f"{backend} updates per CPU second (Python side)",
-                          f"{updates / cpu:,.0f}/s"))
-    out.append(figure("core", f"{backend} SQL statements per update",
-                      f"{statements[0] / updates:.1f}"))
+        out.append(
+            figure(
+                "core", f"{backend} updates per CPU second (Python side)", f"{updates / cpu:,.0f}/s"
+            )
+        )
+    out.append(
+        figure("core", f"{backend} SQL statements per update", f"{statements[0] / updates:.1f}")
+    )
     per_update = f"{wall / updates * 1000:.2f} ms"
     out.append(figure("core", f"{backend} ms per update (wall clock)", per_update))
     return out

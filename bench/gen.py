@@ -20,65 +20,180 @@ from store.text import slugify
 
 # (word, feminine, plural)
 CLOTHES = [
-    ("Pull", False, False), ("Écharpe", True, False), ("Bonnet", False, False),
-    ("Gilet", False, False), ("Chemise", True, False), ("Robe", True, False),
-    ("Veste", True, False), ("Manteau", False, False), ("Jupe", True, False),
-    ("Pantalon", False, False), ("Chaussettes", True, True), ("Gants", False, True),
-    ("Foulard", False, False), ("Cardigan", False, False), ("Tablier", False, False),
+    ("Pull", False, False),
+    ("Écharpe", True, False),
+    ("Bonnet", False, False),
+    ("Gilet", False, False),
+    ("Chemise", True, False),
+    ("Robe", True, False),
+    ("Veste", True, False),
+    ("Manteau", False, False),
+    ("Jupe", True, False),
+    ("Pantalon", False, False),
+    ("Chaussettes", True, True),
+    ("Gants", False, True),
+    ("Foulard", False, False),
+    ("Cardigan", False, False),
+    ("Tablier", False, False),
 ]
 HOME = [
-    ("Bougie", True, False), ("Vase", False, False), ("Coussin", False, False),
-    ("Plaid", False, False), ("Nappe", True, False), ("Tasse", True, False),
-    ("Bol", False, False), ("Assiette", True, False), ("Lampe", True, False),
-    ("Panier", False, False), ("Miroir", False, False), ("Cadre", False, False),
-    ("Théière", True, False), ("Plateau", False, False), ("Torchons", False, True),
+    ("Bougie", True, False),
+    ("Vase", False, False),
+    ("Coussin", False, False),
+    ("Plaid", False, False),
+    ("Nappe", True, False),
+    ("Tasse", True, False),
+    ("Bol", False, False),
+    ("Assiette", True, False),
+    ("Lampe", True, False),
+    ("Panier", False, False),
+    ("Miroir", False, False),
+    ("Cadre", False, False),
+    ("Théière", True, False),
+    ("Plateau", False, False),
+    ("Torchons", False, True),
 ]
 JEWELLERY = [
-    ("Collier", False, False), ("Bracelet", False, False), ("Bague", True, False),
-    ("Boucles d'oreilles", True, True), ("Broche", True, False), ("Pendentif", False, False),
-    ("Montre", True, False), ("Chaîne", True, False), ("Jonc", False, False),
+    ("Collier", False, False),
+    ("Bracelet", False, False),
+    ("Bague", True, False),
+    ("Boucles d'oreilles", True, True),
+    ("Broche", True, False),
+    ("Pendentif", False, False),
+    ("Montre", True, False),
+    ("Chaîne", True, False),
+    ("Jonc", False, False),
 ]
 TOYS = [
-    ("Peluche", True, False), ("Puzzle", False, False), ("Toupie", True, False),
-    ("Poupée", True, False), ("Camion", False, False), ("Jeu de cartes", False, False),
-    ("Cubes", False, True), ("Hochet", False, False), ("Cerf-volant", False, False),
+    ("Peluche", True, False),
+    ("Puzzle", False, False),
+    ("Toupie", True, False),
+    ("Poupée", True, False),
+    ("Camion", False, False),
+    ("Jeu de cartes", False, False),
+    ("Cubes", False, True),
+    ("Hochet", False, False),
+    ("Cerf-volant", False, False),
 ]
 MATERIALS = [
-    "en laine", "en coton bio", "en lin", "en soie", "en cuir", "en céramique", "en grès",
-    "en bois de chêne", "en verre soufflé", "en argent", "en laiton", "en osier", "en cachemire",
-    "en velours", "en porcelaine", "en noyer", "en bambou", "en feutre", "en jute", "en étain",
-    "en mohair", "en alpaga", "en terre cuite", "en liège", "en merinos", "en raphia",
+    "en laine",
+    "en coton bio",
+    "en lin",
+    "en soie",
+    "en cuir",
+    "en céramique",
+    "en grès",
+    "en bois de chêne",
+    "en verre soufflé",
+    "en argent",
+    "en laiton",
+    "en osier",
+    "en cachemire",
+    "en velours",
+    "en porcelaine",
+    "en noyer",
+    "en bambou",
+    "en feutre",
+    "en jute",
+    "en étain",
+    "en mohair",
+    "en alpaga",
+    "en terre cuite",
+    "en liège",
+    "en merinos",
+    "en raphia",
 ]
 # (masculine, feminine)
 COLOURS = [
-    ("rouge", "rouge"), ("vert", "verte"), ("bleu", "bleue"), ("blanc", "blanche"),
-    ("noir", "noire"), ("gris", "grise"), ("jaune", "jaune"), ("rose", "rose"),
-    ("violet", "violette"), ("marron", "marron"), ("beige", "beige"),
-    ("bleu marine", "bleu marine"), ("ocre", "ocre"), ("bordeaux", "bordeaux"),
-    ("doré", "dorée"), ("argenté", "argentée"), ("turquoise", "turquoise"), ("kaki", "kaki"),
-    ("écru", "écrue"), ("corail", "corail"), ("moutarde", "moutarde"), ("anthracite", "anthracite"),
+    ("rouge", "rouge"),
+    ("vert", "verte"),
+    ("bleu", "bleue"),
+    ("blanc", "blanche"),
+    ("noir", "noire"),
+    ("gris", "grise"),
+    ("jaune", "jaune"),
+    ("rose", "rose"),
+    ("violet", "violette"),
+    ("marron", "marron"),
+    ("beige", "beige"),
+    ("bleu marine", "bleu marine"),
+    ("ocre", "ocre"),
+    ("bordeaux", "bordeaux"),
+    ("doré", "dorée"),
+    ("argenté", "argentée"),
+    ("turquoise", "turquoise"),
+    ("kaki", "kaki"),
+    ("écru", "écrue"),
+    ("corail", "corail"),
+    ("moutarde", "moutarde"),
+    ("anthracite", "anthracite"),
 ]
 ADJECTIVES = [
-    ("artisanal", "artisanale"), ("fait main", "faite main"), ("vintage", "vintage"),
-    ("brodé", "brodée"), ("tressé", "tressée"), ("peint à la main", "peinte à la main"),
-    ("ancien", "ancienne"), ("classique", "classique"), ("moderne", "moderne"),
-    ("recyclé", "recyclée"), ("personnalisé", "personnalisée"), ("rustique", "rustique"),
-    ("élégant", "élégante"), ("léger", "légère"), ("chaud", "chaude"), ("unique", "unique"),
+    ("artisanal", "artisanale"),
+    ("fait main", "faite main"),
+    ("vintage", "vintage"),
+    ("brodé", "brodée"),
+    ("tressé", "tressée"),
+    ("peint à la main", "peinte à la main"),
+    ("ancien", "ancienne"),
+    ("classique", "classique"),
+    ("moderne", "moderne"),
+    ("recyclé", "recyclée"),
+    ("personnalisé", "personnalisée"),
+    ("rustique", "rustique"),
+    ("élégant", "élégante"),
+    ("léger", "légère"),
+    ("chaud", "chaude"),
+    ("unique", "unique"),
 ]
 FOODS = [
-    "Confiture", "Miel", "Terrine", "Biscuits", "Thé", "Café", "Tablette de chocolat",
-    "Sirop", "Pâte à tartiner", "Caramels", "Nougat", "Cidre", "Bière", "Jus", "Moutarde",
+    "Confiture",
+    "Miel",
+    "Terrine",
+    "Biscuits",
+    "Thé",
+    "Café",
+    "Tablette de chocolat",
+    "Sirop",
+    "Pâte à tartiner",
+    "Caramels",
+    "Nougat",
+    "Cidre",
+    "Bière",
+    "Jus",
+    "Moutarde",
 ]
 FLAVOURS = [
-    "de fraise", "d'abricot", "de framboise", "à la lavande", "de châtaigne", "aux noisettes",
-    "au caramel beurre salé", "de pomme", "de poire", "à l'orange", "au citron", "de cassis",
-    "à la vanille", "au gingembre", "de mirabelle", "aux amandes", "de coing", "à la rhubarbe",
+    "de fraise",
+    "d'abricot",
+    "de framboise",
+    "à la lavande",
+    "de châtaigne",
+    "aux noisettes",
+    "au caramel beurre salé",
+    "de pomme",
+    "de poire",
+    "à l'orange",
+    "au citron",
+    "de cassis",
+    "à la vanille",
+    "au gingembre",
+    "de mirabelle",
+    "aux amandes",
+    "de coing",
+    "à la rhubarbe",
 ]
 FOOD_ADJECTIVES = ["bio", "du Perche", "maison", "artisanal", "de Normandie", "fermier", ""]
 SENTENCES = [
-    "Pièce unique réalisée dans notre atelier.", "Fabriqué en France.", "Lavable à 30 °C.",
-    "Taille unique.", "Idée cadeau pour Noël.", "Emballage cadeau offert.",
-    "Produit local de saison.", "Quantités limitées.", "Existe en plusieurs tailles.",
+    "Pièce unique réalisée dans notre atelier.",
+    "Fabriqué en France.",
+    "Lavable à 30 °C.",
+    "Taille unique.",
+    "Idée cadeau pour Noël.",
+    "Emballage cadeau offert.",
+    "Produit local de saison.",
+    "Quantités limitées.",
+    "Existe en plusieurs tailles.",
     "Conseils et retouches en boutique.",
 ]
 # category -> (shop name prefixes, product list or None for food)
@@ -97,8 +212,18 @@ SURNAMES = (
     "Fontaine Chevalier Robin Christelle Sandrine Nathalie Isabelle Julie Camille Léa Manon"
 ).split()
 PLACES = [
-    "du Centre", "de la Place", "du Marché", "des Halles", "du Vieux Pont", "de l'Église",
-    "du Château", "de la Gare", "du Perche", "des Remparts", "de la Mairie", "du Port",
+    "du Centre",
+    "de la Place",
+    "du Marché",
+    "des Halles",
+    "du Vieux Pont",
+    "de l'Église",
+    "du Château",
+    "de la Gare",
+    "du Perche",
+    "des Remparts",
+    "de la Mairie",
+    "du Port",
 ]
 TOWN_ROOTS = (
     "Nogent Villeneuve Beaumont Montfort Châteauneuf Fontaine Neuville Bellême Mortagne Brou "
@@ -110,8 +235,20 @@ TOWN_ROOTS = (
     "Vire Condé Falaise Bayeux Honfleur Pont-Audemer Lyons Gisors Étrépagny Louviers"
 ).split()
 TOWN_SUFFIXES = [
-    "", "-sur-Loire", "-sur-Seine", "-en-Perche", "-le-Rotrou", "-sur-Mer", "-les-Bains",
-    "-le-Château", "-la-Forêt", "-en-Bresse", "-sur-Marne", "-d'Anjou", "-du-Lac", "-sur-Eure",
+    "",
+    "-sur-Loire",
+    "-sur-Seine",
+    "-en-Perche",
+    "-le-Rotrou",
+    "-sur-Mer",
+    "-les-Bains",
+    "-le-Château",
+    "-la-Forêt",
+    "-en-Bresse",
+    "-sur-Marne",
+    "-d'Anjou",
+    "-du-Lac",
+    "-sur-Eure",
 ]
 EPOCH = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 
@@ -183,9 +320,17 @@ def rows(size: Size, seed: int = 8) -> tuple[list[dict], list[dict], Iterator[di
         # The slug a config's [town] name leads to, so `vitrine run` can serve any town.
         slug = slugify(name) if slugify(name) not in slugs else f"{slugify(name)[:70]}-{n + 1}"
         slugs.add(slug)
-        towns.append({"id": n + 1, "slug": slug, "name": name,
-                      "postcode": f"{rng.randint(1, 95):02d}{rng.randint(0, 999):03d}",
-                      "timezone": "Europe/Paris", "locale": "fr_FR", "currency": "EUR"})
+        towns.append(
+            {
+                "id": n + 1,
+                "slug": slug,
+                "name": name,
+                "postcode": f"{rng.randint(1, 95):02d}{rng.randint(0, 999):03d}",
+                "timezone": "Europe/Paris",
+                "locale": "fr_FR",
+                "currency": "EUR",
+            }
+        )
     days = ("tue", "wed", "thu", "fri", "sat")
     hours = {day: [["09:30", "12:30"], ["14:00", "19:00"]] for day in days}
     shops: list[dict] = []
@@ -194,15 +339,32 @@ def rows(size: Size, seed: int = 8) -> tuple[list[dict], list[dict], Iterator[di
             category = rng.choice(list(CATEGORIES))
             name = shop_name(category, rng)
             shop_id = len(shops) + 1
-            shops.append({
-                "id": shop_id, "town_id": town["id"], "slug": f"{slugify(name)[:60]}-{shop_id}",
-                "name": name, "category": category, "description": "",
-                "address": f"{rng.randint(1, 80)} rue {rng.choice(PLACES)[3:]}", "phone": "",
-                "photo": None, "hours": hours, "closures": [], "pickup_enabled": True,
-                "prep_minutes": 60, "slot_minutes": 30, "slot_capacity": 4, "hold_days": 3,
-                "delivery_enabled": False, "delivery_fee_cents": 0, "free_delivery_cents": None,
-                "delivery_postcodes": [], "active": True, "created_at": EPOCH,
-            })
+            shops.append(
+                {
+                    "id": shop_id,
+                    "town_id": town["id"],
+                    "slug": f"{slugify(name)[:60]}-{shop_id}",
+                    "name": name,
+                    "category": category,
+                    "description": "",
+                    "address": f"{rng.randint(1, 80)} rue {rng.choice(PLACES)[3:]}",
+                    "phone": "",
+                    "photo": None,
+                    "hours": hours,
+                    "closures": [],
+                    "pickup_enabled": True,
+                    "prep_minutes": 60,
+                    "slot_minutes": 30,
+                    "slot_capacity": 4,
+                    "hold_days": 3,
+                    "delivery_enabled": False,
+                    "delivery_fee_cents": 0,
+                    "free_delivery_cents": None,
+                    "delivery_postcodes": [],
+                    "active": True,
+                    "created_at": EPOCH,
+                }
+            )
 
     def items() -> Iterator[dict]:
         per_shop, extra = divmod(size.items, len(shops))
@@ -212,10 +374,17 @@ def rows(size: Size, seed: int = 8) -> tuple[list[dict], list[dict], Iterator[di
                 item_id += 1
                 name, description = item_name(shop["category"], rng)
                 yield {
-                    "id": item_id, "shop_id": shop["id"], "name": name,
-                    "description": description, "price_cents": rng.randint(3, 400) * 50,
-                    "stock": rng.choice((None, 1, 3, 10, 25)), "photos": [], "hidden": False,
-                    "deleted": rng.random() < 0.01, "created_at": EPOCH, "updated_at": EPOCH,
+                    "id": item_id,
+                    "shop_id": shop["id"],
+                    "name": name,
+                    "description": description,
+                    "price_cents": rng.randint(3, 400) * 50,
+                    "stock": rng.choice((None, 1, 3, 10, 25)),
+                    "photos": [],
+                    "hidden": False,
+                    "deleted": rng.random() < 0.01,
+                    "created_at": EPOCH,
+                    "updated_at": EPOCH,
                 }
 
     return towns, shops, items()
@@ -234,8 +403,19 @@ def _batches(values: Iterator[dict], size: int) -> Iterator[list[dict]]:
 
 def _copy_items(db: Database, items: Iterator[dict]) -> None:
     """PostgreSQL COPY: the fastest way in, about ten times executemany."""
-    columns = ["id", "shop_id", "name", "description", "price_cents", "stock", "photos",
-               "hidden", "deleted", "created_at", "updated_at"]
+    columns = [
+        "id",
+        "shop_id",
+        "name",
+        "description",
+        "price_cents",
+        "stock",
+        "photos",
+        "hidden",
+        "deleted",
+        "created_at",
+        "updated_at",
+    ]
     with db.engine.begin() as conn:
         cursor = conn.connection.driver_connection.cursor()
         with cursor.copy(f"COPY item ({', '.join(columns)}) FROM STDIN") as copy:
@@ -294,4 +474,3 @@ def sample_queries(count: int, seed: int = 9) -> list[str]:
         lambda: rng.choice(["creme", "chocolat noir", "zzkwyx", "parapluie", "velo electrique"]),
     ]
     return [rng.choice(makers)() for _ in range(count)]
-

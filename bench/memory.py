@@ -35,10 +35,12 @@ def database(full: bool, workdir: Path, search_db: Path | None) -> tuple[Path, s
         db.dispose()
     db = Database(f"sqlite:///{search_db}")
     with db.engine.connect() as conn:
-        town, items = conn.execute(text(
-            "SELECT town.name, (SELECT count(*) FROM item) FROM town JOIN shop "
-            "ON shop.town_id = town.id GROUP BY town.id ORDER BY count(*) DESC LIMIT 1"
-        )).one()
+        town, items = conn.execute(
+            text(
+                "SELECT town.name, (SELECT count(*) FROM item) FROM town JOIN shop "
+                "ON shop.town_id = town.id GROUP BY town.id ORDER BY count(*) DESC LIMIT 1"
+            )
+        ).one()
     db.dispose()
     say(f"  database: {search_db} ({items:,} items), town: {town}")
     return search_db, town
@@ -51,17 +53,35 @@ def main(full: bool, workdir: Path, search_db: Path | None) -> list[Figure]:
     standin = StandIn()
     try:
         command = vitrine_command(standin, f"sqlite:///{path}", town, workdir)
-        (result,) = serve(standin, command, workdir / "memory-vitrine.log", [{
-            "mode": "vitrine", "users": users, "updates": users, "rate": RATE,
-            "in_flight": IN_FLIGHT, "grace": 60,
-        }])
+        (result,) = serve(
+            standin,
+            command,
+            workdir / "memory-vitrine.log",
+            [
+                {
+                    "mode": "vitrine",
+                    "users": users,
+                    "updates": users,
+                    "rate": RATE,
+                    "in_flight": IN_FLIGHT,
+                    "grace": 60,
+                }
+            ],
+        )
     finally:
         standin.stop()
     peak = result["peak_rss_mb"]
-    say(f"  {len(result['latencies']):,} of {users:,} updates answered in time, "
+    say(
+        f"  {len(result['latencies']):,} of {users:,} updates answered in time, "
         f"{result['unanswered']} unanswered; RSS {result['rss_before_mb']:.0f} MB before the "
-        f"conversations, {peak:.0f} MB at the peak")
+        f"conversations, {peak:.0f} MB at the peak"
+    )
     return [
-        figure("memory", f"peak RSS, {users:,} conversations", f"{peak:.0f} MB",
-               f"<= {GOAL_MB} MB", peak <= GOAL_MB),
+        figure(
+            "memory",
+            f"peak RSS, {users:,} conversations",
+            f"{peak:.0f} MB",
+            f"<= {GOAL_MB} MB",
+            peak <= GOAL_MB,
+        ),
     ]

@@ -106,10 +106,21 @@ def run(full: bool, url: str | None = None, total: int = TOTAL) -> dict[str, Any
         "rows": total,
         "handled": handled,
         "seconds": round(elapsed, 1),
+        **delivery_figures(standin, rates, expected),
+        "outbox": statuses,
+    }
+    _print(figures, rates)
+    return figures
+
+
+def delivery_figures(
+    standin: RateStandin, rates: dict[str, float], expected: set[str]
+) -> dict[str, Any]:
+    """What the stand-in saw: duplicates, lost, 429s, and each channel's rate / its limit."""
+    figures: dict[str, Any] = {
         "duplicates": sum(n - 1 for n in standin.delivered.values() if n > 1),
         "lost": len(expected - set(standin.delivered)),
         "429s": standin.refused,
-        "outbox": statuses,
     }
     for channel, limit in rates.items():
         achieved = standin.rate(channel)
@@ -119,16 +130,11 @@ def run(full: bool, url: str | None = None, total: int = TOTAL) -> dict[str, Any
             "achieved_per_s": round(achieved, 1),
             "ratio": round(achieved / limit, 3),
         }
-    _print(figures, rates)
     return figures
 
 
-def _print(figures: dict[str, Any], rates: dict[str, float]) -> None:
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(
-        f"notifications: {figures['rows']} rows on {figures['db']}, {figures['seconds']} s "
-        f"(load average {load} on {os.cpu_count()} CPUs)"
-    )
+def print_delivery(figures: dict[str, Any], rates: dict[str, float]) -> None:
+    """Each channel's rate against its goal, then duplicates, lost and 429s."""
     for channel in rates:
         f = figures[channel]
         print(
@@ -139,6 +145,15 @@ def _print(figures: dict[str, Any], rates: dict[str, float]) -> None:
         f"  duplicates {figures['duplicates']}  lost {figures['lost']}  "
         f"429s {figures['429s']}  (goal 0 each)  outbox {figures['outbox']}"
     )
+
+
+def _print(figures: dict[str, Any], rates: dict[str, float]) -> None:
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"notifications: {figures['rows']} rows on {figures['db']}, {figures['seconds']} s "
+        f"(load average {load} on {os.cpu_count()} CPUs)"
+    )
+    print_delivery(figures, rates)
 
 
 def main(full: bool = False) -> int:

@@ -17,8 +17,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 # Mostly the demo town's items; a few words that find nothing, as people type them too.
-SEARCHES = ["creme de marrons", "marrons", "chocolat", "coffret chocolats", "creme",
-            "pyjama", "nuisette soie", "cadeau", "pull rouge", "confiture"]
+SEARCHES = [
+    "creme de marrons",
+    "marrons",
+    "chocolat",
+    "coffret chocolats",
+    "creme",
+    "pyjama",
+    "nuisette soie",
+    "cadeau",
+    "pull rouge",
+    "confiture",
+]
 PHONE = "06 12 34 56 78"
 
 
@@ -100,8 +110,11 @@ def crowd(count: int, seed: int = 3) -> list[Customer]:
     """`count` customers, half of them starting with a search, half browsing."""
     rng = random.Random(seed)
     return [
-        Customer(ref=str(100_000 + n), rng=random.Random(rng.random()),
-                 position=0 if n % 2 == 0 else BROWSE)
+        Customer(
+            ref=str(100_000 + n),
+            rng=random.Random(rng.random()),
+            position=0 if n % 2 == 0 else BROWSE,
+        )
         for n in range(count)
     ]
 

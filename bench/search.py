@@ -52,7 +52,8 @@ def fts_ids(session: Session, query: str, town_id: int | None) -> list[int]:
 
 
 def timed(
-    db: Database, find: Callable[[Session, str, int | None], list[int]],
+    db: Database,
+    find: Callable[[Session, str, int | None], list[int]],
     cases: list[tuple[str, int | None]],
 ) -> tuple[list[float], int]:
     """Seconds per query and how many queries found something."""
@@ -92,16 +93,24 @@ def measure(db: Database, backend: str, queries: int, like_everywhere: int) -> l
         out += [
             figure("search", f"{backend} search {scope} p50", ms(percentile(fts, 50))),
             figure(
-                "search", f"{backend} search {scope} p95", ms(p95),
-                "<= 20 ms" if goal else "", (p95 <= GOAL_P95) if goal else None,
+                "search",
+                f"{backend} search {scope} p95",
+                ms(p95),
+                "<= 20 ms" if goal else "",
+                (p95 <= GOAL_P95) if goal else None,
             ),
             figure("search", f"{backend} LIKE baseline {scope} p50", ms(percentile(like, 50))),
             figure("search", f"{backend} LIKE baseline {scope} p95", ms(like_p95)),
-            figure("search", f"{backend} {scope}: LIKE p95 / search p95",
-                   f"{like_p95 / p95:.1f}x" if p95 else "-"),
+            figure(
+                "search",
+                f"{backend} {scope}: LIKE p95 / search p95",
+                f"{like_p95 / p95:.1f}x" if p95 else "-",
+            ),
         ]
-        say(f"    ({len(cases)} queries, {len(baseline)} for LIKE; search found something for "
-            f"{found}, LIKE for {like_found}: LIKE misses accents and plurals)")
+        say(
+            f"    ({len(cases)} queries, {len(baseline)} for LIKE; search found something for "
+            f"{found}, LIKE for {like_found}: LIKE misses accents and plurals)"
+        )
     return out
 
 
@@ -109,8 +118,10 @@ def build(url: str, size: Size) -> Database:
     db = Database(url)
     migrate.upgrade(db.engine)
     timings = populate(db, size)
-    say(f"  {db.dialect}: {size.towns:,} towns, {size.shops:,} shops, {size.items:,} items "
-        f"written in {timings['insert']:.1f} s, indexed in {timings['index']:.1f} s")
+    say(
+        f"  {db.dialect}: {size.towns:,} towns, {size.shops:,} shops, {size.items:,} items "
+        f"written in {timings['insert']:.1f} s, indexed in {timings['index']:.1f} s"
+    )
     return db
 
 

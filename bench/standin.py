@@ -25,9 +25,15 @@ from starlette.routing import Route
 
 from bench.script import Customer, crowd
 
-BOT = {"id": 7000001, "is_bot": True, "first_name": "Vitrine", "username": "VitrineBenchBot",
-       "can_join_groups": False, "can_read_all_group_messages": False,
-       "supports_inline_queries": False}
+BOT = {
+    "id": 7000001,
+    "is_bot": True,
+    "first_name": "Vitrine",
+    "username": "VitrineBenchBot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 REPLIES = ("send", "edit", "copy")
 
 
@@ -64,13 +70,23 @@ class World:
         else:
             self.message_id += 1
             message_id = self.message_id
-        message: dict[str, Any] = {"message_id": message_id, "date": int(time.time()),
-                                   "chat": {"id": chat, "type": "private"}, "from": BOT}
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat, "type": "private"},
+            "from": BOT,
+        }
         if "text" in params:
             message["text"] = str(params["text"])
         if "photo" in params:
-            message["photo"] = [{"file_id": f"photo-{message_id}",
-                                 "file_unique_id": f"u{message_id}", "width": 640, "height": 480}]
+            message["photo"] = [
+                {
+                    "file_id": f"photo-{message_id}",
+                    "file_unique_id": f"u{message_id}",
+                    "width": 640,
+                    "height": 480,
+                }
+            ]
             message["caption"] = str(params.get("caption", ""))
         markup = params.get("reply_markup")
         if isinstance(markup, str):
@@ -159,14 +175,24 @@ def update_for(customer: Customer, mode: str, n: int, tally: Counter[str]) -> di
         customer.saw(world.actions(chat))
         text, action = customer.next(tally)
     if action is not None:
-        return {"callback_query": {"id": f"q{n}", "from": user(chat), "chat_instance": str(chat),
-                                   "data": action, "message": world.menu(chat, action)}}
-    message = {"message_id": world.next_message_id(), "date": int(time.time()), "from": user(chat),
-               "chat": {"id": chat, "type": "private", "first_name": f"Client {chat}"},
-               "text": text}
+        return {
+            "callback_query": {
+                "id": f"q{n}",
+                "from": user(chat),
+                "chat_instance": str(chat),
+                "data": action,
+                "message": world.menu(chat, action),
+            }
+        }
+    message = {
+        "message_id": world.next_message_id(),
+        "date": int(time.time()),
+        "from": user(chat),
+        "chat": {"id": chat, "type": "private", "first_name": f"Client {chat}"},
+        "text": text,
+    }
     if text and text.startswith("/"):
-        message["entities"] = [{"type": "bot_command", "offset": 0,
-                                "length": len(text.split()[0])}]
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
     return {"message": message}
 
 
@@ -202,9 +228,16 @@ async def run(request: Request) -> JSONResponse:
     deadline = loop.time() + float(spec.get("grace", 10))
     while world.waiting and loop.time() < deadline:
         await asyncio.sleep(0.01)
-    return JSONResponse({"latencies": world.latencies, "unanswered": len(world.waiting),
-                         "overruns": world.overruns, "seconds": sent_for, "tally": tally,
-                         **world.summary()})
+    return JSONResponse(
+        {
+            "latencies": world.latencies,
+            "unanswered": len(world.waiting),
+            "overruns": world.overruns,
+            "seconds": sent_for,
+            "tally": tally,
+            **world.summary(),
+        }
+    )
 
 
 async def status(request: Request) -> JSONResponse:
@@ -221,19 +254,24 @@ def app(make: Callable[[], World]) -> Starlette:
     global world, make_world
     make_world = make
     world = make_world()
-    return Starlette(routes=[
-        Route("/bot{token}/{method}", bot_api, methods=["GET", "POST"]),
-        Route("/control/run", run, methods=["POST"]),
-        Route("/control/status", status),
-        Route("/control/reset", reset, methods=["POST"]),
-    ])
+    return Starlette(
+        routes=[
+            Route("/bot{token}/{method}", bot_api, methods=["GET", "POST"]),
+            Route("/control/run", run, methods=["POST"]),
+            Route("/control/status", status),
+            Route("/control/reset", reset, methods=["POST"]),
+        ]
+    )
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--port", type=int, required=True)
-    p.add_argument("--tests", action="store_true",
-                   help="serve the Bot API with tests/telegram_standin.py (the project's stand-in)")
+    p.add_argument(
+        "--tests",
+        action="store_true",
+        help="serve the Bot API with tests/telegram_standin.py (the project's stand-in)",
+    )
     p.add_argument("--token", default="123:bench")
     args = p.parse_args()
     bot_url = f"http://127.0.0.1:{args.port}/bot"
@@ -247,8 +285,7 @@ def main() -> None:
         def make() -> World:
             return World(bot_url)
 
-    uvicorn.run(app(make), host="127.0.0.1", port=args.port, log_level="warning",
-                access_log=False)
+    uvicorn.run(app(make), host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 
 
 if __name__ == "__main__":

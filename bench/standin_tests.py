@@ -67,8 +67,12 @@ class TestsWorld(World):
             rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
             if any(b.get("callback_data") == action for row in rows for b in row):
                 return message
-        return {"message_id": 0, "date": int(time.time()), "chat": {"id": chat, "type": "private"},
-                "text": "…"}
+        return {
+            "message_id": 0,
+            "date": int(time.time()),
+            "chat": {"id": chat, "type": "private"},
+            "text": "…",
+        }
 
     def next_message_id(self) -> int:
         return next(self.standin._ids)

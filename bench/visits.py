@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import func, select
 
-from bench.notifications import PER_CHAT, REAL, drain
+from bench.notifications import PER_CHAT, REAL, delivery_figures, drain, print_delivery
 from bot.channels.console import ConsoleChannel
 from handlers.context import Context
 from handlers.engine import Engine
@@ -98,19 +98,9 @@ def run(full: bool, url: str | None = None, followers: int = FOLLOWERS) -> dict[
         "tap_seconds": round(tap_seconds, 2),
         "handled": handled,
         "drain_seconds": round(drain_seconds, 1),
-        "duplicates": sum(n - 1 for n in standin.delivered.values() if n > 1),
-        "lost": len({str(i) for i in ids} - set(standin.delivered)),
-        "429s": standin.refused,
+        **delivery_figures(standin, rates, {str(i) for i in ids}),
         "outbox": statuses,
     }
-    for channel, limit in rates.items():
-        achieved = standin.rate(channel)
-        figures[channel] = {
-            "delivered": standin.count[channel],
-            "limit_per_s": limit,
-            "achieved_per_s": round(achieved, 1),
-            "ratio": round(achieved / limit, 3),
-        }
     _print(figures, rates)
     return figures
 
@@ -120,16 +110,7 @@ def _print(figures: dict[str, Any], rates: dict[str, float]) -> None:
         f"visits: {figures['followers']} followers on {figures['db']}: the merchant's tap "
         f"{figures['tap_seconds']} s, delivery {figures['drain_seconds']} s"
     )
-    for channel in rates:
-        f = figures[channel]
-        print(
-            f"  {channel:9} {f['delivered']:6} sent  {f['achieved_per_s']:7.1f}/s "
-            f"of {f['limit_per_s']:.0f}/s  ratio {f['ratio']:.3f} (goal >= 0.95)"
-        )
-    print(
-        f"  duplicates {figures['duplicates']}  lost {figures['lost']}  "
-        f"429s {figures['429s']}  (goal 0 each)  outbox {figures['outbox']}"
-    )
+    print_delivery(figures, rates)
 
 
 if __name__ == "__main__":

@@ -29,11 +29,14 @@ from handlers.engine import Engine
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.options:
         return None
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(o.label[:64], callback_data=o.action)] if o.action
-        else [InlineKeyboardButton(o.label[:64], url=o.url)]
-        for o in reply.options
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(o.label[:64], callback_data=o.action)]
+            if o.action
+            else [InlineKeyboardButton(o.label[:64], url=o.url)]
+            for o in reply.options
+        ]
+    )
 
 
 class Replier:
@@ -46,8 +49,7 @@ class Replier:
     async def photo(self, chat: Chat, reply: Reply) -> None:
         key = reply.photo or ""
         photo = self.file_ids.get(key) or self.engine.ctx.media.path(key).read_bytes()
-        sent = await chat.send_photo(photo, caption=reply.text[:1024],
-                                     reply_markup=keyboard(reply))
+        sent = await chat.send_photo(photo, caption=reply.text[:1024], reply_markup=keyboard(reply))
         if sent.photo:
             self.file_ids[key] = sent.photo[-1].file_id
 
@@ -73,10 +75,12 @@ def handler(engine: Engine):  # noqa: ANN201 - a PTB callback factory
             await query.answer()
         message = update.message
         incoming = Incoming(
-            "telegram", str(user.id),
+            "telegram",
+            str(user.id),
             text=message.text if message else None,
             action=query.data if query else None,
-            language=user.language_code, name=user.first_name,
+            language=user.language_code,
+            name=user.first_name,
         )
         replies = await asyncio.to_thread(engine.handle, incoming)
         pressed = query.message if query and isinstance(query.message, Message) else None
@@ -104,10 +108,17 @@ def main() -> None:
     p.add_argument("--database", required=True, help="database URL")
     p.add_argument("--town", default="Nogent-le-Rotrou")
     p.add_argument("--token", default="123:bench")
-    p.add_argument("--stub-engine", action="store_true",
-                   help="answer every update with one fixed menu (the adapter's own cost)")
-    p.add_argument("--max-rate", type=float, default=30,
-                   help="requests a second for the whole bot (Telegram's 30; 0: no limit)")
+    p.add_argument(
+        "--stub-engine",
+        action="store_true",
+        help="answer every update with one fixed menu (the adapter's own cost)",
+    )
+    p.add_argument(
+        "--max-rate",
+        type=float,
+        default=30,
+        help="requests a second for the whole bot (Telegram's 30; 0: no limit)",
+    )
     args = p.parse_args()
     config = Config()
     config.database.url = args.database
