@@ -7,15 +7,10 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from store.hours_parsing import DAY_NAMES
 from store.search import fold
 
-WEEKDAYS = {
-    **{d: i for i, d in enumerate(("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"))},
-    "dimanche": 6,
-    **{d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday"))},
-    "saturday": 5,
-    "sunday": 6,
-}
+WEEKDAYS = DAY_NAMES
 MONTHS = {
     **{
         m: i + 1

@@ -10,14 +10,16 @@ from datetime import date, timedelta
 from store.hours import DAYS
 from store.search import fold
 
+# Day names in full, French and English; typed visit times (handlers/when.py) read them too.
+DAY_NAMES = {
+    "lundi": 0, "monday": 0, "mardi": 1, "tuesday": 1, "mercredi": 2, "wednesday": 2,
+    "jeudi": 3, "thursday": 3, "vendredi": 4, "friday": 4, "samedi": 5, "saturday": 5,
+    "dimanche": 6, "sunday": 6,
+}  # fmt: skip
 _DAY_WORDS = {
-    "lundi": 0, "lun": 0, "monday": 0, "mon": 0,
-    "mardi": 1, "mar": 1, "tuesday": 1, "tue": 1,
-    "mercredi": 2, "mer": 2, "wednesday": 2, "wed": 2,
-    "jeudi": 3, "jeu": 3, "thursday": 3, "thu": 3,
-    "vendredi": 4, "ven": 4, "vend": 4, "friday": 4, "fri": 4,
-    "samedi": 5, "sam": 5, "saturday": 5, "sat": 5,
-    "dimanche": 6, "dim": 6, "sunday": 6, "sun": 6,
+    **DAY_NAMES,
+    "lun": 0, "mon": 0, "mar": 1, "tue": 1, "mer": 2, "wed": 2, "jeu": 3, "thu": 3,
+    "ven": 4, "vend": 4, "fri": 4, "sam": 5, "sat": 5, "dim": 6, "sun": 6,
 }  # fmt: skip
 _DAY = r"(?:" + "|".join(sorted(_DAY_WORDS, key=len, reverse=True)) + r")s?\b\.?"
 _TIME = r"(?:\d{1,2}(?:\s*[h:]\d{2}|\s*h)?|midi|minuit)"  # "9h30", "9:30", "9 h", "9"
