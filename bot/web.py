@@ -11,7 +11,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from bot.app import App
@@ -71,7 +71,8 @@ def build_web(app: App, routes: list[Route] | None = None) -> Starlette:
             )
             if not public:
                 return Response("This link has expired or is not valid.", status_code=403)
-        return Response(app.media.get(key), media_type=app.media.content_type(key))
+        # FileResponse reads the file off the event loop, in chunks.
+        return FileResponse(app.media.path(key), media_type=app.media.content_type(key))
 
     return Starlette(
         routes=[
