@@ -119,3 +119,14 @@ def test_a_newcomers_first_hello_gets_the_welcome_then_the_plain_menu(chat):
     again = zoe.say("salut")
     assert "Bienvenue" not in again and "Rien trouvé" not in again
     assert "Que souhaitez-vous faire ?" in again
+
+
+def test_a_mistyped_photo_path_is_named_and_the_waiting_question_keeps_waiting(chat, db):
+    alice = chat()
+    alice.say("/recherche")
+    screen = alice.say("/photo nulle-part.jpg Bouquet de roses 25€")
+    assert "Je ne trouve pas le fichier « nulle-part.jpg »" in screen
+    with db.session() as session:
+        from store.models import ConversationState
+
+        assert session.get(ConversationState, 1).expect == "search"

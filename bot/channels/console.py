@@ -6,6 +6,7 @@ from typing import TextIO
 
 from handlers.core import Incoming, Reply
 from handlers.engine import Engine
+from handlers.i18n import language_of, t
 from store.media import TOO_BIG, MediaStore, NotAnImage
 
 
@@ -51,6 +52,11 @@ class ConsoleChannel:
             paths, caption = [], []
             for word in rest.split(" "):
                 (paths if not caption and Path(word).is_file() else caption).append(word)
+            if not paths:
+                # A mistyped path must not turn the caption into an answer to the last question.
+                raise FileNotFoundError(
+                    t(language_of(self.language), "console_no_photo", path=rest.split(" ")[0])
+                )
             photos = tuple(self.media.put_image(Path(p).read_bytes()) for p in paths)
             return Incoming(
                 "console",
@@ -75,6 +81,8 @@ class ConsoleChannel:
             incoming = Incoming(
                 "console", self.user, action=f"mfile:{reason}", language=self.language
             )
+        except FileNotFoundError as exc:
+            return [Reply(f"⚠️ {exc.args[0]}")]
         except (ValueError, OSError) as exc:
             return [Reply(f"⚠️ {exc}")]
         return self.engine.handle(incoming)
