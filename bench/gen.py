@@ -16,7 +16,7 @@ from sqlalchemy import insert
 from store import search
 from store.db import Database
 from store.models import Item, Shop, Town
-from store.text import slugify
+from store.parsing.text import slugify
 
 # (word, feminine, plural)
 CLOTHES = [

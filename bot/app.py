@@ -9,7 +9,7 @@ from handlers.engine import Engine
 from store import migrate
 from store.db import Database
 from store.media import MediaStore
-from store.text import slugify
+from store.parsing.text import slugify
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from starlette.routing import Route
 
 from bot.app import App
 from bot.notify import start_notifications
-from bot.visits_web import visit_routes
 from bot.web import build_web
+from bot.web.visits import visit_routes
 from notifications.base import Sender
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from handlers.core import Option, Reply, Stale
 from handlers.merchant_rights import current_shop, require_shop, staff_shop
 from handlers.turn import Turn
 from store.models import Item, Shop
-from store.parsing import (
+from store.parsing.caption import (
     MAX_DESCRIPTION,
     MAX_NAME,
     has_words,

@@ -7,7 +7,7 @@ from handlers.core import Option, Reply
 from handlers.merchant_rights import is_staff, require_shop, staff_shop
 from handlers.turn import Turn
 from store.merchants import create_invite, order_by_code, redeem_invite, shops_of
-from store.parsing import looks_like_code, normalise_code
+from store.parsing.caption import looks_like_code, normalise_code
 from store.qr import qr_png
 
 JOIN_WORDS = ("join", "rejoindre", "code")

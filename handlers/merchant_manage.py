@@ -7,7 +7,7 @@ from handlers.turn import Turn
 from store import audit
 from store.merchants import shop_items
 from store.models import Item
-from store.parsing import is_unlimited, parse_price, parse_stock
+from store.parsing.caption import is_unlimited, parse_price, parse_stock
 
 PAGE = 8
 EDITABLE = ("price", "stock", "name", "desc", "photos")

@@ -14,7 +14,7 @@ from handlers.turn import Turn
 from store.merchants import OPEN_STATUSES, give_back_stock, move_order, shop_orders
 from store.models import Order, Shop, User
 from store.orders import order_lines
-from store.parsing import has_words
+from store.parsing.caption import has_words
 
 REASONS = ("m_reason_stock", "m_reason_closed", "m_reason_delivery")
 

@@ -9,9 +9,15 @@ from handlers.core import Option, Reply, Stale
 from handlers.merchant_rights import require_shop
 from handlers.turn import Turn
 from store.hours import DAYS
-from store.hours_parsing import parse_closures, parse_hours
 from store.models import Shop
-from store.parsing import has_words, parse_count, parse_minutes, parse_postcodes, parse_price
+from store.parsing.caption import (
+    has_words,
+    parse_count,
+    parse_minutes,
+    parse_postcodes,
+    parse_price,
+)
+from store.parsing.hours import parse_closures, parse_hours
 
 CATEGORIES = (
     "bakery", "books", "cheese", "chocolate", "clothes", "creperie", "flowers", "gifts",

@@ -12,9 +12,9 @@ from handlers import i18n
 from handlers.core import Option, Reply, Stale
 from handlers.turn import Turn
 from handlers.visits import int_arg, is_staff
-from handlers.when import parse_when
 from store.models import Shop, ShopStaff, User
-from store.videolinks import BadLink, find_link, parse_link
+from store.parsing.links import BadLink, find_link, parse_link
+from store.parsing.when import parse_when
 from store.visits import PrivateVisitRequest
 
 REMINDER_LEAD = timedelta(minutes=10)

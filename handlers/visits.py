@@ -21,10 +21,10 @@ from handlers.visit_news import (
     release_expired_holds,
     remind_staff,
 )
-from handlers.when import parse_when
 from store.models import Shop, ShopStaff
+from store.parsing.links import BadLink, find_link, parse_link
+from store.parsing.when import parse_when
 from store.users import staff_shop_ids
-from store.videolinks import BadLink, find_link, parse_link
 from store.visits import (
     Visit,
     VisitInterest,

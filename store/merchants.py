@@ -9,8 +9,8 @@ from sqlmodel import Session, col, func, select
 
 from store.models import Invite, Item, Order, Shop, ShopStaff, Town
 from store.orders import order_lines, restore_stock, token_hash
-from store.parsing import CODE_ALPHABET, CODE_LENGTH
-from store.text import slugify
+from store.parsing.caption import CODE_ALPHABET, CODE_LENGTH
+from store.parsing.text import slugify
 
 INVITE_DAYS = 14
 # What a merchant may do next, by order status.

@@ -4,8 +4,7 @@ from datetime import date
 
 import pytest
 
-from store.hours_parsing import parse_closures, parse_hours
-from store.parsing import (
+from store.parsing.caption import (
     looks_like_code,
     normalise_code,
     parse_caption,
@@ -14,6 +13,7 @@ from store.parsing import (
     parse_price,
     parse_stock,
 )
+from store.parsing.hours import parse_closures, parse_hours
 
 TUE_SAT = ("tue", "wed", "thu", "fri", "sat")
 MON_SAT = ("mon", *TUE_SAT)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from store.videolinks import BadLink, find_link, parse_link
+from store.parsing.links import BadLink, find_link, parse_link
 
 # (what the merchant pasted, platform we recognise, the link we share)
 GOOD = [

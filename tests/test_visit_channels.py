@@ -12,8 +12,8 @@ import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
 
-from bot.visits_web import visit_routes
 from bot.web import build_web
+from bot.web.visits import visit_routes
 from notifications.base import Recipient
 from notifications.dispatcher import Dispatcher
 from store.visits import Visit

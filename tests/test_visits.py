@@ -9,8 +9,8 @@ from starlette.testclient import TestClient
 
 from bot.app import App
 from bot.config import Config
-from bot.visits_web import visit_routes
 from bot.web import build_web
+from bot.web.visits import visit_routes
 from handlers.visit_news import announce_live, sweep
 from handlers.visits import release_expired_holds
 from store.models import CartLine, Outbox

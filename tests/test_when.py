@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from handlers.when import parse_when
+from store.parsing.when import parse_when
 
 NOW = datetime(2026, 12, 8, 9, 0, tzinfo=UTC)  # Tuesday 10:00 in Paris
 

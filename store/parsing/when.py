@@ -7,7 +7,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from store.hours_parsing import DAY_NAMES
+from store.parsing.hours import DAY_NAMES
 from store.search import fold
 
 WEEKDAYS = DAY_NAMES
