@@ -8,7 +8,7 @@ from datetime import timedelta
 from handlers import i18n, routes
 from handlers.context import Context
 from handlers.core import Incoming, Option, Reply, Stale
-from handlers.search import fold
+from handlers.customer.search import fold
 from handlers.turn import Turn
 from store.db import Database, is_transient
 from store.users import get_or_create_user, load_state

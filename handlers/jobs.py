@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from handlers import i18n, visit_news
-from handlers.checkout import show_phone
+from handlers import i18n
 from handlers.context import Context
 from handlers.core import Reply
+from handlers.customer.checkout import show_phone
+from handlers.visits import news as visit_news
 from store import orders as store_orders
 from store import outbox
 from store.hours import intervals_on

@@ -6,29 +6,21 @@ resolves a typed menu number or label to the same action before looking here.
 
 from collections.abc import Callable
 
-from handlers import (
-    browse,
-    cart,
-    checkout,
-    follow,
-    merchant_items,
-    merchant_join,
-    merchant_manage,
-    merchant_menu,
-    merchant_orders,
-    merchant_photo,
-    merchant_setup,
-    orders,
-    pickup,
-    prefs,
-    private_visits,
-    search,
-    start,
-    visit_view,
-    visits,
-)
 from handlers.core import Reply
+from handlers.customer import browse, cart, checkout, orders, prefs, search, start
+from handlers.merchant import catalogue as merchant_manage
+from handlers.merchant import handover as pickup
+from handlers.merchant import items as merchant_items
+from handlers.merchant import join as merchant_join
+from handlers.merchant import menu as merchant_menu
+from handlers.merchant import orders as merchant_orders
+from handlers.merchant import photos as merchant_photo
+from handlers.merchant import setup as merchant_setup
 from handlers.turn import Turn
+from handlers.visits import follow
+from handlers.visits import live as visits
+from handlers.visits import private as private_visits
+from handlers.visits import viewer as visit_view
 
 Handler = Callable[[Turn], list[Reply]]
 

@@ -4,8 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from handlers import jobs, reminders
+from handlers import jobs
 from handlers.context import Context, ReminderSettings
+from handlers.notices import reminders
 from notifications.base import DeliveryError
 from store.models import Item, Order, OrderLine, Shop, ShopStaff, Town
 from tests.conftest import Clock

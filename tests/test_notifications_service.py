@@ -10,8 +10,8 @@ from sqlmodel import select
 
 from bot.channels.console_sender import ConsoleSender
 from bot.cli import main
-from handlers import reminders
 from handlers.context import Context, ReminderSettings
+from handlers.notices import reminders
 from notifications.dispatcher import Dispatcher
 from notifications.service import NotificationService
 from store.models import ConversationState, Order, Shop

@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from handlers.visits import release_expired_holds
+from handlers.visits.live import release_expired_holds
 from store.models import Item, Order, Shop
 from store.visits import Visit, VisitHold
 from tests.merchant_support import join_as_owner

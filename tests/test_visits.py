@@ -11,8 +11,8 @@ from bot.app import App
 from bot.config import Config
 from bot.web import build_web
 from bot.web.visits import visit_routes
-from handlers.visit_news import announce_live, sweep
-from handlers.visits import release_expired_holds
+from handlers.visits.live import release_expired_holds
+from handlers.visits.news import announce_live, sweep
 from store.models import CartLine, Outbox
 from store.visits import Visit, claim_holds
 from tests.visit_helpers import (

@@ -10,8 +10,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers import i18n
-from handlers.cart import show as show_cart
 from handlers.core import Option, Reply, Stale
+from handlers.customer.cart import show as show_cart
 from handlers.turn import Turn
 from store import cart, slots
 from store.models import Shop
@@ -57,7 +57,7 @@ def step(turn: Turn) -> list[Reply]:
         return start(turn)
     if not _lines(turn, shop):
         return [turn.reply("co_empty"), *show_cart(turn)]
-    from handlers import confirm
+    from handlers.customer import confirm
 
     steps = {
         "p": lambda: pickup_days(turn, shop),
@@ -85,7 +85,7 @@ def start(turn: Turn) -> list[Reply]:
     if co.get("shop") != shop.id:
         co = {"shop": shop.id}
         _save(turn, co)
-    from handlers import confirm
+    from handlers.customer import confirm
 
     if confirm.complete(co):  # back after a detour: every answer is still there
         return confirm.summary(turn, shop, co)
@@ -355,7 +355,7 @@ def typed_note(turn: Turn) -> list[Reply]:
     notice = turn.t("co_note_cut", count=MAX_NOTE) if len(note.strip()) > MAX_NOTE else ""
     co["note"] = note.strip()[:MAX_NOTE]
     _save(turn, co)
-    from handlers import confirm
+    from handlers.customer import confirm
 
     return confirm.summary(turn, shop, co, notice=notice)
 
@@ -365,6 +365,6 @@ def skip_note(turn: Turn, shop: Shop) -> list[Reply]:
     co = _co(turn, shop)
     co["note"] = ""
     _save(turn, co)
-    from handlers import confirm
+    from handlers.customer import confirm
 
     return confirm.summary(turn, shop, co)

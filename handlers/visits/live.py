@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from handlers import i18n
 from handlers.core import Option, Reply, Stale
 from handlers.turn import Turn
-from handlers.visit_news import (
+from handlers.visits.news import (
     announce_live,
     announce_scheduled,
     drop_reminders,

@@ -6,10 +6,10 @@ Each change tells the customer through the outbox, in the same transaction.
 from datetime import datetime
 
 from handlers import i18n
-from handlers.checkout import show_phone
+from handlers.common.rights import int_arg, refuse, require_shop, staff_order
 from handlers.core import Option, Reply
+from handlers.customer.checkout import show_phone
 from handlers.jobs import pickup_deadline
-from handlers.merchant_rights import int_arg, refuse, require_shop, staff_order
 from handlers.turn import Turn
 from store.merchants import OPEN_STATUSES, give_back_stock, move_order, shop_orders
 from store.models import Order, Shop, User

@@ -7,8 +7,8 @@ from sqlmodel import col, select
 from handlers import i18n
 from handlers.core import Option, Reply, Stale
 from handlers.turn import Turn
-from handlers.visit_news import join_url, schedule_reminders
-from handlers.visits import int_arg, is_staff, panel
+from handlers.visits.live import int_arg, is_staff, panel
+from handlers.visits.news import join_url, schedule_reminders
 from store import cart
 from store.models import Item, Shop
 from store.visits import (

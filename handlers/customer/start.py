@@ -2,8 +2,9 @@
 
 from sqlmodel import func, select
 
-from handlers import i18n, prefs
+from handlers import i18n
 from handlers.core import Option, Reply
+from handlers.customer import prefs
 from handlers.turn import Turn
 from store.models import Shop
 from store.users import staff_shop_ids

@@ -1,8 +1,8 @@
 """Managing published items: list, change, hide or show, delete (orders keep their snapshot)."""
 
+from handlers.common.rights import int_arg, require_shop, staff_item
 from handlers.core import Option, Reply, Stale
-from handlers.merchant_items import MAX_PHOTOS, card, value_problem
-from handlers.merchant_rights import int_arg, require_shop, staff_item
+from handlers.merchant.items import MAX_PHOTOS, card, value_problem
 from handlers.turn import Turn
 from store import audit
 from store.merchants import shop_items

@@ -2,9 +2,12 @@
 
 import re
 
-from handlers import merchant_menu, merchant_setup, pickup, search
+from handlers.common.rights import is_staff, require_shop, staff_shop
 from handlers.core import Option, Reply
-from handlers.merchant_rights import is_staff, require_shop, staff_shop
+from handlers.customer import search
+from handlers.merchant import handover as pickup
+from handlers.merchant import menu as merchant_menu
+from handlers.merchant import setup as merchant_setup
 from handlers.turn import Turn
 from store.merchants import create_invite, order_by_code, redeem_invite, shops_of
 from store.parsing.caption import looks_like_code, normalise_code

@@ -7,9 +7,10 @@ from typing import TypeVar
 
 from sqlmodel import col, func, select
 
-from handlers import follow, i18n
+from handlers import i18n
 from handlers.core import Option, Reply, Stale
 from handlers.turn import Turn
+from handlers.visits import follow
 from store.hours import describe_today
 from store.models import Item, Shop
 from store.search import fold

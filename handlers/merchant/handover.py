@@ -6,10 +6,10 @@ Only staff of the order's shop learn anything: anyone else gets the unknown-link
 import re
 
 from handlers import i18n
+from handlers.common.rights import int_arg, require_shop, role_in, staff_order
 from handlers.core import Reply
-from handlers.merchant_orders import order_text
-from handlers.merchant_rights import int_arg, require_shop, role_in, staff_order
-from handlers.start import home_options
+from handlers.customer.start import home_options
+from handlers.merchant.orders import order_text
 from handlers.turn import Turn
 from store.merchants import COLLECTABLE, move_order, order_by_code, order_by_token, shops_of
 from store.models import Order, Shop

@@ -146,7 +146,7 @@ def show(turn: Turn) -> list[Reply]:
 
 def checkout(turn: Turn) -> list[Reply]:
     """ "commander" typed anywhere: the one shop's checkout, or the cart to pick a shop."""
-    from handlers.checkout import start  # checkout imports this module
+    from handlers.customer.checkout import start  # checkout imports this module
 
     lines = cart.lines(session=turn.session, user_id=turn.user.id)  # type: ignore[arg-type]
     shops = {ln.shop.id for ln in lines}

@@ -3,10 +3,10 @@
 from babel.dates import get_day_names
 
 from handlers import i18n
-from handlers.browse import category_name
-from handlers.checkout import normalise_phone, show_phone
+from handlers.common.rights import require_shop
 from handlers.core import Option, Reply, Stale
-from handlers.merchant_rights import require_shop
+from handlers.customer.browse import category_name
+from handlers.customer.checkout import normalise_phone, show_phone
 from handlers.turn import Turn
 from store.hours import DAYS
 from store.models import Shop

@@ -1,9 +1,9 @@
 """The "Ma boutique" menu: where a merchant finds items, orders, pickups and settings."""
 
+from handlers.common.rights import int_arg, require_shop, role_in, staff_shop
 from handlers.core import Option, Reply
-from handlers.merchant_rights import int_arg, require_shop, role_in, staff_shop
 from handlers.turn import Turn
-from handlers.visits import visit_options
+from handlers.visits.live import visit_options
 from store.merchants import shop_orders, shops_of
 
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 from handlers import i18n
 from handlers.core import Option, Reply, Stale
 from handlers.turn import Turn
-from handlers.visits import int_arg, is_staff
+from handlers.visits.live import int_arg, is_staff
 from store.models import Shop, ShopStaff, User
 from store.parsing.links import BadLink, find_link, parse_link
 from store.parsing.when import parse_when

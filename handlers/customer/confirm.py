@@ -4,11 +4,11 @@ from datetime import datetime
 from typing import Any
 
 from handlers import i18n
-from handlers.cart import show as show_cart
-from handlers.checkout import pickup_slots, show_phone, start
 from handlers.core import Option, Reply
-from handlers.orders import order_text
-from handlers.reminders import plan_pickup_reminders
+from handlers.customer.cart import show as show_cart
+from handlers.customer.checkout import pickup_slots, show_phone, start
+from handlers.customer.orders import order_text
+from handlers.notices.reminders import plan_pickup_reminders
 from handlers.turn import Turn
 from store import cart
 from store import orders as store_orders

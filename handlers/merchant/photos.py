@@ -1,8 +1,11 @@
 """Where a photo goes: a customer's is answered kindly; a merchant's is an item or a setting."""
 
-from handlers import merchant_items, merchant_manage, merchant_setup, start
+from handlers.common.rights import is_staff
 from handlers.core import Reply
-from handlers.merchant_rights import is_staff
+from handlers.customer import start
+from handlers.merchant import catalogue as merchant_manage
+from handlers.merchant import items as merchant_items
+from handlers.merchant import setup as merchant_setup
 from handlers.turn import Turn
 
 

@@ -7,7 +7,7 @@ from sqlmodel import col, delete, select
 
 from handlers.core import Option, Reply, Stale
 from handlers.turn import Turn
-from handlers.visits import int_arg
+from handlers.visits.live import int_arg
 from store.models import Follow, Shop
 from store.visits import live_visit
 

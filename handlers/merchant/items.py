@@ -7,10 +7,10 @@ answer to a question ("and the price?") never loses the photo or what was alread
 from datetime import timedelta
 from typing import Any
 
-from handlers import start
-from handlers.browse import item_card
+from handlers.common.rights import current_shop, require_shop, staff_shop
 from handlers.core import Option, Reply, Stale
-from handlers.merchant_rights import current_shop, require_shop, staff_shop
+from handlers.customer import start
+from handlers.customer.browse import item_card
 from handlers.turn import Turn
 from store.models import Item, Shop
 from store.parsing.caption import (

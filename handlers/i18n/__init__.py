@@ -1,6 +1,6 @@
 """Translations and locale formatting: French first, English when the user's app is English.
 
-Texts live in `handlers/locales/*.toml`, one table a key with its `fr` and `en` side by side.
+Texts live in `handlers/i18n/locales/*.toml`, one table a key with its `fr` and `en` side by side.
 """
 
 import tomllib
