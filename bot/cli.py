@@ -91,10 +91,10 @@ class PrintedInvite:
 
 def admin_invite(app: wiring.App, shop_name: str, town_name: str | None = None) -> PrintedInvite:
     """Create the shop when new, and a single-use owner invite with its QR code."""
-    from store.merchants import create_invite, find_town, get_or_create_shop
     from store.models import Town
     from store.parsing.text import slugify
     from store.qr import qr_png
+    from store.shops import create_invite, find_town, get_or_create_shop
 
     name = town_name or app.config.town.name
 

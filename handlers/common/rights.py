@@ -4,8 +4,8 @@ import logging
 
 from handlers.core import Stale
 from handlers.turn import Turn
-from store.merchants import shops_of, staff_role
 from store.models import Item, Order, Shop
+from store.shops import shops_of, staff_role
 
 log = logging.getLogger(__name__)
 

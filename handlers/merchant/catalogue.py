@@ -5,9 +5,9 @@ from handlers.core import Option, Reply, Stale
 from handlers.merchant.items import MAX_PHOTOS, card, value_problem
 from handlers.turn import Turn
 from store import audit
-from store.merchants import shop_items
 from store.models import Item
 from store.parsing.caption import is_unlimited, parse_price, parse_stock
+from store.shops import shop_items
 
 PAGE = 8
 EDITABLE = ("price", "stock", "name", "desc", "photos")

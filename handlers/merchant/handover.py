@@ -11,8 +11,8 @@ from handlers.core import Reply
 from handlers.customer.start import home_options
 from handlers.merchant.orders import order_text
 from handlers.turn import Turn
-from store.merchants import COLLECTABLE, move_order, order_by_code, order_by_token, shops_of
 from store.models import Order, Shop
+from store.shops import COLLECTABLE, move_order, order_by_code, order_by_token, shops_of
 
 
 def link(turn: Turn) -> list[Reply]:

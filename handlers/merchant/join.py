@@ -9,9 +9,9 @@ from handlers.merchant import handover as pickup
 from handlers.merchant import menu as merchant_menu
 from handlers.merchant import setup as merchant_setup
 from handlers.turn import Turn
-from store.merchants import create_invite, order_by_code, redeem_invite, shops_of
 from store.parsing.caption import looks_like_code, normalise_code
 from store.qr import qr_png
+from store.shops import create_invite, order_by_code, redeem_invite, shops_of
 
 JOIN_WORDS = ("join", "rejoindre", "code")
 PICKUP_WORDS = ("pickup", "retrait")

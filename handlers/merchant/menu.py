@@ -4,7 +4,7 @@ from handlers.common.rights import int_arg, require_shop, role_in, staff_shop
 from handlers.core import Option, Reply
 from handlers.turn import Turn
 from handlers.visits.live import visit_options
-from store.merchants import shop_orders, shops_of
+from store.shops import shop_orders, shops_of
 
 
 def menu(turn: Turn) -> list[Reply]:

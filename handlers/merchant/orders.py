@@ -11,10 +11,10 @@ from handlers.core import Option, Reply
 from handlers.customer.checkout import show_phone
 from handlers.jobs import pickup_deadline
 from handlers.turn import Turn
-from store.merchants import OPEN_STATUSES, give_back_stock, move_order, shop_orders
 from store.models import Order, Shop, User
 from store.orders import order_lines
 from store.parsing.caption import has_words
+from store.shops import OPEN_STATUSES, give_back_stock, move_order, shop_orders
 
 REASONS = ("m_reason_stock", "m_reason_closed", "m_reason_delivery")
 
