@@ -1,4 +1,8 @@
-"""Configuration: TOML (`--config`, else $VITRINE_CONFIG, else config.toml, else defaults)."""
+"""Configuration: TOML (`--config`, else $VITRINE_CONFIG, else config.toml, else defaults).
+
+The dataclasses below hold the only defaults of every setting: the handlers' `Context` and
+the dispatcher's `Settings` are built from a `Config` (`from_config`), never default alone.
+"""
 
 import os
 import re
@@ -83,7 +87,7 @@ class NotificationsConfig:
 
 @dataclass
 class VisitsConfig:
-    """Live visits (issue 7)."""
+    """Live visits: reservations made while watching, visits nobody ended."""
 
     hold_minutes: int = 30  # how long an item reserved during a visit stays set aside
     max_live_minutes: int = 120  # a visit nobody ended ends itself after this long

@@ -40,7 +40,6 @@ from sqlmodel import Session, col, select
 from notifications.base import DeliveryError, Recipient, Sender
 from notifications.limits import RateLimits
 from notifications.rows import (
-    OPEN_ORDER,
     REMINDER_KINDS,
     TO_DELIVER,
     Claimed,
@@ -53,6 +52,7 @@ from notifications.rows import (
 from store import quiet
 from store.db import Database
 from store.models import Order, Outbox, User
+from store.statuses import BEFORE_PICKUP
 from store.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -66,8 +66,8 @@ class Dispatcher:
         db: Database,
         senders: Iterable[Sender],
         *,
+        settings: Settings,
         clock: Callable[[], datetime] = utcnow,
-        settings: Settings | None = None,
         limits: RateLimits | None = None,
         name: str | None = None,
         on_failed: Callable[[Session, int], None] | None = None,
@@ -78,7 +78,7 @@ class Dispatcher:
         self.on_failed = on_failed
         self.senders = {sender.channel: sender for sender in senders}
         self.clock = clock
-        self.settings = settings or Settings()
+        self.settings = settings
         self.limits = limits
         self.name = name or worker_name()
         self._user_locks: dict[int, asyncio.Lock] = {}
@@ -165,7 +165,7 @@ class Dispatcher:
             return settle(row, "dropped", "recipient turned these messages off")
         if row.kind in REMINDER_KINDS and row.order_id is not None:
             order = session.get(Order, row.order_id)
-            if order is None or order.status not in OPEN_ORDER:
+            if order is None or order.status not in BEFORE_PICKUP:
                 status = order.status if order else "gone"
                 return settle(row, "dropped", f"order {status}")
         if row.attempts >= self.settings.max_attempts:

@@ -6,7 +6,7 @@ from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from store.models import ConversationState, SeenMessage, User
+from store.models import SeenMessage, User
 
 SEEN_KEPT = timedelta(days=3)  # platforms retry a webhook for hours, not days
 
@@ -39,12 +39,3 @@ def user_id(*, session: Session, channel: str, channel_ref: str) -> int | None:
     """The id of a known person, None for someone new."""
     query = select(User.id).where(User.channel == channel, User.channel_ref == channel_ref)
     return session.exec(query).first()
-
-
-def show_menu(*, session: Session, user_id: int, menu: list[list[str]]) -> None:
-    """Make `menu` the one a typed number picks from (a message the bot sent on its own)."""
-    state = session.get(ConversationState, user_id)
-    if state is None:
-        state = ConversationState(user_id=user_id)
-        session.add(state)
-    state.menu = menu

@@ -1,21 +1,16 @@
-"""Shops and the people who run them: invites, staff, the merchant's side of items and orders."""
+"""Towns, shops and the people who run them: invites, staff, a shop's items."""
 
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
-from store.models import Invite, Item, Order, Shop, ShopStaff, Town
-from store.orders import order_lines, restore_stock, token_hash
+from store.models import Invite, Item, Shop, ShopStaff, Town
 from store.parsing.caption import CODE_ALPHABET, CODE_LENGTH
 from store.parsing.text import slugify
 
 INVITE_DAYS = 14
-# What a merchant may do next, by order status.
-OPEN_STATUSES = ("pending", "accepted", "ready", "out_for_delivery")
-COLLECTABLE = ("accepted", "ready")
 
 
 def new_code() -> str:
@@ -112,6 +107,18 @@ def staff_role(*, session: Session, shop_id: int, user_id: int) -> str | None:
     ).first()
 
 
+def staff_ids(*, session: Session, shop_id: int) -> list[int]:
+    """The user ids working in a shop, in the order they joined (who hears of its orders)."""
+    query = select(ShopStaff.user_id).where(ShopStaff.shop_id == shop_id)
+    return list(session.exec(query.order_by(col(ShopStaff.id))))
+
+
+def staff_shop_ids(*, session: Session, user_id: int) -> list[int]:
+    """The shops this user works in, in the order they joined them."""
+    query = select(ShopStaff.shop_id).where(ShopStaff.user_id == user_id)
+    return list(session.exec(query.order_by(col(ShopStaff.id))))
+
+
 def shops_of(*, session: Session, user_id: int) -> list[Shop]:
     """The shops a user works in, oldest first."""
     query = (
@@ -133,63 +140,3 @@ def shop_items(*, session: Session, shop_id: int, limit: int, offset: int = 0) -
         .offset(offset)
     )
     return list(session.exec(query))
-
-
-def shop_orders(
-    *, session: Session, shop_id: int, statuses: tuple[str, ...], limit: int = 20
-) -> list[Order]:
-    """A shop's orders in these statuses, the soonest slot (then the oldest) first."""
-    query = (
-        select(Order)
-        .where(Order.shop_id == shop_id, col(Order.status).in_(statuses))
-        .order_by(col(Order.slot_start).asc(), col(Order.created_at).asc())
-        .limit(limit)
-    )
-    return list(session.exec(query))
-
-
-def move_order(
-    *, session: Session, order: Order, to: str, allowed: tuple[str, ...], now: datetime
-) -> bool:
-    """Change an order's status only from `allowed` ones (one conditional UPDATE, race-safe)."""
-    values: dict[str, object] = {"status": to, "updated_at": now}
-    if to == "ready":
-        values["ready_at"] = now
-    if to in ("collected", "delivered"):
-        values["collected_at"] = now
-    stmt = (
-        update(Order)
-        .where(col(Order.id) == order.id, col(Order.status).in_(allowed))
-        .values(**values)
-    )
-    moved = session.connection().execute(stmt).rowcount == 1
-    session.expire(order)
-    return moved
-
-
-def give_back_stock(*, session: Session, order_id: int) -> None:
-    """A declined order's units go back on the shelf (items that count their stock)."""
-    lines = order_lines(session=session, order_id=order_id)
-    quantities = [(line.item_id, line.quantity) for line in lines if line.item_id is not None]
-    restore_stock(session=session, quantities=quantities)  # type: ignore[arg-type]
-
-
-def order_by_token(*, session: Session, token: str) -> Order | None:
-    if not token or len(token) > 64:
-        return None
-    query = select(Order).where(Order.pickup_token_hash == token_hash(token))
-    return session.exec(query).first()
-
-
-def order_by_code(*, session: Session, shop_ids: list[int], code: str) -> Order | None:
-    """The open order of one of these shops with that 6-character pickup code."""
-    query = (
-        select(Order)
-        .where(
-            col(Order.shop_id).in_(shop_ids),
-            Order.pickup_code == code,
-            col(Order.status).in_(("pending", *COLLECTABLE, "collected")),
-        )
-        .order_by(col(Order.created_at).desc())
-    )
-    return session.exec(query).first()

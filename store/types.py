@@ -31,3 +31,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(UTC)
+
+
+def persisted(row_id: int | None) -> int:
+    """The id of a row already flushed (SQLModel types every primary key `int | None`)."""
+    if row_id is None:
+        raise ValueError("the row has no id yet: flush the session first")
+    return row_id

@@ -1,42 +1,24 @@
-"""Who may act for a shop: every merchant handler goes through these checks."""
+"""Who may act for a shop: every staff check, refused the same way (logged, then stale)."""
 
-import logging
-
-from handlers.core import Stale
+from handlers.common.args import refuse
 from handlers.turn import Turn
 from store.models import Item, Order, Shop
 from store.shops import shops_of, staff_role
 
-log = logging.getLogger(__name__)
 
-
-def refuse(turn: Turn, what: str) -> Stale:
-    """Log a forged or foreign payload and return the `Stale` to raise."""
-    log.warning(
-        "refused merchant action %r of user %s (%s:%s): %s",
-        turn.incoming.action or turn.text[:40],
-        turn.user.id,
-        turn.user.channel,
-        turn.user.channel_ref,
-        what,
-    )
-    return Stale(what)
-
-
-def int_arg(turn: Turn, index: int = 0) -> int:
-    """The action's argument `index` as a number, or a stale payload."""
-    # Nine digits at most: a forged huge id must not overflow PostgreSQL's integer columns.
-    if len(turn.args) <= index or not turn.args[index].isdigit() or len(turn.args[index]) > 9:
-        raise refuse(turn, f"bad argument {turn.args!r}")
-    return int(turn.args[index])
-
-
-def is_staff(turn: Turn) -> bool:
-    return bool(shops_of(session=turn.session, user_id=turn.user.id))  # type: ignore[arg-type]
+def runs_a_shop(turn: Turn) -> bool:
+    """Is this person staff of any shop?"""
+    return bool(shops_of(session=turn.session, user_id=turn.user_id))
 
 
 def role_in(turn: Turn, shop_id: int) -> str | None:
-    return staff_role(session=turn.session, shop_id=shop_id, user_id=turn.user.id)  # type: ignore[arg-type]
+    """owner | staff in that shop, else None."""
+    return staff_role(session=turn.session, shop_id=shop_id, user_id=turn.user_id)
+
+
+def is_staff_of(turn: Turn, shop_id: int) -> bool:
+    """Does this person work in that shop?"""
+    return role_in(turn, shop_id) is not None
 
 
 def staff_shop(turn: Turn, shop_id: int, *, owner: bool = False) -> Shop:
@@ -50,7 +32,7 @@ def staff_shop(turn: Turn, shop_id: int, *, owner: bool = False) -> Shop:
 
 def current_shop(turn: Turn) -> Shop | None:
     """The shop this merchant is running now (the one chosen last, else their first)."""
-    shops = shops_of(session=turn.session, user_id=turn.user.id)  # type: ignore[arg-type]
+    shops = shops_of(session=turn.session, user_id=turn.user_id)
     chosen = turn.data.get("mshop")
     for shop in shops:
         if shop.id == chosen:

@@ -1,38 +1,27 @@
 """Browsing the town: categories, a category's shops, a shop's card, its catalogue, an item."""
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from datetime import datetime, time, timedelta
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
 from handlers import i18n
+from handlers.common import actions as a
+from handlers.common.cards import PAGE, category_name, item_card, join_lines, visible
+from handlers.common.formats import delay, hhmm, soon
 from handlers.core import Option, Reply, Stale
 from handlers.turn import Turn
 from handlers.visits import follow
 from store.hours import describe_today
 from store.models import Item, Shop
-from store.search import fold
+from store.parsing.text import fold
+from store.types import persisted
 
-PAGE = 8
 T = TypeVar("T")
-LOW_STOCK = 3  # "only 3 left" from here down
 
 
 # Lookups: every payload argument is checked against the database and the user's town.
-def _number(turn: Turn, index: int, default: int | None = None) -> int:
-    """The action's argument `index` as a small non-negative integer, else the payload is stale."""
-    if index >= len(turn.args):
-        if default is None:
-            raise Stale(turn.args)
-        return default
-    value = turn.args[index]
-    if not (value.isascii() and value.isdigit() and len(value) <= 9):
-        raise Stale(turn.args)
-    return int(value)
-
-
 def town_shop(turn: Turn, shop_id: int) -> Shop:
     """An active shop of the user's town, or the payload is stale."""
     shop = turn.session.get(Shop, shop_id)
@@ -49,10 +38,6 @@ def visible_item(turn: Turn, item_id: int) -> tuple[Item, Shop]:
     return item, town_shop(turn, item.shop_id)
 
 
-def _visible(shop_id: int) -> tuple[object, ...]:
-    return (Item.shop_id == shop_id, col(Item.hidden).is_(False), col(Item.deleted).is_(False))
-
-
 def _town_shops(turn: Turn) -> list[Shop]:
     query = select(Shop).where(Shop.town_id == turn.town.id, col(Shop.active).is_(True))
     return list(turn.session.exec(query).all())
@@ -60,50 +45,43 @@ def _town_shops(turn: Turn) -> list[Shop]:
 
 # Paging.
 def _paged(
-    turn: Turn, rows: Sequence[T], page: int, action: str
+    turn: Turn, rows: Sequence[T], page: int, pack: "Pager"
 ) -> tuple[Sequence[T], list[Option], str]:
-    """One page of `rows`, the previous/next options (`action:<page>`) and "Page 1 of 2"."""
+    """One page of `rows`, the previous/next options (`pack(page)`) and "Page 1 of 2"."""
     pages = max(1, -(-len(rows) // PAGE))
     if page >= pages:
         raise Stale(page)
     nav = []
     if page > 0:
-        nav.append(turn.option("nav_prev", f"{action}:{page - 1}"))
+        nav.append(turn.option("nav_prev", pack(page - 1)))
     if page + 1 < pages:
-        nav.append(turn.option("nav_more", f"{action}:{page + 1}"))
+        nav.append(turn.option("nav_more", pack(page + 1)))
     note = turn.t("browse_page", page=page + 1, pages=pages) if pages > 1 else ""
     return rows[page * PAGE : (page + 1) * PAGE], nav, note
 
 
-def _lines(*parts: str) -> str:
-    return "\n".join(part for part in parts if part)
+Pager = Callable[[int], str]
 
 
 # Categories.
-def category_name(turn: Turn, category: str) -> str:
-    """The category's name in the user's language ("🧀 Fromagerie" / "🧀 Cheese")."""
-    key = f"category_{category}"
-    return turn.t(key if key in i18n.catalogue() else "category_other")
-
-
 def categories(turn: Turn) -> list[Reply]:
     """`cats[:<page>]`: the town's categories with how many shops each, paged."""
     turn.expect(None)
-    page = _number(turn, 0, default=0)
+    page = a.CATEGORIES.args(turn).page
     shops = _town_shops(turn)
     if not shops:
         return [turn.reply("browse_no_shops", turn.nav())]
     counts = Counter(shop.category for shop in shops)
     names = _sorted_categories(turn, counts)
-    chosen, nav, note = _paged(turn, names, page, "cats")
+    chosen, nav, note = _paged(turn, names, page, a.CATEGORIES.pack)
     options = [
         Option(
             turn.t("browse_category_option", name=category_name(turn, c), count=counts[c]),
-            f"cat:{c}:0",
+            a.CATEGORY.pack(c, 0),
         )
         for c in chosen
     ]
-    text = _lines(turn.t("browse_categories", count=len(shops)), note)
+    text = join_lines(turn.t("browse_categories", count=len(shops)), note)
     return [Reply(text, options=(*options, *nav, *turn.nav()), replace=True)]
 
 
@@ -120,24 +98,22 @@ def strip_symbol(label: str) -> str:
 def category(turn: Turn) -> list[Reply]:
     """`cat:<category>:<page>`: the category's shops, open ones marked, paged."""
     turn.expect(None)
-    if not turn.args:
-        raise Stale(turn.args)
-    key, page = turn.args[0], _number(turn, 1, default=0)
+    key, page = a.CATEGORY.args(turn)
     town_shops = _town_shops(turn)
     shops = sorted((s for s in town_shops if s.category == key), key=lambda s: fold(s.name))
     if not shops:
         raise Stale(key)
     # Back to the page of categories this one is on.
     back_page = _sorted_categories(turn, (s.category for s in town_shops)).index(key) // PAGE
-    chosen, nav, note = _paged(turn, shops, page, f"cat:{key}")
+    chosen, nav, note = _paged(turn, shops, page, lambda p: a.CATEGORY.pack(key, p))
     now = turn.now()
     options = []
     for shop in chosen:
         open_now = describe_today(shop, now, turn.ctx.timezone).open_now
         label = "browse_shop_open" if open_now else "browse_shop_closed"
-        options.append(turn.option(label, f"shop:{shop.id}", name=shop.name))
-    text = _lines(turn.t("browse_category_shops", category=category_name(turn, key)), note)
-    back = turn.option("browse_all_categories", f"cats:{back_page}")
+        options.append(turn.option(label, a.SHOP.pack(persisted(shop.id)), name=shop.name))
+    text = join_lines(turn.t("browse_category_shops", category=category_name(turn, key)), note)
+    back = turn.option("browse_all_categories", a.CATEGORIES.pack(back_page))
     return [Reply(text, options=(*options, *nav, back, *turn.nav()), replace=True)]
 
 
@@ -145,7 +121,7 @@ def category(turn: Turn) -> list[Reply]:
 def shop(turn: Turn) -> list[Reply]:
     """`shop:<shop_id>`: the shop's card."""
     turn.expect(None)
-    return shop_card(turn, town_shop(turn, _number(turn, 0)))
+    return shop_card(turn, town_shop(turn, a.SHOP.args(turn).shop))
 
 
 def shop_link(turn: Turn) -> list[Reply]:
@@ -162,7 +138,7 @@ def shop_link(turn: Turn) -> list[Reply]:
 
 def shop_card(turn: Turn, shop: Shop) -> list[Reply]:
     """Photo, description, address, today's hours, open now, pickup and delivery; its options."""
-    text = _lines(
+    text = join_lines(
         f"🏪 {shop.name}",
         shop.description,
         turn.t("shop_address", address=shop.address) if shop.address else "",
@@ -170,17 +146,12 @@ def shop_card(turn: Turn, shop: Shop) -> list[Reply]:
         fulfilment_text(turn, shop),
     )
     options = (
-        turn.option("shop_catalogue", f"items:{shop.id}:0"),
-        # Live visits (issue 7): live now, follow/unfollow, ask for a private visit.
-        *follow.shop_options(turn, shop),
-        *turn.nav(back=f"cat:{shop.category}:0"),
+        turn.option("shop_catalogue", a.CATALOGUE.pack(persisted(shop.id), 0)),
+        *follow.shop_options(turn, shop),  # live now, follow/unfollow, a private visit
+        *turn.nav(back=a.CATEGORY.pack(shop.category, 0)),
     )
     photo = shop.photo if shop.photo and turn.ctx.media.exists(shop.photo) else None
     return [Reply(text, photo=photo, options=options)]
-
-
-def _hhmm(value: time) -> str:
-    return value.strftime("%H:%M")
 
 
 def hours_text(turn: Turn, shop: Shop) -> str:
@@ -188,16 +159,14 @@ def hours_text(turn: Turn, shop: Shop) -> str:
     tz = turn.ctx.timezone
     now = turn.now()
     today = describe_today(shop, now, tz)
-    spans = [
-        turn.t("shop_hours_interval", start=_hhmm(a), end=_hhmm(b)) for a, b in today.intervals
-    ]
+    spans = [turn.t("shop_hours_interval", start=hhmm(a), end=hhmm(b)) for a, b in today.intervals]
     lines = [turn.t("shop_hours_today", hours=", ".join(spans) or turn.t("shop_hours_none"))]
     local_now = i18n.local(now, tz)
     if today.open_now:
         until = next(b for a, b in today.intervals if a <= local_now.time() < b)
-        lines.append(turn.t("shop_open_until", time=_hhmm(until)))
+        lines.append(turn.t("shop_open_until", time=hhmm(until)))
     elif today.next_open is not None:
-        lines.append(turn.t("shop_closed_until", when=_when(turn, today.next_open, local_now)))
+        lines.append(turn.t("shop_closed_until", when=soon(turn, today.next_open, local_now)))
     else:
         lines.append(turn.t("shop_closed"))
     if today.closure:
@@ -214,31 +183,11 @@ def hours_text(turn: Turn, shop: Shop) -> str:
     return "\n".join(lines)
 
 
-def _when(turn: Turn, moment: datetime, local_now: datetime) -> str:
-    """ "à 14:00", "demain à 09:30", "mardi 9 décembre à 09:30"."""
-    at = _hhmm(moment.time())
-    if moment.date() == local_now.date():
-        return turn.t("shop_when_today", time=at)
-    if moment.date() == local_now.date() + timedelta(days=1):
-        return turn.t("shop_when_tomorrow", time=at)
-    return turn.t("shop_when_day", day=i18n.day(moment.date(), turn.lang), time=at)
-
-
-def delay_text(turn: Turn, minutes: int) -> str:
-    """60 -> "1 h", 90 -> "1 h 30", 30 -> "30 min"."""
-    hours, rest = divmod(max(minutes, 0), 60)
-    if not hours:
-        return turn.t("delay_minutes", minutes=rest)
-    if not rest:
-        return turn.t("delay_hours", hours=hours)
-    return turn.t("delay_hours_minutes", hours=hours, minutes=rest)
-
-
 def fulfilment_text(turn: Turn, shop: Shop) -> str:
     """Click-and-collect and delivery as offered, with fee and free-delivery threshold."""
     lines = []
     if shop.pickup_enabled:
-        lines.append(turn.t("shop_pickup", delay=delay_text(turn, shop.prep_minutes)))
+        lines.append(turn.t("shop_pickup", delay=delay(turn, shop.prep_minutes)))
     if shop.delivery_enabled and shop.delivery_postcodes:
         fee = turn.money(shop.delivery_fee_cents) if shop.delivery_fee_cents else ""
         postcodes = ", ".join(shop.delivery_postcodes)
@@ -262,66 +211,28 @@ def fulfilment_text(turn: Turn, shop: Shop) -> str:
 def catalogue(turn: Turn) -> list[Reply]:
     """`items:<shop_id>:<page>`: the shop's visible items, sold-out ones marked, paged."""
     turn.expect(None)
-    found = town_shop(turn, _number(turn, 0))
-    page = _number(turn, 1, default=0)
-    items = turn.session.exec(select(Item).where(*_visible(found.id)).order_by(Item.id)).all()  # type: ignore[arg-type]
-    back = turn.nav(back=f"shop:{found.id}")
+    shop_id, page = a.CATALOGUE.args(turn)
+    found = town_shop(turn, shop_id)
+    items = turn.session.exec(select(Item).where(*visible(shop_id)).order_by(col(Item.id))).all()
+    back = turn.nav(back=a.SHOP.pack(shop_id))
     if not items:
         return [turn.reply("catalogue_empty", back, shop=found.name)]
-    chosen, nav, note = _paged(turn, items, page, f"items:{found.id}")
+    chosen, nav, note = _paged(turn, items, page, lambda p: a.CATALOGUE.pack(shop_id, p))
     options = []
     for item in chosen:
+        see = a.ITEM.pack(persisted(item.id))
         if item.stock == 0:
-            options.append(
-                turn.option("catalogue_option_sold_out", f"item:{item.id}", name=item.name)
-            )
+            options.append(turn.option("catalogue_option_sold_out", see, name=item.name))
         else:
             price = turn.money(item.price_cents)
-            options.append(
-                turn.option("catalogue_option", f"item:{item.id}", name=item.name, price=price)
-            )
+            options.append(turn.option("catalogue_option", see, name=item.name, price=price))
     title = "catalogue_title_one" if len(items) == 1 else "catalogue_title"
-    text = _lines(turn.t(title, shop=found.name, count=len(items)), note)
+    text = join_lines(turn.t(title, shop=found.name, count=len(items)), note)
     return [Reply(text, options=(*options, *nav, *back), replace=True)]
 
 
 def item(turn: Turn) -> list[Reply]:
     """`item:<item_id>`: the item's card."""
     turn.expect(None)
-    found, its_shop = visible_item(turn, _number(turn, 0))
+    found, its_shop = visible_item(turn, a.ITEM.args(turn).item)
     return [item_card(turn, found, its_shop)]
-
-
-def item_card(turn: Turn, item: Item, shop: Shop) -> Reply:
-    """Photo, name, description, price, stock; add to cart unless sold out; back to the shop."""
-    from handlers.routes import ACTIONS  # the table imports this module
-
-    if item.stock == 0:
-        stock = turn.t("item_sold_out")
-    elif item.stock is not None and item.stock <= LOW_STOCK:
-        stock = turn.t("item_low_stock", count=item.stock)
-    else:
-        stock = turn.t("item_in_stock")
-    text = _lines(
-        item.name,
-        item.description,
-        turn.t("item_price", price=turn.money(item.price_cents)),
-        stock,
-        turn.t("item_shop", shop=shop.name),
-    )
-    options = []
-    if item.stock != 0 and "add" in ACTIONS:
-        options.append(turn.option("item_add", f"add:{item.id}"))
-    options.append(turn.option("nav_back", f"items:{shop.id}:{_page_of(turn, item)}"))
-    options.append(turn.option("shop_back_to", f"shop:{shop.id}", name=shop.name[:40]))
-    options.append(turn.option("nav_home", "home"))
-    photo = next((key for key in item.photos if turn.ctx.media.exists(key)), None)
-    return Reply(text, photo=photo, options=tuple(options))
-
-
-def _page_of(turn: Turn, item: Item) -> int:
-    """The catalogue page the item is listed on (to go back to it)."""
-    before = turn.session.exec(
-        select(func.count()).select_from(Item).where(*_visible(item.shop_id), Item.id < item.id)  # type: ignore[operator]
-    ).one()
-    return before // PAGE

@@ -1,33 +1,36 @@
 """Checkout, one shop at a time: pickup slot or delivery address, phone, note, summary, confirm.
 
-Every answer is kept in `turn.data["co"]`, so a mistake or a detour loses nothing.
-Actions are `co:<shop_id>[:step[:value]]`.
+Every answer is kept in `turn.data["co"]`, so a mistake or a detour loses nothing. Each step
+is its own action (`co.pickup:<shop>`, `co.day:<shop>:<YYYYMMDD>`, ...), a row of the table.
 """
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers import i18n
+from handlers.common import actions as a
+from handlers.common.formats import show_phone
 from handlers.core import Option, Reply, Stale
+from handlers.customer import confirm
 from handlers.customer.cart import show as show_cart
 from handlers.turn import Turn
 from store import cart, slots
 from store.models import Shop
+from store.parsing.phone import normalise_phone
+from store.types import persisted
 
-ADDRESS, PHONE, NOTE = "co_address", "co_phone", "co_note"
+ADDRESS, PHONE, NOTE = "co_address", "co_phone", "co_note"  # awaited typed answers
 MAX_NOTE = 500
 POSTCODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 
-PART_SIZE = 6  # slots in one list before the day is split into parts
 
-
-def _shop(turn: Turn) -> Shop:
-    raw = turn.args[0] if turn.args else ""
-    shop = turn.session.get(Shop, int(raw)) if raw.isdigit() else None
+def _shop(turn: Turn, shop_id: int) -> Shop:
+    shop = turn.session.get(Shop, shop_id)
     if shop is None or shop.town_id != turn.town.id:
-        raise Stale(raw)
+        raise Stale(shop_id)
     return shop
 
 
@@ -44,40 +47,86 @@ def _save(turn: Turn, co: dict[str, Any]) -> None:
 
 
 def _lines(turn: Turn, shop: Shop) -> list[cart.Line]:
-    return cart.lines(session=turn.session, user_id=turn.user.id, shop_id=shop.id)  # type: ignore[arg-type]
+    return cart.lines(session=turn.session, user_id=turn.user_id, shop_id=persisted(shop.id))
 
 
-def step(turn: Turn) -> list[Reply]:
-    """`co:<shop_id>:<step>:<value>`: one checkout step."""
-    shop = _shop(turn)
-    name = turn.args[1] if len(turn.args) > 1 else ""
-    value = turn.args[2] if len(turn.args) > 2 else ""
-    extra = turn.args[3] if len(turn.args) > 3 else ""
-    if not name:
-        return start(turn)
+def _step(turn: Turn, shop_id: int, then: Callable[[Shop], list[Reply]]) -> list[Reply]:
+    """One step of this shop's checkout; an emptied cart goes back to the cart."""
+    shop = _shop(turn, shop_id)
     if not _lines(turn, shop):
         return [turn.reply("co_empty"), *show_cart(turn)]
-    from handlers.customer import confirm
-
-    steps = {
-        "p": lambda: pickup_days(turn, shop),
-        "d": lambda: ask_address(turn, shop),
-        "day": lambda: pickup_slots(turn, shop, value, part=extra),
-        "slot": lambda: choose_slot(turn, shop, value),
-        "tel": lambda: saved_phone(turn, shop),
-        "skip": lambda: skip_note(turn, shop),
-        "note": lambda: ask_note(turn, shop),
-        "mode": lambda: choose_mode(turn, shop),
-        "ok": lambda: confirm.confirm(turn, shop, _co(turn, shop)),
-    }
-    if name not in steps:
-        raise Stale(name)
-    return steps[name]()
+    return then(shop)
 
 
+def _with_notice(notice: str, text: str) -> str:
+    return f"{notice}\n\n{text}" if notice else text
+
+
+# The rows of the routing table.
 def start(turn: Turn) -> list[Reply]:
-    """`co:<shop_id>`: begin (or resume) this shop's order: how to get it."""
-    shop = _shop(turn)
+    """`co:<shop>`: begin (or resume) this shop's order."""
+    return begin(turn, a.CO_START.args(turn).shop)
+
+
+def from_cart(turn: Turn) -> list[Reply]:
+    """ "commander" typed anywhere: the one shop's checkout, or the cart to pick a shop."""
+    shops = {ln.shop.id for ln in cart.lines(session=turn.session, user_id=turn.user_id)}
+    if len(shops) == 1:
+        return begin(turn, persisted(shops.pop()))
+    return show_cart(turn)
+
+
+def mode(turn: Turn) -> list[Reply]:
+    """`co.mode:<shop>`: pickup or delivery again."""
+    return _step(turn, a.CO_MODE.args(turn).shop, lambda shop: choose_mode(turn, shop))
+
+
+def pickup(turn: Turn) -> list[Reply]:
+    """`co.pickup:<shop>`: the days to collect it."""
+    return _step(turn, a.CO_PICKUP.args(turn).shop, lambda shop: pickup_days(turn, shop))
+
+
+def delivery(turn: Turn) -> list[Reply]:
+    """`co.delivery:<shop>`: the address."""
+    return _step(turn, a.CO_DELIVERY.args(turn).shop, lambda shop: ask_address(turn, shop))
+
+
+def day(turn: Turn) -> list[Reply]:
+    """`co.day:<shop>:<YYYYMMDD>[:<HHMM-HHMM>]`: that day's slots (or one part of the day)."""
+    shop_id, raw, part = a.CO_DAY.args(turn)
+    return _step(turn, shop_id, lambda shop: pickup_slots(turn, shop, raw, part=part))
+
+
+def slot(turn: Turn) -> list[Reply]:
+    """`co.slot:<shop>:<HHMM>`: that slot of the chosen day."""
+    shop_id, raw = a.CO_SLOT.args(turn)
+    return _step(turn, shop_id, lambda shop: choose_slot(turn, shop, raw))
+
+
+def known_phone(turn: Turn) -> list[Reply]:
+    """`co.tel:<shop>`: use the phone number we already know."""
+    return _step(turn, a.CO_PHONE.args(turn).shop, lambda shop: saved_phone(turn, shop))
+
+
+def note(turn: Turn) -> list[Reply]:
+    """`co.note:<shop>`: write (or rewrite) the note for the shop."""
+    return _step(turn, a.CO_NOTE.args(turn).shop, lambda shop: ask_note(turn, shop))
+
+
+def skip(turn: Turn) -> list[Reply]:
+    """`co.skip:<shop>`: no note."""
+    return _step(turn, a.CO_SKIP.args(turn).shop, lambda shop: skip_note(turn, shop))
+
+
+def place(turn: Turn) -> list[Reply]:
+    """`co.ok:<shop>`: place the order; a full slot or a sold-out line says so."""
+    return _step(turn, a.CO_CONFIRM.args(turn).shop, lambda shop: _place(turn, shop))
+
+
+# The steps.
+def begin(turn: Turn, shop_id: int) -> list[Reply]:
+    """This shop's order: how to get it, or the summary when every answer is there."""
+    shop = _shop(turn, shop_id)
     turn.expect(None)
     if not _lines(turn, shop):
         return [turn.reply("co_empty"), *show_cart(turn)]
@@ -85,10 +134,8 @@ def start(turn: Turn) -> list[Reply]:
     if co.get("shop") != shop.id:
         co = {"shop": shop.id}
         _save(turn, co)
-    from handlers.customer import confirm
-
     if confirm.complete(co):  # back after a detour: every answer is still there
-        return confirm.summary(turn, shop, co)
+        return _summary(turn, shop, co)
     return choose_mode(turn, shop)
 
 
@@ -97,10 +144,11 @@ def choose_mode(turn: Turn, shop: Shop) -> list[Reply]:
     _co(turn, shop)
     turn.expect(None)
     if shop.pickup_enabled and shop.delivery_enabled:
+        shop_id = persisted(shop.id)
         options = [
-            turn.option("co_mode_pickup", f"co:{shop.id}:p"),
-            turn.option("co_mode_delivery", f"co:{shop.id}:d"),
-            *turn.nav("cart"),
+            turn.option("co_mode_pickup", a.CO_PICKUP.pack(shop_id)),
+            turn.option("co_mode_delivery", a.CO_DELIVERY.pack(shop_id)),
+            *turn.nav(a.CART.pack()),
         ]
         return [turn.reply("co_mode_ask", options, shop=shop.name)]
     if shop.delivery_enabled:
@@ -118,10 +166,12 @@ def pickup_days(turn: Turn, shop: Shop) -> list[Reply]:
     turn.expect(None)
     tz = turn.ctx.timezone
     days = slots.pickup_days(session=turn.session, shop=shop, now=turn.now(), tz=tz)
+    shop_id = persisted(shop.id)
+    back = turn.nav(a.CO_MODE.pack(shop_id))
     if not days:
-        return [turn.reply("co_no_days", turn.nav(f"co:{shop.id}:mode"), shop=shop.name)]
-    options = [Option(_day_label(turn, d), f"co:{shop.id}:day:{d:%Y%m%d}") for d in days]
-    return [turn.reply("co_day_ask", [*options, *turn.nav(f"co:{shop.id}:mode")])]
+        return [turn.reply("co_no_days", back, shop=shop.name)]
+    options = [Option(_day_label(turn, d), a.CO_DAY.pack(shop_id, f"{d:%Y%m%d}")) for d in days]
+    return [turn.reply("co_day_ask", [*options, *back])]
 
 
 def _day_label(turn: Turn, day: date) -> str:
@@ -146,60 +196,36 @@ def pickup_slots(turn: Turn, shop: Shop, raw: str, notice: str = "", part: str =
     co.update(mode="pickup", day=raw)
     _save(turn, co)
     tz = turn.ctx.timezone
-    groups = _parts(found)
-    back = f"co:{shop.id}:p"
+    shop_id = persisted(shop.id)
+    groups = slots.parts(found)
+    back = a.CO_PICKUP.pack(shop_id)
     if part:
-        chosen = next((g for g in groups if _part_key(g, tz) == part), None)
+        chosen = next((g for g in groups if slots.part_key(g, tz) == part), None)
         if chosen is None:  # those slots went meanwhile: the day as it is now
             return pickup_slots(turn, shop, raw, notice=turn.t("co_slot_gone"))
-        found, back = chosen, f"co:{shop.id}:day:{raw}"
+        found, back = chosen, a.CO_DAY.pack(shop_id, raw)
     elif len(groups) > 1:
         options = [
-            Option(turn.t("co_part_label", start=_hhmm(g[0].start, turn, tz),
-                          end=_hhmm(g[-1].end, turn, tz), count=len(g)),
-                   f"co:{shop.id}:day:{raw}:{_part_key(g, tz)}")
+            Option(turn.t("co_part_label", start=_clock(g[0].start, turn, tz),
+                          end=_clock(g[-1].end, turn, tz), count=len(g)),
+                   a.CO_DAY.pack(shop_id, raw, slots.part_key(g, tz)))
             for g in groups
         ]  # fmt: skip
-        text = turn.t("co_part_ask", day=_day_label(turn, day))
-        text = f"{notice}\n\n{text}" if notice else text
+        text = _with_notice(notice, turn.t("co_part_ask", day=_day_label(turn, day)))
         return [Reply(text, options=(*options, *turn.nav(back)))]
     options = [
         Option(
-            turn.t("co_slot_label", start=_hhmm(s.start, turn, tz), end=_hhmm(s.end, turn, tz)),
-            f"co:{shop.id}:slot:{s.start.astimezone(ZoneInfo(tz)):%H%M}",
+            turn.t("co_slot_label", start=_clock(s.start, turn, tz), end=_clock(s.end, turn, tz)),
+            a.CO_SLOT.pack(shop_id, f"{s.start.astimezone(ZoneInfo(tz)):%H%M}"),
         )
         for s in found
     ]
-    text = turn.t("co_slot_ask", day=_day_label(turn, day))
-    return [Reply(f"{notice}\n\n{text}" if notice else text, options=(*options, *turn.nav(back)))]
+    text = _with_notice(notice, turn.t("co_slot_ask", day=_day_label(turn, day)))
+    return [Reply(text, options=(*options, *turn.nav(back)))]
 
 
-def _hhmm(moment: datetime, turn: Turn, tz: str) -> str:
+def _clock(moment: datetime, turn: Turn, tz: str) -> str:
     return i18n.clock(moment, turn.lang, tz)
-
-
-def _parts(found: list[slots.Slot]) -> list[list[slots.Slot]]:
-    """Slots in runs of at most PART_SIZE, split where the shop closes (lunch), so a
-    WhatsApp list stays within its ten rows and each choice reads as a time of day."""
-    if len(found) <= PART_SIZE:
-        return [found]
-    runs: list[list[slots.Slot]] = []
-    for slot in found:
-        if runs and runs[-1][-1].end == slot.start:
-            runs[-1].append(slot)
-        else:
-            runs.append([slot])
-    groups = []
-    for run in runs:
-        pieces = -(-len(run) // PART_SIZE)  # as few parts as fit, of even sizes
-        size = -(-len(run) // pieces)
-        groups += [run[i : i + size] for i in range(0, len(run), size)]
-    return groups
-
-
-def _part_key(group: list[slots.Slot], tz: str) -> str:
-    zone = ZoneInfo(tz)
-    return f"{group[0].start.astimezone(zone):%H%M}-{group[-1].end.astimezone(zone):%H%M}"
 
 
 def choose_slot(turn: Turn, shop: Shop, raw: str) -> list[Reply]:
@@ -228,13 +254,9 @@ def ask_address(turn: Turn, shop: Shop, notice: str = "") -> list[Reply]:
     co.update(mode="delivery")
     _save(turn, co)
     turn.expect(ADDRESS)
-    zone = ", ".join(shop.delivery_postcodes)
-    text = turn.t("co_address_ask", zone=zone)
-    return [
-        Reply(
-            f"{notice}\n\n{text}" if notice else text, options=tuple(turn.nav(f"co:{shop.id}:mode"))
-        )
-    ]
+    text = turn.t("co_address_ask", zone=", ".join(shop.delivery_postcodes))
+    back = turn.nav(a.CO_MODE.pack(persisted(shop.id)))
+    return [Reply(_with_notice(notice, text), options=tuple(back))]
 
 
 def typed_address(turn: Turn) -> list[Reply]:
@@ -257,9 +279,11 @@ def typed_address(turn: Turn) -> list[Reply]:
         notice = turn.t(
             "co_address_outside", postcode=postcode, zone=", ".join(shop.delivery_postcodes)
         )
-        options = [turn.option("co_mode_pickup", f"co:{shop.id}:p")] if shop.pickup_enabled else []
+        shop_id = persisted(shop.id)
+        to_pickup = turn.option("co_mode_pickup", a.CO_PICKUP.pack(shop_id))
+        options = [to_pickup] if shop.pickup_enabled else []
         turn.expect(ADDRESS)
-        return [Reply(notice, options=(*options, *turn.nav(f"co:{shop.id}:mode")))]
+        return [Reply(notice, options=(*options, *turn.nav(a.CO_MODE.pack(shop_id))))]
     co.update(address=text, postcode=postcode)
     _save(turn, co)
     return ask_phone(turn, shop)
@@ -267,58 +291,28 @@ def typed_address(turn: Turn) -> list[Reply]:
 
 def _shop_of_checkout(turn: Turn) -> Shop:
     shop_id = (turn.data.get("co") or {}).get("shop")
-    turn.args = [str(shop_id)]
-    return _shop(turn)
-
-
-def normalise_phone(text: str) -> str | None:
-    """A French phone number as +33XXXXXXXXX, from "06 12 34 56 78", "+33 6 ...", "0033..."."""
-    raw = re.sub(r"[\s.\-()/]", "", text)
-    for prefix in ("+33", "0033"):
-        if raw.startswith(prefix):
-            raw = raw[len(prefix) :]
-            break
-    else:
-        if not raw.startswith("0"):
-            return None
-    raw = raw.removeprefix("0")
-    return f"+33{raw}" if re.fullmatch(r"[1-9]\d{8}", raw) else None
-
-
-def show_phone(phone: str) -> str:
-    """+33612345678 -> "06 12 34 56 78"."""
-    if not phone.startswith("+33"):
-        return phone
-    digits = "0" + phone[3:]
-    return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    if not isinstance(shop_id, int):
+        raise Stale("no checkout")
+    return _shop(turn, shop_id)
 
 
 def ask_phone(turn: Turn, shop: Shop, notice: str = "") -> list[Reply]:
     """The number the shop can call about this order."""
     turn.expect(PHONE)
+    shop_id = persisted(shop.id)
     known = normalise_phone(turn.user.phone or "")
-    options = (
-        [turn.option("co_phone_use", f"co:{shop.id}:tel", phone=show_phone(known))] if known else []
-    )
-    text = turn.t("co_phone_ask")
-    back = (
-        f"co:{shop.id}:p"
-        if (turn.data.get("co") or {}).get("mode") == "pickup"
-        else f"co:{shop.id}:d"
-    )
-    return [Reply(f"{notice}\n\n{text}" if notice else text, options=(*options, *turn.nav(back)))]
+    use = turn.option("co_phone_use", a.CO_PHONE.pack(shop_id), phone=show_phone(known or ""))
+    options = [use] if known else []
+    pickup = (turn.data.get("co") or {}).get("mode") == "pickup"
+    back = (a.CO_PICKUP if pickup else a.CO_DELIVERY).pack(shop_id)
+    text = _with_notice(notice, turn.t("co_phone_ask"))
+    return [Reply(text, options=(*options, *turn.nav(back)))]
 
 
 def typed_phone(turn: Turn) -> list[Reply]:
-    """A typed phone number, checked."""
+    """A typed phone number, checked (the engine reads a menu number as the menu's)."""
     shop = _shop_of_checkout(turn)
     co = _co(turn, shop)
-    menu = turn.state.menu
-    if turn.text.isdigit() and 1 <= int(turn.text) <= len(menu) and len(turn.text) <= 2:
-        # A menu number ("1": use the known phone), not a phone number.
-        from handlers.engine import run_action  # the engine imports the routes
-
-        return run_action(turn, menu[int(turn.text) - 1][1])
     phone = normalise_phone(turn.text)
     if phone is None:
         return ask_phone(turn, shop, notice=turn.t("co_phone_invalid"))
@@ -343,7 +337,7 @@ def saved_phone(turn: Turn, shop: Shop) -> list[Reply]:
 def ask_note(turn: Turn, shop: Shop) -> list[Reply]:
     """An optional word for the shop."""
     turn.expect(NOTE)
-    options = [turn.option("co_note_skip", f"co:{shop.id}:skip"), *turn.nav()]
+    options = [turn.option("co_note_skip", a.CO_SKIP.pack(persisted(shop.id))), *turn.nav()]
     return [turn.reply("co_note_ask", options)]
 
 
@@ -355,9 +349,7 @@ def typed_note(turn: Turn) -> list[Reply]:
     notice = turn.t("co_note_cut", count=MAX_NOTE) if len(note.strip()) > MAX_NOTE else ""
     co["note"] = note.strip()[:MAX_NOTE]
     _save(turn, co)
-    from handlers.customer import confirm
-
-    return confirm.summary(turn, shop, co, notice=notice)
+    return _summary(turn, shop, co, notice=notice)
 
 
 def skip_note(turn: Turn, shop: Shop) -> list[Reply]:
@@ -365,6 +357,28 @@ def skip_note(turn: Turn, shop: Shop) -> list[Reply]:
     co = _co(turn, shop)
     co["note"] = ""
     _save(turn, co)
-    from handlers.customer import confirm
+    return _summary(turn, shop, co)
 
-    return confirm.summary(turn, shop, co)
+
+def _summary(turn: Turn, shop: Shop, co: dict[str, Any], notice: str = "") -> list[Reply]:
+    """Everything about the order before it is placed; a missing answer starts again."""
+    turn.expect(None)
+    lines, how = _lines(turn, shop), confirm.fulfilment(co)
+    if not lines or how is None:
+        turn.forget("co")
+        return begin(turn, persisted(shop.id))
+    return confirm.summary(turn, shop, co, lines, how, notice=notice)
+
+
+def _place(turn: Turn, shop: Shop) -> list[Reply]:
+    """The order placed, or the question the outcome calls for."""
+    co = _co(turn, shop)
+    outcome = confirm.place(turn, shop, co)
+    if isinstance(outcome, confirm.Placed):
+        return outcome.replies
+    if isinstance(outcome, confirm.SlotTaken):
+        turn.remember(co={k: v for k, v in co.items() if k not in ("slot", "slot_end")})
+        return pickup_slots(turn, shop, outcome.day, notice=turn.t("co_slot_full"))
+    if isinstance(outcome, confirm.SoldOut):
+        return [turn.reply("co_out_of_stock", names=", ".join(outcome.names)), *show_cart(turn)]
+    return begin(turn, persisted(shop.id))

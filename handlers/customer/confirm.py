@@ -1,22 +1,57 @@
-"""The end of checkout: the summary, then the order placed (stock, slot, codes, QR, alerts)."""
+"""The end of checkout: the summary, then the order placed (stock, slot, codes, QR, alerts).
 
+`place` says what happened (`Placed`, `SlotTaken`, `SoldOut`, `Incomplete`); the checkout
+chooses the next question, as `store.orders.place_order` leaves the choice to its caller.
+"""
+
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from handlers import i18n
-from handlers.core import Option, Reply
-from handlers.customer.cart import show as show_cart
-from handlers.customer.checkout import pickup_slots, show_phone, start
-from handlers.customer.orders import order_text
+from handlers.common import actions as a
+from handlers.common.formats import show_phone
+from handlers.core import Reply
+from handlers.notices import orders as order_notices
 from handlers.notices.reminders import plan_pickup_reminders
 from handlers.turn import Turn
 from store import cart
 from store import orders as store_orders
-from store.models import Order, Shop
+from store.models import Shop
 from store.qr import qr_png
+from store.types import persisted
 
 
-def _fulfilment(co: dict[str, Any]) -> store_orders.Fulfilment | None:
+@dataclass(frozen=True)
+class Placed:
+    """The order exists: its confirmation, code and QR."""
+
+    replies: list[Reply]
+
+
+@dataclass(frozen=True)
+class SlotTaken:
+    """Others took the slot's last places meanwhile: choose another on that day."""
+
+    day: str
+
+
+@dataclass(frozen=True)
+class SoldOut:
+    """These items cannot be served any more; nothing was taken."""
+
+    names: list[str]
+
+
+@dataclass(frozen=True)
+class Incomplete:
+    """The cart or an answer is missing: checkout starts again."""
+
+
+Outcome = Placed | SlotTaken | SoldOut | Incomplete
+
+
+def fulfilment(co: dict[str, Any]) -> store_orders.Fulfilment | None:
     """The answers as a pickup or delivery, or None when a step is missing."""
     if not co.get("phone"):
         return None
@@ -39,7 +74,7 @@ def _fulfilment(co: dict[str, Any]) -> store_orders.Fulfilment | None:
 
 def complete(co: dict[str, Any]) -> bool:
     """Has every checkout question been answered?"""
-    return _fulfilment(co) is not None and "note" in co
+    return fulfilment(co) is not None and "note" in co
 
 
 def _how(turn: Turn, how: store_orders.Fulfilment) -> str:
@@ -54,14 +89,15 @@ def _how(turn: Turn, how: store_orders.Fulfilment) -> str:
     return turn.t("co_how_delivery", address=how.address)
 
 
-def summary(turn: Turn, shop: Shop, co: dict[str, Any], notice: str = "") -> list[Reply]:
+def summary(
+    turn: Turn,
+    shop: Shop,
+    co: dict[str, Any],
+    lines: list[cart.Line],
+    how: store_orders.Fulfilment,
+    notice: str = "",
+) -> list[Reply]:
     """Everything about the order before it is placed."""
-    turn.expect(None)
-    lines = cart.lines(session=turn.session, user_id=turn.user.id, shop_id=shop.id)  # type: ignore[arg-type]
-    how = _fulfilment(co)
-    if not lines or how is None:
-        turn.forget("co")
-        return start(turn)
     subtotal = sum(ln.total_cents for ln in lines)
     fee = store_orders.delivery_fee(shop, subtotal) if how.mode == "delivery" else 0
     rows = [
@@ -83,27 +119,29 @@ def summary(turn: Turn, shop: Shop, co: dict[str, Any], notice: str = "") -> lis
     text = turn.t("co_summary", shop=shop.name) + "\n" + "\n".join(rows)
     if notice:
         text = f"{notice}\n\n{text}"
+    shop_id = persisted(shop.id)
     options = [
-        turn.option("co_confirm", f"co:{shop.id}:ok"),
-        turn.option("co_change_note", f"co:{shop.id}:note"),
-        turn.option("co_change_how", f"co:{shop.id}:mode"),
-        turn.option("cart_view", "cart"),
+        turn.option("co_confirm", a.CO_CONFIRM.pack(shop_id)),
+        turn.option("co_change_note", a.CO_NOTE.pack(shop_id)),
+        turn.option("co_change_how", a.CO_MODE.pack(shop_id)),
+        turn.option("cart_view", a.CART.pack()),
         *turn.nav(),
     ]
     return [Reply(text, options=tuple(options))]
 
 
-def confirm(turn: Turn, shop: Shop, co: dict[str, Any]) -> list[Reply]:
-    """Place the order: all its stock or nothing; a full slot or sold-out line says so."""
+def place(turn: Turn, shop: Shop, co: dict[str, Any]) -> Outcome:
+    """Place the order: all its stock or nothing; the shop alerted, reminders planned."""
     turn.expect(None)
-    lines = cart.lines(session=turn.session, user_id=turn.user.id, shop_id=shop.id)  # type: ignore[arg-type]
-    how = _fulfilment(co)
+    shop_id = persisted(shop.id)
+    lines = cart.lines(session=turn.session, user_id=turn.user_id, shop_id=shop_id)
+    how = fulfilment(co)
     if not lines or how is None:
-        return start(turn)
+        return Incomplete()
     try:
         order, token = store_orders.place_order(
             session=turn.session,
-            customer_id=turn.user.id,  # type: ignore[arg-type]
+            customer_id=turn.user_id,
             shop=shop,
             lines=lines,
             how=how,
@@ -113,48 +151,21 @@ def confirm(turn: Turn, shop: Shop, co: dict[str, Any]) -> list[Reply]:
             tz=turn.ctx.timezone,
         )
     except store_orders.SlotFull:
-        turn.remember(co={k: v for k, v in co.items() if k not in ("slot", "slot_end")})
-        return pickup_slots(turn, shop, co["day"], notice=turn.t("co_slot_full"))
+        return SlotTaken(co["day"])
     except store_orders.OutOfStock as exc:
-        return [turn.reply("co_out_of_stock", names=", ".join(exc.names)), *show_cart(turn)]
-    cart.clear_shop(session=turn.session, user_id=turn.user.id, shop_id=shop.id)  # type: ignore[arg-type]
+        return SoldOut(exc.names)
+    cart.clear_shop(session=turn.session, user_id=turn.user_id, shop_id=shop_id)
     turn.forget("co")
     link = turn.ctx.deep_link(turn.user.channel, f"pickup-{token}")
     photo = turn.ctx.media.put(qr_png(link), "png")
-    _alert_staff(turn, shop, order)
+    order_notices.alert_new(turn, shop, order)
     plan_pickup_reminders(turn, order)
-    details = _details(turn.lang, turn, order, shop)
+    details = order_notices.details(turn.lang, turn.session, turn.ctx, order, shop)
     key = "co_done_pickup" if how.mode == "pickup" else "co_done_delivery"
     text = turn.t(key, number=order.number, code=order.pickup_code) + "\n\n" + details
     options = [
-        turn.option("orders_see", f"order:{order.id}"),
-        turn.option("menu_orders", "orders"),
+        turn.option("orders_see", a.ORDER.pack(persisted(order.id))),
+        turn.option("menu_orders", a.ORDERS.pack()),
         *turn.nav(),
     ]
-    return [Reply(text, photo=photo, options=tuple(options))]
-
-
-def _details(lang: str, turn: Turn, order: Order, shop: Shop) -> str:
-    lines = store_orders.order_lines(session=turn.session, order_id=order.id)  # type: ignore[arg-type]
-    return order_text(
-        lang, order, lines, shop_name=shop.name, tz=turn.ctx.timezone, currency=turn.ctx.currency
-    )
-
-
-def _alert_staff(turn: Turn, shop: Shop, order: Order) -> None:
-    """The new-order alert, in each staff member's language, through the outbox."""
-    for staff_id in store_orders.staff_of(session=turn.session, shop_id=shop.id):  # type: ignore[arg-type]
-
-        def build(lang: str) -> list[Reply]:
-            text = (
-                i18n.t(lang, "order_new_alert", number=order.number)
-                + "\n\n"
-                + _details(lang, turn, order, shop)
-            )
-            options = (
-                Option(i18n.t(lang, "order_accept"), f"macc:{order.id}"),
-                Option(i18n.t(lang, "order_decline"), f"mdec:{order.id}"),
-            )
-            return [Reply(text, options=options)]
-
-        turn.notify(staff_id, "order_new", build, dedupe_key=f"order_new:{order.id}:{staff_id}")
+    return Placed([Reply(text, photo=photo, options=tuple(options))])

@@ -5,11 +5,11 @@ Order messages are essential: they always go, whatever the setting.
 
 from sqlmodel import col, func, select
 
+from handlers.common import actions as a
 from handlers.core import Reply
 from handlers.turn import Turn
 from store.models import Order
-
-OPEN = ("pending", "accepted", "ready", "out_for_delivery")
+from store.statuses import OPEN, values
 
 
 def menu(turn: Turn) -> list[Reply]:
@@ -24,16 +24,16 @@ def menu(turn: Turn) -> list[Reply]:
     if count:
         lines.append(turn.t("prefs_orders_open", count=count))
     switch = (
-        turn.option("prefs_turn_on", "prefs:on")
+        turn.option("prefs_turn_on", a.PREFS.pack("on"))
         if turn.user.quiet
-        else turn.option("prefs_turn_off", "prefs:off")
+        else turn.option("prefs_turn_off", a.PREFS.pack("off"))
     )
     return [Reply("\n\n".join(lines), options=(switch, *turn.nav()))]
 
 
 def switch(turn: Turn) -> list[Reply]:
-    """`prefs:on` / `prefs:off`."""
-    choice = turn.args[0] if turn.args else ""
+    """`prefs:on` / `prefs:off`; anything else shows the switch."""
+    choice = a.PREFS.args(turn).choice
     if choice not in ("on", "off"):
         return menu(turn)
     turn.user.quiet = choice == "off"
@@ -57,9 +57,10 @@ def resume(turn: Turn) -> list[Reply]:
 
 
 def open_orders(turn: Turn) -> int:
+    """How many of the person's orders are still under way."""
     query = (
         select(func.count())
         .select_from(Order)
-        .where(Order.customer_id == turn.user.id, col(Order.status).in_(OPEN))
+        .where(Order.customer_id == turn.user.id, col(Order.status).in_(values(OPEN)))
     )
     return int(turn.session.exec(query).one())

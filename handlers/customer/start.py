@@ -3,25 +3,18 @@
 from sqlmodel import func, select
 
 from handlers import i18n
+from handlers.common import actions as a
+from handlers.common.menus import home_options
 from handlers.core import Option, Reply
 from handlers.customer import prefs
 from handlers.turn import Turn
 from store.models import Shop
-from store.users import staff_shop_ids
 
 
 def start(turn: Turn) -> list[Reply]:
-    """`/start [payload]`: a deep link goes straight to its place, else the welcome."""
-    from handlers.routes import DEEP_LINKS  # the table imports this module
-
+    """`/start`: the welcome (the engine opens deep links `/start <kind>-<value>` itself)."""
     turn.expect(None)
     resumed = prefs.resume(turn)  # /start after /stop: messages welcome again
-    if turn.args:
-        kind, _, value = turn.args[0].partition("-")
-        handler = DEEP_LINKS.get(kind)
-        if handler and value:
-            turn.args = [value]
-            return [*resumed, *handler(turn)]
     return [*resumed, *welcome(turn)]
 
 
@@ -32,22 +25,6 @@ def welcome(turn: Turn) -> list[Reply]:
         select(func.count()).select_from(Shop).where(Shop.town_id == town.id, Shop.active)
     ).one()
     return [Reply(turn.t("welcome", town=town.name, count=count), options=home_options(turn))]
-
-
-def home_options(turn: Turn) -> tuple[Option, ...]:
-    # Shop staff run their shop from here; customers never see the entry.
-    staff = staff_shop_ids(session=turn.session, user_id=turn.user.id)  # type: ignore[arg-type]
-    merchant = (turn.option("menu_my_shop", "mshop"),) if staff else ()
-    return (
-        *merchant,
-        turn.option("menu_shops", "cats"),
-        turn.option("menu_search", "search"),
-        turn.option("menu_cart", "cart"),
-        turn.option("menu_orders", "orders"),
-        turn.option("menu_help", "help"),
-        turn.option("menu_language", "langs"),
-        turn.option("menu_live", "live"),  # live visits (issue 7)
-    )
 
 
 def home(turn: Turn) -> list[Reply]:
@@ -66,15 +43,15 @@ def help_(turn: Turn) -> list[Reply]:
 
 def languages(turn: Turn) -> list[Reply]:
     """Choose French or English."""
-    options = [Option(i18n.t(code, "language_name"), f"lang:{code}") for code in i18n.LANGUAGES]
+    options = [
+        Option(i18n.t(code, "language_name"), a.LANGUAGE.pack(code)) for code in i18n.LANGUAGES
+    ]
     return [turn.reply("language_ask", [*options, *turn.nav()])]
 
 
 def set_language(turn: Turn) -> list[Reply]:
-    """Switch the user's language."""
-    code = turn.args[0] if turn.args else ""
-    if code in i18n.LANGUAGES:
-        turn.user.language = code
+    """`lang:<fr|en>`: switch the user's language."""
+    turn.user.language = a.LANGUAGE.args(turn).code
     return [turn.reply("language_set"), *home(turn)]
 
 

@@ -1,6 +1,7 @@
 """Managing published items: list, change, hide or show, delete (orders keep their snapshot)."""
 
-from handlers.common.rights import int_arg, require_shop, staff_item
+from handlers.common import actions as a
+from handlers.common.rights import require_shop, staff_item
 from handlers.core import Option, Reply, Stale
 from handlers.merchant.items import MAX_PHOTOS, card, value_problem
 from handlers.turn import Turn
@@ -8,24 +9,29 @@ from store import audit
 from store.models import Item
 from store.parsing.caption import is_unlimited, parse_price, parse_stock
 from store.shops import shop_items
+from store.types import persisted
 
 PAGE = 8
 EDITABLE = ("price", "stock", "name", "desc", "photos")
+# Awaited: an item's new text, number or photos (the item in data["mi"], the field in "mf").
+TEXT, NUMBER, PHOTOS = "mi_text", "mi_num", "mi_photos"
 
 
 def items(turn: Turn) -> list[Reply]:
     """`mitems:<page>`: the shop's items, a page at a time."""
     turn.expect(None)
     shop = require_shop(turn)
-    page = int_arg(turn) if turn.args else 0
-    found = shop_items(session=turn.session, shop_id=shop.id, limit=PAGE + 1, offset=page * PAGE)  # type: ignore[arg-type]
-    options = [Option(_line(turn, item), f"mitem:{item.id}") for item in found[:PAGE]]
+    page = a.M_ITEMS.args(turn).page
+    found = shop_items(
+        session=turn.session, shop_id=persisted(shop.id), limit=PAGE + 1, offset=page * PAGE
+    )
+    options = [Option(_line(turn, i), a.M_ITEM.pack(persisted(i.id))) for i in found[:PAGE]]
     if len(found) > PAGE:
-        options.append(turn.option("nav_more", f"mitems:{page + 1}"))
+        options.append(turn.option("nav_more", a.M_ITEMS.pack(page + 1)))
     if page:
-        options.append(turn.option("nav_prev", f"mitems:{page - 1}"))
+        options.append(turn.option("nav_prev", a.M_ITEMS.pack(page - 1)))
     key = "m_items" if found else "m_items_none"
-    return [turn.reply(key, [*options, *turn.nav("mshop")], shop=shop.name)]
+    return [turn.reply(key, [*options, *turn.nav(a.M_MENU.pack())], shop=shop.name)]
 
 
 def _line(turn: Turn, item: Item) -> str:
@@ -36,38 +42,43 @@ def _line(turn: Turn, item: Item) -> str:
 
 def item(turn: Turn) -> list[Reply]:
     """`mitem:<id>`: one item with everything the merchant can change."""
+    return _card(turn, a.M_ITEM.args(turn).item)
+
+
+def _card(turn: Turn, item_id: int) -> list[Reply]:
     turn.expect(None)
-    found, shop = staff_item(turn, int_arg(turn))
+    found, shop = staff_item(turn, item_id)
     text, photo = card(turn, found, shop)
     if found.hidden:
         text += "\n" + turn.t("m_item_hidden_note")
-    n = found.id
+    n = persisted(found.id)
     options = (
-        turn.option("m_change_price", f"mie:{n}:price"),
-        turn.option("m_change_stock", f"mie:{n}:stock"),
-        turn.option("m_change_name", f"mie:{n}:name"),
-        turn.option("m_change_desc", f"mie:{n}:desc"),
-        turn.option("m_change_photos", f"mie:{n}:photos"),
-        turn.option("m_show" if found.hidden else "m_hide", f"mhide:{n}"),
-        turn.option("m_delete", f"mdel:{n}"),
-        *turn.nav("mitems:0"),
+        turn.option("m_change_price", a.M_ITEM_EDIT.pack(n, "price")),
+        turn.option("m_change_stock", a.M_ITEM_EDIT.pack(n, "stock")),
+        turn.option("m_change_name", a.M_ITEM_EDIT.pack(n, "name")),
+        turn.option("m_change_desc", a.M_ITEM_EDIT.pack(n, "desc")),
+        turn.option("m_change_photos", a.M_ITEM_EDIT.pack(n, "photos")),
+        turn.option("m_show" if found.hidden else "m_hide", a.M_HIDE.pack(n)),
+        turn.option("m_delete", a.M_DELETE.pack(n)),
+        *turn.nav(a.M_ITEMS.pack(0)),
     )
     return [Reply(text, photo=photo, options=options)]
 
 
 def ask(turn: Turn) -> list[Reply]:
     """`mie:<id>:<field>`: ask for the new value."""
-    found, _ = staff_item(turn, int_arg(turn))
-    field = turn.args[1] if len(turn.args) > 1 else ""
+    item_id, field = a.M_ITEM_EDIT.args(turn)
+    return _ask(turn, item_id, field)
+
+
+def _ask(turn: Turn, item_id: int, field: str) -> list[Reply]:
+    found, _ = staff_item(turn, item_id)
     if field not in EDITABLE:
         raise Stale(field)
-    expect = {"photos": "mi_photos", "price": "mi_num", "stock": "mi_num"}.get(field, "mi_text")
-    turn.expect(expect, mi=found.id, mf=field)
-    return [
-        turn.reply(
-            f"m_ask_{field}", [turn.option("nav_back", f"mitem:{found.id}")], name=found.name
-        )
-    ]
+    expect = {"photos": PHOTOS, "price": NUMBER, "stock": NUMBER}.get(field, TEXT)
+    turn.expect(expect, mi=item_id, mf=field)
+    back = turn.option("nav_back", a.M_ITEM.pack(item_id))
+    return [turn.reply(f"m_ask_{field}", [back], name=found.name)]
 
 
 def typed(turn: Turn) -> list[Reply]:
@@ -83,14 +94,13 @@ def typed(turn: Turn) -> list[Reply]:
     if problem:
         return [turn.reply(problem, limit=120), *ask_again(turn, found, field)]
     if field in ("price", "stock"):
-        _change_audited(turn, found, shop.id, field, text)  # type: ignore[arg-type]
+        _change_audited(turn, found, persisted(shop.id), field, text)
     elif field == "name":
         found.name = text
     else:
         found.description = text
     found.updated_at = turn.now()
-    turn.args = [str(found.id)]
-    return [turn.reply("m_item_saved"), *item(turn)]
+    return [turn.reply("m_item_saved"), *_card(turn, item_id)]
 
 
 def _change_audited(turn: Turn, found: Item, shop_id: int, field: str, text: str) -> None:
@@ -103,10 +113,10 @@ def _change_audited(turn: Turn, found: Item, shop_id: int, field: str, text: str
         found.stock = after
     audit.record(
         session=turn.session,
-        user_id=turn.user.id,  # type: ignore[arg-type]
+        user_id=turn.user_id,
         shop_id=shop_id,
         entity="item",
-        entity_id=found.id,  # type: ignore[arg-type]
+        entity_id=persisted(found.id),
         field=field,
         before=before,
         after=after,
@@ -115,8 +125,7 @@ def _change_audited(turn: Turn, found: Item, shop_id: int, field: str, text: str
 
 
 def ask_again(turn: Turn, found: Item, field: str) -> list[Reply]:
-    turn.args = [str(found.id), field]
-    return ask(turn)
+    return _ask(turn, persisted(found.id), field)
 
 
 def new_photos(turn: Turn) -> list[Reply]:
@@ -127,32 +136,33 @@ def new_photos(turn: Turn) -> list[Reply]:
     found, _ = staff_item(turn, item_id)
     found.photos = list(turn.incoming.photos[:MAX_PHOTOS])
     found.updated_at = turn.now()
-    turn.args = [str(found.id)]
-    return [turn.reply("m_item_saved"), *item(turn)]
+    return [turn.reply("m_item_saved"), *_card(turn, item_id)]
 
 
 def hide(turn: Turn) -> list[Reply]:
     """`mhide:<id>`: hide the item from customers, or show it again."""
-    found, _ = staff_item(turn, int_arg(turn))
+    item_id = a.M_HIDE.args(turn).item
+    found, _ = staff_item(turn, item_id)
     found.hidden = not found.hidden
     found.updated_at = turn.now()
-    return [turn.reply("m_item_hidden" if found.hidden else "m_item_shown"), *item(turn)]
+    return [turn.reply("m_item_hidden" if found.hidden else "m_item_shown"), *_card(turn, item_id)]
 
 
 def delete(turn: Turn) -> list[Reply]:
     """`mdel:<id>`: ask before deleting."""
-    found, _ = staff_item(turn, int_arg(turn))
+    item_id = a.M_DELETE.args(turn).item
+    found, _ = staff_item(turn, item_id)
     options = [
-        turn.option("m_delete_yes", f"mdelok:{found.id}"),
-        turn.option("nav_back", f"mitem:{found.id}"),
+        turn.option("m_delete_yes", a.M_DELETE_OK.pack(item_id)),
+        turn.option("nav_back", a.M_ITEM.pack(item_id)),
     ]
     return [turn.reply("m_delete_ask", options, name=found.name)]
 
 
 def delete_confirmed(turn: Turn) -> list[Reply]:
     """`mdelok:<id>`: the item leaves the catalogue; past orders keep their copy of it."""
-    found, _ = staff_item(turn, int_arg(turn))
+    found, _ = staff_item(turn, a.M_DELETE_OK.args(turn).item)
     found.deleted = True
     found.updated_at = turn.now()
-    turn.args = ["0"]
+    turn.args = []  # the first page of the list
     return [turn.reply("m_item_deleted", name=found.name), *items(turn)]

@@ -7,10 +7,11 @@ answer to a question ("and the price?") never loses the photo or what was alread
 from datetime import timedelta
 from typing import Any
 
+from handlers.common import actions as a
+from handlers.common.cards import item_card
+from handlers.common.menus import home_options
 from handlers.common.rights import current_shop, require_shop, staff_shop
 from handlers.core import Option, Reply, Stale
-from handlers.customer import start
-from handlers.customer.browse import item_card
 from handlers.turn import Turn
 from store.models import Item, Shop
 from store.parsing.caption import (
@@ -23,8 +24,10 @@ from store.parsing.caption import (
     parse_stock,
     price_problem,
 )
+from store.types import persisted
 
 MAX_PHOTOS = 10
+# Awaited: the draft's name, price, stock or description (`md_<what>`).
 DRAFT_INPUTS = ("md_name", "md_price", "md_stock", "md_desc")
 IN_A_ROW = timedelta(minutes=30)
 
@@ -60,7 +63,8 @@ def photo(turn: Turn) -> list[Reply]:
     if not caption:
         turn.remember(draft=draft)
         turn.expect("md_name")
-        return [*notice, turn.reply("m_item_no_caption", [turn.option("m_cancel", "mdx")])]
+        cancel = turn.option("m_cancel", a.M_DRAFT_DROP.pack())
+        return [*notice, turn.reply("m_item_no_caption", [cancel])]
     return [*notice, *_read(turn, draft, caption)]
 
 
@@ -95,7 +99,7 @@ def next_step(turn: Turn, problems: list[str]) -> list[Reply]:
     """Say what was wrong, then ask for the name, the price, or show the card."""
     draft = turn.data["draft"]
     told = [turn.reply(f"m_problem_{p}", limit=MAX_NAME) for p in problems if p != "price_missing"]
-    cancel = [turn.option("m_cancel", "mdx")]
+    cancel = [turn.option("m_cancel", a.M_DRAFT_DROP.pack())]
     if not draft["name"]:
         turn.expect("md_name")
         return [*told, turn.reply("m_ask_name", cancel)]
@@ -124,12 +128,12 @@ def preview(turn: Turn) -> list[Reply]:
     )
     text, photo = card(turn, item, shop)
     options = (
-        turn.option("m_publish", "mdpub"),
-        turn.option("m_change_price", "mdp"),
-        turn.option("m_change_stock", "mds"),
-        turn.option("m_change_name", "mdn"),
-        turn.option("m_change_desc", "mdd"),
-        turn.option("m_cancel", "mdx"),
+        turn.option("m_publish", a.M_PUBLISH.pack()),
+        turn.option("m_change_price", a.M_DRAFT_PRICE.pack()),
+        turn.option("m_change_stock", a.M_DRAFT_STOCK.pack()),
+        turn.option("m_change_name", a.M_DRAFT_NAME.pack()),
+        turn.option("m_change_desc", a.M_DRAFT_DESC.pack()),
+        turn.option("m_cancel", a.M_DRAFT_DROP.pack()),
     )
     return [Reply(turn.t("m_preview", text=text), photo=photo, options=options)]
 
@@ -156,7 +160,7 @@ def _draft(turn: Turn) -> dict[str, Any]:
 def _draft_ask(turn: Turn, what: str) -> list[Reply]:
     _draft(turn)
     turn.expect(f"md_{what}")
-    back = [turn.option("nav_back", "mdshow")]
+    back = [turn.option("nav_back", a.M_DRAFT_SHOW.pack())]
     return [turn.reply(f"m_ask_{what}", back, name=turn.data["draft"]["name"])]
 
 
@@ -212,7 +216,9 @@ def _ask_again(turn: Turn, what: str) -> list[Reply]:
     turn.expect(f"md_{what}")
     return [
         turn.reply(
-            f"m_ask_{what}", [turn.option("m_cancel", "mdx")], name=turn.data["draft"]["name"]
+            f"m_ask_{what}",
+            [turn.option("m_cancel", a.M_DRAFT_DROP.pack())],
+            name=turn.data["draft"]["name"],
         )
     ]
 
@@ -243,9 +249,9 @@ def publish(turn: Turn) -> list[Reply]:
     item = _put_on_sale(turn, draft)
     turn.expect(None)
     options = (
-        turn.option("m_see_item", f"mitem:{item.id}"),
-        turn.option("m_menu_items", "mitems:0"),
-        turn.option("m_shop_menu", "mshop"),
+        turn.option("m_see_item", a.M_ITEM.pack(persisted(item.id))),
+        turn.option("m_menu_items", a.M_ITEMS.pack(0)),
+        turn.option("m_shop_menu", a.M_MENU.pack()),
     )
     return [Reply(turn.t("m_published", name=item.name), options=options)]
 
@@ -272,16 +278,16 @@ def cancel(turn: Turn) -> list[Reply]:
     """`mdx`: drop the draft."""
     turn.forget("draft")
     turn.expect(None)
-    options = (turn.option("m_shop_menu", "mshop"), *turn.nav())
+    options = (turn.option("m_shop_menu", a.M_MENU.pack()), *turn.nav())
     return [Reply(turn.t("m_draft_dropped"), options=options)]
 
 
 def not_an_image(turn: Turn) -> list[Reply]:
     """`mfile:<big|other>`: the channel got a file that is not a usable photo."""
-    reason = "big" if turn.args[:1] == ["big"] else "other"
+    reason = a.M_FILE.args(turn).reason
     if current_shop(turn) is None:
-        return [turn.reply("file_not_a_photo", start.home_options(turn))]
-    options = [Option(turn.t("m_shop_menu"), "mshop")]
+        return [turn.reply("file_not_a_photo", home_options(turn))]
+    options = [Option(turn.t("m_shop_menu"), a.M_MENU.pack())]
     if turn.data.get("draft"):
-        options.insert(0, turn.option("m_back_to_draft", "mdshow"))
+        options.insert(0, turn.option("m_back_to_draft", a.M_DRAFT_SHOW.pack()))
     return [turn.reply(f"m_file_{reason}", options)]

@@ -1,20 +1,17 @@
 """Joining a shop with an invite code (link, QR or typed), and owners inviting their staff."""
 
-import re
-
-from handlers.common.rights import is_staff, require_shop, staff_shop
+from handlers.common import actions as a
+from handlers.common.rights import require_shop, staff_shop
 from handlers.core import Option, Reply
-from handlers.customer import search
-from handlers.merchant import handover as pickup
 from handlers.merchant import menu as merchant_menu
 from handlers.merchant import setup as merchant_setup
 from handlers.turn import Turn
 from store.parsing.caption import looks_like_code, normalise_code
 from store.qr import qr_png
-from store.shops import create_invite, order_by_code, redeem_invite, shops_of
+from store.shops import create_invite, redeem_invite
+from store.types import persisted
 
 JOIN_WORDS = ("join", "rejoindre", "code")
-PICKUP_WORDS = ("pickup", "retrait")
 
 
 def link(turn: Turn) -> list[Reply]:
@@ -22,45 +19,29 @@ def link(turn: Turn) -> list[Reply]:
     return _join(turn, turn.args[0] if turn.args else "")
 
 
-def typed(turn: Turn) -> list[Reply]:
-    """Typed words: an invite code or a WhatsApp deep link's words, else a search."""
+def join_words(turn: Turn) -> list[Reply] | None:
+    """Typed "join <code>" (what a WhatsApp deep link types for the person), else not mine."""
     word, _, rest = turn.text.partition(" ")
     if word.lower() in JOIN_WORDS and rest.strip():
         return _join(turn, rest)
-    if word.lower() in PICKUP_WORDS and rest.strip() and " " not in rest.strip():
-        turn.args = [rest.strip()]
-        return pickup.link(turn)
-    if looks_like_code(turn.text):
-        return _join(turn, turn.text)
-    if _is_pickup_code(turn):
-        # At the counter the customer reads out "8UNAP3": typed anywhere, it opens the order.
-        return pickup.typed_code(turn)
-    return search.results(turn)
+    return None
 
 
-def _is_pickup_code(turn: Turn) -> bool:
-    """Staff typed one 6-character word: a code with a digit, or one of their orders' codes."""
-    code = re.sub(r"[\s\-]", "", turn.text).upper()
-    if not re.fullmatch(r"[A-Z0-9]{6}", code) or not is_staff(turn):
-        return False
-    if any(c.isdigit() for c in code):
-        return True
-    shops = shops_of(session=turn.session, user_id=turn.user.id)  # type: ignore[arg-type]
-    ids = [shop.id for shop in shops]
-    return order_by_code(session=turn.session, shop_ids=ids, code=code) is not None  # type: ignore[arg-type]
+def typed_code(turn: Turn) -> list[Reply] | None:
+    """A typed invite code on its own ("K7PM-3QXA"), else not mine."""
+    return _join(turn, turn.text) if looks_like_code(turn.text) else None
 
 
 def _join(turn: Turn, typed_code: str) -> list[Reply]:
     code = normalise_code(typed_code)
     if code is None:
         return [turn.reply("m_join_bad_code", turn.nav())]
-    joined = redeem_invite(session=turn.session, code=code, user_id=turn.user.id, now=turn.now())  # type: ignore[arg-type]
-    if joined.already:
-        return [turn.reply("m_join_already", shop=joined.shop.name), *merchant_menu.menu(turn)]  # type: ignore[union-attr]
-    if joined.problem:
-        return [turn.reply(f"m_join_{joined.problem}", turn.nav())]
+    joined = redeem_invite(session=turn.session, code=code, user_id=turn.user_id, now=turn.now())
     shop = joined.shop
-    assert shop is not None
+    if joined.already and shop is not None:
+        return [turn.reply("m_join_already", shop=shop.name), *merchant_menu.menu(turn)]
+    if joined.problem or shop is None:
+        return [turn.reply(f"m_join_{joined.problem or 'unknown'}", turn.nav())]
     turn.remember(mshop=shop.id)
     if joined.role == "owner":
         welcome = turn.reply("m_join_owner", shop=shop.name)
@@ -70,13 +51,13 @@ def _join(turn: Turn, typed_code: str) -> list[Reply]:
 
 def invite_staff(turn: Turn) -> list[Reply]:
     """`minvite`: the owner gets a single-use link (and its QR) for a colleague."""
-    shop = staff_shop(turn, require_shop(turn).id, owner=True)
+    shop = staff_shop(turn, persisted(require_shop(turn).id), owner=True)
     invite = create_invite(
         session=turn.session,
-        shop_id=shop.id,  # type: ignore[arg-type]
+        shop_id=persisted(shop.id),
         role="staff",
         now=turn.now(),
-        created_by=turn.user.id,
+        created_by=turn.user_id,
     )
     links = [
         Option(
@@ -90,5 +71,5 @@ def invite_staff(turn: Turn) -> list[Reply]:
     text = turn.t("m_invite_staff", code=invite.code, shop=shop.name)
     return [
         Reply(text, photo=qr, options=tuple(links)),
-        Reply(turn.t("m_invite_next"), options=tuple(turn.nav("mshop"))),
+        Reply(turn.t("m_invite_next"), options=tuple(turn.nav(a.M_MENU.pack()))),
     ]

@@ -1,29 +1,35 @@
 """The merchant's side of orders: accept or decline, ready, out for delivery, delivered.
 
-Each change tells the customer through the outbox, in the same transaction.
+Each change tells the customer through the outbox (`notices/orders.py`), in the same
+transaction; the moves themselves are `store.orders.move_order`'s, by `store.statuses`.
 """
 
-from datetime import datetime
-
 from handlers import i18n
-from handlers.common.rights import int_arg, refuse, require_shop, staff_order
+from handlers.common import actions as a
+from handlers.common.args import refuse
+from handlers.common.cards import staff_order_text, status_text
+from handlers.common.formats import until
+from handlers.common.rights import require_shop, staff_order
 from handlers.core import Option, Reply
-from handlers.customer.checkout import show_phone
-from handlers.jobs import pickup_deadline
+from handlers.notices import orders as notices
 from handlers.turn import Turn
-from store.models import Order, Shop, User
-from store.orders import order_lines
+from store.hours import pickup_deadline
+from store.models import Order, Shop
+from store.orders import give_back_stock, move_order, shop_orders
 from store.parsing.caption import has_words
-from store.shops import OPEN_STATUSES, give_back_stock, move_order, shop_orders
+from store.statuses import BEFORE_PICKUP, OPEN, OrderStatus
+from store.types import persisted
 
 REASONS = ("m_reason_stock", "m_reason_closed", "m_reason_delivery")
+DECLINING = "m_decline"  # awaited: the typed reason for declining data["mo"]
+S = OrderStatus
 
 
 def pending(turn: Turn) -> list[Reply]:
     """`mpending`: orders waiting for the shop, oldest first."""
     turn.expect(None)
     shop = require_shop(turn)
-    orders = shop_orders(session=turn.session, shop_id=shop.id, statuses=OPEN_STATUSES)  # type: ignore[arg-type]
+    orders = shop_orders(session=turn.session, shop_id=persisted(shop.id), statuses=OPEN)
     return _listing(turn, orders, "m_orders", "m_orders_none")
 
 
@@ -31,14 +37,13 @@ def today(turn: Turn) -> list[Reply]:
     """`mtoday`: pickups due today, and orders ready and waiting."""
     turn.expect(None)
     shop = require_shop(turn)
-    statuses = ("pending", "accepted", "ready")
-    found = shop_orders(session=turn.session, shop_id=shop.id, statuses=statuses)  # type: ignore[arg-type]
+    found = shop_orders(session=turn.session, shop_id=persisted(shop.id), statuses=BEFORE_PICKUP)
     orders = [o for o in found if o.fulfilment == "pickup" and _due_today(turn, o)]
     return _listing(turn, orders, "m_today", "m_today_none")
 
 
 def _due_today(turn: Turn, order: Order) -> bool:
-    if order.status == "ready":
+    if order.status == S.READY:
         return True  # waiting at the counter, whatever day it was booked for
     if order.slot_start is None:
         return False
@@ -47,106 +52,57 @@ def _due_today(turn: Turn, order: Order) -> bool:
 
 
 def _listing(turn: Turn, orders: list[Order], key: str, empty: str) -> list[Reply]:
-    options = [Option(_summary(turn, order), f"mord:{order.id}") for order in orders]
-    return [turn.reply(key if orders else empty, [*options, *turn.nav("mshop")])]
+    options = [Option(_summary(turn, o), a.M_ORDER.pack(persisted(o.id))) for o in orders]
+    return [turn.reply(key if orders else empty, [*options, *turn.nav(a.M_MENU.pack())])]
 
 
 def _summary(turn: Turn, order: Order) -> str:
     when = ""
     if order.slot_start:
         when = f" · {i18n.clock(order.slot_start, turn.lang, turn.ctx.timezone)}"
-    status = turn.t(f"m_status_{order.status}")
+    status = status_text(turn.lang, order.status, staff=True)
     return f"{order.number} · {status}{when} · {turn.money(order.total_cents)}"
-
-
-def order_text(turn: Turn, order: Order, shop: Shop) -> str:
-    """Everything the shop needs to prepare and hand over an order."""
-    customer = turn.session.get(User, order.customer_id)
-    lines = [
-        f"{ln.quantity} × {ln.name} — {turn.money(ln.unit_price_cents * ln.quantity)}"
-        for ln in order_lines(session=turn.session, order_id=order.id)  # type: ignore[arg-type]
-    ]
-    tz = turn.ctx.timezone
-    if order.fulfilment == "pickup" and order.slot_start:
-        how = turn.t(
-            "m_order_pickup",
-            day=i18n.day(order.slot_start, turn.lang, tz),
-            time=i18n.clock(order.slot_start, turn.lang, tz),
-        )
-    else:
-        how = turn.t("m_order_delivery", address=order.address or "—", postcode=order.postcode)
-    text = turn.t(
-        "m_order",
-        number=order.number,
-        status=turn.t(f"m_status_{order.status}"),
-        customer=(customer.name if customer else "") or "—",
-        phone=show_phone(order.phone or (customer.phone if customer else "")) or "—",
-        how=how,
-        lines="\n".join(lines),
-        total=turn.money(order.total_cents),
-    )
-    if order.note:
-        text += "\n" + turn.t("m_order_note", note=order.note)
-    if order.decline_reason:
-        text += "\n" + turn.t("m_order_declined_because", reason=order.decline_reason)
-    return text
 
 
 def order_options(turn: Turn, order: Order) -> list[Option]:
     """What can happen next to this order."""
-    n, status = order.id, order.status
+    n, status, pickup = persisted(order.id), order.status, order.fulfilment == "pickup"
     options: list[Option] = []
-    if status == "pending":
-        options += [turn.option("m_accept", f"macc:{n}"), turn.option("m_decline", f"mdec:{n}")]
-    if status in ("pending", "accepted") and order.fulfilment == "pickup":
-        options.append(turn.option("m_mark_ready", f"mrdy:{n}"))
-    if status in ("accepted", "ready") and order.fulfilment == "pickup":
-        options.append(turn.option("m_hand_over", f"mhand:{n}"))
-    if status == "accepted" and order.fulfilment == "delivery":
-        options.append(turn.option("m_out", f"mout:{n}"))
-    if status in ("accepted", "out_for_delivery") and order.fulfilment == "delivery":
-        options.append(turn.option("m_delivered", f"mdlv:{n}"))
-    if status == "accepted":
-        options.append(turn.option("m_decline", f"mdec:{n}"))
-    return [*options, *turn.nav("mpending")]
+    if status == S.PENDING:
+        options += [
+            turn.option("m_accept", a.M_ACCEPT.pack(n)),
+            turn.option("m_decline", a.M_DECLINE.pack(n)),
+        ]
+    if status in (S.PENDING, S.ACCEPTED) and pickup:
+        options.append(turn.option("m_mark_ready", a.M_READY.pack(n)))
+    if status in (S.ACCEPTED, S.READY) and pickup:
+        options.append(turn.option("m_hand_over", a.M_HAND_OVER.pack(n)))
+    if status == S.ACCEPTED and not pickup:
+        options.append(turn.option("m_out", a.M_OUT.pack(n)))
+    if status in (S.ACCEPTED, S.OUT_FOR_DELIVERY) and not pickup:
+        options.append(turn.option("m_delivered", a.M_DELIVERED.pack(n)))
+    if status == S.ACCEPTED:
+        options.append(turn.option("m_decline", a.M_DECLINE.pack(n)))
+    return [*options, *turn.nav(a.M_PENDING.pack())]
 
 
 def show(turn: Turn, order: Order, shop: Shop, note: str | None = None) -> list[Reply]:
+    """The order as the shop sees it, under an optional note."""
     turn.expect(None)
     replies = [turn.reply(note)] if note else []
-    return [
-        *replies,
-        Reply(order_text(turn, order, shop), options=tuple(order_options(turn, order))),
-    ]
+    text = staff_order_text(turn, order, shop)
+    return [*replies, Reply(text, options=tuple(order_options(turn, order)))]
 
 
 def details(turn: Turn) -> list[Reply]:
     """`mord:<id>`: one order in full, with the customer's phone."""
-    order, shop = staff_order(turn, int_arg(turn))
+    order, shop = staff_order(turn, a.M_ORDER.args(turn).order)
     return show(turn, order, shop)
 
 
-def _tell(turn: Turn, order: Order, shop: Shop, kind: str, **values: str) -> None:
-    """Queue the customer's message about their order, in their language."""
-
-    def build(lang: str) -> list[Reply]:
-        text = i18n.t(lang, f"m_tell_{kind}", number=order.number, shop=shop.name, **values)
-        return [Reply(text, options=(Option(i18n.t(lang, "m_see_order"), f"order:{order.id}"),))]
-
-    variables = {"number": order.number, "shop": shop.name, **values}
-    turn.notify(
-        order.customer_id,
-        kind,
-        build,
-        variables=variables,
-        dedupe_key=f"{kind}:{order.id}",
-        order_id=order.id,  # so the shop is told if the customer cannot be reached
-    )
-
-
-def _move(turn: Turn, to: str, allowed: tuple[str, ...]) -> tuple[Order, Shop, bool]:
-    order, shop = staff_order(turn, int_arg(turn))
-    moved = move_order(session=turn.session, order=order, to=to, allowed=allowed, now=turn.now())
+def _move(turn: Turn, order_id: int, to: OrderStatus) -> tuple[Order, Shop, bool]:
+    order, shop = staff_order(turn, order_id)
+    moved = move_order(session=turn.session, order=order, to=to, now=turn.now())
     return order, shop, moved
 
 
@@ -156,112 +112,85 @@ def _too_late(turn: Turn, order: Order, shop: Shop) -> list[Reply]:
 
 def accept(turn: Turn) -> list[Reply]:
     """`macc:<id>`: the shop takes the order."""
-    order, shop, moved = _move(turn, "accepted", ("pending",))
+    order, shop, moved = _move(turn, a.M_ACCEPT.args(turn).order, S.ACCEPTED)
     if not moved:
         return _too_late(turn, order, shop)
-    _tell(turn, order, shop, "order_accepted")
+    notices.tell_customer(turn, order, shop, "order_accepted")
     return show(turn, order, shop, "m_accepted")
 
 
 def decline(turn: Turn) -> list[Reply]:
     """`mdec:<id>`: ask why (a typed reason or a ready-made one)."""
-    order, shop = staff_order(turn, int_arg(turn))
-    if order.status not in ("pending", "accepted"):
+    return _ask_reason(turn, a.M_DECLINE.args(turn).order)
+
+
+def _ask_reason(turn: Turn, order_id: int) -> list[Reply]:
+    order, shop = staff_order(turn, order_id)
+    if order.status not in (S.PENDING, S.ACCEPTED):
         return _too_late(turn, order, shop)
-    turn.expect("m_decline", mo=order.id)
-    options = [turn.option(key, f"mdecr:{order.id}:{i}") for i, key in enumerate(REASONS)]
-    return [turn.reply("m_decline_ask", [*options, turn.option("nav_back", f"mord:{order.id}")])]
+    turn.expect(DECLINING, mo=order_id)
+    options = [turn.option(k, a.M_DECLINE_REASON.pack(order_id, i)) for i, k in enumerate(REASONS)]
+    back = turn.option("nav_back", a.M_ORDER.pack(order_id))
+    return [turn.reply("m_decline_ask", [*options, back])]
 
 
 def decline_reason(turn: Turn) -> list[Reply]:
     """`mdecr:<id>:<n>`: decline with a ready-made reason."""
-    index = int_arg(turn, 1)
+    order_id, index = a.M_DECLINE_REASON.args(turn)
     if index >= len(REASONS):
         raise refuse(turn, f"no decline reason {index}")
-    return _decline(turn, turn.t(REASONS[index]))
+    return _decline(turn, order_id, turn.t(REASONS[index]))
 
 
 def decline_typed(turn: Turn) -> list[Reply]:
     """The typed reason for declining."""
     order_id = turn.data.get("mo")
-    turn.args = [str(order_id)]
+    if not isinstance(order_id, int):
+        raise refuse(turn, "no order being declined")
     reason = (turn.incoming.text or "").strip()
     if not has_words(reason) or len(reason) > 300:
-        return [turn.reply("m_decline_bad_reason"), *decline(turn)]
-    return _decline(turn, reason)
+        return [turn.reply("m_decline_bad_reason"), *_ask_reason(turn, order_id)]
+    return _decline(turn, order_id, reason)
 
 
-def _decline(turn: Turn, reason: str) -> list[Reply]:
-    order, shop, moved = _move(turn, "declined", ("pending", "accepted"))
+def _decline(turn: Turn, order_id: int, reason: str) -> list[Reply]:
+    order, shop, moved = _move(turn, order_id, S.DECLINED)
     if not moved:
         return _too_late(turn, order, shop)
     order.decline_reason = reason
-    give_back_stock(session=turn.session, order_id=order.id)  # type: ignore[arg-type]
-    _tell(turn, order, shop, "order_declined", reason=reason)
+    give_back_stock(session=turn.session, order_id=order_id)
+    notices.tell_customer(turn, order, shop, "order_declined", reason=reason)
     return show(turn, order, shop, "m_declined")
 
 
 def ready(turn: Turn) -> list[Reply]:
     """`mrdy:<id>`: ready to collect; the customer learns until when it is kept."""
-    order, shop = staff_order(turn, int_arg(turn))
+    order, shop = staff_order(turn, a.M_READY.args(turn).order)
     now = turn.now()
-    allowed = ("pending", "accepted")
     if order.fulfilment != "pickup" or not move_order(
-        session=turn.session, order=order, to="ready", allowed=allowed, now=now
+        session=turn.session, order=order, to=S.READY, now=now
     ):
         return _too_late(turn, order, shop)
     # The day the expiry job will cancel it (closing time of an open day): what we announce.
     deadline = pickup_deadline(shop, now, turn.ctx.timezone)
-    _tell_ready(turn, order, shop, deadline)
-    until = _until(turn.lang, deadline, turn.ctx.timezone)
-    return [turn.reply("m_ready", until=until), *show(turn, order, shop)]
-
-
-def _until(lang: str, deadline: datetime, tz: str) -> str:
-    """ "vendredi 11 décembre à 19:00"."""
-    day, time = i18n.day(deadline, lang, tz), i18n.clock(deadline, lang, tz)
-    return i18n.t(lang, "m_until", day=day, time=time)
-
-
-def _tell_ready(turn: Turn, order: Order, shop: Shop, deadline: datetime) -> None:
-    def build(lang: str) -> list[Reply]:
-        until = _until(lang, deadline, turn.ctx.timezone)
-        text = i18n.t(
-            lang,
-            "m_tell_order_ready",
-            number=order.number,
-            shop=shop.name,
-            address=shop.address or shop.name,
-            until=until,
-            code=order.pickup_code,
-        )
-        return [Reply(text, options=(Option(i18n.t(lang, "m_see_order"), f"order:{order.id}"),))]
-
-    until_fr = _until("fr", deadline, turn.ctx.timezone)
-    variables = {"number": order.number, "shop": shop.name, "until": until_fr}
-    turn.notify(
-        order.customer_id,
-        "order_ready",
-        build,
-        variables=variables,
-        dedupe_key=f"order_ready:{order.id}",
-        order_id=order.id,
-    )
+    notices.tell_ready(turn, order, shop, deadline)
+    held = until(turn.lang, deadline, turn.ctx.timezone)
+    return [turn.reply("m_ready", until=held), *show(turn, order, shop)]
 
 
 def out(turn: Turn) -> list[Reply]:
     """`mout:<id>`: the delivery is on its way."""
-    order, shop, moved = _move(turn, "out_for_delivery", ("accepted",))
+    order, shop, moved = _move(turn, a.M_OUT.args(turn).order, S.OUT_FOR_DELIVERY)
     if not moved:
         return _too_late(turn, order, shop)
-    _tell(turn, order, shop, "order_out")
+    notices.tell_customer(turn, order, shop, "order_out")
     return show(turn, order, shop, "m_out_done")
 
 
 def delivered(turn: Turn) -> list[Reply]:
     """`mdlv:<id>`: delivered to the customer."""
-    order, shop, moved = _move(turn, "delivered", ("accepted", "out_for_delivery"))
+    order, shop, moved = _move(turn, a.M_DELIVERED.args(turn).order, S.DELIVERED)
     if not moved:
         return _too_late(turn, order, shop)
-    _tell(turn, order, shop, "order_delivered")
+    notices.tell_customer(turn, order, shop, "order_delivered")
     return show(turn, order, shop, "m_delivered_done")

@@ -1,20 +1,17 @@
-"""Where a photo goes: a customer's is answered kindly; a merchant's is an item or a setting."""
+"""Where a staff member's photo goes when no question awaits one: a new item.
 
-from handlers.common.rights import is_staff
+The first claimer of the PHOTO chain in `handlers/routes.py`; photos a question awaits
+(the shop's photo, an item's new photos) are routed by that question's `Awaited` row.
+"""
+
+from handlers.common.rights import runs_a_shop
 from handlers.core import Reply
-from handlers.customer import start
-from handlers.merchant import catalogue as merchant_manage
-from handlers.merchant import items as merchant_items
-from handlers.merchant import setup as merchant_setup
+from handlers.merchant import items
 from handlers.turn import Turn
 
 
-def photo(turn: Turn) -> list[Reply]:
-    """A photo, routed by who sent it and what the conversation was waiting for."""
-    if not is_staff(turn):
-        return start.unexpected_photo(turn)
-    if turn.state.expect == "mset_photo":
-        return merchant_setup.photo(turn)
-    if turn.state.expect == "mi_photos":
-        return merchant_manage.new_photos(turn)
-    return merchant_items.photo(turn)
+def for_staff(turn: Turn) -> list[Reply] | None:
+    """Shop staff: a new item from the photo (and its caption); anyone else: not mine."""
+    if not runs_a_shop(turn):
+        return None
+    return items.photo(turn)

@@ -3,10 +3,11 @@
 from babel.dates import get_day_names
 
 from handlers import i18n
+from handlers.common import actions as a
+from handlers.common.cards import category_name
+from handlers.common.formats import show_phone
 from handlers.common.rights import require_shop
 from handlers.core import Option, Reply, Stale
-from handlers.customer.browse import category_name
-from handlers.customer.checkout import normalise_phone, show_phone
 from handlers.turn import Turn
 from store.hours import DAYS
 from store.models import Shop
@@ -18,6 +19,7 @@ from store.parsing.caption import (
     parse_price,
 )
 from store.parsing.hours import parse_closures, parse_hours
+from store.parsing.phone import normalise_phone
 
 CATEGORIES = (
     "bakery", "books", "cheese", "chocolate", "clothes", "creperie", "flowers", "gifts",
@@ -35,6 +37,8 @@ NEXT = {
 CHAINED = {"pickup_on", "prep", "delivery_on", "fee", "free"}  # always go on to the next one
 NUMERIC = {"phone", "prep", "capacity", "fee", "free", "postcodes", "hold"}
 TEXT_LIMITS = {"description": 1000, "address": 200}
+# Awaited typed answers: a text, a number, a photo (words instead are answered kindly).
+ANSWER, NUMBER, PHOTO = "mset", "mset_num", "mset_photo"
 
 
 def start_wizard(turn: Turn, shop: Shop) -> list[Reply]:
@@ -45,18 +49,20 @@ def start_wizard(turn: Turn, shop: Shop) -> list[Reply]:
 
 def ask(turn: Turn, field: str) -> list[Reply]:
     """Ask one set-up question; every question can be skipped."""
-    skip = turn.option("m_skip", f"mskip:{field}")
+    skip = turn.option("m_skip", a.M_SKIP.pack(field))
     if field == "category":
         turn.expect(None)
-        options = [Option(category_name(turn, key), f"mcat:{key}") for key in CATEGORIES]
+        options = [Option(category_name(turn, key), a.M_CATEGORY.pack(key)) for key in CATEGORIES]
         return [turn.reply("m_ask_category", [*options, skip])]
     if field in ("pickup", "delivery"):
         turn.expect(None)
-        yes, no = turn.option("m_yes", f"m{field}:1"), turn.option("m_no", f"m{field}:0")
+        switch = a.M_PICKUP if field == "pickup" else a.M_DELIVERY
+        yes, no = turn.option("m_yes", switch.pack("1")), turn.option("m_no", switch.pack("0"))
         return [turn.reply(f"m_ask_{field}", [yes, no, skip])]
-    turn.expect("mset_photo" if field == "photo" else "mset_num" if field in NUMERIC else "mset")
+    turn.expect(PHOTO if field == "photo" else NUMBER if field in NUMERIC else ANSWER)
     turn.remember(mfield=field)
-    return [turn.reply(f"m_ask_{field}", [skip, turn.option("m_setup_stop", "msettings")])]
+    stop = turn.option("m_setup_stop", a.M_SETTINGS.pack())
+    return [turn.reply(f"m_ask_{field}", [skip, stop])]
 
 
 def again(turn: Turn, field: str, key: str, **values: object) -> list[Reply]:
@@ -78,7 +84,7 @@ def after(turn: Turn, field: str) -> list[Reply]:
 
 def edit(turn: Turn) -> list[Reply]:
     """`mset:<field>`: change one setting."""
-    field = turn.args[0] if turn.args else ""
+    field = a.M_SET.args(turn).word
     if field not in FIELDS:
         raise Stale(field)
     require_shop(turn)
@@ -88,7 +94,7 @@ def edit(turn: Turn) -> list[Reply]:
 
 def skip(turn: Turn) -> list[Reply]:
     """`mskip:<field>`: leave this one as it is."""
-    field = turn.args[0] if turn.args else ""
+    field = a.M_SKIP.args(turn).word
     if field not in NEXT:
         raise Stale(field)
     require_shop(turn)
@@ -97,7 +103,7 @@ def skip(turn: Turn) -> list[Reply]:
 
 def category(turn: Turn) -> list[Reply]:
     """`mcat:<key>`: the shop's category."""
-    key = turn.args[0] if turn.args else ""
+    key = a.M_CATEGORY.args(turn).word
     if key not in CATEGORIES:
         raise Stale(key)
     require_shop(turn).category = key
@@ -106,14 +112,14 @@ def category(turn: Turn) -> list[Reply]:
 
 def pickup(turn: Turn) -> list[Reply]:
     """`mpickup:<0|1>`: click-and-collect on or off."""
-    on = turn.args[:1] == ["1"]
+    on = a.M_PICKUP.args(turn).on == "1"
     require_shop(turn).pickup_enabled = on
     return after(turn, "pickup_on" if on else "pickup")
 
 
 def delivery(turn: Turn) -> list[Reply]:
     """`mdelivery:<0|1>`: home delivery on or off."""
-    on = turn.args[:1] == ["1"]
+    on = a.M_DELIVERY.args(turn).on == "1"
     require_shop(turn).delivery_enabled = on
     return after(turn, "delivery_on" if on else "delivery")
 
@@ -183,8 +189,11 @@ def _hours(turn: Turn, text: str) -> list[Reply]:
     if hours is None:
         return again(turn, "hours", "m_bad_hours")
     turn.remember(mhours=hours)
-    turn.expect("mset", mfield="hours")  # typing again corrects them
-    options = [turn.option("m_hours_ok", "mhoursok"), turn.option("m_skip", "mskip:hours")]
+    turn.expect(ANSWER, mfield="hours")  # typing again corrects them
+    options = [
+        turn.option("m_hours_ok", a.M_HOURS_OK.pack()),
+        turn.option("m_skip", a.M_SKIP.pack("hours")),
+    ]
     return [turn.reply("m_hours_check", options, hours=format_hours(turn, hours))]
 
 
@@ -252,8 +261,8 @@ def settings(turn: Turn) -> list[Reply]:
     )
     if not (shop.pickup_enabled or shop.delivery_enabled):
         summary += "\n" + turn.t("m_no_way_to_order")
-    options = [turn.option(f"m_set_{field}", f"mset:{field}") for field in FIELDS]
-    return [Reply(summary, photo=shop.photo, options=(*options, *turn.nav("mshop")))]
+    options = [turn.option(f"m_set_{field}", a.M_SET.pack(field)) for field in FIELDS]
+    return [Reply(summary, photo=shop.photo, options=(*options, *turn.nav(a.M_MENU.pack())))]
 
 
 def _pickup(turn: Turn, shop: Shop) -> str:

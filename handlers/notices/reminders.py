@@ -1,4 +1,4 @@
-"""Pickup reminders: written into the outbox when an order is confirmed (or ready).
+"""Pickup reminders: written into the outbox when an order is confirmed.
 
 By default one an hour before the slot starts and, should the order still wait, one the
 next morning at the shop's opening time ([notifications] reminder_minutes_before,
@@ -7,24 +7,26 @@ reminder whose order was collected or cancelled in the meantime. Times are compu
 aware UTC instants and local wall times of the town's zone, so a DST change moves nothing.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from handlers import i18n
+from handlers.common import actions as a
 from handlers.context import Context
-from handlers.core import Option, Reply
+from handlers.core import Option, Reply, menu_of
 from handlers.turn import Turn
 from store import outbox, quiet
-from store.hours import intervals_on
+from store.hours import LOOKAHEAD_DAYS, next_opening
 from store.models import Order, Shop, User
+from store.types import persisted
 
-LOOKAHEAD_DAYS = 14  # a shop closed longer than this gets no "next morning" reminder
+KINDS: dict[str, tuple[str, ...]] = {"pickup_reminder": ("number",)}
 
 
 def plan_pickup_reminders(turn: Turn, order: Order) -> int:
-    """Queue `order`'s pickup reminders in this transaction; safe to call again (at ready)."""
+    """Queue `order`'s pickup reminders in this transaction (each once: dedupe keys)."""
     written = plan(session=turn.session, ctx=turn.ctx, order=order)
     if written:
         turn.session.flush()
@@ -47,7 +49,9 @@ def plan(*, session: Session, ctx: Context, order: Order) -> int:
         written += _queue(session, ctx, order, due, f"{minutes}m", replies)
     if settings.next_morning:
         slot_day = i18n.local(order.slot_end or order.slot_start, ctx.timezone).date()
-        opening = next_opening(shop, slot_day + timedelta(days=1), ctx.timezone)
+        # The first opening from the next day on (a shop closed two weeks: no reminder).
+        midnight = datetime.combine(slot_day + timedelta(days=1), time(), ZoneInfo(ctx.timezone))
+        opening = next_opening(shop, midnight, LOOKAHEAD_DAYS - 1, inclusive=True)
         if opening is not None:
             replies = _waiting(customer.language, ctx, order, shop, opening)
             written += _queue(session, ctx, order, opening, "morning", replies)
@@ -71,6 +75,7 @@ def _queue(
         user_id=order.customer_id,
         kind="pickup_reminder",
         replies=replies,
+        menu=menu_of(replies),
         due_at=due,
         essential=True,  # about an open order: /stop does not silence it
         variables={"number": order.number},
@@ -81,18 +86,8 @@ def _queue(
     return 0 if row is None else 1
 
 
-def next_opening(shop: Shop, first_day: date, tz: str) -> datetime | None:
-    """The shop's first opening time on `first_day` or after, as an aware instant."""
-    for offset in range(LOOKAHEAD_DAYS):
-        day = first_day + timedelta(days=offset)
-        intervals = intervals_on(shop, day)
-        if intervals:
-            return datetime.combine(day, intervals[0][0], tzinfo=ZoneInfo(tz))
-    return None
-
-
 def _view(lang: str, order: Order) -> tuple[Option, ...]:
-    return (Option(i18n.t(lang, "pickup_reminder_view"), f"order:{order.id}"),)
+    return (Option(i18n.t(lang, "pickup_reminder_view"), a.ORDER.pack(persisted(order.id))),)
 
 
 def _soon(lang: str, ctx: Context, order: Order, shop: Shop) -> list[Reply]:

@@ -5,17 +5,18 @@ Followers hear about a shop's live visits, nothing else.
 
 from sqlmodel import col, delete, select
 
+from handlers.common import actions as a
 from handlers.core import Option, Reply, Stale
 from handlers.turn import Turn
-from handlers.visits.live import int_arg
 from store.models import Follow, Shop
+from store.types import persisted
 from store.visits import live_visit
 
 
-def _shop(turn: Turn) -> Shop:
-    shop = turn.session.get(Shop, int_arg(turn))
+def _shop(turn: Turn, shop_id: int) -> Shop:
+    shop = turn.session.get(Shop, shop_id)
     if shop is None or not shop.active or shop.town_id != turn.town.id:
-        raise Stale(turn.args)
+        raise Stale(shop_id)
     return shop
 
 
@@ -26,26 +27,29 @@ def is_following(turn: Turn, shop_id: int) -> bool:
 
 def shop_options(turn: Turn, shop: Shop) -> list[Option]:
     """What a shop's card offers for visits: live now, follow/unfollow, a private visit."""
+    shop_id = persisted(shop.id)
     options = []
-    live = live_visit(session=turn.session, shop_id=shop.id)  # type: ignore[arg-type]
+    live = live_visit(session=turn.session, shop_id=shop_id)
     if live is not None:
-        options.append(turn.option("visit_row_live", f"vsee:{live.id}", shop=shop.name))
-    if is_following(turn, shop.id):  # type: ignore[arg-type]
-        options.append(turn.option("follow_stop", f"unfollow:{shop.id}"))
+        see = a.V_SEE.pack(persisted(live.id))
+        options.append(turn.option("visit_row_live", see, shop=shop.name))
+    if is_following(turn, shop_id):
+        options.append(turn.option("follow_stop", a.UNFOLLOW.pack(shop_id)))
     else:
-        options.append(turn.option("follow_start", f"follow:{shop.id}"))
-    options.append(turn.option("private_visit_ask", f"vprivate:{shop.id}"))
+        options.append(turn.option("follow_start", a.FOLLOW.pack(shop_id)))
+    options.append(turn.option("private_visit_ask", a.P_ASK.pack(shop_id)))
     return options
 
 
 def follow(turn: Turn) -> list[Reply]:
     """`follow:<shop>`: hear about the shop's live visits."""
-    shop = _shop(turn)
-    if not is_following(turn, shop.id):  # type: ignore[arg-type]
-        turn.session.add(Follow(user_id=turn.user.id, shop_id=shop.id, created_at=turn.now()))  # type: ignore[arg-type]
+    shop = _shop(turn, a.FOLLOW.args(turn).shop)
+    shop_id = persisted(shop.id)
+    if not is_following(turn, shop_id):
+        turn.session.add(Follow(user_id=turn.user_id, shop_id=shop_id, created_at=turn.now()))
     options = [
-        turn.option("follow_stop", f"unfollow:{shop.id}"),
-        turn.option("visit_see_shop", f"shop:{shop.id}"),
+        turn.option("follow_stop", a.UNFOLLOW.pack(shop_id)),
+        turn.option("visit_see_shop", a.SHOP.pack(shop_id)),
         *turn.nav(),
     ]
     return [turn.reply("follow_done", options, shop=shop.name)]
@@ -53,13 +57,14 @@ def follow(turn: Turn) -> list[Reply]:
 
 def unfollow(turn: Turn) -> list[Reply]:
     """`unfollow:<shop>`: no more news of the shop's visits."""
-    shop = _shop(turn)
-    turn.session.exec(  # type: ignore[call-overload]
-        delete(Follow).where(col(Follow.user_id) == turn.user.id, col(Follow.shop_id) == shop.id)
+    shop = _shop(turn, a.UNFOLLOW.args(turn).shop)
+    shop_id = persisted(shop.id)
+    turn.session.execute(
+        delete(Follow).where(col(Follow.user_id) == turn.user_id, col(Follow.shop_id) == shop_id)
     )
     options = [
-        turn.option("follow_start", f"follow:{shop.id}"),
-        turn.option("visit_see_shop", f"shop:{shop.id}"),
+        turn.option("follow_start", a.FOLLOW.pack(shop_id)),
+        turn.option("visit_see_shop", a.SHOP.pack(shop_id)),
         *turn.nav(),
     ]
     return [turn.reply("follow_stopped", options, shop=shop.name)]
@@ -70,10 +75,11 @@ def my_shops(turn: Turn) -> list[Reply]:
     query = (
         select(Shop)
         .where(Follow.shop_id == Shop.id, Follow.user_id == turn.user.id, Shop.active)
-        .order_by(Shop.name)
+        .order_by(col(Shop.name))
     )
     shops = turn.session.exec(query).all()
     if not shops:
-        return [turn.reply("follow_none", [turn.option("menu_shops", "cats"), *turn.nav()])]
-    options = [Option(shop.name, f"shop:{shop.id}") for shop in shops[:20]]
+        browse = turn.option("menu_shops", a.CATEGORIES.pack())
+        return [turn.reply("follow_none", [browse, *turn.nav()])]
+    options = [Option(shop.name, a.SHOP.pack(persisted(shop.id))) for shop in shops[:20]]
     return [turn.reply("follow_list", [*options, *turn.nav()])]

@@ -1,98 +1,67 @@
 """Live visits, the merchant's side: a video link starts one now or schedules it; panel; end.
 
-A staff member's message holding a video link is read here first (`with_video_links`);
-anyone else's link is just words to search for. The link waits in the conversation state
-while the merchant chooses, so a button payload never carries it.
+A staff member's message holding a video link is read here first (`video_link`, the first
+claimer of typed text); anyone else's link is just words to search for. The link waits in
+the conversation state while the merchant chooses, so a button payload never carries it.
 """
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlmodel import col, select
 
-from handlers import i18n
+from handlers.common import actions as a
+from handlers.common.args import refuse
+from handlers.common.formats import day_at
+from handlers.common.rights import is_staff_of
 from handlers.core import Option, Reply, Stale
-from handlers.turn import Turn
-from handlers.visits.news import (
+from handlers.notices.visits import (
     announce_live,
     announce_scheduled,
     drop_reminders,
-    end_visit,
-    release_expired_holds,
     remind_staff,
+    tell_called_off,
 )
-from store.models import Shop, ShopStaff
+from handlers.turn import Turn
+from handlers.visits.news import end_visit
+from store.models import Shop, Visit, VisitInterest
 from store.parsing.links import BadLink, find_link, parse_link
 from store.parsing.when import parse_when
-from store.users import staff_shop_ids
-from store.visits import (
-    Visit,
-    VisitInterest,
-    audience,
-    joined_users,
-    live_visit,
-    reservations,
-)
-
-Handler = Callable[[Turn], list[Reply]]
-__all__ = ["release_expired_holds"]  # the job the scheduler runs lives beside
+from store.shops import staff_shop_ids
+from store.statuses import VisitStatus
+from store.types import persisted
+from store.visits import audience, joined_users, live_visit, reservations
 
 EARLY_START = timedelta(hours=1)  # how early a scheduled visit may be started
+SCHEDULING = "vplan"  # awaited: the day and time of the visit (the shop in data["vshop"])
+V = VisitStatus
 
 
-def int_arg(turn: Turn, index: int = 0) -> int:
-    """The action's argument `index` as a number; a forged one is stale."""
-    try:
-        return int(turn.args[index])
-    except (IndexError, ValueError) as exc:
-        raise Stale(turn.args) from exc
-
-
-def is_staff(turn: Turn, shop_id: int) -> bool:
-    query = select(ShopStaff.id).where(
-        ShopStaff.shop_id == shop_id, ShopStaff.user_id == turn.user.id
-    )
-    return turn.session.exec(query).first() is not None
-
-
-def staff_visit(turn: Turn) -> Visit:
-    """The visit named by the action, when this person works in its shop."""
-    visit = turn.session.get(Visit, int_arg(turn))
-    if visit is None or not is_staff(turn, visit.shop_id):
-        raise Stale(turn.args)
+def staff_visit(turn: Turn, visit_id: int) -> Visit:
+    """The visit, when this person works in its shop; else refused."""
+    visit = turn.session.get(Visit, visit_id)
+    if visit is None or not is_staff_of(turn, visit.shop_id):
+        raise refuse(turn, f"not staff of visit {visit_id}", area="visit")
     return visit
 
 
-def staff_shop(turn: Turn) -> Shop:
-    """The shop named by the action, locked, when this person works there."""
-    shop_id = int_arg(turn)
-    if not is_staff(turn, shop_id):
-        raise Stale(turn.args)
-    return lock_shop(turn, shop_id)
-
-
-def lock_shop(turn: Turn, shop_id: int) -> Shop:
-    """The shop row, locked: "one live visit per shop" holds when two staff tap at once.
-
-    NO KEY UPDATE (key_share) so it never waits on orders that merely reference the shop.
-    """
+def locked_staff_shop(turn: Turn, shop_id: int) -> Shop:
+    """The shop row, locked, when this person works there: "one live visit per shop" holds
+    when two staff tap at once. NO KEY UPDATE (key_share) so it never waits on orders that
+    merely reference the shop."""
+    if not is_staff_of(turn, shop_id):
+        raise refuse(turn, f"not staff of shop {shop_id}", area="visit")
     query = select(Shop).where(Shop.id == shop_id).with_for_update(key_share=True)
     return turn.session.exec(query).one()
 
 
-def with_video_links(fallback: Handler) -> Handler:
-    """Typed words: a staff member's video link offers a visit; anything else to `fallback`."""
-
-    def typed(turn: Turn) -> list[Reply]:
-        raw = find_link(turn.text)
-        shops = staff_shop_ids(session=turn.session, user_id=turn.user.id) if raw else []
-        if not raw or not shops:
-            return fallback(turn)
-        current = turn.data.get("mshop")  # the shop the merchant runs now (merchants' menu)
-        return offer_visit(turn, raw, current if current in shops else shops[0])
-
-    typed.__doc__ = f"A staff member's video link offers a live visit, else {fallback.__name__}."
-    return typed
+def video_link(turn: Turn) -> list[Reply] | None:
+    """Typed words holding a video link, from shop staff: offer a visit; else not mine."""
+    raw = find_link(turn.text)
+    shops = staff_shop_ids(session=turn.session, user_id=turn.user_id) if raw else []
+    if not raw or not shops:
+        return None
+    current = turn.data.get("mshop")  # the shop the merchant runs now (merchants' menu)
+    return offer_visit(turn, raw, current if current in shops else shops[0])
 
 
 def offer_visit(turn: Turn, raw: str, shop_id: int) -> list[Reply]:
@@ -102,16 +71,17 @@ def offer_visit(turn: Turn, raw: str, shop_id: int) -> list[Reply]:
     except BadLink as refused:
         return [turn.reply(f"visit_link_bad_{refused.reason}", turn.nav())]
     shop = turn.session.get(Shop, shop_id)
-    assert shop is not None
+    if shop is None:
+        raise Stale(shop_id)
     live = live_visit(session=turn.session, shop_id=shop_id)
     if live is not None:
         return [turn.reply("visit_already_live", _live_options(turn, live), shop=shop.name)]
     turn.remember(vlink=link.url, vplatform=link.platform)
     platform = f"{link.icon} {link.name}" if link.name else f"{link.icon} {turn.t('visit_link')}"
     options = [
-        turn.option("visit_start_now", f"vnow:{shop.id}"),
-        turn.option("visit_schedule", f"vplan:{shop.id}"),
-        turn.option("visit_not_a_visit", "vnot"),
+        turn.option("visit_start_now", a.V_NOW.pack(shop_id)),
+        turn.option("visit_schedule", a.V_PLAN.pack(shop_id)),
+        turn.option("visit_not_a_visit", a.V_NOT.pack()),
     ]
     return [turn.reply("visit_link_ask", options, platform=platform, shop=shop.name)]
 
@@ -119,19 +89,20 @@ def offer_visit(turn: Turn, raw: str, shop_id: int) -> list[Reply]:
 def visit_options(turn: Turn, shop_id: int) -> list[Option]:
     """For the merchant's menu: the dashboard of the visit on now, or of the next planned."""
     query = select(Visit).where(
-        Visit.shop_id == shop_id, col(Visit.status).in_(("live", "scheduled"))
+        Visit.shop_id == shop_id, col(Visit.status).in_((V.LIVE.value, V.SCHEDULED.value))
     )
     visit = turn.session.exec(query.order_by(col(Visit.status), col(Visit.starts_at))).first()
     if visit is None:
         return []
-    key = "visit_menu_live" if visit.status == "live" else "visit_menu_planned"
-    return [turn.option(key, f"vpanel:{visit.id}")]
+    key = "visit_menu_live" if visit.status == V.LIVE else "visit_menu_planned"
+    return [turn.option(key, a.V_PANEL.pack(persisted(visit.id)))]
 
 
 def _live_options(turn: Turn, visit: Visit) -> list[Option]:
+    visit_id = persisted(visit.id)
     return [
-        turn.option("visit_panel", f"vpanel:{visit.id}"),
-        turn.option("visit_end", f"vend:{visit.id}"),
+        turn.option("visit_panel", a.V_PANEL.pack(visit_id)),
+        turn.option("visit_end", a.V_END.pack(visit_id)),
         *turn.nav(),
     ]
 
@@ -145,27 +116,28 @@ def _pending_link(turn: Turn) -> tuple[str, str]:
 
 def start_now(turn: Turn) -> list[Reply]:
     """`vnow:<shop>`: go live with the link just sent, and tell the followers once."""
-    shop = staff_shop(turn)
-    live = live_visit(session=turn.session, shop_id=shop.id)  # type: ignore[arg-type]
+    shop = locked_staff_shop(turn, a.V_NOW.args(turn).shop)
+    shop_id = persisted(shop.id)
+    live = live_visit(session=turn.session, shop_id=shop_id)
     if live is not None:  # a second tap, or a colleague was quicker
         return [turn.reply("visit_already_live", _live_options(turn, live), shop=shop.name)]
     url, platform = _pending_link(turn)
     # The link sent near a scheduled visit's time starts that visit (its audience waits).
     soon = select(Visit).where(
-        Visit.shop_id == shop.id,
-        Visit.status == "scheduled",
+        Visit.shop_id == shop_id,
+        Visit.status == V.SCHEDULED.value,
         col(Visit.starts_at) <= turn.now() + EARLY_START,
     )
     visit = turn.session.exec(soon.order_by(col(Visit.starts_at))).first()
     if visit is None:
-        visit = Visit(shop_id=shop.id, created_by=turn.user.id)  # type: ignore[arg-type]
+        visit = Visit(shop_id=shop_id, created_by=turn.user_id)
     visit.url, visit.platform = url, platform
     return go_live(turn, shop, visit)
 
 
 def go_live(turn: Turn, shop: Shop, visit: Visit) -> list[Reply]:
     """The visit is live from now; followers and those who asked are told, once each."""
-    visit.status = "live"
+    visit.status = V.LIVE
     visit.started_at = turn.now()
     turn.session.add(visit)
     turn.session.flush()
@@ -177,12 +149,12 @@ def go_live(turn: Turn, shop: Shop, visit: Visit) -> list[Reply]:
 
 def start_scheduled(turn: Turn) -> list[Reply]:
     """`vgo:<visit>`: start a scheduled visit (from the merchant's reminder or panel)."""
-    visit = staff_visit(turn)
-    shop = lock_shop(turn, visit.shop_id)
-    live = live_visit(session=turn.session, shop_id=shop.id)  # type: ignore[arg-type]
+    visit = staff_visit(turn, a.V_GO.args(turn).visit)
+    shop = locked_staff_shop(turn, visit.shop_id)
+    live = live_visit(session=turn.session, shop_id=visit.shop_id)
     if live is not None:
         return [turn.reply("visit_already_live", _live_options(turn, live), shop=shop.name)]
-    if visit.status != "scheduled":
+    if visit.status != V.SCHEDULED:
         return [turn.reply("visit_is_over", turn.nav())]
     return go_live(turn, shop, visit)
 
@@ -195,16 +167,16 @@ def not_a_visit(turn: Turn) -> list[Reply]:
 
 def ask_time(turn: Turn) -> list[Reply]:
     """`vplan:<shop>`: ask when the visit will be."""
-    shop = staff_shop(turn)
+    shop = locked_staff_shop(turn, a.V_PLAN.args(turn).shop)
     _pending_link(turn)
-    turn.expect("vplan", vshop=shop.id)
+    turn.expect(SCHEDULING, vshop=shop.id)
     return [turn.reply("visit_ask_time", turn.nav())]
 
 
 def schedule(turn: Turn) -> list[Reply]:
     """Typed day and time: schedule the visit and tell the followers."""
     shop_id = turn.data.get("vshop")
-    if not isinstance(shop_id, int) or not is_staff(turn, shop_id):
+    if not isinstance(shop_id, int) or not is_staff_of(turn, shop_id):
         turn.expect(None)
         raise Stale("vplan")
     url, platform = _pending_link(turn)
@@ -212,78 +184,71 @@ def schedule(turn: Turn) -> list[Reply]:
     if starts_at is None:
         return [turn.reply("visit_time_not_understood", turn.nav(), typed=turn.text[:40])]
     visit = Visit(
-        shop_id=shop_id, url=url, platform=platform, starts_at=starts_at, created_by=turn.user.id
+        shop_id=shop_id, url=url, platform=platform, starts_at=starts_at, created_by=turn.user_id
     )
     turn.session.add(visit)
     turn.session.flush()
     turn.expect(None)
     turn.forget("vlink", "vplatform", "vshop")
-    told = announce_scheduled(turn.session, turn.now(), visit, turn.ctx.timezone)
+    told = announce_scheduled(turn.session, turn.now(), visit, starts_at, turn.ctx.timezone)
     turn.outbox_now = True
-    remind_staff(turn.session, turn.notify, visit)
-    options = [turn.option("visit_panel", f"vpanel:{visit.id}"), *turn.nav()]
-    return [turn.reply("visit_scheduled_ok", options, when=_when(turn, starts_at), count=told)]
-
-
-def _when(turn: Turn, moment: datetime) -> str:
-    day = i18n.day(moment, turn.lang, turn.ctx.timezone)
-    return f"{day} {turn.t('visit_at')} {i18n.clock(moment, turn.lang, turn.ctx.timezone)}"
+    remind_staff(turn, visit, starts_at)
+    options = [turn.option("visit_panel", a.V_PANEL.pack(persisted(visit.id))), *turn.nav()]
+    when = day_at(turn.lang, starts_at, turn.ctx.timezone)
+    return [turn.reply("visit_scheduled_ok", options, when=when, count=told)]
 
 
 def panel(turn: Turn) -> list[Reply]:
     """`vpanel:<visit>`: how many joined, who asked to be told, what was reserved."""
-    visit = staff_visit(turn)
-    session = turn.session
-    if visit.status == "scheduled":
+    return show_panel(turn, staff_visit(turn, a.V_PANEL.args(turn).visit))
+
+
+def show_panel(turn: Turn, visit: Visit) -> list[Reply]:
+    """The visit's dashboard for its shop's staff."""
+    session, visit_id = turn.session, persisted(visit.id)
+    if visit.status == V.SCHEDULED:
         interested = session.exec(
-            select(VisitInterest.id).where(VisitInterest.visit_id == visit.id)
+            select(VisitInterest.id).where(VisitInterest.visit_id == visit_id)
         ).all()
         options = [
-            turn.option("visit_go", f"vgo:{visit.id}"),
-            turn.option("visit_cancel", f"vcancel:{visit.id}"),
+            turn.option("visit_go", a.V_GO.pack(visit_id)),
+            turn.option("visit_cancel", a.V_CANCEL.pack(visit_id)),
             *turn.nav(),
         ]
-        when = _when(turn, visit.starts_at) if visit.starts_at else ""
+        when = day_at(turn.lang, visit.starts_at, turn.ctx.timezone) if visit.starts_at else ""
         return [turn.reply("visit_panel_scheduled", options, when=when, count=len(interested))]
-    joined = len(joined_users(session=session, visit_id=visit.id))  # type: ignore[arg-type]
+    joined = len(joined_users(session=session, visit_id=visit_id))
     told = len(audience(session=session, visit=visit))
-    booked = reservations(session=session, visit_id=visit.id)  # type: ignore[arg-type]
+    booked = reservations(session=session, visit_id=visit_id)
     lines = "\n".join(f"• {name} × {count}" for name, count in booked) or turn.t("visit_no_booking")
-    key = "visit_panel_live" if visit.status == "live" else "visit_panel_ended"
-    options = _live_options(turn, visit) if visit.status == "live" else turn.nav()
+    key = "visit_panel_live" if visit.status == V.LIVE else "visit_panel_ended"
+    options = _live_options(turn, visit) if visit.status == V.LIVE else turn.nav()
     return [turn.reply(key, options, joined=joined, told=told, reserved=lines)]
 
 
 def end(turn: Turn) -> list[Reply]:
     """`vend:<visit>`: end the live visit; the followers who missed it get a recap."""
-    visit = staff_visit(turn)
-    if visit.status != "live":
+    visit = staff_visit(turn, a.V_END.args(turn).visit)
+    if visit.status != V.LIVE:
         return [turn.reply("visit_is_over", turn.nav())]
     recaps = end_visit(turn.session, visit, turn.now())
     turn.outbox_now = True
-    joined = len(joined_users(session=turn.session, visit_id=visit.id))  # type: ignore[arg-type]
-    options = [turn.option("visit_panel", f"vpanel:{visit.id}"), *turn.nav()]
+    visit_id = persisted(visit.id)
+    joined = len(joined_users(session=turn.session, visit_id=visit_id))
+    options = [turn.option("visit_panel", a.V_PANEL.pack(visit_id)), *turn.nav()]
     return [turn.reply("visit_ended", options, joined=joined, recaps=recaps)]
 
 
 def cancel(turn: Turn) -> list[Reply]:
     """`vcancel:<visit>`: call off a scheduled visit; those waiting for it are told."""
-    visit = staff_visit(turn)
-    if visit.status != "scheduled":
+    visit = staff_visit(turn, a.V_CANCEL.args(turn).visit)
+    if visit.status != V.SCHEDULED:
         return [turn.reply("visit_is_over", turn.nav())]
-    visit.status = "ended"
+    visit.status = V.ENDED
     visit.ended_at = turn.now()
     drop_reminders(turn.session, visit)
-    shop = turn.session.get(Shop, visit.shop_id)
-    assert shop is not None
-    for user_id in turn.session.exec(
+    waiting = turn.session.exec(
         select(VisitInterest.user_id).where(VisitInterest.visit_id == visit.id)
-    ):
-        turn.notify(
-            user_id,
-            "visit_scheduled",
-            lambda lang: [Reply(i18n.t(lang, "visit_cancelled_notice", shop=shop.name))],
-            essential=False,
-            dedupe_key=f"vcancel:{visit.id}:{user_id}",
-        )
+    ).all()
+    tell_called_off(turn, visit, waiting)
     return [turn.reply("visit_cancelled", turn.nav())]

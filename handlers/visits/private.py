@@ -1,76 +1,47 @@
 """Private visits: a customer proposes a time; the shop accepts with a link, counters, declines.
 
-Statuses of a `PrivateVisitRequest`: requested -> accepted | countered | declined;
-countered -> agreed (the customer takes the shop's time) | declined; agreed -> accepted.
+Statuses of a `PrivateVisitRequest` (`store.statuses.RequestStatus`): requested -> accepted |
+countered | declined; countered -> agreed (the customer takes the shop's time) | declined;
+agreed -> accepted.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlmodel import select
-
-from handlers import i18n
-from handlers.core import Option, Reply, Stale
+from handlers.common import actions as a
+from handlers.common.args import refuse
+from handlers.common.formats import day_at
+from handlers.common.rights import is_staff_of
+from handlers.core import Reply, Stale
+from handlers.notices.visits import (
+    tell_private_customer,
+    tell_private_link,
+    tell_private_staff,
+)
 from handlers.turn import Turn
-from handlers.visits.live import int_arg, is_staff
-from store.models import Shop, ShopStaff, User
+from store.models import PrivateVisitRequest, Shop
 from store.parsing.links import BadLink, find_link, parse_link
 from store.parsing.when import parse_when
-from store.visits import PrivateVisitRequest
+from store.statuses import RequestStatus
+from store.types import persisted
 
-REMINDER_LEAD = timedelta(minutes=10)
-
-
-def _when(turn: Turn, moment: datetime, lang: str | None = None) -> str:
-    lang = lang or turn.lang
-    tz = turn.ctx.timezone
-    return f"{i18n.day(moment, lang, tz)} {i18n.t(lang, 'visit_at')} {i18n.clock(moment, lang, tz)}"
+# Awaited: the time a customer proposes; the time the shop proposes instead; the link.
+PROPOSING, COUNTERING, LINKING = "vprivate", "vpalt", "vplink"
+R = RequestStatus
 
 
-def _tell(
-    turn: Turn,
-    user_id: int,
-    key: str,
-    options: list[tuple[str, str]],
-    at: datetime,
-    **values: str,
-) -> None:
-    """A private_visit message to one person, in their language (the time written for them)."""
-
-    def build(lang: str) -> list[Reply]:
-        opts = tuple(Option(i18n.t(lang, label), action) for label, action in options)
-        return [Reply(i18n.t(lang, key, when=_when(turn, at, lang), **values), options=opts)]
-
-    turn.notify(user_id, "private_visit", build, variables=values)
-
-
-def _tell_staff(
-    turn: Turn, request: PrivateVisitRequest, key: str, options: list[tuple[str, str]]
-) -> None:
-    shop = turn.session.get(Shop, request.shop_id)
-    customer = turn.session.get(User, request.customer_id)
-    assert shop is not None and customer is not None
-    name = customer.name or i18n.t(turn.lang, "private_visit_someone")
-    staff = turn.session.exec(select(ShopStaff.user_id).where(ShopStaff.shop_id == shop.id))
-    for user_id in staff:
-        _tell(turn, user_id, key, options, request.proposed_at, shop=shop.name, name=name)
-
-
-def _tell_customer(
-    turn: Turn, request: PrivateVisitRequest, key: str, options: list[tuple[str, str]]
-) -> None:
-    shop = turn.session.get(Shop, request.shop_id)
-    assert shop is not None
-    _tell(turn, request.customer_id, key, options, request.proposed_at, shop=shop.name)
+def _when(turn: Turn, moment: datetime) -> str:
+    return day_at(turn.lang, moment, turn.ctx.timezone)
 
 
 def ask(turn: Turn) -> list[Reply]:
     """`vprivate:<shop>`: ask when the customer would like their visit."""
-    shop = turn.session.get(Shop, int_arg(turn))
+    shop_id = a.P_ASK.args(turn).shop
+    shop = turn.session.get(Shop, shop_id)
     if shop is None or not shop.active:
         raise Stale(turn.args)
-    if is_staff(turn, shop.id):  # type: ignore[arg-type]
+    if is_staff_of(turn, shop_id):
         return [turn.reply("private_visit_own_shop", turn.nav())]
-    turn.expect("vprivate", pshop=shop.id)
+    turn.expect(PROPOSING, pshop=shop_id)
     return [turn.reply("private_visit_when", turn.nav(), shop=shop.name)]
 
 
@@ -88,48 +59,56 @@ def propose(turn: Turn) -> list[Reply]:
     if at is None:
         return [turn.reply("visit_time_not_understood", turn.nav(), typed=turn.text[:40])]
     request = PrivateVisitRequest(
-        shop_id=shop.id,
-        customer_id=turn.user.id,
-        proposed_at=at,
-        created_at=turn.now(),  # type: ignore[arg-type]
+        shop_id=persisted(shop.id), customer_id=turn.user_id, proposed_at=at, created_at=turn.now()
     )
     turn.session.add(request)
     turn.session.flush()
     turn.expect(None)
     turn.forget("pshop")
-    r = request.id
-    _tell_staff(turn, request, "private_visit_to_shop", [
-        ("private_visit_accept", f"vpacc:{r}"),
-        ("private_visit_other_time", f"vpalt:{r}"),
-        ("private_visit_decline", f"vpdec:{r}"),
+    r = persisted(request.id)
+    tell_private_staff(turn, request, "private_visit_to_shop", [
+        ("private_visit_accept", a.P_ACCEPT.pack(r)),
+        ("private_visit_other_time", a.P_OTHER_TIME.pack(r)),
+        ("private_visit_decline", a.P_SHOP_DECLINES.pack(r)),
     ])  # fmt: skip
     return [turn.reply("private_visit_sent", turn.nav(), shop=shop.name, when=_when(turn, at))]
 
 
-def _request(turn: Turn, *, staff: bool, statuses: tuple[str, ...]) -> PrivateVisitRequest | None:
-    """The request named by the action, if it is this person's to answer; None once answered."""
-    request = turn.session.get(PrivateVisitRequest, int_arg(turn))
+def _request(
+    turn: Turn, request_id: int, *, staff: bool, statuses: tuple[R, ...]
+) -> PrivateVisitRequest | None:
+    """The request, if it is this person's to answer (else refused); None once answered."""
+    request = turn.session.get(PrivateVisitRequest, request_id)
     if request is None:
-        raise Stale(turn.args)
-    mine = is_staff(turn, request.shop_id) if staff else request.customer_id == turn.user.id
+        raise Stale(request_id)
+    mine = is_staff_of(turn, request.shop_id) if staff else request.customer_id == turn.user_id
     if not mine:
-        raise Stale(turn.args)
+        raise refuse(turn, f"not the shop's or customer of request {request_id}", area="visit")
     return request if request.status in statuses else None
+
+
+def _awaited_request(turn: Turn) -> int:
+    request_id = turn.data.get("preq")
+    if not isinstance(request_id, int):
+        turn.expect(None)
+        raise Stale("no private visit request")
+    return request_id
 
 
 def accept(turn: Turn) -> list[Reply]:
     """`vpacc:<request>`: the shop accepts; ask for the video link."""
-    request = _request(turn, staff=True, statuses=("requested", "agreed"))
+    statuses = (R.REQUESTED, R.AGREED)
+    request = _request(turn, a.P_ACCEPT.args(turn).request, staff=True, statuses=statuses)
     if request is None:
         return [turn.reply("private_visit_answered", turn.nav())]
-    turn.expect("vplink", preq=request.id)
+    turn.expect(LINKING, preq=request.id)
     return [turn.reply("private_visit_send_link", turn.nav())]
 
 
 def send_link(turn: Turn) -> list[Reply]:
     """Typed link from the shop: the customer gets it now and 10 minutes before."""
-    turn.args = [str(turn.data.get("preq", ""))]
-    request = _request(turn, staff=True, statuses=("requested", "agreed"))
+    statuses = (R.REQUESTED, R.AGREED)
+    request = _request(turn, _awaited_request(turn), staff=True, statuses=statuses)
     if request is None:
         turn.expect(None)
         return [turn.reply("private_visit_answered", turn.nav())]
@@ -138,86 +117,74 @@ def send_link(turn: Turn) -> list[Reply]:
         link = parse_link(raw)
     except BadLink as refused:
         return [turn.reply(f"visit_link_bad_{refused.reason}", turn.nav())]
-    request.url, request.status = link.url, "accepted"
+    request.url, request.status = link.url, R.ACCEPTED
     turn.expect(None)
     turn.forget("preq")
-    shop = turn.session.get(Shop, request.shop_id)
-    assert shop is not None
-    at = request.proposed_at
-    for key, due in (
-        ("private_visit_accepted", None),
-        ("private_visit_reminder", at - REMINDER_LEAD),
-    ):
-
-        def build(lang: str, key: str = key) -> list[Reply]:
-            text = i18n.t(lang, key, shop=shop.name, when=_when(turn, at, lang))
-            return [Reply(text, options=(Option(i18n.t(lang, "visit_join"), url=link.url),))]
-
-        if due is None or due > turn.now():
-            kind = "private_visit" if due is None else "visit_reminder"
-            turn.notify(
-                request.customer_id, kind, build, due_at=due, dedupe_key=f"vpriv:{request.id}:{key}"
-            )
-    return [turn.reply("private_visit_confirmed", turn.nav(), when=_when(turn, at))]
+    tell_private_link(turn, request, link.url)
+    return [
+        turn.reply("private_visit_confirmed", turn.nav(), when=_when(turn, request.proposed_at))
+    ]
 
 
 def other_time(turn: Turn) -> list[Reply]:
     """`vpalt:<request>`: the shop proposes another time; ask which."""
-    request = _request(turn, staff=True, statuses=("requested",))
+    request_id = a.P_OTHER_TIME.args(turn).request
+    request = _request(turn, request_id, staff=True, statuses=(R.REQUESTED,))
     if request is None:
         return [turn.reply("private_visit_answered", turn.nav())]
-    turn.expect("vpalt", preq=request.id)
+    turn.expect(COUNTERING, preq=request.id)
     return [turn.reply("private_visit_which_time", turn.nav())]
 
 
 def counter(turn: Turn) -> list[Reply]:
     """Typed time from the shop: the customer may take it or leave it."""
-    turn.args = [str(turn.data.get("preq", ""))]
-    request = _request(turn, staff=True, statuses=("requested",))
+    request = _request(turn, _awaited_request(turn), staff=True, statuses=(R.REQUESTED,))
     if request is None:
         turn.expect(None)
         return [turn.reply("private_visit_answered", turn.nav())]
     at = _typed_time(turn)
     if at is None:
         return [turn.reply("visit_time_not_understood", turn.nav(), typed=turn.text[:40])]
-    request.proposed_at, request.status, request.proposed_by = at, "countered", "shop"
+    request.proposed_at, request.status, request.proposed_by = at, R.COUNTERED, "shop"
     turn.expect(None)
     turn.forget("preq")
-    r = request.id
-    _tell_customer(turn, request, "private_visit_countered", [
-        ("private_visit_take", f"vpok:{r}"), ("private_visit_decline", f"vpno:{r}"),
+    r = persisted(request.id)
+    tell_private_customer(turn, request, "private_visit_countered", [
+        ("private_visit_take", a.P_TAKE.pack(r)),
+        ("private_visit_decline", a.P_CUSTOMER_DECLINES.pack(r)),
     ])  # fmt: skip
     return [turn.reply("private_visit_counter_sent", turn.nav(), when=_when(turn, at))]
 
 
 def take(turn: Turn) -> list[Reply]:
     """`vpok:<request>`: the customer takes the shop's time; the shop sends the link."""
-    request = _request(turn, staff=False, statuses=("countered",))
+    request = _request(turn, a.P_TAKE.args(turn).request, staff=False, statuses=(R.COUNTERED,))
     if request is None:
         return [turn.reply("private_visit_answered", turn.nav())]
-    request.status = "agreed"
-    _tell_staff(
-        turn, request, "private_visit_agreed", [("private_visit_send", f"vpacc:{request.id}")]
-    )
+    request.status = R.AGREED
+    send = [("private_visit_send", a.P_ACCEPT.pack(persisted(request.id)))]
+    tell_private_staff(turn, request, "private_visit_agreed", send)
     return [turn.reply("private_visit_took", turn.nav(), when=_when(turn, request.proposed_at))]
 
 
 def shop_declines(turn: Turn) -> list[Reply]:
     """`vpdec:<request>`: the shop cannot; the customer may propose another time."""
-    request = _request(turn, staff=True, statuses=("requested", "agreed"))
+    statuses = (R.REQUESTED, R.AGREED)
+    request = _request(turn, a.P_SHOP_DECLINES.args(turn).request, staff=True, statuses=statuses)
     if request is None:
         return [turn.reply("private_visit_answered", turn.nav())]
-    request.status = "declined"
-    again = [("private_visit_other_time", f"vprivate:{request.shop_id}")]
-    _tell_customer(turn, request, "private_visit_declined", again)
+    request.status = R.DECLINED
+    again = [("private_visit_other_time", a.P_ASK.pack(request.shop_id))]
+    tell_private_customer(turn, request, "private_visit_declined", again)
     return [turn.reply("private_visit_decline_ok", turn.nav())]
 
 
 def customer_declines(turn: Turn) -> list[Reply]:
     """`vpno:<request>`: the shop's time does not suit the customer."""
-    request = _request(turn, staff=False, statuses=("countered",))
+    request_id = a.P_CUSTOMER_DECLINES.args(turn).request
+    request = _request(turn, request_id, staff=False, statuses=(R.COUNTERED,))
     if request is None:
         return [turn.reply("private_visit_answered", turn.nav())]
-    request.status = "declined"
-    _tell_staff(turn, request, "private_visit_customer_declined", [])
+    request.status = R.DECLINED
+    tell_private_staff(turn, request, "private_visit_customer_declined", [])
     return [turn.reply("private_visit_decline_ok", turn.nav())]
