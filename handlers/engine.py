@@ -62,6 +62,10 @@ class Engine:
             self.ctx.on_outbox()
         return replies
 
+    def commands(self) -> frozenset[str]:
+        """The slash commands it knows (for a channel's command menu)."""
+        return frozenset(routes.COMMANDS)
+
 
 def _turn(session: Session, ctx: Context, incoming: Incoming) -> Turn:
     user, created = get_or_create_user(
