@@ -9,7 +9,7 @@ import re
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 
 class ConfigError(ValueError):
@@ -134,7 +134,7 @@ def parse(data: dict[str, Any], path: str | None = None) -> Config:
     for name, values in data.items():
         if name not in sections or not isinstance(values, dict):
             raise ConfigError(f"unknown section [{name}]; known: {', '.join(sections)}")
-        kwargs[name] = _section(sections[name].default_factory, name, values)  # type: ignore[misc]
+        kwargs[name] = _section(cast(type, sections[name].default_factory), name, values)
     config = Config(**kwargs, path=path)
     if config.telegram.mode not in ("polling", "webhook"):
         raise ConfigError("[telegram] mode must be 'polling' or 'webhook'")

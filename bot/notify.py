@@ -9,8 +9,9 @@ from bot.app import App
 from handlers import jobs
 from handlers.notices.orders import tell_undelivered
 from notifications.base import Sender
-from notifications.dispatcher import Dispatcher, Settings
+from notifications.dispatcher import Dispatcher
 from notifications.limits import RateLimits
+from notifications.rows import Settings
 from notifications.service import NotificationService
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from handlers import i18n
 from handlers.context import Context
@@ -53,7 +53,7 @@ class Turn:
         """The town this bot serves (looked up once a turn: handlers ask for it often)."""
         town = self.session.exec(select(Town).where(Town.slug == self.ctx.town_slug)).first()
         if town is None:
-            town = self.session.exec(select(Town).order_by(Town.id)).first()  # type: ignore[arg-type]
+            town = self.session.exec(select(Town).order_by(col(Town.id))).first()
         if town is None:
             raise LookupError(
                 f"no town {self.ctx.town_slug!r} in the database: run `vitrine demo` "

@@ -95,7 +95,8 @@ def _take_stock(session: Session, lines: list[Line]) -> None:
         else:
             missing.append(item.name)
     if missing:
-        restore_stock(session=session, quantities=[(ln.item.id, ln.quantity) for ln in taken])  # type: ignore[misc]
+        back = [(persisted(ln.item.id), ln.quantity) for ln in taken]
+        restore_stock(session=session, quantities=back)
         raise OutOfStock(missing)
     for line in lines:
         session.expire(line.item)
@@ -144,15 +145,15 @@ def place_order(
             raise SlotFull()
     # Units held for this customer during a live visit were taken from stock already;
     # they are given back here and taken again by the order, never twice.
-    item_ids = [line.item.id for line in lines]
-    with holds_claimed(session=session, user_id=customer_id, item_ids=item_ids, now=now):  # type: ignore[arg-type]
+    item_ids = [persisted(line.item.id) for line in lines]
+    with holds_claimed(session=session, user_id=customer_id, item_ids=item_ids, now=now):
         _take_stock(session, lines)
     subtotal = sum(line.total_cents for line in lines)
     fee = delivery_fee(shop, subtotal) if how.mode == "delivery" else 0
     token = secrets.token_urlsafe(16)
     order = Order(
         number=_new_number(session),
-        shop_id=shop.id,  # type: ignore[arg-type]
+        shop_id=persisted(shop.id),
         customer_id=customer_id,
         fulfilment=how.mode,
         slot_start=how.slot_start,
@@ -176,7 +177,7 @@ def place_order(
     for line in lines:
         session.add(
             OrderLine(
-                order_id=order.id,  # type: ignore[arg-type]
+                order_id=persisted(order.id),
                 item_id=line.item.id,
                 name=line.item.name,
                 unit_price_cents=line.item.price_cents,
@@ -188,9 +189,8 @@ def place_order(
 
 
 def order_lines(*, session: Session, order_id: int) -> list[OrderLine]:
-    return list(
-        session.exec(select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.id))
-    )  # type: ignore[arg-type]
+    query = select(OrderLine).where(OrderLine.order_id == order_id)
+    return list(session.exec(query.order_by(col(OrderLine.id))))
 
 
 def customer_orders(*, session: Session, customer_id: int, limit: int = 10) -> list[Order]:

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, func, select
 from store.models import Invite, Item, Shop, ShopStaff, Town
 from store.parsing.caption import CODE_ALPHABET, CODE_LENGTH
 from store.parsing.text import slugify
+from store.types import persisted
 
 INVITE_DAYS = 14
 
@@ -39,7 +40,7 @@ def get_or_create_shop(*, session: Session, name: str, town: Town) -> tuple[Shop
         n += 1
         slug = f"{base[:76]}-{n}"
     # Customers see the shop once its owner has joined (an empty, unattended shop helps nobody).
-    shop = Shop(town_id=town.id, slug=slug, name=name, active=False)  # type: ignore[arg-type]
+    shop = Shop(town_id=persisted(town.id), slug=slug, name=name, active=False)
     session.add(shop)
     session.flush()
     return shop, True
@@ -62,6 +63,20 @@ def create_invite(
     session.add(invite)
     session.flush()
     return invite
+
+
+def owner_invite(
+    *, session: Session, shop_name: str, town_name: str, timezone: str, now: datetime
+) -> tuple[Shop, Invite]:
+    """The admin's invite: the town and the shop made when new, an owner invite into it."""
+    town = find_town(session=session, name=town_name)
+    if town is None:
+        town = Town(slug=slugify(town_name), name=town_name, timezone=timezone)
+        session.add(town)
+        session.flush()
+    shop, _ = get_or_create_shop(session=session, name=shop_name, town=town)
+    invite = create_invite(session=session, shop_id=persisted(shop.id), role="owner", now=now)
+    return shop, invite
 
 
 @dataclass(frozen=True)

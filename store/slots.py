@@ -9,6 +9,7 @@ from sqlmodel import Session, col, func, select
 from store.hours import intervals_on
 from store.models import Order, Shop
 from store.statuses import CALLED_OFF, values
+from store.types import persisted
 
 HORIZON_DAYS = 21
 PART_SIZE = 6  # slots in one list before the day is split into parts
@@ -45,13 +46,13 @@ def _taken_between(
         select(Order.slot_start, func.count())
         .where(
             Order.shop_id == shop_id,
-            Order.slot_start >= start,  # type: ignore[operator]
-            Order.slot_start <= end,  # type: ignore[operator]
+            col(Order.slot_start) >= start,
+            col(Order.slot_start) <= end,
             col(Order.status).not_in(values(CALLED_OFF)),  # called off: the slot is free again
         )
-        .group_by(Order.slot_start)
+        .group_by(col(Order.slot_start))
     )
-    return {moment: int(count) for moment, count in session.exec(query)}
+    return {moment: int(count) for moment, count in session.exec(query) if moment is not None}
 
 
 def free_slots(*, session: Session, shop: Shop, day: date, now: datetime, tz: str) -> list[Slot]:
@@ -61,9 +62,9 @@ def free_slots(*, session: Session, shop: Shop, day: date, now: datetime, tz: st
         return []
     counts = _taken_between(
         session=session,
-        shop_id=shop.id,
+        shop_id=persisted(shop.id),
         start=candidates[0][0],
-        end=candidates[-1][0],  # type: ignore[arg-type]
+        end=candidates[-1][0],
     )
     result = []
     for start, end in candidates:

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from store.models import Follow, Item, Visit, VisitHold, VisitInterest, VisitJoin
 from store.shops import staff_ids
 from store.statuses import HoldStatus, VisitStatus
+from store.types import persisted
 
 CHUNK = 500  # ids per IN (...) list
 
@@ -57,14 +58,14 @@ def join_tokens(*, session: Session, visit_id: int, user_ids: list[int]) -> dict
             VisitJoin.visit_id == visit_id, col(VisitJoin.user_id).in_(chunk)
         )
         tokens.update(dict(session.exec(query).all()))
-    new = [
-        {"visit_id": visit_id, "user_id": user_id, "token": secrets.token_urlsafe(12), "taps": 0}
-        for user_id in user_ids
-        if user_id not in tokens
-    ]
+    new = {user_id: secrets.token_urlsafe(12) for user_id in user_ids if user_id not in tokens}
     if new:
-        session.execute(insert(VisitJoin), new)  # one statement: no ORM object per follower
-        tokens.update({row["user_id"]: row["token"] for row in new})
+        rows = [
+            {"visit_id": visit_id, "user_id": user_id, "token": token, "taps": 0}
+            for user_id, token in new.items()
+        ]
+        session.execute(insert(VisitJoin), rows)  # one statement: no ORM object per follower
+        tokens.update(new)
     return tokens
 
 
@@ -115,18 +116,18 @@ def hold_item(
     """Take one from stock and keep it for the viewer; None when it is sold out."""
     took = item.stock is not None
     if took:
-        taken = session.execute(
+        taken = session.connection().execute(
             update(Item)
             .where(col(Item.id) == item.id, col(Item.stock) >= 1)
             .values(stock=col(Item.stock) - 1)
         )
-        if taken.rowcount != 1:  # type: ignore[attr-defined]
+        if taken.rowcount != 1:
             return None
         session.refresh(item)
     hold = VisitHold(
-        visit_id=visit.id,  # type: ignore[arg-type]
+        visit_id=persisted(visit.id),
         user_id=user_id,
-        item_id=item.id,  # type: ignore[arg-type]
+        item_id=persisted(item.id),
         took_stock=took,
         held_until=until,
     )

@@ -319,7 +319,8 @@ class TelegramChannel:
     @staticmethod
     def _unsupported(message: Message) -> Reply | None:
         """A kind word for what the bot cannot read (voice, video, sticker, other files)."""
-        kinds = (message.voice, message.audio, message.video, message.video_note)
+        kinds: tuple[object, ...] = (message.voice, message.audio, message.video)
+        kinds += (message.video_note,)
         kinds += (message.sticker, message.animation, message.document)
         if not any(kinds):
             return None

@@ -10,7 +10,7 @@ handler runs; handlers read their typed arguments with `SPEC.args(turn)`.
 import logging
 import types
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, Literal, NamedTuple, TypeVar, Union, get_args, get_origin
+from typing import Any, Generic, Literal, NamedTuple, TypeVar, Union, cast, get_args, get_origin
 
 from handlers.core import Stale, check_payload
 from handlers.turn import Turn
@@ -97,7 +97,8 @@ class Action(Generic[A]):
         """The typed arguments of a payload's parts after the name; `Malformed` otherwise."""
         if not self._required <= len(raw) <= len(self._readers):
             raise Malformed(f"{len(raw)} arguments")
-        return self.shape(*(read(text) for read, text in zip(self._readers, raw, strict=False)))
+        build = cast(Callable[..., A], self.shape)
+        return build(*(read(text) for read, text in zip(self._readers, raw, strict=False)))
 
     def args(self, turn: Turn) -> A:
         """This turn's arguments; a malformed payload is refused (logged, then stale)."""

@@ -1,5 +1,6 @@
 """Cards shared by customer and merchant screens: an item, an order (both views), a category."""
 
+from sqlalchemy import ColumnElement
 from sqlmodel import col, func, select
 
 from handlers import i18n
@@ -58,9 +59,9 @@ def item_card(turn: Turn, item: Item, shop: Shop) -> Reply:
     return Reply(text, photo=photo, options=tuple(options))
 
 
-def visible(shop_id: int) -> tuple[object, ...]:
+def visible(shop_id: int) -> tuple[ColumnElement[bool], ...]:
     """The conditions of an item customers may see in the shop's catalogue."""
-    return (Item.shop_id == shop_id, col(Item.hidden).is_(False), col(Item.deleted).is_(False))
+    return (col(Item.shop_id) == shop_id, col(Item.hidden).is_(False), col(Item.deleted).is_(False))
 
 
 def page_of(turn: Turn, item: Item) -> int:

@@ -105,9 +105,11 @@ def typed(turn: Turn) -> list[Reply]:
 
 def _change_audited(turn: Turn, found: Item, shop_id: int, field: str, text: str) -> None:
     """Set the price or the stock, and keep who changed it from what to what."""
+    before: int | None
+    after: int | None
     if field == "price":
         before, after = found.price_cents, parse_price(text)
-        found.price_cents = after  # type: ignore[assignment]
+        found.price_cents = found.price_cents if after is None else after  # checked before
     else:
         before, after = found.stock, None if is_unlimited(text) else parse_stock(text)
         found.stock = after

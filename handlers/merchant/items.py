@@ -119,7 +119,7 @@ def preview(turn: Turn) -> list[Reply]:
     # Never stored: id 0 only lets browse's card build its (discarded) buttons.
     item = Item(
         id=0,
-        shop_id=shop.id,
+        shop_id=persisted(shop.id),
         name=draft["name"],
         description=draft["desc"],
         price_cents=draft["price"],
@@ -145,7 +145,7 @@ def card(turn: Turn, item: Item, shop: Shop) -> tuple[str, str | None]:
         stock = turn.t("m_stock_unlimited")
     else:
         stock = turn.t("m_stock_left", stock=item.stock)
-    return f"{customer.text}\n{stock}", customer.photo or (item.photos[:1] or [None])[0]
+    return f"{customer.text}\n{stock}", customer.photo or next(iter(item.photos), None)
 
 
 def _draft(turn: Turn) -> dict[str, Any]:

@@ -158,8 +158,8 @@ def _number(turn: Turn, shop: Shop, field: str, text: str) -> list[Reply]:
     if field == "prep":
         value = parse_minutes(text)
         ok = value is not None and value <= 7 * 24 * 60
-        if ok:
-            shop.prep_minutes = value  # type: ignore[assignment]
+        if ok and value is not None:
+            shop.prep_minutes = value
     elif field in ("capacity", "hold"):
         value = parse_count(text, 100 if field == "capacity" else 60)
         ok = value is not None and value >= 1
@@ -168,8 +168,8 @@ def _number(turn: Turn, shop: Shop, field: str, text: str) -> list[Reply]:
     elif field in ("fee", "free"):
         value = 0 if text.lower() in ("0", "gratuit", "gratuite", "free") else parse_price(text)
         ok = value is not None and 0 <= value <= 100_000
-        if ok and field == "fee":
-            shop.delivery_fee_cents = value  # type: ignore[assignment]
+        if ok and value is not None and field == "fee":
+            shop.delivery_fee_cents = value
         elif ok:
             shop.free_delivery_cents = value or None
     elif field == "postcodes":

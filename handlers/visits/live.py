@@ -130,7 +130,7 @@ def start_now(turn: Turn) -> list[Reply]:
     )
     visit = turn.session.exec(soon.order_by(col(Visit.starts_at))).first()
     if visit is None:
-        visit = Visit(shop_id=shop_id, created_by=turn.user_id)
+        visit = Visit(shop_id=shop_id, url=url, platform=platform, created_by=turn.user_id)
     visit.url, visit.platform = url, platform
     return go_live(turn, shop, visit)
 
