@@ -23,7 +23,7 @@ from store.demo import load_demo
 from store.media import MediaStore
 
 # The channels' fixtures: Telegram's (`tg`, `start_bot`, `run_vitrine`), Twilio's (`standin`).
-pytest_plugins = ["tests.telegram_harness", "tests.whatsapp_harness"]
+pytest_plugins = ["tests.fakes.telegram", "tests.fakes.twilio"]
 
 PG_URL = os.environ.get("VITRINE_TEST_PG_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]

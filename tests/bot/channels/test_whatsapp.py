@@ -14,9 +14,7 @@ from bot.web import signed_media_url
 from handlers.core import Option, Reply, menu_of
 from notifications.base import DeliveryError, Recipient
 from store.models import Item, Order, Outbox, SeenMessage, Shop, ShopStaff, User
-from tests.notify_helpers import dispatcher, queue, row, rows
-from tests.twilio_standin import Sent
-from tests.whatsapp_harness import (
+from tests.fakes.twilio import (
     AUTH_TOKEN,
     BOT_NUMBER,
     Phone,
@@ -24,6 +22,8 @@ from tests.whatsapp_harness import (
     inbound,
     whatsapp_app,
 )
+from tests.fakes.twilio_standin import Sent
+from tests.notify_helpers import dispatcher, queue, row, rows
 
 ALICE = "+33612345678"
 TEMPLATE = "HX" + "a" * 32

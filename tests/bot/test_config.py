@@ -7,7 +7,7 @@ import pytest
 
 from bot.config import ConfigError, load, parse
 
-EXAMPLE = Path(__file__).parents[1] / "config.example.toml"
+EXAMPLE = Path(__file__).parents[2] / "config.example.toml"
 DESIGN_KEYS = {
     "database": {"url"},
     "telegram": {"token", "mode", "webhook_secret", "api_base_url", "api_file_url"},

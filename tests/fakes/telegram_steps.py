@@ -4,7 +4,7 @@ import io
 
 from PIL import Image
 
-from tests.telegram_standin import TelegramStandIn
+from tests.fakes.telegram_standin import TelegramStandIn
 
 ALICE = 1001
 

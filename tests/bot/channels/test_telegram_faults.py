@@ -6,7 +6,7 @@ import time
 import httpx
 import pytest
 
-from tests.telegram_harness import sqlite_only
+from tests.fakes.telegram import sqlite_only
 
 ALICE = 1001
 SECRET = "s3cret-webhook-token"

@@ -25,7 +25,7 @@ from bot.web import build_web
 from handlers.context import Context
 from handlers.engine import Engine
 from store.db import Database
-from tests.twilio_standin import Sent, TwilioStandIn
+from tests.fakes.twilio_standin import Sent, TwilioStandIn
 
 PUBLIC_URL = "https://vitrine.example"
 ACCOUNT_SID = "AC" + "5" * 32

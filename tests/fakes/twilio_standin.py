@@ -17,7 +17,7 @@ from email.utils import formatdate
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from tests.loopback import LoopbackServer, QuietHandler, spec
+from tests.fakes.loopback import LoopbackServer, QuietHandler, spec
 
 SPEC = spec("twilio-messages.json")
 FIELDS = set(SPEC["create_message"]["request_schema"]["properties"])

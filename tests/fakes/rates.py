@@ -42,8 +42,8 @@ class RateStandin:
 
     def __enter__(self) -> "RateStandin":
         config = json.dumps({"per_second": self.per_second, "per_chat": self.per_chat})
-        code = "import sys; from tests.rate_standin import serve_main; serve_main(sys.argv[1])"
-        root = Path(__file__).resolve().parents[1]
+        code = "import sys; from tests.fakes.rates import serve_main; serve_main(sys.argv[1])"
+        root = Path(__file__).resolve().parents[2]
         env = {**os.environ, "PYTHONPATH": str(root)}
         self._process = subprocess.Popen(
             [sys.executable, "-c", code, config], cwd=root, env=env, stdout=subprocess.PIPE

@@ -20,8 +20,8 @@ from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from tests.loopback import LoopbackServer, QuietHandler, spec
-from tests.telegram_people import People
+from tests.fakes.loopback import LoopbackServer, QuietHandler, spec
+from tests.fakes.telegram_people import People
 
 BOT = {"id": 7000001, "is_bot": True, "first_name": "Vitrine", "username": "VitrineTestBot"}
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 pytest.importorskip("handlers.merchant.photos")
 
-from tests.telegram_steps import ALICE, picture, shop_and_order, text_of  # noqa: E402
+from tests.fakes.telegram_steps import ALICE, picture, shop_and_order, text_of  # noqa: E402
 
 MARIE = 5005
 

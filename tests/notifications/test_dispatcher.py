@@ -296,9 +296,9 @@ def test_a_dispatcher_process_killed_with_sigkill_loses_none_and_doubles_at_most
     for i in range(60):
         queue(db, alice, f"message {i}", clock.now - timedelta(seconds=1))
     log = tmp_path / "platform.log"
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.notify_child", db.url, str(log)],
+        [sys.executable, "-m", "tests.fakes.notify_child", db.url, str(log)],
         cwd=root,
         env={**os.environ, "PYTHONPATH": str(root)},
     )

@@ -16,7 +16,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.config import Config, TelegramConfig, WebConfig
 from bot.web import build_web
 from handlers.engine import Engine
-from tests.telegram_standin import TelegramStandIn
+from tests.fakes.telegram_standin import TelegramStandIn
 
 SECRET = "s3cret-webhook-token"
 

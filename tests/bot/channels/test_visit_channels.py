@@ -17,14 +17,14 @@ from bot.web.visits import visit_routes
 from notifications.base import Recipient
 from notifications.dispatcher import Dispatcher
 from store.models import Visit
-from tests.notify_helpers import dispatch_settings
-from tests.visit_helpers import make_staff, shop_id, tap
-from tests.whatsapp_harness import (
+from tests.fakes.twilio import (
     PUBLIC_URL,
     Phone,
     WhatsAppServer,
     whatsapp_app,
 )
+from tests.notify_helpers import dispatch_settings
+from tests.visit_helpers import make_staff, shop_id, tap
 
 ANNA, BRUNO = 2001, 2002  # on Telegram
 CLARA = "+33611223344"  # on WhatsApp

@@ -1,6 +1,6 @@
 """A dispatcher in a process of its own, for the test that kills it with SIGKILL.
 
-`python -m tests.notify_child URL LOG`: delivers due rows one at a time (max_in_flight 1),
+`python -m tests.fakes.notify_child URL LOG`: delivers due rows one at a time (max_in_flight 1),
 each "delivery" a line appended to LOG and flushed to disk, a platform that keeps what it
 received whatever happens to the sender.
 """

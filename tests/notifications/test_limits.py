@@ -15,8 +15,8 @@ from notifications.dispatcher import Dispatcher
 from notifications.limits import Pacer, RateLimits
 from store.models import Outbox
 from store.types import utcnow
+from tests.fakes.rates import HttpSender, RateStandin
 from tests.notify_helpers import dispatch_settings, person, rows
-from tests.rate_standin import HttpSender, RateStandin
 
 
 class FakeTime:
@@ -135,7 +135,7 @@ def test_a_platform_answering_429_delays_delivery_but_loses_and_doubles_nothing(
 
 
 def test_the_example_config_documents_every_notifications_key():
-    with open(Path(__file__).parents[1] / "config.example.toml", "rb") as fh:
+    with open(Path(__file__).parents[2] / "config.example.toml", "rb") as fh:
         data = tomllib.load(fh)
     assert set(data["notifications"]) == {f.name for f in fields(NotificationsConfig)}
     assert parse(data).notifications == NotificationsConfig()

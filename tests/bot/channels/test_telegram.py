@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.telegram_harness import sqlite_only
+from tests.fakes.telegram import sqlite_only
 
 ALICE = 1001
 

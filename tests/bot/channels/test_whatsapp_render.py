@@ -3,7 +3,7 @@
 from bot.channels.whatsapp import to_incoming
 from bot.channels.whatsapp_render import MAX_BODY, render, size
 from handlers.core import Option, Reply
-from tests.whatsapp_harness import inbound
+from tests.fakes.twilio import inbound
 
 ALICE = "+33612345678"
 
