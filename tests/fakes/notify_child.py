@@ -13,7 +13,7 @@ from typing import Any
 from notifications.base import Recipient
 from notifications.dispatcher import Dispatcher
 from store.db import Database
-from tests.notify_helpers import dispatch_settings
+from tests.fakes.sender import dispatch_settings
 
 
 class FileSender:

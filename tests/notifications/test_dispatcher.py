@@ -19,17 +19,8 @@ from notifications.dispatcher import Dispatcher
 from store.db import Database
 from store.models import Order, Shop, Town
 from store.types import utcnow
-from tests.notify_helpers import (
-    Recorder,
-    dispatch_settings,
-    dispatcher,
-    drain,
-    person,
-    queue,
-    row,
-    rows,
-    user,
-)
+from tests.fakes.sender import Recorder, dispatch_settings, dispatcher, drain
+from tests.people import outbox, person, queue, row, user
 
 
 def test_a_due_message_goes_once_and_a_later_one_on_time(db, clock):
@@ -49,7 +40,7 @@ def test_a_due_message_goes_once_and_a_later_one_on_time(db, clock):
     clock.advance(minutes=1)
     drain(d)
     assert sender.texts() == ["Votre commande est prête", "Rappel dans une heure"]
-    first, second = rows(db)
+    first, second = outbox(db)
     assert (first.status, first.attempts, first.sent_at) == ("sent", 1, now)
     assert second.status == "sent" and second.claimed_by is None
 
@@ -237,17 +228,17 @@ def test_a_dispatcher_killed_mid_batch_loses_none_and_doubles_only_the_one_in_fl
             await task
 
     asyncio.run(killed())
-    statuses = Counter(r.status for r in rows(db))
+    statuses = Counter(r.status for r in outbox(db))
     assert statuses["sent"] == 3 and statuses["sending"] >= 1  # 0-2 sent, 3 and its batch held
 
     restarted_sender = Recorder()
     restarted = dispatcher(db, restarted_sender, clock, lease_seconds=60, name="restarted")
     drain(restarted)
-    claimed_by_the_dead = {r.id for r in rows(db) if r.status == "sending"}
+    claimed_by_the_dead = {r.id for r in outbox(db) if r.status == "sending"}
     assert claimed_by_the_dead  # their lease still runs: nobody may take them yet
     clock.advance(seconds=60)
     drain(restarted)
-    assert all(r.status == "sent" for r in rows(db))
+    assert all(r.status == "sent" for r in outbox(db))
     delivered = Counter(first_sender.texts() + restarted_sender.texts())
     delivered["message 3"] += 1  # it left the first process before the kill
     assert set(delivered) == {f"message {i}" for i in range(10)}  # none lost
@@ -283,7 +274,7 @@ def test_two_dispatchers_on_one_database_deliver_each_of_1000_rows_once(db, cloc
     assert not errors
     counts = Counter(sender.texts())
     assert len(counts) == 1000 and set(counts.values()) == {1}
-    assert all(r.status == "sent" for r in rows(db))
+    assert all(r.status == "sent" for r in outbox(db))
     assert by["one"] > 0 and by["two"] > 0 and by["one"] + by["two"] == 1000
 
 
@@ -318,4 +309,4 @@ def test_a_dispatcher_process_killed_with_sigkill_loses_none_and_doubles_at_most
     delivered = Counter(first + sender.texts())
     assert set(delivered) == {f"message {i}" for i in range(60)}  # none lost
     assert sum(n - 1 for n in delivered.values()) <= 1  # at most the one in flight doubled
-    assert all(r.status == "sent" for r in rows(db))
+    assert all(r.status == "sent" for r in outbox(db))

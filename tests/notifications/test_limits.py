@@ -16,7 +16,8 @@ from notifications.limits import Pacer, RateLimits
 from store.models import Outbox
 from store.types import utcnow
 from tests.fakes.rates import HttpSender, RateStandin
-from tests.notify_helpers import dispatch_settings, person, rows
+from tests.fakes.sender import dispatch_settings
+from tests.people import outbox, person
 
 
 class FakeTime:
@@ -129,9 +130,9 @@ def test_a_platform_answering_429_delays_delivery_but_loses_and_doubles_nothing(
         assert platform.refused > 0  # it did push back
         assert sender.answered_429 == platform.refused
         assert set(platform.delivered.values()) == {1} and len(platform.delivered) == 120
-    retried = [r for r in rows(db) if r.attempts > 1]
-    assert retried and all(r.status == "sent" and r.last_error == "" for r in rows(db))
-    assert Counter(r.status for r in rows(db)) == {"sent": 120}
+    retried = [r for r in outbox(db) if r.attempts > 1]
+    assert retried and all(r.status == "sent" and r.last_error == "" for r in outbox(db))
+    assert Counter(r.status for r in outbox(db)) == {"sent": 120}
 
 
 def test_the_example_config_documents_every_notifications_key():

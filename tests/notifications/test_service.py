@@ -17,7 +17,8 @@ from notifications.dispatcher import Dispatcher
 from notifications.service import NotificationService
 from store.models import ConversationState, Order, Shop
 from store.types import utcnow
-from tests.notify_helpers import Recorder, dispatch_settings, person, queue, rows
+from tests.fakes.sender import Recorder, dispatch_settings
+from tests.people import outbox, person, queue
 
 
 async def _until(predicate, timeout: float) -> float:
@@ -94,7 +95,7 @@ def test_a_restart_delivers_what_was_due_while_down(db):
             await service.stop()
 
     asyncio.run(scenario())
-    assert [r.status for r in rows(db)] == ["sent"]
+    assert [r.status for r in outbox(db)] == ["sent"]
 
 
 def test_the_console_shows_the_reminder_of_an_order_an_hour_away(chat, db, clock):
@@ -214,4 +215,4 @@ def test_a_normal_stop_lets_the_message_on_the_wire_finish_and_be_recorded(db):
 
     asyncio.run(scenario())
     assert sender.texts() == ["Commande prête"]
-    assert [r.status for r in rows(db)] == ["sent"]  # a restart will not send it again
+    assert [r.status for r in outbox(db)] == ["sent"]  # a restart will not send it again

@@ -17,14 +17,14 @@ from bot.web.visits import visit_routes
 from notifications.base import Recipient
 from notifications.dispatcher import Dispatcher
 from store.models import Visit
+from tests.fakes.sender import dispatch_settings
 from tests.fakes.twilio import (
     PUBLIC_URL,
     Phone,
     WhatsAppServer,
     whatsapp_app,
 )
-from tests.notify_helpers import dispatch_settings
-from tests.visit_helpers import make_staff, shop_id, tap
+from tests.people import make_staff, press, shop_id
 
 ANNA, BRUNO = 2001, 2002  # on Telegram
 CLARA = "+33611223344"  # on WhatsApp
@@ -71,8 +71,8 @@ def test_followers_on_telegram_and_whatsapp_get_the_news_with_a_join_link(
 
     christelle.say("Visite en direct ! https://meet.jit.si/LingerieChristelle?fbclid=xyz")
     assert "3 personne(s) prévenue(s)" in christelle.say("1")
-    # A double tap announces nothing more.
-    assert "déjà en direct" in tap(christelle, f"vnow:{shop_id(db)}")
+    # A double press announces nothing more.
+    assert "déjà en direct" in press(christelle, f"vnow:{shop_id(db)}")
 
     senders = [OnItsLoop(bot.channel, bot.loop.loop), OnItsLoop(whatsapp.channel, whatsapp.loop)]
     delivered = asyncio.run(
@@ -86,7 +86,7 @@ def test_followers_on_telegram_and_whatsapp_get_the_news_with_a_join_link(
         assert "🔴 Lingerie Christelle est en direct" in news["text"]
         buttons = [b for row in news["reply_markup"]["inline_keyboard"] for b in row]
         join = next(b for b in buttons if b["text"] == "▶️ Rejoindre")
-        assert join["url"].startswith(f"{PUBLIC_URL}/v/")  # a URL button: one tap
+        assert join["url"].startswith(f"{PUBLIC_URL}/v/")  # a URL button: one press
         assert any(b.get("callback_data", "").startswith("vitems:") for b in buttons)
         joins.append(join["url"])
     on_whatsapp = standin.to(clara.address)[-1].body
@@ -99,7 +99,7 @@ def test_followers_on_telegram_and_whatsapp_get_the_news_with_a_join_link(
         opened = web.get(url.removeprefix(PUBLIC_URL), follow_redirects=False)
         assert opened.status_code == 302
         assert opened.headers["location"] == "https://meet.jit.si/LingerieChristelle"
-    assert "3 personne(s) ont rejoint sur 3" in tap(christelle, f"vpanel:{visit_id(db)}")
+    assert "3 personne(s) ont rejoint sur 3" in press(christelle, f"vpanel:{visit_id(db)}")
     # On WhatsApp the typed number under the news opens the featured items.
     number = next(line.split(".")[0] for line in on_whatsapp.splitlines() if "articles" in line)
     items = clara.say(number)

@@ -14,6 +14,7 @@ from bot.web import signed_media_url
 from handlers.core import Option, Reply, menu_of
 from notifications.base import DeliveryError, Recipient
 from store.models import Item, Order, Outbox, SeenMessage, Shop, ShopStaff, User
+from tests.fakes.sender import dispatcher
 from tests.fakes.twilio import (
     AUTH_TOKEN,
     BOT_NUMBER,
@@ -23,7 +24,7 @@ from tests.fakes.twilio import (
     whatsapp_app,
 )
 from tests.fakes.twilio_standin import Sent
-from tests.notify_helpers import dispatcher, queue, row, rows
+from tests.people import outbox, queue, row
 
 ALICE = "+33612345678"
 TEMPLATE = "HX" + "a" * 32
@@ -279,7 +280,7 @@ def test_replies_kept_while_twilio_was_down_are_delivered_later(
     whatsapp.run(dispatcher(db, whatsapp.channel, clock).drain())
     [welcome] = standin.to(f"whatsapp:{ALICE}")
     assert "Nogent-le-Rotrou" in welcome.body and "1. 🏪" in welcome.body
-    assert [r.status for r in rows(db)] == ["sent"]
+    assert [r.status for r in outbox(db)] == ["sent"]
 
 
 def test_twilio_still_busy_after_retries_tells_the_dispatcher_to_wait(alice, whatsapp, standin, db):

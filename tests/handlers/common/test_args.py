@@ -11,7 +11,7 @@ import pytest
 from bot.channels.console import ConsoleChannel
 from handlers import routes
 from handlers.core import Incoming
-from tests.merchant_support import join_as_owner
+from tests.people import join_as_owner
 
 HOSTILE = [
     "²",  # a digit to str.isdigit(), not to int()

@@ -1,7 +1,7 @@
 """The cart, driven as a person would: add, change quantities, remove, totals per shop."""
 
 from handlers.core import Incoming
-from tests.shopping import add, item, press, shopper, update
+from tests.people import add, item, press, shopper, update
 
 
 def test_adding_twice_says_added_and_the_cart_totals_it(chat, db):

@@ -7,17 +7,8 @@ import PIL.Image
 import zxingcpp
 from sqlmodel import select
 
-from store.models import CartLine, Item, Order, OrderLine, Outbox, Shop, ShopStaff, User
-from tests.shopping import add, item, pickup_to_summary, press, shop, shopper, update
-
-
-def _staff(db, shop_id: int, ref: str = "marie") -> int:
-    with db.session() as session:
-        user = User(channel="console", channel_ref=ref, name="Marie")
-        session.add(user)
-        session.flush()
-        session.add(ShopStaff(shop_id=shop_id, user_id=user.id, role="owner"))
-        return user.id
+from store.models import CartLine, Item, Order, OrderLine, Outbox, Shop
+from tests.people import add, item, make_staff, pickup_to_summary, press, shop, shopper, update
 
 
 def _orders(db) -> list[Order]:
@@ -27,7 +18,7 @@ def _orders(db) -> list[Order]:
 
 def test_click_and_collect_from_cart_to_confirmation(chat, db):
     choco = shop(db, "chocolaterie-du-perche")
-    marie = _staff(db, choco.id)
+    marie = make_staff(db, "marie", choco.id, name="Marie")
     alice = shopper(chat)
     add(alice, "coffret", "Coffret chocolats")
     add(alice, "coffret", "Coffret chocolats")

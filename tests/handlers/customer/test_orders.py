@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from handlers.core import Incoming
 from store.models import Item, Order, Outbox, Shop, ShopStaff, User
-from tests.shopping import add, item, pickup_to_summary, press, shop, shopper, update
+from tests.people import add, item, pickup_to_summary, press, shop, shopper, update
 
 
 def _order(db, number_in: str | None = None) -> Order:

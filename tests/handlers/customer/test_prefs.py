@@ -1,7 +1,8 @@
 """Message preferences: /stop silences the shops' news, never order messages; /start undoes it."""
 
 from handlers.core import Incoming
-from tests.notify_helpers import Recorder, dispatcher, drain, person, queue, user
+from tests.fakes.sender import Recorder, dispatcher, drain
+from tests.people import person, queue, user
 
 
 def test_stop_silences_news_but_order_messages_still_come(db, clock, chat):

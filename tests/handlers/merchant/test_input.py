@@ -6,14 +6,14 @@ from sqlmodel import select
 
 from handlers.core import Incoming
 from store.models import Invite, Item, Order, Shop
-from tests.merchant_support import (
+from tests.people import (
     Person,
     invite,
     join_as_owner,
     outbox_for,
     picture,
     place_order,
-    post_item,
+    post_by_photo,
 )
 
 
@@ -134,7 +134,7 @@ def test_decline_with_a_reason_tells_the_customer_and_puts_stock_back(
     chat, engine, db, clock, tmp_path
 ):
     lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
-    post_item(lea, tmp_path, "Bougie parfumée 12,90 € stock 4")
+    post_by_photo(lea, tmp_path, "Bougie parfumée 12,90 € stock 4")
     Person(chat("bob")).say("/start")
     order_id, _ = place_order(db, "bob", "Bougie parfumée", clock.now, quantity=2)
     lea.say("/start")
@@ -156,7 +156,7 @@ def test_delivery_order_goes_out_then_delivered_with_the_customer_phone(
     chat, engine, db, clock, tmp_path
 ):
     lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
-    post_item(lea, tmp_path, "Coffret bougies 35 € stock 5")
+    post_by_photo(lea, tmp_path, "Coffret bougies 35 € stock 5")
     Person(chat("bob")).say("/start")
     order_id, _ = place_order(db, "bob", "Coffret bougies", clock.now, fulfilment="delivery")
     screen = lea.say("Ma boutique")
@@ -174,7 +174,7 @@ def test_delivery_order_goes_out_then_delivered_with_the_customer_phone(
 
 def test_handover_by_typed_code_and_never_twice(chat, engine, db, clock, tmp_path):
     lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
-    post_item(lea, tmp_path, "Bougie parfumée 12,90 € stock 4")
+    post_by_photo(lea, tmp_path, "Bougie parfumée 12,90 € stock 4")
     Person(chat("bob")).say("/start")
     order_id, _ = place_order(db, "bob", "Bougie parfumée", clock.now)
     with db.session() as session:
@@ -192,7 +192,7 @@ def test_handover_by_typed_code_and_never_twice(chat, engine, db, clock, tmp_pat
 
 def test_the_customers_code_typed_anywhere_opens_the_hand_over(chat, engine, db, clock, tmp_path):
     lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
-    post_item(lea, tmp_path, "Bougie parfumée 12,90 € stock 4")
+    post_by_photo(lea, tmp_path, "Bougie parfumée 12,90 € stock 4")
     Person(chat("bob")).say("/start")
     order_id, _ = place_order(db, "bob", "Bougie parfumée", clock.now)
     with db.session() as session:
@@ -211,7 +211,7 @@ def test_the_customers_code_typed_anywhere_opens_the_hand_over(chat, engine, db,
 
 def test_hidden_items_leave_the_search_and_deleted_ones_the_list(chat, engine, db, tmp_path):
     lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
-    item_id = post_item(lea, tmp_path, "Bougie parfumée 12,90 €")
+    item_id = post_by_photo(lea, tmp_path, "Bougie parfumée 12,90 €")
     bob = Person(chat("bob"))
     mine = "Bougie parfumée · 12,90 € · Bougies de Léa"
     assert mine in bob.say("bougie")

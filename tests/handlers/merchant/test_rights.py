@@ -8,7 +8,7 @@ from sqlmodel import select
 from handlers.core import Incoming
 from store.audit import history
 from store.models import AuditLog, Item, Order, Shop, User
-from tests.merchant_support import Person, join_as_owner, outbox_for, place_order, post_item
+from tests.people import Person, join_as_owner, outbox_for, place_order, post_by_photo
 
 FORGED = [
     "macc:{order}",
@@ -60,7 +60,7 @@ def _snapshot(db):
 @pytest.fixture
 def lea_shop(chat, engine, db, clock, tmp_path):
     lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
-    item_id = post_item(lea, tmp_path, "Bougie parfumée 12,90 € stock 4")
+    item_id = post_by_photo(lea, tmp_path, "Bougie parfumée 12,90 € stock 4")
     Person(chat("bob")).say("/start")
     order_id, token = place_order(db, "bob", "Bougie parfumée", clock.now)
     with db.session() as session:
@@ -74,7 +74,7 @@ def test_forged_payloads_from_a_customer_or_another_shop_change_nothing(
 ):
     if who == "marc":  # the owner of another shop
         marc = join_as_owner(chat, engine, db, "marc", "Fromagerie du Marché")
-        post_item(marc, tmp_path, "Comté 18 mois 6,50 €")
+        post_by_photo(marc, tmp_path, "Comté 18 mois 6,50 €")
     before = _snapshot(db)
     caplog.set_level(logging.WARNING, logger="handlers.common.rights")
     for template in FORGED:
@@ -107,7 +107,7 @@ def test_someone_else_opening_the_pickup_link_learns_nothing(who, lea_shop, chat
 
 
 def test_a_customer_never_sees_my_shop_and_their_photo_is_not_an_item(chat, tmp_path, db):
-    from tests.merchant_support import picture
+    from tests.people import picture
 
     bob = Person(chat("bob"))
     assert "Ma boutique" not in bob.say("/start")

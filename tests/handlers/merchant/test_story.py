@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from handlers.core import Incoming
 from store.models import Invite, Item, Order, Outbox, Shop
-from tests.merchant_support import Person, invite, outbox_for, outbox_replies, picture
+from tests.people import Person, invite, outbox_for, outbox_replies, picture
 
 
 def test_invite_prints_both_links_and_a_qr_code_that_opens_the_join(engine, db, tmp_path):
@@ -31,7 +31,7 @@ def test_invite_prints_both_links_and_a_qr_code_that_opens_the_join(engine, db, 
 def test_whatsapp_link_is_printed_when_a_number_is_configured(engine, db):
     engine.ctx.whatsapp_number = "whatsapp:+33612345678"
     from bot.cli import admin_invite
-    from tests.merchant_support import app_for
+    from tests.people import app_for
 
     app = app_for(engine, db)
     app.config.whatsapp.from_number = "whatsapp:+33612345678"

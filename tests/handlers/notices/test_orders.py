@@ -7,9 +7,8 @@ from sqlmodel import select
 from handlers import jobs
 from handlers.notices import orders as order_notices
 from store.models import Order
-from tests.merchant_support import join_as_owner
-from tests.notify_helpers import Recorder, dispatcher, drain
-from tests.shopping import add, item, pickup_to_summary, press, shopper
+from tests.fakes.sender import Recorder, dispatcher, drain
+from tests.people import add, item, join_as_owner, pickup_to_summary, press, shopper
 
 
 def test_an_order_placed_in_the_chat_is_reminded_an_hour_before_its_slot(chat, db, clock):

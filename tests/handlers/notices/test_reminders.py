@@ -10,9 +10,10 @@ from handlers.context import Context
 from handlers.notices import orders as order_notices
 from handlers.notices import reminders
 from notifications.base import DeliveryError
-from store.models import Item, Order, OrderLine, Shop, ShopStaff, Town
+from store.models import Item, Order, OrderLine, Shop, Town
 from tests.conftest import Clock
-from tests.notify_helpers import Recorder, dispatcher, drain, person, queue, rows
+from tests.fakes.sender import Recorder, dispatcher, drain
+from tests.people import make_staff, outbox, person, queue
 
 EVERY_DAY = {
     d: [["08:30", "12:00"], ["14:00", "19:00"]]
@@ -79,7 +80,7 @@ def test_spring_forward_reminders_fire_an_hour_before_and_next_morning(db):
     order = _order(db, shop, alice, slot)
     assert _plan(db, ctx, order) == 2
     assert _plan(db, ctx, order) == 0  # planned again at "ready": nothing doubles
-    due = sorted(r.due_at for r in rows(db))
+    due = sorted(r.due_at for r in outbox(db))
     assert due == [
         datetime(2027, 3, 28, 7, 0, tzinfo=UTC),  # 09:00 summer time, one real hour before
         datetime(2027, 3, 29, 6, 30, tzinfo=UTC),  # Monday's opening, 08:30 summer time
@@ -103,7 +104,7 @@ def test_fall_back_reminders_keep_local_times(db):
     alice = person(db, "alice", language="en")
     order = _order(db, shop, alice, datetime(2026, 10, 25, 9, 0, tzinfo=UTC))  # 10:00 winter
     _plan(db, ctx, order)
-    assert sorted(r.due_at for r in rows(db)) == [
+    assert sorted(r.due_at for r in outbox(db)) == [
         datetime(2026, 10, 25, 8, 0, tzinfo=UTC),  # 09:00 winter time
         datetime(2026, 10, 26, 7, 30, tzinfo=UTC),  # 08:30 winter time
     ]
@@ -121,7 +122,7 @@ def test_a_reminder_in_quiet_hours_waits_for_eight_o_clock_across_dst(db):
     # 08:30 winter time: an hour before is 07:30, inside the quiet hours (21:00-08:00).
     order = _order(db, shop, alice, datetime(2026, 10, 25, 7, 30, tzinfo=UTC))
     _plan(db, ctx, order)
-    soon = min(r.due_at for r in rows(db))
+    soon = min(r.due_at for r in outbox(db))
     assert soon == datetime(2026, 10, 25, 7, 0, tzinfo=UTC)  # 08:00 winter time, not 06:00
 
 
@@ -140,7 +141,7 @@ def test_a_collected_order_gets_no_next_morning_reminder(db):
     clock.now = datetime(2026, 12, 9, 8, 0, tzinfo=UTC)
     drain(d)
     assert len(sender.sent) == 1
-    assert [r.status for r in rows(db)] == ["sent", "dropped"]
+    assert [r.status for r in outbox(db)] == ["sent", "dropped"]
 
 
 def test_a_slot_within_the_hour_gets_only_the_morning_reminder(db):
@@ -149,7 +150,7 @@ def test_a_slot_within_the_hour_gets_only_the_morning_reminder(db):
     alice = person(db, "alice")
     order = _order(db, shop, alice, datetime(2026, 12, 8, 9, 30, tzinfo=UTC))
     assert _plan(db, ctx, order) == 1
-    assert rows(db)[0].due_at == datetime(2026, 12, 9, 7, 30, tzinfo=UTC)
+    assert outbox(db)[0].due_at == datetime(2026, 12, 9, 7, 30, tzinfo=UTC)
 
 
 def test_demo_speedup_brings_the_reminder_sooner(db):
@@ -161,19 +162,13 @@ def test_demo_speedup_brings_the_reminder_sooner(db):
     alice = person(db, "alice")
     order = _order(db, shop, alice, datetime(2026, 12, 8, 10, 30, tzinfo=UTC))  # 11:30 Paris
     _plan(db, ctx, order)
-    assert min(r.due_at for r in rows(db)) == clock.now + timedelta(seconds=30)
-
-
-def _staff(db, shop_id, ref) -> int:
-    merchant = person(db, ref)
-    db.run(lambda s: s.add(ShopStaff(shop_id=shop_id, user_id=merchant, role="owner")))
-    return merchant
+    assert min(r.due_at for r in outbox(db)) == clock.now + timedelta(seconds=30)
 
 
 def test_merchant_gets_the_day_s_digest_at_opening_time_once(db):
     clock, ctx = _paris(db, datetime(2026, 12, 8, 8, 0, tzinfo=UTC))  # 09:00, shop opens 09:30
     shop = _shop(db, hours=TUE_SAT)
-    _staff(db, shop, "paul")
+    make_staff(db, "paul", shop)
     alice = person(db, "alice", name="Alice")
     _order(db, shop, alice, datetime(2026, 12, 8, 14, 0, tzinfo=UTC), number="A1", token="a" * 64)
     _order(db, shop, alice, datetime(2026, 12, 9, 14, 0, tzinfo=UTC), status="pending",
@@ -195,7 +190,7 @@ def test_merchant_gets_the_day_s_digest_at_opening_time_once(db):
 def test_an_uncollected_order_is_cancelled_after_hold_days_and_both_are_told(db):
     clock, ctx = _paris(db, datetime(2026, 12, 8, 9, 0, tzinfo=UTC))
     shop = _shop(db, hours=TUE_SAT, hold_days=3)
-    _staff(db, shop, "paul")
+    make_staff(db, "paul", shop)
     alice = person(db, "alice")
     order = _order(db, shop, alice, datetime(2026, 12, 8, 14, 0, tzinfo=UTC), status="ready",
                    ready_at=clock.now)  # fmt: skip
@@ -228,7 +223,7 @@ def test_an_uncollected_order_is_cancelled_after_hold_days_and_both_are_told(db)
 def test_the_shop_is_told_when_its_customer_cannot_be_reached(db):
     clock, ctx = _paris(db, datetime(2026, 12, 8, 9, 0, tzinfo=UTC))
     shop = _shop(db, hours=TUE_SAT)
-    _staff(db, shop, "paul")
+    make_staff(db, "paul", shop)
     alice = person(db, "alice")
     order = _order(db, shop, alice, datetime(2026, 12, 8, 14, 0, tzinfo=UTC), phone="0611223344")
     queue(db, alice, "Votre commande est prête", clock.now, kind="order_ready", order_id=order)

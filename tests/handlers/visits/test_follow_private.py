@@ -3,23 +3,23 @@
 from sqlmodel import select
 
 from store.models import PrivateVisitRequest
-from tests.visit_helpers import make_staff, options, outbox, shop_id, tap, text, user_id
+from tests.people import make_staff, options, outbox, press, shop_id, text, user_id
 
 
 def test_follow_list_and_unfollow(chat, db):
     alice = chat("alice")
     alice.say("/start")
     assert "Vous ne suivez aucune boutique" in alice.say("mes boutiques")
-    tap(alice, f"follow:{shop_id(db)}")
-    tap(alice, f"follow:{shop_id(db)}")  # twice: still one follow
-    tap(alice, f"follow:{shop_id(db, 'chocolaterie-du-perche')}")
+    press(alice, f"follow:{shop_id(db)}")
+    press(alice, f"follow:{shop_id(db)}")  # twice: still one follow
+    press(alice, f"follow:{shop_id(db, 'chocolaterie-du-perche')}")
     listed = alice.say("mes boutiques")
     assert "1. Chocolaterie du Perche" in listed and "2. Lingerie Christelle" in listed
-    assert "Vous ne suivez plus Lingerie Christelle" in tap(alice, f"unfollow:{shop_id(db)}")
+    assert "Vous ne suivez plus Lingerie Christelle" in press(alice, f"unfollow:{shop_id(db)}")
     listed = alice.say("mes boutiques")
     assert "Lingerie Christelle" not in listed
-    assert "n'est plus à jour" in tap(alice, "follow:999")
-    assert "n'est plus à jour" in tap(alice, "follow:abc")
+    assert "n'est plus à jour" in press(alice, "follow:999")
+    assert "n'est plus à jour" in press(alice, "follow:abc")
 
 
 def test_private_visit_accepted_with_a_link_and_a_reminder(chat, db):
@@ -27,7 +27,7 @@ def test_private_visit_accepted_with_a_link_and_a_reminder(chat, db):
     make_staff(db, christelle)
     alice = chat("alice")
     alice.say("/start")
-    assert "Quand aimeriez-vous visiter Lingerie Christelle" in tap(
+    assert "Quand aimeriez-vous visiter Lingerie Christelle" in press(
         alice, f"vprivate:{shop_id(db)}"
     )
     assert "Je n'ai pas compris" in alice.say("quand vous voulez")
@@ -39,8 +39,8 @@ def test_private_visit_accepted_with_a_link_and_a_reminder(chat, db):
     request = db.run(lambda s: s.exec(select(PrivateVisitRequest)).one())
     assert ("✅ Accepter", f"vpacc:{request.id}", None) in options(asked[0])
     # Only the shop's staff may answer.
-    assert "n'est plus à jour" in tap(alice, f"vpacc:{request.id}")
-    assert "Envoyez le lien" in tap(christelle, f"vpacc:{request.id}")
+    assert "n'est plus à jour" in press(alice, f"vpacc:{request.id}")
+    assert "Envoyez le lien" in press(christelle, f"vpacc:{request.id}")
     assert "https://" in christelle.say("javascript:alert(1)")
     assert "C'est confirmé pour jeudi 10 décembre à 17:00" in christelle.say(
         "https://meet.jit.si/PriveAlice?fbclid=abc"
@@ -50,7 +50,7 @@ def test_private_visit_accepted_with_a_link_and_a_reminder(chat, db):
     assert ("▶️ Rejoindre", None, "https://meet.jit.si/PriveAlice") in options(told[0])
     reminder = outbox(db, "visit_reminder", user_id(db, alice))
     assert [r.due_at.isoformat() for r in reminder] == ["2026-12-10T15:50:00+00:00"]
-    assert "déjà reçu une réponse" in tap(christelle, f"vpacc:{request.id}")
+    assert "déjà reçu une réponse" in press(christelle, f"vpacc:{request.id}")
 
 
 def test_private_visit_other_time_taken_then_link_sent(chat, db):
@@ -58,18 +58,18 @@ def test_private_visit_other_time_taken_then_link_sent(chat, db):
     make_staff(db, christelle)
     alice = chat("alice")
     alice.say("/start")
-    tap(alice, f"vprivate:{shop_id(db)}")
+    press(alice, f"vprivate:{shop_id(db)}")
     alice.say("demain 12h")
     request = db.run(lambda s: s.exec(select(PrivateVisitRequest)).one())
-    assert "Quelle heure proposez-vous" in tap(christelle, f"vpalt:{request.id}")
+    assert "Quelle heure proposez-vous" in press(christelle, f"vpalt:{request.id}")
     assert "J'ai proposé mercredi 9 décembre à 15:00" in christelle.say("demain 15h")
     counter = outbox(db, "private_visit", user_id(db, alice))
     assert "propose mercredi 9 décembre à 15:00" in text(counter[0])
-    assert "Parfait : mercredi 9 décembre à 15:00" in tap(alice, f"vpok:{request.id}")
+    assert "Parfait : mercredi 9 décembre à 15:00" in press(alice, f"vpok:{request.id}")
     agreed = outbox(db, "private_visit", user_id(db, christelle))[-1]
     assert "accepte votre proposition" in text(agreed)
     assert ("📹 Envoyer le lien", f"vpacc:{request.id}", None) in options(agreed)
-    tap(christelle, f"vpacc:{request.id}")
+    press(christelle, f"vpacc:{request.id}")
     christelle.say("https://call.whatsapp.com/video/AbCdEf")
     reminder = outbox(db, "visit_reminder", user_id(db, alice))
     assert [r.due_at.isoformat() for r in reminder] == ["2026-12-09T13:50:00+00:00"]
@@ -80,14 +80,14 @@ def test_private_visit_declined_by_the_shop(chat, db):
     make_staff(db, christelle)
     alice = chat("alice")
     alice.say("/start")
-    tap(alice, f"vprivate:{shop_id(db)}")
+    press(alice, f"vprivate:{shop_id(db)}")
     alice.say("samedi 11h")
     request = db.run(lambda s: s.exec(select(PrivateVisitRequest)).one())
-    assert "l'autre personne est prévenue" in tap(christelle, f"vpdec:{request.id}")
+    assert "l'autre personne est prévenue" in press(christelle, f"vpdec:{request.id}")
     declined = outbox(db, "private_visit", user_id(db, alice))
     assert "ne peut pas faire de visite privée samedi 12 décembre à 11:00" in text(declined[0])
-    assert "déjà reçu une réponse" in tap(christelle, f"vpdec:{request.id}")
-    assert "C'est votre boutique" in tap(christelle, f"vprivate:{shop_id(db)}")
+    assert "déjà reçu une réponse" in press(christelle, f"vpdec:{request.id}")
+    assert "C'est votre boutique" in press(christelle, f"vprivate:{shop_id(db)}")
 
 
 def test_the_shop_card_offers_follow_live_now_and_a_private_visit(chat, db):

@@ -3,10 +3,18 @@
 from sqlmodel import select
 
 from store.models import Item, Order, Shop, Visit, VisitHold
-from tests.merchant_support import join_as_owner
-from tests.merchant_support import post_item as post_by_photo
-from tests.shopping import add, plain, update
-from tests.visit_helpers import make_staff, post_item, release_expired_holds, stock, tap
+from tests.people import (
+    add,
+    join_as_owner,
+    make_staff,
+    plain,
+    post_by_photo,
+    post_item,
+    press,
+    release_expired_holds,
+    stock,
+    update,
+)
 
 
 def _live_with_body(chat, db, clock, units: int) -> tuple[object, int]:
@@ -19,7 +27,7 @@ def _live_with_body(chat, db, clock, units: int) -> tuple[object, int]:
     alice = chat("alice")
     alice.say("/start")
     visit_id = db.run(lambda s: s.exec(select(Visit.id)).one())
-    assert "réservé pour vous" in tap(alice, f"vres:{visit_id}:{body}")
+    assert "réservé pour vous" in press(alice, f"vres:{visit_id}:{body}")
     return alice, body
 
 
@@ -67,13 +75,13 @@ def test_an_item_posted_by_photo_during_the_visit_is_featured(chat, engine, db, 
     follower = chat("alice")
     follower.say("/start")
     shop = db.run(lambda s: s.exec(select(Shop).where(Shop.name == "Bougies de Léa")).one())
-    tap(follower, f"follow:{shop.id}")
+    press(follower, f"follow:{shop.id}")
     assert "Jitsi Meet" in lea.say("https://meet.jit.si/BougiesDeLea")
     assert "1 personne(s) prévenue(s)" in lea.say("1")
     clock.advance(minutes=3)
     candle = post_by_photo(lea, tmp_path, "Bougie figue - 14,50 € - stock 2")
     visit_id = db.run(lambda s: s.exec(select(Visit.id)).one())
-    shown = plain(tap(follower, f"vitems:{visit_id}"))
+    shown = plain(press(follower, f"vitems:{visit_id}"))
     assert "Bougie figue · 14,50 €" in shown
     assert "réservé pour vous" in follower.say("1")
     assert stock(db, candle) == 1

@@ -15,15 +15,15 @@ from handlers.notices.visits import announce_live
 from handlers.visits.news import sweep
 from store.models import CartLine, Outbox, Visit
 from store.visits import claim_holds
-from tests.visit_helpers import (
+from tests.people import (
     make_staff,
     options,
     outbox,
     post_item,
+    press,
     release_expired_holds,
     shop_id,
     stock,
-    tap,
     text,
     user_id,
 )
@@ -41,7 +41,7 @@ def town(chat, db, engine):
     fans = [chat(name) for name in ("alice", "bob", "chloe")]
     for fan in fans:
         fan.say("/start")
-        assert "Vous suivez Lingerie Christelle" in tap(fan, f"follow:{shop_id(db)}")
+        assert "Vous suivez Lingerie Christelle" in press(fan, f"follow:{shop_id(db)}")
     return christelle, fans
 
 
@@ -65,8 +65,8 @@ def test_jitsi_link_tells_each_follower_once_with_a_working_join_link(town, db, 
     christelle, fans = town
     screen = go_live(christelle)
     assert "Lingerie Christelle est en direct ! 3 personne(s) prévenue(s)" in screen
-    # A second tap on the same button, then the link sent again: nobody is told twice.
-    assert "déjà en direct" in tap(christelle, f"vnow:{shop_id(db)}")
+    # A second press on the same button, then the link sent again: nobody is told twice.
+    assert "déjà en direct" in press(christelle, f"vnow:{shop_id(db)}")
     assert "déjà en direct" in christelle.say(JITSI)
     rows = outbox(db, "visit_live")
     assert sorted(r.user_id for r in rows) == sorted(user_id(db, f) for f in fans)
@@ -79,7 +79,7 @@ def test_jitsi_link_tells_each_follower_once_with_a_working_join_link(town, db, 
     assert opened.status_code == 302
     assert opened.headers["location"] == "https://meet.jit.si/LingerieChristelle"  # no utm_*
     client.get(joins[0].removeprefix(engine.ctx.public_url), follow_redirects=False)
-    panel = tap(christelle, f"vpanel:{the_visit(db).id}")
+    panel = press(christelle, f"vpanel:{the_visit(db).id}")
     assert "1 personne(s) ont rejoint sur 3" in panel
     forged = client.get(f"/v/{the_visit(db).id}/not-a-token", follow_redirects=False)
     assert forged.status_code == 404
@@ -98,9 +98,9 @@ def test_a_customer_cannot_end_or_watch_the_merchant_panel(town, db):
     christelle, (alice, _, _) = town
     go_live(christelle)
     visit = the_visit(db)
-    assert "n'est plus à jour" in tap(alice, f"vend:{visit.id}")
-    assert "n'est plus à jour" in tap(alice, f"vpanel:{visit.id}")
-    assert "n'est plus à jour" in tap(alice, f"vnow:{shop_id(db)}")
+    assert "n'est plus à jour" in press(alice, f"vend:{visit.id}")
+    assert "n'est plus à jour" in press(alice, f"vpanel:{visit.id}")
+    assert "n'est plus à jour" in press(alice, f"vnow:{shop_id(db)}")
     assert the_visit(db).status == "live"
 
 
@@ -116,23 +116,23 @@ def test_reserved_item_is_held_then_released_when_not_ordered(town, db, clock):
     christelle, (alice, bob, chloe) = town
     go_live(christelle)
     visit = the_visit(db)
-    assert "pas encore présenté" in tap(alice, f"vitems:{visit.id}")
+    assert "pas encore présenté" in press(alice, f"vitems:{visit.id}")
     clock.advance(minutes=5)
     body = post_item(db, clock, "Body en dentelle", 3900, 2, "lingerie-christelle")
-    shown = tap(alice, f"vitems:{visit.id}")
-    assert "Body en dentelle · 39,00\u00a0€" in shown
+    shown = press(alice, f"vitems:{visit.id}")
+    assert "Body en dentelle · 39,00 €" in shown  # press() reads Babel's no-break space as a space
     reserved = alice.say("1")  # 🛍 Réserver
     assert "réservé pour vous chez Lingerie Christelle jusqu'à 10:35" in reserved
     assert stock(db, body) == 1
-    assert "déjà réservé pour vous jusqu'à 10:35" in tap(alice, f"vres:{visit.id}:{body}")
+    assert "déjà réservé pour vous jusqu'à 10:35" in press(alice, f"vres:{visit.id}:{body}")
     assert stock(db, body) == 1
-    tap(bob, f"vres:{visit.id}:{body}")
+    press(bob, f"vres:{visit.id}:{body}")
     assert stock(db, body) == 0
-    assert "épuisé" in tap(chloe, f"vres:{visit.id}:{body}")
+    assert "épuisé" in press(chloe, f"vres:{visit.id}:{body}")
     with db.session() as session:
         cart = session.exec(select(CartLine).where(CartLine.item_id == body)).all()
         assert len(cart) == 2
-    assert "Body en dentelle × 2" in tap(christelle, f"vpanel:{visit.id}")
+    assert "Body en dentelle × 2" in press(christelle, f"vpanel:{visit.id}")
     # Not ordered in time: the scheduled job gives the stock back, once.
     clock.advance(minutes=29)
     assert release_expired_holds(db, clock()) == 0
@@ -149,7 +149,7 @@ def test_checkout_takes_held_stock_once(town, db, clock):
     visit = the_visit(db)
     clock.advance(minutes=1)
     body = post_item(db, clock, "Body en dentelle", 3900, 1, "lingerie-christelle")
-    tap(alice, f"vres:{visit.id}:{body}")
+    press(alice, f"vres:{visit.id}:{body}")
     assert stock(db, body) == 0
     # Checkout's first step gives the held unit back, for the order to take it as usual.
     claimed = db.run(
@@ -169,12 +169,12 @@ def test_ending_sends_a_recap_to_followers_who_did_not_join(town, db, engine, cl
     web(engine, db).get(next(u for u in alice_link if u).removeprefix(engine.ctx.public_url))
     clock.advance(minutes=10)
     post_item(db, clock, "Nuisette rouge", 4900, 1, "lingerie-christelle")
-    ended = tap(christelle, f"vend:{visit.id}")
+    ended = press(christelle, f"vend:{visit.id}")
     assert "1 personne(s) l'ont rejointe. 2 abonné(s)" in ended
     recaps = outbox(db, "visit_recap")
     assert sorted(r.user_id for r in recaps) == sorted([user_id(db, bob), user_id(db, chloe)])
     assert "Nuisette rouge · 49,00\u00a0€" in text(recaps[0])
-    assert "terminée" in tap(christelle, f"vend:{visit.id}")
+    assert "terminée" in press(christelle, f"vend:{visit.id}")
     assert len(outbox(db, "visit_recap")) == 2
 
 
@@ -201,9 +201,9 @@ def test_scheduled_visit_reminders_are_due_10_minutes_before_and_at_the_start(to
     announced = outbox(db, "visit_scheduled", user_id(db, alice))
     assert "samedi 12 décembre à 15:00" in text(announced[0])
     assert ("🔔 Me prévenir", f"vnotify:{the_visit(db).id}", None) in options(announced[0])
-    screen = tap(alice, f"vnotify:{the_visit(db).id}")  # 🔔 Me prévenir, under the news
+    screen = press(alice, f"vnotify:{the_visit(db).id}")  # 🔔 Me prévenir, under the news
     assert "je vous préviens 10 minutes avant" in screen
-    tap(alice, f"vnotify:{the_visit(db).id}")  # twice: still two reminders
+    press(alice, f"vnotify:{the_visit(db).id}")  # twice: still two reminders
     reminders = outbox(db, "visit_reminder", user_id(db, alice))
     due = sorted(r.due_at.isoformat() for r in reminders)
     assert due == ["2026-12-12T13:50:00+00:00", "2026-12-12T14:00:00+00:00"]
@@ -217,7 +217,7 @@ def test_scheduled_visit_reminders_are_due_10_minutes_before_and_at_the_start(to
     with db.session() as session:
         session.get(Outbox, reminders[0].id).status = "sent"
     clock.advance(days=4, hours=4, minutes=55)
-    assert "est en direct" in tap(christelle, f"vgo:{the_visit(db).id}")
+    assert "est en direct" in press(christelle, f"vgo:{the_visit(db).id}")
     statuses = {r.due_at.minute: r.status for r in outbox(db, "visit_reminder", user_id(db, alice))}
     assert statuses == {50: "sent", 0: "dropped"}
     assert len(outbox(db, "visit_live")) == 3
@@ -239,7 +239,7 @@ def test_announcing_twice_still_tells_each_follower_once(town, db, clock, engine
     christelle, _ = town
     go_live(christelle)
     visit = the_visit(db)
-    # Say two workers announce the same visit (a retried transaction, a double tap that
+    # Say two workers announce the same visit (a retried transaction, a double press that
     # slipped past the shop lock): the outbox's dedupe keys keep one message per person.
     for _ in range(2):
         db.run(lambda s: announce_live(s, clock(), engine.ctx.public_url, s.get(Visit, visit.id)))
@@ -250,7 +250,7 @@ def test_an_english_follower_gets_the_news_in_english(town, db, chat):
     christelle, _ = town
     dave = chat("dave", language="en-GB")
     dave.say("/start")
-    tap(dave, f"follow:{shop_id(db)}")
+    press(dave, f"follow:{shop_id(db)}")
     go_live(christelle)
     (row,) = outbox(db, "visit_live", user_id(db, dave))
     assert "🔴 Lingerie Christelle is live!" in text(row)
@@ -261,7 +261,7 @@ def test_not_a_visit_forgets_the_link(town, db):
     christelle, _ = town
     christelle.say(JITSI)
     assert "je ne fais rien de ce lien" in christelle.say("3")
-    assert "n'est plus à jour" in tap(christelle, f"vnow:{shop_id(db)}")
+    assert "n'est plus à jour" in press(christelle, f"vnow:{shop_id(db)}")
     assert outbox(db, "visit_live") == []
 
 
@@ -271,11 +271,11 @@ def test_cancelling_a_scheduled_visit_tells_those_waiting_and_drops_reminders(to
     christelle.say("2")
     christelle.say("demain 18h")
     visit = the_visit(db)
-    tap(alice, f"vnotify:{visit.id}")
-    panel = tap(christelle, f"vpanel:{visit.id}")
+    press(alice, f"vnotify:{visit.id}")
+    panel = press(christelle, f"vpanel:{visit.id}")
     assert "mercredi 9 décembre à 18:00" in panel and "1 personne(s) demandent" in panel
-    assert "n'est plus à jour" in tap(alice, f"vcancel:{visit.id}")
-    assert "annulée" in tap(christelle, f"vcancel:{visit.id}")
+    assert "n'est plus à jour" in press(alice, f"vcancel:{visit.id}")
+    assert "annulée" in press(christelle, f"vcancel:{visit.id}")
     news = outbox(db, "visit_scheduled", user_id(db, alice))
     (notice,) = [r for r in news if "annulée" in text(r)]
     assert "Lingerie Christelle est annulée" in text(notice)
@@ -294,7 +294,7 @@ def test_two_staff_starting_at_once_make_one_live_visit(town, db, chat):
     for person in (christelle, colleague):
         person.say(JITSI)
     with ThreadPoolExecutor(2) as pool:
-        screens = list(pool.map(lambda p: tap(p, f"vnow:{shop_id(db)}"), (christelle, colleague)))
+        screens = list(pool.map(lambda p: press(p, f"vnow:{shop_id(db)}"), (christelle, colleague)))
     assert sum("3 personne(s) prévenue(s)" in s for s in screens) == 1
     assert sum("déjà en direct" in s for s in screens) == 1
     with db.session() as session:
@@ -310,7 +310,7 @@ def test_viewers_racing_for_the_last_units_never_oversell(town, db, chat, clock)
     body = post_item(db, clock, "Body en dentelle", 3900, 2, "lingerie-christelle")
     viewers = [*fans, *(chat(f"viewer{i}") for i in range(5))]
     with ThreadPoolExecutor(8) as pool:
-        screens = list(pool.map(lambda p: tap(p, f"vres:{visit.id}:{body}"), viewers))
+        screens = list(pool.map(lambda p: press(p, f"vres:{visit.id}:{body}"), viewers))
     assert sum("réservé pour vous" in s for s in screens) == 2
     assert sum("épuisé" in s for s in screens) == 6
     assert stock(db, body) == 0
@@ -338,7 +338,7 @@ def test_the_link_sent_near_a_scheduled_time_starts_that_visit(town, db, clock, 
     christelle.say("demain 10h")
     stranger = chat("zoe")
     stranger.say("/start")
-    tap(stranger, f"vnotify:{the_visit(db).id}")  # not a follower, asked to be told
+    press(stranger, f"vnotify:{the_visit(db).id}")  # not a follower, asked to be told
     clock.advance(hours=23, minutes=50)  # Wednesday 09:50 in Paris
     christelle.say("https://meet.jit.si/LingerieChristelle")
     assert "4 personne(s) prévenue(s)" in christelle.say("1")
@@ -354,7 +354,7 @@ def test_two_sweeps_at_once_give_the_stock_back_once(town, db, clock):
     clock.advance(minutes=1)
     body = post_item(db, clock, "Body en dentelle", 3900, 3, "lingerie-christelle")
     for fan in fans:
-        tap(fan, f"vres:{visit.id}:{body}")
+        press(fan, f"vres:{visit.id}:{body}")
     assert stock(db, body) == 0
     clock.advance(minutes=31)
     with ThreadPoolExecutor(4) as pool:
@@ -371,7 +371,7 @@ def test_on_a_local_address_the_join_link_is_the_platforms_own(chat, db, engine)
     make_staff(db, christelle)
     alice = chat("alice")
     alice.say("/start")
-    tap(alice, f"follow:{shop_id(db)}")
+    press(alice, f"follow:{shop_id(db)}")
     go_live(christelle)
     (news,) = outbox(db, "visit_live")
     urls = [url for *_, url in options(news) if url]

@@ -1,4 +1,4 @@
-"""Helpers for the notifications tests: people, outbox rows, and a Sender that records."""
+"""A Sender that records what it was asked to deliver, and dispatchers built around it."""
 
 import asyncio
 import threading
@@ -7,16 +7,10 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import select
-
 from bot.config import Config
-from handlers.core import Reply, menu_of
 from notifications.base import DeliveryError, Recipient
 from notifications.dispatcher import Dispatcher, Settings
-from store import outbox
 from store.db import Database
-from store.models import Outbox, User
-from store.users import get_or_create_user
 
 
 class Recorder:
@@ -54,52 +48,6 @@ class Recorder:
 
     def texts(self, ref: str | None = None) -> list[str]:
         return [text for who, text in self.sent if ref is None or who == ref]
-
-
-def person(db: Database, ref: str, *, channel: str = "console", **fields: Any) -> int:
-    """A user's id (created on first call), with `fields` set."""
-
-    def work(session: Any) -> int:
-        user, _ = get_or_create_user(session=session, channel=channel, channel_ref=ref)
-        for name, value in fields.items():
-            setattr(user, name, value)
-        return user.id  # type: ignore[return-value]
-
-    return db.run(work)
-
-
-def queue(db: Database, user_id: int, text: str, due_at: datetime, **kw: Any) -> int:
-    """An outbox row carrying `text`; returns its id."""
-
-    def work(session: Any) -> int:
-        kind = kw.pop("kind", "order_ready")
-        replies = [Reply(text)]
-        menu = kw.pop("menu", menu_of(replies))
-        row = outbox.enqueue(
-            session=session,
-            user_id=user_id,
-            kind=kind,
-            replies=replies,
-            menu=menu,
-            due_at=due_at,
-            **kw,
-        )
-        session.flush()
-        return row.id  # type: ignore[union-attr]
-
-    return db.run(work)
-
-
-def rows(db: Database) -> list[Outbox]:
-    return db.run(lambda s: list(s.exec(select(Outbox).order_by(Outbox.id)).all()))
-
-
-def row(db: Database, row_id: int) -> Outbox:
-    return db.run(lambda s: s.get(Outbox, row_id))
-
-
-def user(db: Database, user_id: int) -> User:
-    return db.run(lambda s: s.get(User, user_id))
 
 
 def dispatcher(db: Database, sender: Any, clock: Callable[[], datetime], **kw: Any) -> Dispatcher:
