@@ -2,7 +2,7 @@
 
 Each module has a `KINDS` mapping, kind -> the template variables its rows carry; these are
 the keys of `[whatsapp.templates]` in the config (a template is used outside WhatsApp's
-24-hour window). `ALL_KINDS` gathers them (tests/test_outbox_kinds.py checks that every
+24-hour window). `ALL_KINDS` gathers them (tests/handlers/notices/test_kinds.py checks that every
 kind written anywhere is listed).
 """
 
