@@ -1,52 +1,57 @@
 """Reading what merchants type: item captions, prices, stock, durations, codes. Pure functions."""
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal
 
-from price_parser import Price
+from store.parsing.caption_prices import (
+    PRICE,
+    LineRead,
+    Mention,
+    read_line,
+)
+from store.parsing.caption_words import (
+    HASHTAG,
+    MAX_STOCK,
+    UNLIMITED,
+    StockRead,
+    clean_name,
+    has_words,
+    is_tag_line,
+    read_stock,
+    undecorated,
+    without_trailing_hashtags,
+)
+
+__all__ = ["MAX_STOCK", "has_words"]  # part of this module's interface since before the split
 
 MAX_PRICE_CENTS = 100_000 * 100  # over 100 000 € is a typo, not a price
 MAX_NAME = 120
 MAX_DESCRIPTION = 1000
-MAX_STOCK = 100_000
+FAR_ABOVE_USUAL = 10  # a price over 10 times the shop's usual one is questioned
 
-_CURRENCY = r"(?:€|euros?\b|eur\b|e\b)"
-_NUMBER = r"\d{1,3}(?:[  .]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
-# "35€", "12,90 €", "8 euros", "EUR 8.5", "12€90", "€ 12".
-_PRICE_WITH_CURRENCY = re.compile(
-    rf"(?P<neg>(?<![\w-])-(?=\d))?(?:(?P<a>{_NUMBER})\s*{_CURRENCY}(?P<cents>\d{{2}}\b)?"
-    rf"|(?:€|eur\b|euros?\b)\s*(?P<b>{_NUMBER}))",
-    re.IGNORECASE,
-)
-# A bare number that is a price only when nothing else is: not "70%", "350 g", "2 paires".
-_BARE_NUMBER = re.compile(
-    rf"(?P<neg>(?<![\w-])-)?(?<![\w.,])(?P<n>{_NUMBER})(?![\w.,%]|\s*(?:%|g\b|kg|cl\b|ml\b|l\b|cm\b"
-    r"|mm\b|m\b|paires?|pieces?|pièces?|pcs|x\b|ans\b|mois\b|ex\b))",
-    re.IGNORECASE,
-)
-_STOCK = [
-    re.compile(
-        r"(?<![\w.,])(?P<n>\d+)\s*(?:en stock|pi[eè]ces? dispo\w*|ex(?:emplaires?)?\b"
-        r"|dispo(?:nibles?)?\b|restants?\b)",
-        re.I,
-    ),
-    re.compile(
-        r"\b(?:stock|qt[eé]|quantit[eé]|dispo(?:nible)?s?)\s*:?\s*(?P<n>[^\s,;|()]+)"
-        r"(?:\s*(?:pi[eè]ces?|ex(?:emplaires?)?|unit[eé]s?)\b)?",
-        re.I,
-    ),
-    re.compile(r"(?<![\w.,])[x×]\s?(?P<n>\d+)\b", re.I),
-]
 _TYPED_STOCK = re.compile(
     r"(?:stock|qt[eé])?\s*:?\s*(\d{1,6})\s*(?:pi[eè]ces?|ex\w*|en stock)?", re.I
 )
-_UNLIMITED = re.compile(r"illimit|infini|sur commande|unlimited", re.I)
-_SEPARATORS = " -–—|:;,/·*"
-# Words that only introduce or qualify the price: "prix : 12 €", "à 12 €", "12 € la pièce".
-_BEFORE_PRICE = re.compile(r"(?:\b(?:au\s+)?(?:prix|tarif)(?:\s+de)?|\bà|\bpour)\s*:?\s*$", re.I)
-_AFTER_PRICE = re.compile(r"^\s*(?:la\s+|l')?(?:pi[eè]ce|unit[eé]|chacune?|ttc)\b", re.I)
+# Names of things sold by size: a bare number after them may be the size, not the price.
+_SIZED = re.compile(
+    r"\b(?:robe|jupe|pull|pantalon|jean|short|veste|manteau|chemise|chemisier|blouse|gilet"
+    r"|t-?shirt|tee|sweat|chaussures?|baskets?|bottes?|bottines?|sandales?|escarpins?|bague"
+    r"|body|legging|parka|doudoune|taille|pointure)s?\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A reading the bot should not take silently: `readings` are the prices to choose from.
+
+    `kind`: `two_prices` (two amounts, no promotion word), `discount` (a percentage worked
+    out), `price_or_size` (a bare number after a sized item), `grouped_number` ("3 150 €"),
+    `far_above_usual` (over 10 times the shop's usual price).
+    """
+
+    kind: str
+    readings: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,7 @@ class ParsedCaption:
 
     `problems` names what is wrong, for the bot to ask about: `name_missing`, `name_too_long`,
     `price_missing`, `price_not_positive`, `price_too_high`, `stock_not_number`,
-    `description_too_long`.
+    `description_too_long`. `doubts` are readings to confirm (see `Doubt`).
     """
 
     name: str = ""
@@ -63,41 +68,14 @@ class ParsedCaption:
     stock: int | None = None
     description: str = ""
     problems: tuple[str, ...] = ()
-
-
-def has_words(text: str) -> bool:
-    """True when `text` has letters or digits (an emoji-only name has none)."""
-    return any(unicodedata.category(c)[0] in "LN" for c in text)
-
-
-def _cents(fragment: str) -> int | None:
-    """Cents of a number fragment read by price-parser (French decimal comma understood)."""
-    price = Price.fromstring(fragment)
-    if price.amount is None:
-        return None
-    return int((price.amount * 100).quantize(Decimal(1)))
+    doubts: tuple[Doubt, ...] = ()
 
 
 def parse_price(text: str) -> int | None:
-    """Cents of a typed price ("12,90", "35 €", "EUR 8.5"); negative when a minus leads.
-
-    None when there is no number at all.
-    """
-    text = text.strip()
-    match = _PRICE_WITH_CURRENCY.search(text) or _BARE_NUMBER.search(text)
-    if match is None:
-        return None
-    cents = _price_of(match)
-    return -cents if cents is not None and match.group("neg") else cents
-
-
-def _price_of(match: re.Match[str]) -> int | None:
-    groups = match.groupdict()
-    number = groups.get("a") or groups.get("b") or groups.get("n") or ""
-    cents = _cents(number)
-    if cents is not None and groups.get("cents"):
-        cents += int(groups["cents"])
-    return cents
+    """Cents of a typed price ("12,90", "35 €", "EUR 8.5", "35 € → 25 €"); negative when a
+    minus leads. None when there is no number at all."""
+    price, _ = _resolve([read_line(text.strip(), bare=True)], ())
+    return price
 
 
 def price_problem(cents: int | None) -> str | None:
@@ -123,59 +101,132 @@ def parse_stock(text: str) -> int | None:
 
 def is_unlimited(text: str) -> bool:
     """ "illimité", "sur commande": a stock nobody counts."""
-    return bool(_UNLIMITED.search(text))
+    return bool(UNLIMITED.search(text))
 
 
-def _clean_name(text: str) -> str:
-    text = re.sub(r"\s+", " ", text)
-    text = re.sub(r"\(\s*\)", "", text)
-    return text.strip(_SEPARATORS + "()").strip()
+@dataclass
+class _Line:
+    text: str
+    read: LineRead
+    stock: StockRead | None
+    rest: str  # what is left once price, stock and hashtags are taken out
+    price_first: bool
+
+    @property
+    def says_nothing_else(self) -> bool:
+        """Only a price, a stock, a tag or decoration: not a name nor a description."""
+        return not has_words(undecorated(self.rest)) or is_tag_line(self.rest)
 
 
-def parse_caption(text: str) -> ParsedCaption:
-    """Read `Pull en laine rouge 35€`, `Bougie - 12,90 € - stock 4`, `Coffret x3 24.50`.
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
-    The first line holds name, price and stock; the following lines are the description.
+
+def _read(line: str, bare: bool) -> _Line:
+    body = HASHTAG.sub(lambda m: " " * len(m.group(0)), line)
+    first_price = PRICE.search(body)
+    stock = read_stock(body, first_price.start() if first_price else None)
+    if stock is not None:
+        body = _blank(body, [(stock.start, stock.end)])
+    read = read_line(body, bare=bare)
+    rest = _blank(body, read.spans)
+    first = min((start for start, _ in read.spans), default=len(body))
+    return _Line(line, read, stock, rest, price_first=not has_words(undecorated(body[:first])))
+
+
+def _resolve(reads: list[LineRead], lines: tuple[_Line, ...]) -> tuple[int | None, list[Doubt]]:
+    """The price a customer pays now, and the doubts about it."""
+    doubts: list[Doubt] = []
+    mentions: list[Mention] = []
+    for read in reads:
+        plain = [m for m in read.mentions if m.role == "plain"]
+        if read.discount is not None and plain:
+            before = plain[-1]
+            after = round(before.cents * (100 - read.discount) / 100)
+            plain[-1].role = "old"
+            read.mentions.append(Mention(after, "new"))
+            doubts.append(Doubt("discount", (after, before.cents)))
+        mentions += read.mentions
+    chosen: Mention | None = None
+    news = [m for m in mentions if m.role == "new"]
+    froms = [m for m in mentions if m.role == "from"]
+    plains = [m for m in mentions if m.role == "plain"]
+    if news:
+        chosen = news[-1]
+    elif froms:
+        chosen = min(froms, key=lambda m: m.cents)
+    elif plains and all(m.bare for m in plains):
+        chosen = plains[-1]  # the price comes last: "Tablette 70% 4,50"
+    elif plains:
+        priced = [m for m in plains if not m.bare]
+        chosen = priced[0]
+        values = list(dict.fromkeys(m.cents for m in priced))
+        if len(values) > 1:
+            doubts.append(Doubt("two_prices", tuple(values[:3])))
+    if chosen is None:
+        return None, doubts
+    if chosen.grouped and chosen.role == "plain":
+        doubts.append(Doubt("grouped_number", (chosen.cents, chosen.grouped[1])))
+    if chosen.bare and any(_SIZED.search(line.text) for line in lines):
+        if chosen.cents % 100 == 0 and 1600 <= chosen.cents <= 5600:
+            doubts.append(Doubt("price_or_size", (chosen.cents,)))
+    return chosen.cents, doubts
+
+
+def _far_above(price: int, usual: int | None) -> Doubt | None:
+    """A price much higher than the shop's usual one: maybe "1290" meant 12,90 €."""
+    if usual is None or usual <= 0 or price <= FAR_ABOVE_USUAL * usual:
+        return None
+    smaller = price // 100
+    readings = (price, smaller) if price % 100 == 0 and smaller >= 100 else (price,)
+    return Doubt("far_above_usual", readings)
+
+
+def parse_caption(text: str, *, usual_cents: int | None = None) -> ParsedCaption:
+    """Read `Pull en laine rouge 35€`, `Nouveau ✨\nBougie 35 € → 25 €\nplus que 2`.
+
+    The first line that names something is the name; price and stock are read on any line;
+    the other lines are the description. `usual_cents`: the shop's median item price, to
+    question a price far above it.
     """
-    first, _, rest = (text or "").strip().partition("\n")
+    raw = [line.strip() for line in (text or "").strip().splitlines()]
+    bare = PRICE.search(HASHTAG.sub(" ", text or "")) is None
+    lines = tuple(_read(line, bare) for line in raw if line)
+    named = next((i for i, line in enumerate(lines) if not line.says_nothing_else), None)
     problems: list[str] = []
-    stock: int | None = None
-    line = first
-    for pattern in _STOCK:
-        match = pattern.search(line)
-        if match is None:
-            continue
-        value = match.group("n")
-        if value.isdigit() and int(value) <= MAX_STOCK:
-            stock = int(value)
-        elif not _UNLIMITED.search(value):
-            problems.append("stock_not_number")
-        line = line[: match.start()] + " " + line[match.end() :]
-        break
-    match = _PRICE_WITH_CURRENCY.search(line)
-    if match is None:
-        bare = list(_BARE_NUMBER.finditer(line))
-        match = bare[-1] if bare else None  # the price comes last: "Tablette 70% 4,50"
-    price: int | None = None
-    if match is not None:
-        price = _price_of(match)
-        if price is not None and match.group("neg"):
-            price = -price
-        before = _BEFORE_PRICE.sub("", line[: match.start()])
-        line = before + " " + _AFTER_PRICE.sub("", line[match.end() :])
+    stocks = [line.stock for line in lines if line.stock is not None]
+    stock = stocks[0].count if stocks else None
+    if stocks and stocks[0].bad:
+        problems.append("stock_not_number")
+    price, doubts = _resolve([line.read for line in lines], lines)
     problem = price_problem(price)
     if problem:
         problems.append(problem)
-    name = _clean_name(line)
+    if price is not None and (far := _far_above(price, usual_cents)):
+        doubts.append(far)
+    name = ""
+    if named is not None:
+        name = clean_name(lines[named].rest, price_first=lines[named].price_first)
+        unit = next((line.read.unit for line in lines if line.read.unit), "")
+        if name and unit:
+            name = f"{name} ({unit})"
     if not has_words(name):
         problems.append("name_missing")
         name = ""
     elif len(name) > MAX_NAME:
         problems.append("name_too_long")
-    description = rest.strip()
+    kept = [
+        without_trailing_hashtags(line.text)
+        for i, line in enumerate(lines)
+        if named is not None and i > named and not line.says_nothing_else
+    ]
+    description = "\n".join(line for line in kept if line)
     if len(description) > MAX_DESCRIPTION:
         problems.append("description_too_long")
-    return ParsedCaption(name, price, stock, description, tuple(problems))
+    return ParsedCaption(name, price, stock, description, tuple(problems), tuple(doubts))
 
 
 # Invite codes: no 0/O, 1/I/L, so they survive being read aloud and typed by hand.

@@ -1,0 +1,195 @@
+"""Prices in one line of a caption: amounts, ranges, promotions, "à partir de", per-kg units.
+
+A line is read left to right into `Mention`s: each amount with its role (`plain`, `old` price
+of a promotion, `new` price, `from` the lowest of a range). Pure functions.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from price_parser import Price
+
+NUMBER = r"(?:\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
+_CUR = r"(?:€|euros?\b|eur\b|e\b)"
+_N = rf"(?<![\w.,/×#]){NUMBER}"
+# "35€", "12,90 €", "8 euros", "12€90", "€ 12", "12.-", "-5€".
+PRICE = re.compile(
+    rf"(?P<neg>(?<![\w-])[-−](?=\d))?(?:(?P<a>{_N})(?:\s*{_CUR}(?P<cents>\d{{2}}\b)?|[.,]-)"
+    rf"|(?<!\w)(?:€|eur\b|euros?\b)\s*(?P<b>{NUMBER}))",
+    re.IGNORECASE,
+)
+# A number with no currency, read as a price only when nothing better is there, and never
+# when a word follows it ("3 mèches", "350 g", "6 mois") or a size word leads it ("taille 38").
+BARE = re.compile(
+    rf"(?P<neg>(?<![\w-])-)?(?P<n>{_N})(?![\w.,%°'\"×/]|\s*(?:[^\W\d_]|%|°))"
+    r"|(?P<unit>(?<![\w.,])\d+(?:[.,]\d{1,2})?)(?=\s*(?:le|la|les|au|/)\s*(?:kg|kilo)\b)",
+    re.IGNORECASE,
+)
+_SIZE_BEFORE = re.compile(
+    r"(?:\b(?:taille|tailles|t|pointure|p|du|au|de|à|a|et|h|l|n°|ref|réf|modèle)|[-–/x×])\s*$",
+    re.IGNORECASE,
+)
+_RANGE = re.compile(
+    rf"(?:\b(?:de|entre)\s+)?(?P<low>{_N})\s*{_CUR}?\s*(?:-|–|\bà\b|\ba\b|\bet\b)\s*"
+    rf"(?P<high>{NUMBER})\s*(?:{_CUR}|(?=\s*(?:le|la|au|/)\s*(?:kg|kilo|litre)\b))",
+    re.IGNORECASE,
+)
+_MARKERS = re.compile(
+    r"(?P<from>\b(?:[àa]\s+partir\s+de|d[èe]s)\b)(?=\s*:?\s*(?:€\s*)?\d)"
+    r"|(?P<old>\bau\s+lieu\s+de\b|\bavant\b|\bancien\s+prix\b|\bprix\s+barr[ée]e?\b"
+    r"|\bprix\s+(?:initial|normal|de\s+base)\b|\bvaleur\b)(?=\s*:?\s*(?:€\s*)?\d)"
+    r"|(?P<new>\bmaintenant\b|\bsold[ée]e?s?(?:\s+[àa])?|\bprix\s+(?:sold[ée]|promo|cass[ée])"
+    r"|\bpromo(?:tion)?\b|\bnouveau\s+prix\b)(?=\s*:?\s*(?:€\s*)?\d)"
+    r"|(?P<arrow>→|->|=>|⇒|➜|➡\ufe0f?|=)"
+    r"|(?P<crossed>❌|✖\ufe0f?)"
+    r"|(?P<pct>(?<!\w)[-−]\s?(?P<p>\d{1,2})\s?%(?:\s+sur\s+(?:(?:ce|cet|cette|ces|le|la|les|tout"
+    r"|toute|tous|toutes)\b)?)?)",
+    re.IGNORECASE,
+)
+_BEFORE_PRICE = re.compile(
+    r"(?:\b(?:au\s+)?(?:prix|tarif)(?:\s+de)?|\b[àa]|\bpour|\bvendue?s?|\bseulement)\s*:?\s*$",
+    re.IGNORECASE,
+)
+_AFTER_PRICE = re.compile(
+    r"^\s*(?:(?:la\s+|l'|par\s+|/\s*)?(?:pi[eè]ce|unit[eé]|chacune?)\b|ttc\b|seulement\b|"
+    r"(?P<unit>(?:le|la|les|au|par|/)\s*(?:kg|kilo|litre|l|part|personne|pers|100\s?g)\b))",
+    re.IGNORECASE,
+)
+_UNITS = {"kg": "le kg", "kilo": "le kg", "litre": "le litre", "l": "le litre"}
+_UNITS |= {"part": "la part", "personne": "par personne", "pers": "par personne"}
+
+
+@dataclass
+class Mention:
+    """An amount read in a line, with its role in the line."""
+
+    cents: int
+    role: str  # plain | old | new | from
+    bare: bool = False
+    grouped: tuple[int, int] | None = None  # "3 150 €": also readable as 150 €
+
+
+@dataclass
+class LineRead:
+    """What one line says about the price, and which of its spans said it."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    discount: int | None = None  # a percentage with no price after it: "50 € -20 %"
+    unit: str = ""
+
+
+def cents_of(fragment: str) -> int | None:
+    """Cents of a number fragment read by price-parser (French decimal comma understood)."""
+    amount = Price.fromstring(fragment.replace("\u202f", " ").replace("\u00a0", " ")).amount
+    return None if amount is None else int((amount * 100).quantize(Decimal(1)))
+
+
+def _grouped_after_size(line: str, match: re.Match[str]) -> bool:
+    """ "du 40 au 44 149€": a size then a price, not 44 149 €."""
+    number = match.group("a") or ""
+    return bool(re.search(r"\s", number)) and bool(_SIZE_BEFORE.search(line[: match.start("a")]))
+
+
+def _price_at(line: str, pos: int, bare: bool) -> re.Match[str] | None:
+    """The next price from `pos`; a number after a size word is cut to its last group."""
+    match = (BARE if bare else PRICE).search(line, pos)
+    if match is None or bare or not _grouped_after_size(line, match):
+        return match
+    last = match.start("a") + max(match.group("a").rfind(" "), match.group("a").rfind("\xa0")) + 1
+    return PRICE.match(line, last) or PRICE.search(line, last)
+
+
+def _amount(match: re.Match[str]) -> Mention | None:
+    groups = match.groupdict()
+    number = groups.get("a") or groups.get("b") or groups.get("n") or groups.get("unit") or ""
+    cents = cents_of(number)
+    if cents is None:
+        return None
+    if groups.get("cents"):
+        cents += int(groups["cents"])
+    if groups.get("neg"):
+        cents = -cents
+    grouped = None
+    parts = re.split(r"[ \u00a0\u202f]", number)
+    if len(parts) == 2 and "," not in number and "." not in number:
+        grouped = (int(parts[0]) * 100, int(parts[1]) * 100)
+    return Mention(cents, "plain", bare="n" in groups or "unit" in groups, grouped=grouped)
+
+
+def read_line(line: str, *, bare: bool) -> LineRead:
+    """The amounts of one line with their roles; `bare`: numbers without € may be prices."""
+    read = LineRead()
+    pending = ""  # a marker waiting for the next amount: from | old | new
+    percent: int | None = None
+    pos = 0
+    while pos < len(line):
+        found = [
+            m
+            for m in (
+                _RANGE.search(line, pos),
+                _MARKERS.search(line, pos),
+                _price_at(line, pos, bare=False),
+                _price_at(line, pos, bare=True) if bare or pending else None,
+            )
+            if m is not None
+        ]
+        if not found:
+            break
+        match = min(found, key=lambda m: (m.start(), -len(m.group(0))))
+        pos = max(match.end(), pos + 1)
+        kind = match.lastgroup if match.re is _MARKERS else None
+        if match.re is _RANGE:
+            low, high = cents_of(match.group("low")), cents_of(match.group("high"))
+            sized = _SIZE_BEFORE.search(line[: match.start()])
+            if low is None or high is None or not 0 < low < high or sized:
+                pos = match.start("high")  # "taille 38 - 49€", "925 - 89 €": not a range
+                continue
+            read.mentions.append(Mention(low, "from"))
+            pending = ""
+            _cut_words_around(line, match, read)
+            continue
+        elif kind in ("from", "old", "new"):
+            pending = kind
+        elif kind == "arrow":
+            if read.mentions and read.mentions[-1].role == "plain":
+                read.mentions[-1].role = "old"
+            pending = "new"
+        elif kind == "crossed":
+            if read.mentions:
+                read.mentions[-1].role = "old"
+        elif kind == "pct":  # a price after a percentage is the new one
+            percent = int(match.group("p"))
+            pending = pending or "new"
+        else:
+            mention = _amount(match)
+            if mention is None:
+                continue
+            if mention.bare and not pending and _SIZE_BEFORE.search(line[: match.start()]):
+                continue  # "taille 38", "du 0 au 24"
+            mention.role = pending or "plain"
+            pending = ""
+            read.mentions.append(mention)
+            _cut_words_around(line, match, read)
+            continue
+        read.spans.append((match.start(), match.end()))
+    if percent is not None and pending == "new":  # no price after the percentage
+        read.discount = percent
+    return read
+
+
+def _cut_words_around(line: str, match: re.Match[str], read: LineRead) -> None:
+    """Drop the amount and what only introduces it ("prix :", "à") or qualifies it ("pièce")."""
+    start, end = match.start(), match.end()
+    before = _BEFORE_PRICE.search(line[:start])
+    if before:
+        start = before.start()
+    after = _AFTER_PRICE.match(line[end:])
+    if after:
+        if after.group("unit") and not read.unit:
+            word = re.sub(r"^(?:le|la|les|au|par|/)\s*", "", after.group("unit").lower())
+            word = re.sub(r"\s+", " ", word)
+            read.unit = _UNITS.get(word, "les 100 g" if word.startswith("100") else word)
+        end += after.end()
+    read.spans.append((start, end))
