@@ -5,17 +5,20 @@ from dataclasses import dataclass
 
 from store.parsing.caption_prices import (
     PRICE,
+    SHIPPING,
     LineRead,
     Mention,
     read_line,
 )
 from store.parsing.caption_words import (
     HASHTAG,
+    MARKER_DECORATIONS,
     MAX_STOCK,
     UNLIMITED,
     StockRead,
     clean_name,
     has_words,
+    is_decoration,
     is_tag_line,
     read_stock,
     undecorated,
@@ -111,10 +114,21 @@ class _Line:
     stock: StockRead | None
     rest: str  # what is left once price, stock and hashtags are taken out
     price_first: bool
+    before_price: str  # what comes before the first price word: the name, when it has words
+    after_price: str  # what the merchant wrote after the price: for the description
+    shipping: bool  # it speaks of delivery costs: information for customers
+
+    @property
+    def promotes(self) -> bool:
+        """It gives a promotion ("-20% ce week-end : 36€"): its price counts."""
+        read = self.read
+        return read.discount is not None or any(m.role in ("old", "new") for m in read.mentions)
 
     @property
     def says_nothing_else(self) -> bool:
         """Only a price, a stock, a tag or decoration: not a name nor a description."""
+        if self.shipping:
+            return False
         return not has_words(undecorated(self.rest)) or is_tag_line(self.rest)
 
 
@@ -127,6 +141,9 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
 
 def _read(line: str, bare: bool) -> _Line:
     body = HASHTAG.sub(lambda m: " " * len(m.group(0)), line)
+    body = "".join(" " if is_decoration(c) and c not in MARKER_DECORATIONS else c for c in body)
+    shipped = SHIPPING.sub(lambda m: " " * len(m.group(0)), body)
+    shipping, body = shipped != body, shipped
     first_price = PRICE.search(body)
     stock = read_stock(body, first_price.start() if first_price else None)
     if stock is not None:
@@ -134,7 +151,19 @@ def _read(line: str, bare: bool) -> _Line:
     read = read_line(body, bare=bare)
     rest = _blank(body, read.spans)
     first = min((start for start, _ in read.spans), default=len(body))
-    return _Line(line, read, stock, rest, price_first=not has_words(undecorated(body[:first])))
+    before, after = rest, ""
+    if read.mentions:
+        before, after = rest[:first], _after_first_price(body, rest, read)
+    return _Line(line, read, stock, rest, not has_words(body[:first]), before, after, shipping)
+
+
+def _after_first_price(body: str, rest: str, read: LineRead) -> str:
+    """ "Ceinture 19€ neuve avec étiquette": the words after the price, prices kept."""
+    first_end = min(end for start, end in read.spans if start == min(s for s, _ in read.spans))
+    words = undecorated(rest[first_end:])
+    if not any(c.isalpha() for c in words) or is_tag_line(words):
+        return ""
+    return body[first_end:].strip(" -–—|:;,/·•*!?.…").strip()
 
 
 def _resolve(reads: list[LineRead], lines: tuple[_Line, ...]) -> tuple[int | None, list[Doubt]]:
@@ -201,15 +230,26 @@ def parse_caption(text: str, *, usual_cents: int | None = None) -> ParsedCaption
     stock = stocks[0].count if stocks else None
     if stocks and stocks[0].bad:
         problems.append("stock_not_number")
-    price, doubts = _resolve([line.read for line in lines], lines)
+    told = [
+        line
+        for i, line in enumerate(lines)
+        if i == named or line.says_nothing_else or line.promotes
+    ]
+    price, doubts = _resolve([line.read for line in told], lines)
+    if price is None:  # a price only inside a description line: "Dimensions 20 cm, 15€"
+        price, doubts = _resolve([line.read for line in lines], lines)
     problem = price_problem(price)
     if problem:
         problems.append(problem)
     if price is not None and (far := _far_above(price, usual_cents)):
         doubts.append(far)
-    name = ""
+    name = tail = ""
     if named is not None:
-        name = clean_name(lines[named].rest, price_first=lines[named].price_first)
+        line = lines[named]
+        name = clean_name(line.before_price)  # what follows the price is not the name
+        tail = line.after_price
+        if not name:
+            name, tail = clean_name(line.rest, price_first=line.price_first), ""
         unit = next((line.read.unit for line in lines if line.read.unit), "")
         if name and unit:
             name = f"{name} ({unit})"
@@ -218,7 +258,10 @@ def parse_caption(text: str, *, usual_cents: int | None = None) -> ParsedCaption
         name = ""
     elif len(name) > MAX_NAME:
         problems.append("name_too_long")
-    kept = [
+    if tail.startswith("(") and tail.endswith(")"):
+        tail = tail[1:-1]
+    kept = [tail] if named is not None else []
+    kept += [
         without_trailing_hashtags(line.text)
         for i, line in enumerate(lines)
         if named is not None and i > named and not line.says_nothing_else

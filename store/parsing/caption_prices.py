@@ -15,7 +15,7 @@ _CUR = r"(?:€|euros?\b|eur\b|e\b)"
 _N = rf"(?<![\w.,/×#]){NUMBER}"
 # "35€", "12,90 €", "8 euros", "12€90", "€ 12", "12.-", "-5€".
 PRICE = re.compile(
-    rf"(?P<neg>(?<![\w-])[-−](?=\d))?(?:(?P<a>{_N})(?:\s*{_CUR}(?P<cents>\d{{2}}\b)?|[.,]-)"
+    rf"(?P<neg>(?<![\w-])[-−](?=\d))?(?:(?P<a>{_N})(?:\s*{_CUR}\s?(?P<cents>\d{{2}}(?![\w,.]|\s*[^\W\d_]))?|[.,]-)"
     rf"|(?<!\w)(?:€|eur\b|euros?\b)\s*(?P<b>{NUMBER}))",
     re.IGNORECASE,
 )
@@ -48,12 +48,22 @@ _MARKERS = re.compile(
     re.IGNORECASE,
 )
 _BEFORE_PRICE = re.compile(
-    r"(?:\b(?:au\s+)?(?:prix|tarif)(?:\s+de)?|\b[àa]|\bpour|\bvendue?s?|\bseulement)\s*:?\s*$",
+    r"(?:\b(?:au\s+)?(?:prix|tarif)(?:\s+de)?|\b[àa]|\bpour|\bvendue?s?|\bseulement"
+    r"|\bd'une\s+valeur\s+de|\bde)\s*:?\s*$",
     re.IGNORECASE,
 )
 _AFTER_PRICE = re.compile(
     r"^\s*(?:(?:la\s+|l'|par\s+|/\s*)?(?:pi[eè]ce|unit[eé]|chacune?)\b|ttc\b|seulement\b|"
-    r"(?P<unit>(?:le|la|les|au|par|/)\s*(?:kg|kilo|litre|l|part|personne|pers|100\s?g)\b))",
+    r"(?:prix\s+)?(?:ferme|n[ée]gociable|[àa]\s+d[ée]battre)\b|"
+    r"(?P<unit>(?:le|la|les|au|par|/)\s*(?:kg|kilo|litre|l|part|personne|pers|100\s?g|sachet|pot"
+    r"|botte|barquette|bouteille|douzaine|paquet|m[eè]tre|m)\b))",
+    re.IGNORECASE,
+)
+# "frais de port 8€", "livraison offerte dès 50€": not the item's price.
+SHIPPING = re.compile(
+    rf"(?:\bfrais\s+de\s+(?:port|livraison)|\b(?:livraison|port|envoi|exp[ée]dition)s?)"
+    rf"(?:\s+(?:offerte?s?|gratuite?s?|possibles?|en\s+sus))?\s*(?:\b(?:d[èe]s|[àa]\s+partir\s+de"
+    rf"|pour|de|à|a)\b)?\s*:?\s*(?:{NUMBER})\s*{_CUR}?(?:\s*d'achats?)?",
     re.IGNORECASE,
 )
 _UNITS = {"kg": "le kg", "kilo": "le kg", "litre": "le litre", "l": "le litre"}
@@ -143,7 +153,11 @@ def read_line(line: str, *, bare: bool) -> LineRead:
         if match.re is _RANGE:
             low, high = cents_of(match.group("low")), cents_of(match.group("high"))
             sized = _SIZE_BEFORE.search(line[: match.start()])
+            worded = match.group(0)[:2].lower() in ("de", "en")
             if low is None or high is None or not 0 < low < high or sized:
+                pos = match.start("high")  # "taille 38 - 49€", "925 - 89 €": not a range
+                continue
+            if high > 5 * low and not worded:  # "gants 7,5 - 49€": a size, then the price
                 pos = match.start("high")  # "taille 38 - 49€", "925 - 89 €": not a range
                 continue
             read.mentions.append(Mention(low, "from"))
@@ -151,6 +165,8 @@ def read_line(line: str, *, bare: bool) -> LineRead:
             _cut_words_around(line, match, read)
             continue
         elif kind in ("from", "old", "new"):
+            if kind == "old" and match.group(0).lower() == "valeur" and not read.mentions:
+                continue  # "d'une valeur de 30€" is the price; "(valeur 55€)" is the old one
             pending = kind
         elif kind == "arrow":
             if read.mentions and read.mentions[-1].role == "plain":
@@ -174,7 +190,8 @@ def read_line(line: str, *, bare: bool) -> LineRead:
             _cut_words_around(line, match, read)
             continue
         read.spans.append((match.start(), match.end()))
-    if percent is not None and pending == "new":  # no price after the percentage
+    promoted = any(m.role in ("old", "new") for m in read.mentions)
+    if percent is not None and pending == "new" and not promoted:  # no price after it
         read.discount = percent
     return read
 
@@ -190,6 +207,7 @@ def _cut_words_around(line: str, match: re.Match[str], read: LineRead) -> None:
         if after.group("unit") and not read.unit:
             word = re.sub(r"^(?:le|la|les|au|par|/)\s*", "", after.group("unit").lower())
             word = re.sub(r"\s+", " ", word)
-            read.unit = _UNITS.get(word, "les 100 g" if word.startswith("100") else word)
+            typed = re.sub(r"^/\s*", "le ", re.sub(r"\s+", " ", after.group("unit").lower()))
+            read.unit = _UNITS.get(word, "les 100 g" if word.startswith("100") else typed)
         end += after.end()
     read.spans.append((start, end))

@@ -30,14 +30,34 @@ _STOCK_COUNTS = [
     rf"\bplus\s+qu(?:e\s+|')\s*{_COUNT}{_ITEMS}(?:\s+(?:en\s+stock|dispo\w*|restant\w*))?",
     rf"(?<![\w.,]){_COUNT}{_ITEMS}\s*(?:en\s+stock|dispo(?:nibles?)?\b|restant(?:e)?s?\b)",
     rf"(?<![\w.,]){_COUNT}\s*ex(?:emplaires?)?\b",
+    rf"\b(?:only\s+)?{_COUNT}\s+(?:left|in\s+stock|available)\b",
     rf"\b(?:stock|qt[eé]|quantit[eé]|dispo(?:nible)?s?)\s*:?\s*{_COUNT}{_ITEMS}",
 ]
 _STOCK_COUNT_PARTS = [re.compile(p, re.I) for p in _STOCK_COUNTS]
 _STOCK_WORDS = [
     (re.compile(r"\b(?:pi[eè]ce|mod[eè]le|exemplaire|article)\s+unique\b", re.I), 1),
-    (re.compile(r"\bderni(?:[eè]re?\s+pi[eè]ce|er\s+exemplaire|[eè]re?\s+dispo\w*)\b", re.I), 1),
-    (re.compile(r"\b(?:[ée]puis[ée]e?s?|rupture(?:\s+de\s+stock)?|plus\s+de\s+stock)\b", re.I), 0),
-    (re.compile(r"\b(?:stock\s+)?(?:illimit[ée]|infini)\b|\bsur\s+commande\b", re.I), None),
+    (
+        re.compile(
+            r"\bderni(?:[eè]re?\s+pi[eè]ce|er\s+exemplaire|[eè]re?\s+(?:dispo\w*|en\s+stock))"
+            r"\b|\b(?:(?:il\s+)?(?:ne\s+)?(?:n'en\s+)?reste\s+|plus\s+)qu'une?\b"
+            r"|\b(?:last\s+one|one\s+of\s+a\s+kind)\b",
+            re.I,
+        ),
+        1,
+    ),
+    (
+        re.compile(
+            r"\b(?:[ée]puis[ée]e?s?|rupture(?:\s+de\s+stock)?|plus\s+de\s+stock|sold\s+out)\b", re.I
+        ),
+        0,
+    ),
+    (
+        re.compile(
+            r"\b(?:stock\s+)?(?:illimit[ée]|infini)\b|\bsur\s+commande\b|\bmade\s+to\s+order\b",
+            re.I,
+        ),
+        None,
+    ),
     (re.compile(r"\b(?:quantit[ée]|stock|s[ée]rie)s?\s+limit[ée]e?s?\b", re.I), None),
 ]
 _BAD_STOCK = re.compile(r"\b(?:stock|qt[eé]|quantit[eé])\s*:?\s*(?P<v>[^\W\d_][\w-]*)", re.I)
@@ -74,10 +94,13 @@ _TAG = (
     r"|r[ée]assort|(?:dispo(?:nible)?s?\s+)?en\s+boutique|dispo(?:nible)?s?|id[ée]es?\s+cadeaux?"
     r"|exclu(?:sivit[ée])?|black\s+friday|vente\s+flash|bons?\s+plans?|derni[eè]re\s+chance"
     r"|[àa]\s+saisir|offre\s+sp[ée]ciale|d[ée]stockage|collection\s+\w+|fait\s+main"
+    r"|(?:bonjour|bonsoir|coucou|hello|salut|hey)(?:\s+(?:[àa]\s+)?(?:tous|toutes|tout\s+le\s+monde"
+    r"|les\s+\w+|vous))?|en\s+stock|in\s+stock"
 )
 TAG_LINE = re.compile(rf"(?:{_TAG})(?:\s+(?:{_TAG}))*", re.I)
 _LEADING_TAG = re.compile(
-    rf"^\s*(?P<tag>{_TAG})(?:\s*[!:.\-–—|,]+\s*|\s+(?=[A-ZÀ-Ý])|(?<=[A-ZÉ]{{3}})\s+)", re.I
+    rf"^\s*(?P<tag>{_TAG})(?:\s*[!:.\-–—|,]+\s*|\s+(?=(?-i:[A-ZÀ-Ý]))|(?<=(?-i:[A-ZÉ]{{3}}))\s+)",
+    re.I,
 )
 _PROMO_WORDS = re.compile(
     r"\b(?:promo(?:tion)?s?|sold[ée]e?s?|prix\s+(?:barr[ée]|cass[ée]|sold[ée])|bons?\s+plans?"
@@ -86,7 +109,7 @@ _PROMO_WORDS = re.compile(
 )
 HASHTAG = re.compile(r"#[\w-]+")
 _TRAILING_HASHTAGS = re.compile(r"(?:\s*#[\w-]+)+\s*$")
-_SEPARATOR = r"[|/•·:;,\-–—!?.…]"
+_SEPARATOR = r"[|/•·:;,\-–—!?…]"
 _SEPARATED = re.compile(rf"(\s*{_SEPARATOR}+\s+|\s+{_SEPARATOR}+\s*)")
 
 
@@ -133,6 +156,12 @@ def _tidy_separators(text: str) -> str:
     return "".join(kept)
 
 
+_ABBREVIATION = re.compile(
+    r"(?<!\.)\b(?:pers|env|r[ée]f|dim|coul|long|larg|haut|max|min|etc|nb|qt[ée]|cm|gr)\.$", re.I
+)
+MARKER_DECORATIONS = "❌✖➡➜"
+
+
 def clean_name(text: str, *, price_first: bool = False) -> str:
     """What a customer sees in a list: no emoji, tags, promotion words or dangling separators."""
     text = undecorated(text)
@@ -146,7 +175,9 @@ def clean_name(text: str, *, price_first: bool = False) -> str:
     text = re.sub(r"\s+", " ", _tidy_separators(text)).strip()
     if price_first:  # "25€ le bouquet de pivoines"
         text = re.sub(r"^(?:(?:le|la|les)\s+|l')(?=\w{3})", "", text, flags=re.I)
-    text = text.strip(" -–—|:;,/·•*!?.…()").strip()
+    text = text.strip(" -–—|:;,/·•*!?…()").strip()
+    if text.endswith(".") and not _ABBREVIATION.search(text):
+        text = text.rstrip(".").strip()
     if text.count("(") > text.count(")"):
         text += ")"
     letters = [c for c in text if c.isalpha()]

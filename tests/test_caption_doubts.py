@@ -1,0 +1,35 @@
+"""When a caption can be read two ways, the reading carries the doubt for the bot to ask."""
+
+from store.parsing.caption import parse_caption
+
+
+def _doubts(caption, **usual):
+    return [(d.kind, d.readings) for d in parse_caption(caption, **usual).doubts]
+
+
+def test_two_prices_without_a_promotion_word_are_both_offered():
+    assert _doubts("Bijou de sac 9€ / 15€ les deux") == [("two_prices", (900, 1500))]
+
+
+def test_a_worked_out_discount_offers_the_price_before_it_too():
+    parsed = parse_caption("Sac à dos 50 € -20 %")
+    assert parsed.price_cents == 4000
+    assert _doubts("Sac à dos 50 € -20 %") == [("discount", (4000, 5000))]
+
+
+def test_a_bare_number_after_a_dress_may_be_its_size():
+    assert _doubts("Robe 38") == [("price_or_size", (3800,))]
+    assert _doubts("Robe 38€") == []
+
+
+def test_a_price_far_above_the_shops_usual_one_is_questioned():
+    assert _doubts("Bougie vanille 1290", usual_cents=1500) == [
+        ("far_above_usual", (129000, 1290))
+    ]
+    assert _doubts("Bougie vanille 12,90", usual_cents=1500) == []
+    assert _doubts("Bougie vanille 1290") == []  # a new shop: nothing to compare with
+
+
+def test_plain_captions_and_clear_promotions_carry_no_doubt():
+    for caption in ("Pull en laine rouge 35€", "Pull 35 € → 25 €", "Echarpe 25€ au lieu de 35€"):
+        assert parse_caption(caption).doubts == ()
