@@ -23,9 +23,7 @@ def test_a_bare_number_after_a_dress_may_be_its_size():
 
 
 def test_a_price_far_above_the_shops_usual_one_is_questioned():
-    assert _doubts("Bougie vanille 1290", usual_cents=1500) == [
-        ("far_above_usual", (129000, 1290))
-    ]
+    assert _doubts("Bougie vanille 1290", usual_cents=1500) == [("far_above_usual", (129000, 1290))]
     assert _doubts("Bougie vanille 12,90", usual_cents=1500) == []
     assert _doubts("Bougie vanille 1290") == []  # a new shop: nothing to compare with
 

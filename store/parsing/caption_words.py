@@ -73,8 +73,8 @@ def read_stock(line: str, price_at: int | None) -> StockRead | None:
         for match in pattern.finditer(line):
             count = int(match.group("n"))
             reads.append(StockRead(match.start(), match.end(), count, count > MAX_STOCK))
-    for pattern, count in _STOCK_WORDS:
-        reads += [StockRead(m.start(), m.end(), count) for m in pattern.finditer(line)]
+    for pattern, said in _STOCK_WORDS:
+        reads += [StockRead(m.start(), m.end(), said) for m in pattern.finditer(line)]
     for match in _TIMES.finditer(line):
         after_price = price_at is not None and match.start() > price_at
         if after_price or _BOXES.search(line[: match.start()]):
