@@ -161,8 +161,9 @@ def _after_first_price(body: str, rest: str, read: LineRead) -> str:
     """ "Ceinture 19€ neuve avec étiquette": the words after the price, prices kept."""
     first_end = min(end for start, end in read.spans if start == min(s for s, _ in read.spans))
     words = undecorated(rest[first_end:])
-    if not any(c.isalpha() for c in words) or is_tag_line(words):
-        return ""
+    offers = len({m.cents for m in read.mentions if m.role == "plain" and not m.bare})
+    if offers < 2 and (not any(c.isalpha() for c in words) or is_tag_line(words)):
+        return ""  # nothing but what was read: no second offer ("15€ les deux") to keep
     return body[first_end:].strip(" -–—|:;,/·•*!?.…").strip()
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from price_parser import Price
 
 NUMBER = r"(?:\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
-_CUR = r"(?:€|euros?\b|eur\b|e\b)"
+_CUR = r"(?:€(?:uros?\b)?|euros?\b|eur\b|e\b)"
 _N = rf"(?<![\w.,/×#]){NUMBER}"
 # "35€", "12,90 €", "8 euros", "12€90", "€ 12", "12.-", "-5€".
 PRICE = re.compile(
@@ -39,12 +39,15 @@ _MARKERS = re.compile(
     r"(?P<from>\b(?:[àa]\s+partir\s+de|d[èe]s)\b)(?=\s*:?\s*(?:€\s*)?\d)"
     r"|(?P<old>\bau\s+lieu\s+de\b|\bavant\b|\bancien\s+prix\b|\bprix\s+barr[ée]e?\b"
     r"|\bprix\s+(?:initial|normal|de\s+base)\b|\bvaleur\b)(?=\s*:?\s*(?:€\s*)?\d)"
-    r"|(?P<new>\bmaintenant\b|\bsold[ée]e?s?(?:\s+[àa])?|\bprix\s+(?:sold[ée]|promo|cass[ée])"
+    r"|(?P<old2>\bpass(?:e|[ée]e?)(?=\s+de\b))"
+    r"|(?P<new>\bmaintenant\b|\bsold[ée]e?s?(?:\s+[àa])?|\bprix\s+(?:sold[ée]|promo|cass[ée]|sp[ée]cial)"
     r"|\bpromo(?:tion)?\b|\bnouveau\s+prix\b)(?=\s*:?\s*(?:€\s*)?\d)"
     r"|(?P<arrow>→|->|=>|⇒|➜|➡\ufe0f?|=)"
-    r"|(?P<crossed>❌|✖\ufe0f?)"
-    r"|(?P<pct>(?<!\w)[-−]\s?(?P<p>\d{1,2})\s?%(?:\s+sur\s+(?:(?:ce|cet|cette|ces|le|la|les|tout"
-    r"|toute|tous|toutes)\b)?)?)",
+    r"|(?P<intro>\b(?:prix|tarif)\b)(?=\s*:?\s*\d)"
+    r"|(?P<crossed>❌|✖\ufe0f?|\bbarr[ée]e?\b)"
+    r"|(?P<pct>(?:\b[àa]\s+)?(?<!\w)[-−]\s?(?P<p>\d{1,2})\s?%(?:\s+sur\s+(?:(?:ce|cet|cette|ces|le|la"
+    r"|les|tout|toute|tous|toutes)\b)?)?|\b(?:remise|r[ée]duction)\s+de\s+(?P<p2>\d{1,2})\s?%"
+    r"|(?<![\w.,])(?P<p3>\d{1,2})\s?%\s+de\s+(?:remise|r[ée]duction)\b)",
     re.IGNORECASE,
 )
 _BEFORE_PRICE = re.compile(
@@ -55,6 +58,7 @@ _BEFORE_PRICE = re.compile(
 _AFTER_PRICE = re.compile(
     r"^\s*(?:(?:la\s+|l'|par\s+|/\s*)?(?:pi[eè]ce|unit[eé]|chacune?)\b|ttc\b|seulement\b|"
     r"(?:prix\s+)?(?:ferme|n[ée]gociable|[àa]\s+d[ée]battre)\b|"
+    r"(?:les\s+(?:deux|2|trois|3)|le\s+lot|l'ensemble)\b|"
     r"(?P<unit>(?:le|la|les|au|par|/)\s*(?:kg|kilo|litre|l|part|personne|pers|100\s?g|sachet|pot"
     r"|botte|barquette|bouteille|douzaine|paquet|m[eè]tre|m)\b))",
     re.IGNORECASE,
@@ -154,6 +158,11 @@ def read_line(line: str, *, bare: bool) -> LineRead:
             low, high = cents_of(match.group("low")), cents_of(match.group("high"))
             sized = _SIZE_BEFORE.search(line[: match.start()])
             worded = match.group(0)[:2].lower() in ("de", "en")
+            if worded and low is not None and high is not None and low > high > 0:
+                read.mentions += [Mention(low, "old"), Mention(high, "new")]  # de 35€ à 25€
+                read.spans.append((match.start(), match.end()))
+                pending = ""
+                continue
             if low is None or high is None or not 0 < low < high or sized:
                 pos = match.start("high")  # "taille 38 - 49€", "925 - 89 €": not a range
                 continue
@@ -164,6 +173,10 @@ def read_line(line: str, *, bare: bool) -> LineRead:
             pending = ""
             _cut_words_around(line, match, read)
             continue
+        elif kind == "intro":  # "prix 9": a number after it is a price
+            pending = pending or "plain"
+        elif kind == "old2":  # "passe de 120€ à 89€": read as the range that follows
+            pass
         elif kind in ("from", "old", "new"):
             if kind == "old" and match.group(0).lower() == "valeur" and not read.mentions:
                 continue  # "d'une valeur de 30€" is the price; "(valeur 55€)" is the old one
@@ -176,7 +189,7 @@ def read_line(line: str, *, bare: bool) -> LineRead:
             if read.mentions:
                 read.mentions[-1].role = "old"
         elif kind == "pct":  # a price after a percentage is the new one
-            percent = int(match.group("p"))
+            percent = int(match.group("p") or match.group("p2") or match.group("p3"))
             pending = pending or "new"
         else:
             mention = _amount(match)
@@ -190,6 +203,9 @@ def read_line(line: str, *, bare: bool) -> LineRead:
             _cut_words_around(line, match, read)
             continue
         read.spans.append((match.start(), match.end()))
+    for index, mention in enumerate(read.mentions):  # "-10€ : 25€": an amount off
+        if mention.cents < 0 and any(m.cents > 0 for m in read.mentions[index + 1 :]):
+            mention.role = "off"
     promoted = any(m.role in ("old", "new") for m in read.mentions)
     if percent is not None and pending == "new" and not promoted:  # no price after it
         read.discount = percent

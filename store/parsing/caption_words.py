@@ -23,42 +23,41 @@ class StockRead:
 
 _COUNT = r"(?P<n>\d{1,6})"
 _ITEMS = r"(?:\s*(?:pi[eè]ces?|ex(?:emplaires?)?|articles?|unit[eé]s?|produits?)\b)?"
-# Count phrases, most specific first; each has the count in `n`.
+_STOCKED = r"(?:en\s+stock|dispo\w*|restant\w*|en\s+boutique)"
+# Count phrases; each has the count in `n`.
 _STOCK_COUNTS = [
-    rf"\b(?:il\s+(?:en\s+)?|n'en\s+)?(?:reste|restent)\s*(?:que\s+|plus\s+que\s+)?:?\s*{_COUNT}"
-    rf"{_ITEMS}(?:\s+(?:en\s+stock|dispo\w*))?",
-    rf"\bplus\s+qu(?:e\s+|')\s*{_COUNT}{_ITEMS}(?:\s+(?:en\s+stock|dispo\w*|restant\w*))?",
-    rf"(?<![\w.,]){_COUNT}{_ITEMS}\s*(?:en\s+stock|dispo(?:nibles?)?\b|restant(?:e)?s?\b)",
-    rf"(?<![\w.,]){_COUNT}\s*ex(?:emplaires?)?\b",
+    rf"\b(?:il\s+(?:ne\s+)?(?:en\s+)?|n'en\s+)?(?:reste|restent)\s*(?:que\s+|plus\s+que\s+)?:?\s*"
+    rf"{_COUNT}{_ITEMS}(?:\s+{_STOCKED})*",
+    rf"\bplus\s+qu(?:e\s+|')\s*{_COUNT}{_ITEMS}(?:\s+{_STOCKED})*",
+    rf"(?:\bencore\s+)?(?<![\w.,]){_COUNT}{_ITEMS}\s*(?:en\s+stock|dispo(?:nibles?)?\b"
+    rf"|restant(?:e)?s?\b)(?:\s+{_STOCKED})*",
+    rf"(?<![\w.,]){_COUNT}\s*ex(?:emplaires?)?\b\.?",
     rf"\b(?:only\s+)?{_COUNT}\s+(?:left|in\s+stock|available)\b",
     rf"\b(?:stock|qt[eé]|quantit[eé]|dispo(?:nible)?s?)\s*:?\s*{_COUNT}{_ITEMS}",
 ]
 _STOCK_COUNT_PARTS = [re.compile(p, re.I) for p in _STOCK_COUNTS]
+_ONE = (
+    r"\b(?:pi[eè]ce|mod[eè]le|exemplaire|article)\s+unique\b"
+    r"|\b(?:1|une?)\s+seule?\s+(?:exemplaire|pi[eè]ce|article|dispo\w*)\b"
+    r"|\bderni(?:[eè]re?\s+pi[eè]ce|er\s+exemplaire|[eè]re?\s+(?:dispo\w*|en\s+stock))\b"
+    r"|\b(?:(?:il\s+)?(?:ne\s+)?(?:n'en\s+)?reste\s+|plus\s+)qu'une?\b"
+    r"|\b(?:last\s+one|one\s+of\s+a\s+kind)\b"
+)
+_NONE_LEFT = (
+    r"\b(?:[ée]puis[ée]e?s?|(?:en\s+)?rupture(?:\s+de\s+stock)?|plus\s+de\s+stock|sold\s+out"
+    r"|bient[ôo]t\s+de\s+retour|victime\s+de\s+son\s+succ[eè]s"
+    r"|(?:momentan[ée]ment\s+)?indisponibles?)\b"
+)
+_NOT_COUNTED = (
+    r"\b(?:stock\s+)?(?:illimit[ée]|infini)\b|\bmade\s+to\s+order\b"
+    r"|\b(?:(?:fabrication|fabriqu[ée]e?s?|r[ée]alis[ée]e?s?|faite?s?)\s+)?"
+    r"(?:sur|[àa]\s+la)\s+(?:commande|demande)(?:\s+uniquement|\s+seulement)?\b"
+    r"|\b(?:quantit[ée]|stock|s[ée]rie)s?\s+limit[ée]e?s?\b"
+)
 _STOCK_WORDS = [
-    (re.compile(r"\b(?:pi[eè]ce|mod[eè]le|exemplaire|article)\s+unique\b", re.I), 1),
-    (
-        re.compile(
-            r"\bderni(?:[eè]re?\s+pi[eè]ce|er\s+exemplaire|[eè]re?\s+(?:dispo\w*|en\s+stock))"
-            r"\b|\b(?:(?:il\s+)?(?:ne\s+)?(?:n'en\s+)?reste\s+|plus\s+)qu'une?\b"
-            r"|\b(?:last\s+one|one\s+of\s+a\s+kind)\b",
-            re.I,
-        ),
-        1,
-    ),
-    (
-        re.compile(
-            r"\b(?:[ée]puis[ée]e?s?|rupture(?:\s+de\s+stock)?|plus\s+de\s+stock|sold\s+out)\b", re.I
-        ),
-        0,
-    ),
-    (
-        re.compile(
-            r"\b(?:stock\s+)?(?:illimit[ée]|infini)\b|\bsur\s+commande\b|\bmade\s+to\s+order\b",
-            re.I,
-        ),
-        None,
-    ),
-    (re.compile(r"\b(?:quantit[ée]|stock|s[ée]rie)s?\s+limit[ée]e?s?\b", re.I), None),
+    (re.compile(_ONE, re.I), 1),
+    (re.compile(_NONE_LEFT, re.I), 0),
+    (re.compile(_NOT_COUNTED, re.I), None),
 ]
 _BAD_STOCK = re.compile(r"\b(?:stock|qt[eé]|quantit[eé])\s*:?\s*(?P<v>[^\W\d_][\w-]*)", re.I)
 # "x3", "x 10": a stock after the price or on a boxed set ("Coffret x3"); "Oeufs x6" is a pack.
@@ -94,6 +93,8 @@ _TAG = (
     r"|r[ée]assort|(?:dispo(?:nible)?s?\s+)?en\s+boutique|dispo(?:nible)?s?|id[ée]es?\s+cadeaux?"
     r"|exclu(?:sivit[ée])?|black\s+friday|vente\s+flash|bons?\s+plans?|derni[eè]re\s+chance"
     r"|[àa]\s+saisir|offre\s+sp[ée]ciale|d[ée]stockage|collection\s+\w+|fait\s+main"
+    r"|nouvel(?:le)?s?\s+(?:cr[ée]ations?|arrivages?|produits?|mod[eè]les?|p[eé]pites?)|restock"
+    r"|enfin\s+(?:dispo\w*|l[àa]|arriv[ée]e?s?|de\s+retour)|de\s+retour|c'est\s+reparti"
     r"|(?:bonjour|bonsoir|coucou|hello|salut|hey)(?:\s+(?:[àa]\s+)?(?:tous|toutes|tout\s+le\s+monde"
     r"|les\s+\w+|vous))?|en\s+stock|in\s+stock"
 )
