@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from store.parsing.caption_prices import (
     PRICE,
     SHIPPING,
+    SIZED,
     LineRead,
     Mention,
     read_line,
@@ -34,13 +35,6 @@ FAR_ABOVE_USUAL = 10  # a price over 10 times the shop's usual one is questioned
 
 _TYPED_STOCK = re.compile(
     r"(?:stock|qt[eé])?\s*:?\s*(\d{1,6})\s*(?:pi[eè]ces?|ex\w*|en stock)?", re.I
-)
-# Names of things sold by size: a bare number after them may be the size, not the price.
-_SIZED = re.compile(
-    r"\b(?:robe|jupe|pull|pantalon|jean|short|veste|manteau|chemise|chemisier|blouse|gilet"
-    r"|t-?shirt|tee|sweat|chaussures?|baskets?|bottes?|bottines?|sandales?|escarpins?|bague"
-    r"|body|legging|parka|doudoune|taille|pointure)s?\b",
-    re.I,
 )
 
 
@@ -160,19 +154,25 @@ def _read(line: str, bare: bool) -> _Line:
 def _after_first_price(body: str, rest: str, read: LineRead) -> str:
     """ "Ceinture 19€ neuve avec étiquette": the words after the price, prices kept."""
     first_end = min(end for start, end in read.spans if start == min(s for s, _ in read.spans))
+    if any(m.role in ("old", "new") for m in read.mentions):  # after the whole promotion
+        first_end = max(end for _, end in read.spans)
     words = undecorated(rest[first_end:])
     offers = len({m.cents for m in read.mentions if m.role == "plain" and not m.bare})
     if offers < 2 and (not any(c.isalpha() for c in words) or is_tag_line(words)):
         return ""  # nothing but what was read: no second offer ("15€ les deux") to keep
-    return body[first_end:].strip(" -–—|:;,/·•*!?.…").strip()
+    tail = re.sub(r"\s+", " ", body[first_end:]).lstrip(" -–—|:;,/·•*!?.…")
+    return tail.rstrip(" -–—|:;,/·•*").strip()
 
 
 def _resolve(reads: list[LineRead], lines: tuple[_Line, ...]) -> tuple[int | None, list[Doubt]]:
     """The price a customer pays now, and the doubts about it."""
     doubts: list[Doubt] = []
     mentions: list[Mention] = []
+    apart = [r.discount for r in reads if r.discount is not None and not r.mentions]
     for read in reads:
         plain = [m for m in read.mentions if m.role == "plain"]
+        if read.discount is None and apart and plain and not _promoted(reads):
+            read.discount = apart.pop()  # "Sweat 55€" then "PROMO -20% jusqu'à dimanche"
         if read.discount is not None and plain:
             before = plain[-1]
             after = round(before.cents * (100 - read.discount) / 100)
@@ -200,10 +200,14 @@ def _resolve(reads: list[LineRead], lines: tuple[_Line, ...]) -> tuple[int | Non
         return None, doubts
     if chosen.grouped and chosen.role == "plain":
         doubts.append(Doubt("grouped_number", (chosen.cents, chosen.grouped[1])))
-    if chosen.bare and any(_SIZED.search(line.text) for line in lines):
+    if chosen.bare and any(SIZED.search(line.text) for line in lines):
         if chosen.cents % 100 == 0 and 1600 <= chosen.cents <= 5600:
             doubts.append(Doubt("price_or_size", (chosen.cents,)))
     return chosen.cents, doubts
+
+
+def _promoted(reads: list[LineRead]) -> bool:
+    return any(m.role in ("old", "new", "from") for r in reads for m in r.mentions)
 
 
 def _far_above(price: int, usual: int | None) -> Doubt | None:

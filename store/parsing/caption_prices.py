@@ -35,6 +35,13 @@ _RANGE = re.compile(
     rf"(?P<high>{NUMBER})\s*(?:{_CUR}|(?=\s*(?:le|la|au|/)\s*(?:kg|kilo|litre)\b))",
     re.IGNORECASE,
 )
+# Names of things sold by size: a bare number after them may be the size, not the price.
+SIZED = re.compile(
+    r"\b(?:robe|jupe|pull|pantalon|jean|short|veste|manteau|chemise|chemisier|blouse|gilet"
+    r"|t-?shirt|tee|sweat|chaussures?|baskets?|bottes?|bottines?|sandales?|escarpins?|bague"
+    r"|body|legging|parka|doudoune|taille|pointure|mocassins?|derbies|ballerines?|chaussons?)s?\b",
+    re.I,
+)
 _MARKERS = re.compile(
     r"(?P<from>\b(?:[àa]\s+partir\s+de|d[èe]s)\b)(?=\s*:?\s*(?:€\s*)?\d)"
     r"|(?P<old>\bau\s+lieu\s+de\b|\bavant\b|\bancien\s+prix\b|\bprix\s+barr[ée]e?\b"
@@ -44,30 +51,32 @@ _MARKERS = re.compile(
     r"|\bpromo(?:tion)?\b|\bnouveau\s+prix\b)(?=\s*:?\s*(?:€\s*)?\d)"
     r"|(?P<arrow>→|->|=>|⇒|➜|➡\ufe0f?|=)"
     r"|(?P<intro>\b(?:prix|tarif)\b)(?=\s*:?\s*\d)"
-    r"|(?P<crossed>❌|✖\ufe0f?|\bbarr[ée]e?\b)"
+    r"|(?P<crossed>❌|✖\ufe0f?|\bbarr[ée]e?\b)|(?P<strike>~~)"
     r"|(?P<pct>(?:\b[àa]\s+)?(?<!\w)[-−]\s?(?P<p>\d{1,2})\s?%(?:\s+sur\s+(?:(?:ce|cet|cette|ces|le|la"
     r"|les|tout|toute|tous|toutes)\b)?)?|\b(?:remise|r[ée]duction)\s+de\s+(?P<p2>\d{1,2})\s?%"
     r"|(?<![\w.,])(?P<p3>\d{1,2})\s?%\s+de\s+(?:remise|r[ée]duction)\b)",
     re.IGNORECASE,
 )
 _BEFORE_PRICE = re.compile(
-    r"(?:\b(?:au\s+)?(?:prix|tarif)(?:\s+de)?|\b[àa]|\bpour|\bvendue?s?|\bseulement"
+    r"(?:\b(?:au\s+|le\s+)?(?:prix|tarif)(?:\s+(?:unitaire|de\s+vente|public|ttc))?(?:\s+de)?"
+    r"|\b[àa]|\bpour|\bvendue?s?|\bseulement"
     r"|\bd'une\s+valeur\s+de|\bde)\s*:?\s*$",
     re.IGNORECASE,
 )
 _AFTER_PRICE = re.compile(
-    r"^\s*(?:(?:la\s+|l'|par\s+|/\s*)?(?:pi[eè]ce|unit[eé]|chacune?)\b|ttc\b|seulement\b|"
+    r"^\s*(?:(?:la\s+|l'|par\s+|/\s*)?(?:pi[eè]ce|unit[eé]|chacune?|u)\b|l'une?\b|ttc\b|seulement\b|"
     r"(?:prix\s+)?(?:ferme|n[ée]gociable|[àa]\s+d[ée]battre)\b|"
     r"(?:les\s+(?:deux|2|trois|3)|le\s+lot|l'ensemble)\b|"
     r"(?P<unit>(?:le|la|les|au|par|/)\s*(?:kg|kilo|litre|l|part|personne|pers|100\s?g|sachet|pot"
-    r"|botte|barquette|bouteille|douzaine|paquet|m[eè]tre|m)\b))",
+    r"|botte|barquette|bouteille|douzaine|paquet|m[eè]tre|m)\b"
+    r"(?:\s+de\s+\d+\s?(?:g|kg|cl|ml|l|pi[eè]ces)\b)?))",
     re.IGNORECASE,
 )
 # "frais de port 8€", "livraison offerte dès 50€": not the item's price.
 SHIPPING = re.compile(
     rf"(?:\bfrais\s+de\s+(?:port|livraison)|\b(?:livraison|port|envoi|exp[ée]dition)s?)"
     rf"(?:\s+(?:offerte?s?|gratuite?s?|possibles?|en\s+sus))?\s*(?:\b(?:d[èe]s|[àa]\s+partir\s+de"
-    rf"|pour|de|à|a)\b)?\s*:?\s*(?:{NUMBER})\s*{_CUR}?(?:\s*d'achats?)?",
+    rf"|pour|de|à|a)\b)?\s*:?\s*\+?\s*(?:{NUMBER})\s*{_CUR}?(?:\s*d'achats?)?",
     re.IGNORECASE,
 )
 _UNITS = {"kg": "le kg", "kilo": "le kg", "litre": "le litre", "l": "le litre"}
@@ -136,6 +145,7 @@ def read_line(line: str, *, bare: bool) -> LineRead:
     """The amounts of one line with their roles; `bare`: numbers without € may be prices."""
     read = LineRead()
     pending = ""  # a marker waiting for the next amount: from | old | new
+    struck = False  # inside ~~struck-through~~ text
     percent: int | None = None
     pos = 0
     while pos < len(line):
@@ -166,7 +176,10 @@ def read_line(line: str, *, bare: bool) -> LineRead:
             if low is None or high is None or not 0 < low < high or sized:
                 pos = match.start("high")  # "taille 38 - 49€", "925 - 89 €": not a range
                 continue
-            if high > 5 * low and not worded:  # "gants 7,5 - 49€": a size, then the price
+            sized = SIZED.search(line[: match.start()]) and not re.search(
+                _CUR, match.group(0)[: match.end("low") - match.start()], re.I
+            )
+            if (high > 5 * low or sized) and not worded:  # "gants 7,5 - 49€": a size, a price
                 pos = match.start("high")  # "taille 38 - 49€", "925 - 89 €": not a range
                 continue
             read.mentions.append(Mention(low, "from"))
@@ -185,6 +198,9 @@ def read_line(line: str, *, bare: bool) -> LineRead:
             if read.mentions and read.mentions[-1].role == "plain":
                 read.mentions[-1].role = "old"
             pending = "new"
+        elif kind == "strike":
+            struck = not struck
+            pending = "old" if struck else ""
         elif kind == "crossed":
             if read.mentions:
                 read.mentions[-1].role = "old"

@@ -22,7 +22,9 @@ class StockRead:
 
 
 _COUNT = r"(?P<n>\d{1,6})"
-_ITEMS = r"(?:\s*(?:pi[eè]ces?|ex(?:emplaires?)?|articles?|unit[eé]s?|produits?)\b)?"
+_ITEMS = (
+    r"(?:\s*(?:pi[eè]ces?|ex(?:emplaires?)?|articles?|unit[eé]s?|produits?|pcs|pces?|pc)\b\.?)?"
+)
 _STOCKED = r"(?:en\s+stock|dispo\w*|restant\w*|en\s+boutique)"
 # Count phrases; each has the count in `n`.
 _STOCK_COUNTS = [
@@ -33,7 +35,8 @@ _STOCK_COUNTS = [
     rf"|restant(?:e)?s?\b)(?:\s+{_STOCKED})*",
     rf"(?<![\w.,]){_COUNT}\s*ex(?:emplaires?)?\b\.?",
     rf"\b(?:only\s+)?{_COUNT}\s+(?:left|in\s+stock|available)\b",
-    rf"\b(?:stock|qt[eé]|quantit[eé]|dispo(?:nible)?s?)\s*:?\s*{_COUNT}{_ITEMS}",
+    rf"(?:\ben\s+)?\b(?:stock|qt[eé]|quantit[eé]|dispo(?:nible)?s?)(?:\s+(?:dispo\w*|en\s+stock))?"
+    rf"\s*:?\s*{_COUNT}{_ITEMS}",
 ]
 _STOCK_COUNT_PARTS = [re.compile(p, re.I) for p in _STOCK_COUNTS]
 _ONE = (
@@ -46,7 +49,7 @@ _ONE = (
 _NONE_LEFT = (
     r"\b(?:[ée]puis[ée]e?s?|(?:en\s+)?rupture(?:\s+de\s+stock)?|plus\s+de\s+stock|sold\s+out"
     r"|bient[ôo]t\s+de\s+retour|victime\s+de\s+son\s+succ[eè]s"
-    r"|(?:momentan[ée]ment\s+)?indisponibles?)\b"
+    r"|(?:momentan[ée]ment\s+)?indisponibles?)\b(?!\s+(?:en|dans)\s+(?:t\s?)?(?:\d|taille|\w+\b))"
 )
 _NOT_COUNTED = (
     r"\b(?:stock\s+)?(?:illimit[ée]|infini)\b|\bmade\s+to\s+order\b"
@@ -176,12 +179,12 @@ def clean_name(text: str, *, price_first: bool = False) -> str:
     text = re.sub(r"\s+", " ", _tidy_separators(text)).strip()
     if price_first:  # "25€ le bouquet de pivoines"
         text = re.sub(r"^(?:(?:le|la|les)\s+|l')(?=\w{3})", "", text, flags=re.I)
-    text = text.strip(" -–—|:;,/·•*!?…()").strip()
+    text = text.strip(' -–—|:;,/·•*!?…()«»"“”').strip()
     if text.endswith(".") and not _ABBREVIATION.search(text):
         text = text.rstrip(".").strip()
     if text.count("(") > text.count(")"):
         text += ")"
     letters = [c for c in text if c.isalpha()]
-    if len(letters) >= 6 and all(c.isupper() for c in letters) and " " in text:
+    if len(letters) >= 5 and all(c.isupper() for c in letters):
         text = text[:1] + text[1:].lower()
     return text
