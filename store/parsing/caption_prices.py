@@ -176,10 +176,9 @@ def read_line(line: str, *, bare: bool) -> LineRead:
             if low is None or high is None or not 0 < low < high or sized:
                 pos = match.start("high")  # "taille 38 - 49€", "925 - 89 €": not a range
                 continue
-            sized = SIZED.search(line[: match.start()]) and not re.search(
-                _CUR, match.group(0)[: match.end("low") - match.start()], re.I
-            )
-            if (high > 5 * low or sized) and not worded:  # "gants 7,5 - 49€": a size, a price
+            low_priced = re.search(_CUR, match.group(0)[: match.end("low") - match.start()], re.I)
+            a_size = SIZED.search(line[: match.start()]) is not None and low_priced is None
+            if (high > 5 * low or a_size) and not worded:  # "gants 7,5 - 49€": a size, a price
                 pos = match.start("high")  # "taille 38 - 49€", "925 - 89 €": not a range
                 continue
             read.mentions.append(Mention(low, "from"))
