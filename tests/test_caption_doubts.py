@@ -31,3 +31,17 @@ def test_a_price_far_above_the_shops_usual_one_is_questioned():
 def test_plain_captions_and_clear_promotions_carry_no_doubt():
     for caption in ("Pull en laine rouge 35€", "Pull 35 € → 25 €", "Echarpe 25€ au lieu de 35€"):
         assert parse_caption(caption).doubts == ()
+
+
+def test_every_kind_of_doubt_has_its_question_in_french_and_english():
+    import re
+
+    from handlers.i18n import t
+    from store.parsing import caption
+
+    kinds = re.findall(r"`(\w+)` \(", caption.Doubt.__doc__ or "")
+    assert len(kinds) == 5
+    for kind in kinds:
+        for lang in ("fr", "en"):
+            text = t(lang, f"m_doubt_{kind}", name="Pull", first="25 €", second="35 €", usual="9 €")
+            assert "Pull" in text and "{" not in text
