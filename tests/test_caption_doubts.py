@@ -45,3 +45,13 @@ def test_every_kind_of_doubt_has_its_question_in_french_and_english():
         for lang in ("fr", "en"):
             text = t(lang, f"m_doubt_{kind}", name="Pull", first="25 €", second="35 €", usual="9 €")
             assert "Pull" in text and "{" not in text
+
+
+def test_two_prices_side_by_side_are_not_read_as_euros_and_cents():
+    assert _doubts("Pull 35€ 40€") == [("two_prices", (3500, 4000))]
+    assert parse_caption("Carte 2 € 50").price_cents == 250
+
+
+def test_a_pasted_wall_of_digits_is_no_price_and_no_crash():
+    parsed = parse_caption("1" * 2000)
+    assert parsed.price_cents is None and "price_missing" in parsed.problems

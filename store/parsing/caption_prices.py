@@ -15,7 +15,7 @@ _CUR = r"(?:€(?:uros?\b)?|euros?\b|eur\b|e\b)"
 _N = rf"(?<![\w.,/×#]){NUMBER}"
 # "35€", "12,90 €", "8 euros", "12€90", "€ 12", "12.-", "-5€".
 PRICE = re.compile(
-    rf"(?P<neg>(?<![\w-])[-−](?=\d))?(?:(?P<a>{_N})(?:\s*{_CUR}\s?(?P<cents>\d{{2}}(?![\w,.]|\s*[^\W\d_]))?|[.,]-)"
+    rf"(?P<neg>(?<![\w-])[-−](?=\d))?(?:(?P<a>{_N})(?:\s*{_CUR}\s?(?P<cents>\d{{2}}(?![\w,.€]|\s*(?:[^\W\d_]|€|\d)))?|[.,]-)"
     rf"|(?<!\w)(?:€|eur\b|euros?\b)\s*(?P<b>{NUMBER}))",
     re.IGNORECASE,
 )
@@ -105,14 +105,23 @@ class LineRead:
 
 def cents_of(fragment: str) -> int | None:
     """Cents of a number fragment read by price-parser (French decimal comma understood)."""
+    if sum(c.isdigit() for c in fragment) > 12:  # no price has that many digits
+        return None
     amount = Price.fromstring(fragment.replace("\u202f", " ").replace("\u00a0", " ")).amount
     return None if amount is None else int((amount * 100).quantize(Decimal(1)))
+
+
+def _just_before(line: str, at: int) -> str:
+    """The few words before `at`: what a word that leads a number can be found in."""
+    return line[max(0, at - 40) : at]
 
 
 def _grouped_after_size(line: str, match: re.Match[str]) -> bool:
     """ "du 40 au 44 149€": a size then a price, not 44 149 €."""
     number = match.group("a") or ""
-    return bool(re.search(r"\s", number)) and bool(_SIZE_BEFORE.search(line[: match.start("a")]))
+    return bool(re.search(r"\s", number)) and bool(
+        _SIZE_BEFORE.search(_just_before(line, match.start("a")))
+    )
 
 
 def _price_at(line: str, pos: int, bare: bool) -> re.Match[str] | None:
@@ -141,6 +150,15 @@ def _amount(match: re.Match[str]) -> Mention | None:
     return Mention(cents, "plain", bare="n" in groups or "unit" in groups, grouped=grouped)
 
 
+def _next(kind: str, line: str, pos: int) -> re.Match[str] | None:
+    """The next range, marker, price or bare number from `pos`."""
+    if kind == "range":
+        return _RANGE.search(line, pos)
+    if kind == "marker":
+        return _MARKERS.search(line, pos)
+    return _price_at(line, pos, bare=kind == "bare")
+
+
 def read_line(line: str, *, bare: bool) -> LineRead:
     """The amounts of one line with their roles; `bare`: numbers without € may be prices."""
     read = LineRead()
@@ -148,17 +166,17 @@ def read_line(line: str, *, bare: bool) -> LineRead:
     struck = False  # inside ~~struck-through~~ text
     percent: int | None = None
     pos = 0
+    ahead: dict[str, re.Match[str] | None] = {}  # each kind's next match, kept while ahead
     while pos < len(line):
-        found = [
-            m
-            for m in (
-                _RANGE.search(line, pos),
-                _MARKERS.search(line, pos),
-                _price_at(line, pos, bare=False),
-                _price_at(line, pos, bare=True) if bare or pending else None,
-            )
-            if m is not None
-        ]
+        found = []
+        for name in ("range", "marker", "price", "bare"):
+            if name == "bare" and not (bare or pending):
+                continue
+            kept = ahead.get(name)
+            if name not in ahead or (kept is not None and kept.start() < pos):
+                ahead[name] = kept = _next(name, line, pos)
+            if kept is not None:
+                found.append(kept)
         if not found:
             break
         match = min(found, key=lambda m: (m.start(), -len(m.group(0))))
@@ -166,7 +184,7 @@ def read_line(line: str, *, bare: bool) -> LineRead:
         kind = match.lastgroup if match.re is _MARKERS else None
         if match.re is _RANGE:
             low, high = cents_of(match.group("low")), cents_of(match.group("high"))
-            sized = _SIZE_BEFORE.search(line[: match.start()])
+            sized = _SIZE_BEFORE.search(_just_before(line, match.start()))
             worded = match.group(0)[:2].lower() in ("de", "en")
             if worded and low is not None and high is not None and low > high > 0:
                 read.mentions += [Mention(low, "old"), Mention(high, "new")]  # de 35€ à 25€
@@ -210,7 +228,11 @@ def read_line(line: str, *, bare: bool) -> LineRead:
             mention = _amount(match)
             if mention is None:
                 continue
-            if mention.bare and not pending and _SIZE_BEFORE.search(line[: match.start()]):
+            if (
+                mention.bare
+                and not pending
+                and _SIZE_BEFORE.search(_just_before(line, match.start()))
+            ):
                 continue  # "taille 38", "du 0 au 24"
             mention.role = pending or "plain"
             pending = ""
@@ -230,10 +252,10 @@ def read_line(line: str, *, bare: bool) -> LineRead:
 def _cut_words_around(line: str, match: re.Match[str], read: LineRead) -> None:
     """Drop the amount and what only introduces it ("prix :", "à") or qualifies it ("pièce")."""
     start, end = match.start(), match.end()
-    before = _BEFORE_PRICE.search(line[:start])
+    before = _BEFORE_PRICE.search(_just_before(line, start))
     if before:
-        start = before.start()
-    after = _AFTER_PRICE.match(line[end:])
+        start -= len(_just_before(line, start)) - before.start()
+    after = _AFTER_PRICE.match(line[end : end + 60])
     if after:
         if after.group("unit") and not read.unit:
             word = re.sub(r"^(?:le|la|les|au|par|/)\s*", "", after.group("unit").lower())
