@@ -161,92 +161,113 @@ def _next(kind: str, line: str, pos: int) -> re.Match[str] | None:
 
 def read_line(line: str, *, bare: bool) -> LineRead:
     """The amounts of one line with their roles; `bare`: numbers without € may be prices."""
-    read = LineRead()
-    pending = ""  # a marker waiting for the next amount: from | old | new
-    struck = False  # inside ~~struck-through~~ text
-    percent: int | None = None
-    pos = 0
-    ahead: dict[str, re.Match[str] | None] = {}  # each kind's next match, kept while ahead
-    while pos < len(line):
-        found = []
-        for name in ("range", "marker", "price", "bare"):
-            if name == "bare" and not (bare or pending):
-                continue
-            kept = ahead.get(name)
-            if name not in ahead or (kept is not None and kept.start() < pos):
-                ahead[name] = kept = _next(name, line, pos)
-            if kept is not None:
-                found.append(kept)
-        if not found:
-            break
-        match = min(found, key=lambda m: (m.start(), -len(m.group(0))))
-        pos = max(match.end(), pos + 1)
-        kind = match.lastgroup if match.re is _MARKERS else None
-        if match.re is _RANGE:
-            low, high = cents_of(match.group("low")), cents_of(match.group("high"))
-            sized = _SIZE_BEFORE.search(_just_before(line, match.start()))
-            worded = match.group(0)[:2].lower() in ("de", "en")
-            if worded and low is not None and high is not None and low > high > 0:
-                read.mentions += [Mention(low, "old"), Mention(high, "new")]  # de 35€ à 25€
-                read.spans.append((match.start(), match.end()))
-                pending = ""
-                continue
-            if low is None or high is None or not 0 < low < high or sized:
-                pos = match.start("high")  # "taille 38 - 49€", "925 - 89 €": not a range
-                continue
-            low_priced = re.search(_CUR, match.group(0)[: match.end("low") - match.start()], re.I)
-            a_size = SIZED.search(line[: match.start()]) is not None and low_priced is None
-            if (high > 5 * low or a_size) and not worded:  # "gants 7,5 - 49€": a size, a price
-                pos = match.start("high")  # "taille 38 - 49€", "925 - 89 €": not a range
-                continue
-            read.mentions.append(Mention(low, "from"))
-            pending = ""
-            _cut_words_around(line, match, read)
-            continue
-        elif kind == "intro":  # "prix 9": a number after it is a price
-            pending = pending or "plain"
-        elif kind == "old2":  # "passe de 120€ à 89€": read as the range that follows
-            pass
+    return _LineReader(line, bare).run()
+
+
+class _LineReader:
+    """Reads a line left to right; a marker ("au lieu de", "→", "-20%") sets the role of the
+    amount that follows it, or of the one before ("❌", "barré")."""
+
+    def __init__(self, line: str, bare: bool) -> None:
+        self.line, self.bare = line, bare
+        self.read = LineRead()
+        self.pending = ""  # the role waiting for the next amount: plain | from | old | new
+        self.struck = False  # inside ~~struck-through~~ text
+        self.percent: int | None = None
+
+    def run(self) -> LineRead:
+        pos = 0
+        ahead: dict[str, re.Match[str] | None] = {}  # each kind's next match, while ahead
+        while pos < len(self.line):
+            found = []
+            for name in ("range", "marker", "price", "bare"):
+                if name == "bare" and not (self.bare or self.pending):
+                    continue
+                kept = ahead.get(name)
+                if name not in ahead or (kept is not None and kept.start() < pos):
+                    ahead[name] = kept = _next(name, self.line, pos)
+                if kept is not None:
+                    found.append(kept)
+            if not found:
+                break
+            match = min(found, key=lambda m: (m.start(), -len(m.group(0))))
+            if match.re is _RANGE:
+                pos = self._range(match)
+            elif match.re is _MARKERS:
+                self._marker(match)
+                pos = match.end()
+            else:
+                self._amount(match)
+                pos = match.end()
+        return self._finish()
+
+    def _range(self, match: re.Match[str]) -> int:
+        """ "de 12 à 18€", "20-35€": the lowest; "de 35€ à 25€": a promotion. Where to go on."""
+        line, read = self.line, self.read
+        low, high = cents_of(match.group("low")), cents_of(match.group("high"))
+        worded = match.group(0)[:2].lower() in ("de", "en")
+        if low is None or high is None or low == high or min(low, high) <= 0:
+            return match.start("high")
+        if worded and low > high:
+            read.mentions += [Mention(low, "old"), Mention(high, "new")]
+            read.spans.append((match.start(), match.end()))
+            self.pending = ""
+            return match.end()
+        low_priced = re.search(_CUR, match.group(0)[: match.end("low") - match.start()], re.I)
+        a_size = SIZED.search(line[: match.start()]) is not None and low_priced is None
+        after_size = _SIZE_BEFORE.search(_just_before(line, match.start()))
+        if low > high or after_size or ((high > 5 * low or a_size) and not worded):
+            return match.start("high")  # "taille 38 - 49€", "925 - 89 €", "gants 7,5 - 49€"
+        read.mentions.append(Mention(low, "from"))
+        self.pending = ""
+        _cut_words_around(line, match, read)
+        return match.end()
+
+    def _marker(self, match: re.Match[str]) -> None:
+        """A word or sign that says which amount is the price."""
+        kind, read = match.lastgroup, self.read
+        if kind == "old" and match.group(0).lower() == "valeur" and not read.mentions:
+            return  # "d'une valeur de 30€" is the price; "(valeur 55€)" is the old one
+        if kind == "intro":  # "prix 9": a number after it is a price
+            self.pending = self.pending or "plain"
         elif kind in ("from", "old", "new"):
-            if kind == "old" and match.group(0).lower() == "valeur" and not read.mentions:
-                continue  # "d'une valeur de 30€" is the price; "(valeur 55€)" is the old one
-            pending = kind
+            self.pending = kind
         elif kind == "arrow":
             if read.mentions and read.mentions[-1].role == "plain":
                 read.mentions[-1].role = "old"
-            pending = "new"
+            self.pending = "new"
         elif kind == "strike":
-            struck = not struck
-            pending = "old" if struck else ""
-        elif kind == "crossed":
-            if read.mentions:
-                read.mentions[-1].role = "old"
+            self.struck = not self.struck
+            self.pending = "old" if self.struck else ""
+        elif kind == "crossed" and read.mentions:
+            read.mentions[-1].role = "old"
         elif kind == "pct":  # a price after a percentage is the new one
-            percent = int(match.group("p") or match.group("p2") or match.group("p3"))
-            pending = pending or "new"
-        else:
-            mention = _amount(match)
-            if mention is None:
-                continue
-            if (
-                mention.bare
-                and not pending
-                and _SIZE_BEFORE.search(_just_before(line, match.start()))
-            ):
-                continue  # "taille 38", "du 0 au 24"
-            mention.role = pending or "plain"
-            pending = ""
-            read.mentions.append(mention)
-            _cut_words_around(line, match, read)
-            continue
+            self.percent = int(match.group("p") or match.group("p2") or match.group("p3"))
+            self.pending = self.pending or "new"
+        # "old2", "passe" in "passe de 120€ à 89€": the range that follows says the rest.
         read.spans.append((match.start(), match.end()))
-    for index, mention in enumerate(read.mentions):  # "-10€ : 25€": an amount off
-        if mention.cents < 0 and any(m.cents > 0 for m in read.mentions[index + 1 :]):
-            mention.role = "off"
-    promoted = any(m.role in ("old", "new") for m in read.mentions)
-    if percent is not None and pending == "new" and not promoted:  # no price after it
-        read.discount = percent
-    return read
+
+    def _amount(self, match: re.Match[str]) -> None:
+        mention = _amount(match)
+        if mention is None:
+            return
+        before = _just_before(self.line, match.start())
+        if mention.bare and not self.pending and _SIZE_BEFORE.search(before):
+            return  # "taille 38", "du 0 au 24"
+        mention.role = self.pending or "plain"
+        self.pending = ""
+        self.read.mentions.append(mention)
+        _cut_words_around(self.line, match, self.read)
+
+    def _finish(self) -> LineRead:
+        read = self.read
+        for index, mention in enumerate(read.mentions):  # "-10€ : 25€": an amount off
+            if mention.cents < 0 and any(m.cents > 0 for m in read.mentions[index + 1 :]):
+                mention.role = "off"
+        promoted = any(m.role in ("old", "new") for m in read.mentions)
+        if self.percent is not None and self.pending == "new" and not promoted:
+            read.discount = self.percent  # "50 € -20 %": no price after the percentage
+        return read
 
 
 def _cut_words_around(line: str, match: re.Match[str], read: LineRead) -> None:
