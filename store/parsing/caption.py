@@ -1,7 +1,7 @@
 """Reading what merchants type: item captions, prices, stock, durations, codes. Pure functions."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from store.parsing.caption_prices import (
     PRICE,
@@ -170,16 +170,18 @@ def _resolve(reads: list[LineRead], lines: tuple[_Line, ...]) -> tuple[int | Non
     mentions: list[Mention] = []
     apart = [r.discount for r in reads if r.discount is not None and not r.mentions]
     for read in reads:
-        plain = [m for m in read.mentions if m.role == "plain"]
-        if read.discount is None and apart and plain and not _promoted(reads):
-            read.discount = apart.pop()  # "Sweat 55€" then "PROMO -20% jusqu'à dimanche"
-        if read.discount is not None and plain:
+        line = [replace(m) for m in read.mentions]  # copies: the line's reading stays as read
+        plain = [m for m in line if m.role == "plain"]
+        discount = read.discount
+        if discount is None and apart and plain and not _promoted(reads):
+            discount = apart.pop()  # "Sweat 55€" then "PROMO -20% jusqu'à dimanche"
+        if discount is not None and plain:
             before = plain[-1]
-            after = round(before.cents * (100 - read.discount) / 100)
-            plain[-1].role = "old"
-            read.mentions.append(Mention(after, "new"))
+            after = round(before.cents * (100 - discount) / 100)
+            before.role = "old"
+            line.append(Mention(after, "new"))
             doubts.append(Doubt("discount", (after, before.cents)))
-        mentions += read.mentions
+        mentions += line
     chosen: Mention | None = None
     news = [m for m in mentions if m.role == "new"]
     froms = [m for m in mentions if m.role == "from"]
@@ -219,6 +221,32 @@ def _far_above(price: int, usual: int | None) -> Doubt | None:
     return Doubt("far_above_usual", readings)
 
 
+def _name(lines: tuple[_Line, ...], named: int | None) -> tuple[str, str]:
+    """The name a customer sees, and what the merchant wrote after its price."""
+    if named is None:
+        return "", ""
+    line = lines[named]
+    name, tail = clean_name(line.before_price), line.after_price  # the price ends the name
+    if not name:  # "15€ Bougie coton", "Black friday -40% sur ce plaid : 39€"
+        name, tail = clean_name(line.rest, price_first=line.price_first), ""
+    unit = next((line.read.unit for line in lines if line.read.unit), "")
+    return (f"{name} ({unit})" if name and unit else name), tail
+
+
+def _description(lines: tuple[_Line, ...], named: int | None, tail: str) -> str:
+    """The lines after the name, as typed, less those that only gave price, stock or tags."""
+    if named is None:
+        return ""
+    if tail.startswith("(") and tail.endswith(")"):
+        tail = tail[1:-1]
+    kept = [tail] + [
+        without_trailing_hashtags(line.text)
+        for line in lines[named + 1 :]
+        if not line.says_nothing_else
+    ]
+    return "\n".join(line for line in kept if line)
+
+
 def parse_caption(text: str, *, usual_cents: int | None = None) -> ParsedCaption:
     """Read `Pull en laine rouge 35€`, `Nouveau ✨\nBougie 35 € → 25 €\nplus que 2`.
 
@@ -248,30 +276,13 @@ def parse_caption(text: str, *, usual_cents: int | None = None) -> ParsedCaption
         problems.append(problem)
     if price is not None and (far := _far_above(price, usual_cents)):
         doubts.append(far)
-    name = tail = ""
-    if named is not None:
-        line = lines[named]
-        name = clean_name(line.before_price)  # what follows the price is not the name
-        tail = line.after_price
-        if not name:
-            name, tail = clean_name(line.rest, price_first=line.price_first), ""
-        unit = next((line.read.unit for line in lines if line.read.unit), "")
-        if name and unit:
-            name = f"{name} ({unit})"
+    name, tail = _name(lines, named)
     if not has_words(name):
         problems.append("name_missing")
         name = ""
     elif len(name) > MAX_NAME:
         problems.append("name_too_long")
-    if tail.startswith("(") and tail.endswith(")"):
-        tail = tail[1:-1]
-    kept = [tail] if named is not None else []
-    kept += [
-        without_trailing_hashtags(line.text)
-        for i, line in enumerate(lines)
-        if named is not None and i > named and not line.says_nothing_else
-    ]
-    description = "\n".join(line for line in kept if line)
+    description = _description(lines, named, tail)
     if len(description) > MAX_DESCRIPTION:
         problems.append("description_too_long")
     return ParsedCaption(name, price, stock, description, tuple(problems), tuple(doubts))
