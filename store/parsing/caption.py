@@ -221,6 +221,24 @@ def _far_above(price: int, usual: int | None) -> Doubt | None:
     return Doubt("far_above_usual", readings)
 
 
+def _named(lines: tuple[_Line, ...]) -> int | None:
+    """The line that names the product: the first with words, unless it only exclaims
+    ("Trop mignon !!", "Ça vient d'arriver ! 😍") above a line with a product and its price."""
+    saying = [i for i, line in enumerate(lines) if not line.says_nothing_else]
+    if len(saying) > 1 and _exclaims(lines[saying[0]]):
+        second = lines[saying[1]]
+        if second.read.mentions and has_words(undecorated(second.before_price)):
+            return saying[1]
+    return saying[0] if saying else None
+
+
+def _exclaims(line: _Line) -> bool:
+    """A short exclamation with no number ("Trop mignon !!", "Le retour ! 😍")."""
+    text = undecorated(line.text).strip()
+    words = re.findall(r"[^\W\d_]+", text)
+    return 0 < len(words) <= 4 and not any(c.isdigit() for c in text) and text.endswith("!")
+
+
 def _name(lines: tuple[_Line, ...], named: int | None) -> tuple[str, str]:
     """The name a customer sees, and what the merchant wrote after its price."""
     if named is None:
@@ -257,7 +275,7 @@ def parse_caption(text: str, *, usual_cents: int | None = None) -> ParsedCaption
     raw = [line.strip() for line in (text or "").strip().splitlines()]
     bare = PRICE.search(HASHTAG.sub(" ", text or "")) is None
     lines = tuple(_read(line, bare) for line in raw if line)
-    named = next((i for i, line in enumerate(lines) if not line.says_nothing_else), None)
+    named = _named(lines)
     problems: list[str] = []
     stocks = [line.stock for line in lines if line.stock is not None]
     stock = stocks[0].count if stocks else None

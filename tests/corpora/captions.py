@@ -745,6 +745,15 @@ FOURTH_BATCH: list[Row] = [
 ]
 TUNED += FOURTH_BATCH
 
+# Exclaimed first lines and shouted names, written while adding the rule for them.
+TUNED += [
+    ("Trop mignon !!\nPochette 12€", "Pochette", 1200, None, ""),
+    ("Ça vient d'arriver ! 😍\nBougie figue 15€", "Bougie figue", 1500, None, ""),
+    ("Le retour !\nTote bag 20€\nCoton bio", "Tote bag", 2000, None, "Coton bio"),
+    ("ROBE LONGUE\nTaille 38 - 45€", "Robe longue", 4500, None, "Taille 38 - 45€"),
+    ("Bougie sapin 🌲\nCire de soja 18€", "Bougie sapin", 1800, None, "Cire de soja 18€"),
+]
+
 HELD_OUT: list[Row] = [
     ("Bougie rose poudrée 13e", "Bougie rose poudrée", 1300, None, ""),
     ("chapeau de paille 19 euros", "Chapeau de paille", 1900, None, ""),
