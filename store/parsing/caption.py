@@ -19,6 +19,7 @@ from store.parsing.caption_words import (
     StockRead,
     clean_name,
     has_words,
+    FIELD,
     is_decoration,
     is_tag_line,
     read_stock,
@@ -117,6 +118,12 @@ class _Line:
         """It gives a promotion ("-20% ce week-end : 36€"): its price counts."""
         read = self.read
         return read.discount is not None or any(m.role in ("old", "new") for m in read.mentions)
+
+    @property
+    def field(self) -> str:
+        """ "Prix : 20 € | État : neuf" -> "État : neuf"; "" unless the line gives a detail."""
+        rest = re.sub(r"\s+", " ", undecorated(self.rest)).strip(" -–—|:;,/·•*")
+        return rest if FIELD.match(rest) else ""
 
     @property
     def says_nothing_else(self) -> bool:
@@ -224,7 +231,9 @@ def _far_above(price: int, usual: int | None) -> Doubt | None:
 def _named(lines: tuple[_Line, ...]) -> int | None:
     """The line that names the product: the first with words, unless it only exclaims
     ("Trop mignon !!", "Ça vient d'arriver ! 😍") above a line with a product and its price."""
-    saying = [i for i, line in enumerate(lines) if not line.says_nothing_else]
+    saying = [i for i, line in enumerate(lines) if not line.says_nothing_else and not line.field]
+    if not saying:  # only details: the first one is all there is to call it by
+        saying = [i for i, line in enumerate(lines) if not line.says_nothing_else]
     if len(saying) > 1 and _exclaims(lines[saying[0]]):
         second = lines[saying[1]]
         if second.read.mentions and has_words(undecorated(second.before_price)):
@@ -257,7 +266,8 @@ def _description(lines: tuple[_Line, ...], named: int | None, tail: str) -> str:
         return ""
     if tail.startswith("(") and tail.endswith(")"):
         tail = tail[1:-1]
-    kept = [tail] + [
+    kept = [line.field for line in lines[:named] if line.field]  # "Prix : 20 € | État : neuf"
+    kept += [tail] + [
         without_trailing_hashtags(line.text)
         for line in lines[named + 1 :]
         if not line.says_nothing_else

@@ -68,7 +68,8 @@ _AFTER_PRICE = re.compile(
     r"(?:prix\s+)?(?:ferme|n[ée]gociable|[àa]\s+d[ée]battre)\b|"
     r"(?:les\s+(?:deux|2|trois|3)|le\s+lot|l'ensemble)\b|"
     r"(?P<unit>(?:le|la|les|au|par|/)\s*(?:kg|kilo|litre|l|part|personne|pers|100\s?g|sachet|pot"
-    r"|botte|barquette|bouteille|douzaine|paquet|m[eè]tre|m)\b"
+    r"|botte|barquette|bouteille|douzaine|paquet|m[eè]tre|m|paire|bo[iî]te|bocal|tranche|portion"
+    r"|verre)\b"
     r"(?:\s+de\s+\d+\s?(?:g|kg|cl|ml|l|pi[eè]ces)\b)?))",
     re.IGNORECASE,
 )

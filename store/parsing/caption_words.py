@@ -45,6 +45,7 @@ _ONE = (
     r"|\bderni(?:[eè]re?\s+pi[eè]ce|er\s+exemplaire|[eè]re?\s+(?:dispo\w*|en\s+stock))\b"
     r"|\b(?:(?:il\s+)?(?:ne\s+)?(?:n'en\s+)?reste\s+|plus\s+)qu'une?\b"
     r"|\b(?:last\s+one|one\s+of\s+a\s+kind)\b"
+    r"|\bderni(?:[eè]re|er)\b(?=\s*(?:!|\)|$))"  # "(dernière !)"
 )
 _NONE_LEFT = (
     r"\b(?:[ée]puis[ée]e?s?|(?:en\s+)?rupture(?:\s+de\s+stock)?|plus\s+de\s+stock|sold\s+out"
@@ -138,6 +139,14 @@ def undecorated(text: str) -> str:
 def without_trailing_hashtags(line: str) -> str:
     """ "Doublé coton #faitmain #lin" -> "Doublé coton"."""
     return _TRAILING_HASHTAGS.sub("", line).rstrip()
+
+
+# "État : neuf", "Taille : M": a detail for the description, never the name.
+FIELD = re.compile(
+    r"^\W*(?:[ée]tat|taille|tailles|couleurs?|coloris|mati[eè]res?|dimensions?|poids|marque"
+    r"|composition|contenance|format|r[ée]f[ée]rence|r[ée]f|mesures?|entretien)\s*:",
+    re.I,
+)
 
 
 def is_tag_line(text: str) -> bool:
