@@ -12,6 +12,7 @@ from store.parsing.caption_prices import (
     read_line,
 )
 from store.parsing.caption_words import (
+    FIELD,
     HASHTAG,
     MARKER_DECORATIONS,
     MAX_STOCK,
@@ -19,7 +20,6 @@ from store.parsing.caption_words import (
     StockRead,
     clean_name,
     has_words,
-    FIELD,
     is_decoration,
     is_tag_line,
     read_stock,
