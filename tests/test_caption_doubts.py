@@ -55,3 +55,14 @@ def test_two_prices_side_by_side_are_not_read_as_euros_and_cents():
 def test_a_pasted_wall_of_digits_is_no_price_and_no_crash():
     parsed = parse_caption("1" * 2000)
     assert parsed.price_cents is None and "price_missing" in parsed.problems
+
+
+def test_a_price_that_is_also_the_size_typed_beside_it_is_questioned():
+    assert _doubts("Robe T38 38€") == [("price_or_size", (3800,))]
+    assert _doubts("Robe T38 45€") == []
+
+
+def test_two_bare_numbers_keep_the_first_in_the_name_and_offer_both():
+    parsed = parse_caption("Jean 40 35")
+    assert (parsed.name, parsed.price_cents) == ("Jean 40", 3500)
+    assert _doubts("Jean 40 35") == [("two_prices", (3500, 4000))]

@@ -34,6 +34,7 @@ MAX_NAME = 120
 MAX_DESCRIPTION = 1000
 FAR_ABOVE_USUAL = 10  # a price over 10 times the shop's usual one is questioned
 
+_SIZE_TOKEN = re.compile(r"(?:\bT\.?\s?|\btaille\s+|\bpointure\s+|\bP)(\d{2})\b", re.I)
 _TYPED_STOCK = re.compile(
     r"(?:stock|qt[eé])?\s*:?\s*(\d{1,6})\s*(?:pi[eè]ces?|ex\w*|en stock)?", re.I
 )
@@ -209,10 +210,22 @@ def _resolve(reads: list[LineRead], lines: tuple[_Line, ...]) -> tuple[int | Non
         return None, doubts
     if chosen.grouped and chosen.role == "plain":
         doubts.append(Doubt("grouped_number", (chosen.cents, chosen.grouped[1])))
-    if chosen.bare and any(SIZED.search(line.text) for line in lines):
-        if chosen.cents % 100 == 0 and 1600 <= chosen.cents <= 5600:
-            doubts.append(Doubt("price_or_size", (chosen.cents,)))
+    if chosen.other is not None and chosen.other != chosen.cents:
+        doubts.append(Doubt("two_prices", (chosen.cents, chosen.other)))
+    elif _maybe_a_size(chosen, lines):
+        doubts.append(Doubt("price_or_size", (chosen.cents,)))
     return chosen.cents, doubts
+
+
+def _maybe_a_size(price: Mention, lines: tuple[_Line, ...]) -> bool:
+    """ "Robe 38", "Robe T38 38€": a price that reads as well as a size."""
+    if price.cents % 100:
+        return False
+    texts = [line.text for line in lines]
+    if price.bare and any(SIZED.search(text) for text in texts):
+        return 1600 <= price.cents <= 5600
+    sizes = {int(n) for text in texts for n in _SIZE_TOKEN.findall(text)}
+    return price.cents // 100 in sizes
 
 
 def _promoted(reads: list[LineRead]) -> bool:

@@ -92,6 +92,7 @@ class Mention:
     role: str  # plain | old | new | from
     bare: bool = False
     grouped: tuple[int, int] | None = None  # "3 150 €": also readable as 150 €
+    other: int | None = None  # "Jean 40 35": the bare number before, the other reading
 
 
 @dataclass
@@ -163,6 +164,10 @@ def _next(kind: str, line: str, pos: int) -> re.Match[str] | None:
 def read_line(line: str, *, bare: bool) -> LineRead:
     """The amounts of one line with their roles; `bare`: numbers without € may be prices."""
     return _LineReader(line, bare).run()
+
+
+def _unmarked(mention: Mention) -> bool:
+    return mention.bare and mention.role == "plain"
 
 
 class _LineReader:
@@ -255,10 +260,15 @@ class _LineReader:
         before = _just_before(self.line, match.start())
         if mention.bare and not self.pending and _SIZE_BEFORE.search(before):
             return  # "taille 38", "du 0 au 24"
+        read = self.read
+        if mention.bare and not self.pending and read.mentions and _unmarked(read.mentions[-1]):
+            # "Jean 40 35": the price comes last; the number before stays in the name.
+            mention.other = read.mentions.pop().cents
+            read.spans.pop()
         mention.role = self.pending or "plain"
         self.pending = ""
-        self.read.mentions.append(mention)
-        _cut_words_around(self.line, match, self.read)
+        read.mentions.append(mention)
+        _cut_words_around(self.line, match, read)
 
     def _finish(self) -> LineRead:
         read = self.read
