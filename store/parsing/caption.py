@@ -142,9 +142,9 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _read(line: str, bare: bool) -> _Line:
-    body = HASHTAG.sub(lambda m: " " * len(m.group(0)), line)
+    body = _without_hashtags(line)
     body = "".join(" " if is_decoration(c) and c not in MARKER_DECORATIONS else c for c in body)
-    shipped = SHIPPING.sub(lambda m: " " * len(m.group(0)), body)
+    shipped = SHIPPING.sub(_spaces, body)
     shipping, body = shipped != body, shipped
     first_price = PRICE.search(body)
     stock = read_stock(body, first_price.start() if first_price else None)
@@ -157,6 +157,18 @@ def _read(line: str, bare: bool) -> _Line:
     if read.mentions:
         before, after = rest[:first], _after_first_price(body, rest, read)
     return _Line(line, read, stock, rest, not has_words(body[:first]), before, after, shipping)
+
+
+def _without_hashtags(line: str) -> str:
+    """Hashtag runs that open or close a line are blanked; "Bougie #soja 12€" keeps "soja"."""
+    line = re.sub(r"^(?:\s*#[\w-]+)+", _spaces, line)
+    line = re.sub(r"(?:\s*#[\w-]+)+\s*$", _spaces, line)
+    return re.sub(r"#(?=\w)", " ", line)
+
+
+def _spaces(match: re.Match[str]) -> str:
+    """As many spaces as the match: what is blanked out keeps the line's positions."""
+    return " " * len(match.group(0))
 
 
 def _after_first_price(body: str, rest: str, read: LineRead) -> str:

@@ -858,6 +858,8 @@ TUNED += [
     ("Le retour !\nTote bag 20€\nCoton bio", "Tote bag", 2000, None, "Coton bio"),
     ("ROBE LONGUE\nTaille 38 - 45€", "Robe longue", 4500, None, "Taille 38 - 45€"),
     ("Bougie sapin 🌲\nCire de soja 18€", "Bougie sapin", 1800, None, "Cire de soja 18€"),
+    ("Bougie #soja vanille 12€ #faitmain", "Bougie soja vanille", 1200, None, ""),
+    ("Jean 40 35", "Jean 40", 3500, None, ""),
 ]
 
 HELD_OUT: list[Row] = [
