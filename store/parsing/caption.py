@@ -23,6 +23,7 @@ from store.parsing.caption_words import (
     is_decoration,
     is_tag_line,
     read_stock,
+    tidy_separators,
     undecorated,
     without_trailing_hashtags,
 )
@@ -174,9 +175,10 @@ def _spaces(match: re.Match[str]) -> str:
 def _after_first_price(body: str, rest: str, read: LineRead) -> str:
     """ "Ceinture 19€ neuve avec étiquette": the words after the price, prices kept."""
     first_end = min(end for start, end in read.spans if start == min(s for s, _ in read.spans))
-    if any(m.role in ("old", "new") for m in read.mentions):  # after the whole promotion
-        first_end = max(end for _, end in read.spans)
     words = undecorated(rest[first_end:])
+    if any(m.role in ("old", "new") for m in read.mentions):  # the promotion is understood
+        words = re.sub(r"\s+", " ", tidy_separators(words)).strip(" ()")
+        return "" if is_tag_line(words) else words
     offers = len({m.cents for m in read.mentions if m.role == "plain" and not m.bare})
     if offers < 2 and (not any(c.isalpha() for c in words) or is_tag_line(words)):
         return ""  # nothing but what was read: no second offer ("15€ les deux") to keep

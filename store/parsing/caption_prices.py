@@ -31,7 +31,8 @@ _SIZE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _RANGE = re.compile(
-    rf"(?:\b(?:de|entre)\s+)?(?P<low>{_N})\s*{_CUR}?\s*(?:-|–|\bà\b|\ba\b|\bet\b)\s*"
+    rf"(?:\b(?:de|entre|between|from)\s+)?(?P<low>{_N})\s*{_CUR}?\s*(?:-|–|\bà\b|\ba\b|\bet\b|\band\b"
+    rf"|\bto\b)\s*"
     rf"(?P<high>{NUMBER})\s*(?:{_CUR}|(?=\s*(?:le|la|au|/)\s*(?:kg|kilo|litre)\b))",
     re.IGNORECASE,
 )
@@ -43,14 +44,15 @@ SIZED = re.compile(
     re.I,
 )
 _MARKERS = re.compile(
-    r"(?P<from>\b(?:[àa]\s+partir\s+de|d[èe]s)\b)(?=\s*:?\s*(?:€\s*)?\d)"
+    r"(?P<from>\b(?:[àa]\s+partir\s+de|d[èe]s|from|starting\s+(?:at|from))\b)(?=\s*:?\s*(?:€\s*)?\d)"
     r"|(?P<old>\bau\s+lieu\s+de\b|\bavant\b|\bancien\s+prix\b|\bprix\s+barr[ée]e?\b"
-    r"|\bprix\s+(?:initial|normal|de\s+base)\b|\bvaleur\b)(?=\s*:?\s*(?:€\s*)?\d)"
+    r"|\bprix\s+(?:initial|normal|de\s+base)\b|\bvaleur\b|\bwas\b|\binstead\s+of\b|\brrp\b"
+    r"|\boriginally\b)(?=\s*:?\s*(?:€\s*)?\d)"
     r"|(?P<old2>\bpass(?:e|[ée]e?)(?=\s+de\b))"
     r"|(?P<new>\bmaintenant\b|\bsold[ée]e?s?(?:\s+[àa])?|\bprix\s+(?:sold[ée]|promo|cass[ée]|sp[ée]cial)"
-    r"|\bpromo(?:tion)?\b|\bnouveau\s+prix\b)(?=\s*:?\s*(?:€\s*)?\d)"
+    r"|\bpromo(?:tion)?\b|\bnouveau\s+prix\b|\bnow\b|\bsale\s+price\b)(?=\s*:?\s*(?:€\s*)?\d)"
     r"|(?P<arrow>→|->|=>|⇒|➜|➡\ufe0f?|=)"
-    r"|(?P<intro>\b(?:prix|tarif)\b)(?=\s*:?\s*\d)"
+    r"|(?P<intro>\b(?:prix|tarif|price)\b)(?=\s*:?\s*\d)"
     r"|(?P<crossed>❌|✖\ufe0f?|\bbarr[ée]e?\b)|(?P<strike>~~)"
     r"|(?P<pct>(?:\b[àa]\s+)?(?<!\w)[-−]\s?(?P<p>\d{1,2})\s?%(?:\s+sur\s+(?:(?:ce|cet|cette|ces|le|la"
     r"|les|tout|toute|tous|toutes)\b)?)?|\b(?:remise|r[ée]duction)\s+de\s+(?P<p2>\d{1,2})\s?%"
@@ -59,15 +61,17 @@ _MARKERS = re.compile(
 )
 _BEFORE_PRICE = re.compile(
     r"(?:\b(?:au\s+|le\s+)?(?:prix|tarif)(?:\s+(?:unitaire|de\s+vente|public|ttc))?(?:\s+de)?"
+    r"|\bprice(?:d\s+at)?|\bfor|\bonly"
     r"|\b[àa]|\bpour|\bvendue?s?|\bseulement"
     r"|\bd'une\s+valeur\s+de|\bde)\s*:?\s*$",
     re.IGNORECASE,
 )
 _AFTER_PRICE = re.compile(
     r"^\s*(?:(?:la\s+|l'|par\s+|/\s*)?(?:pi[eè]ce|unit[eé]|chacune?|u)\b|l'une?\b|ttc\b|seulement\b|"
+    r"(?:each|a\s+piece|per\s+(?:piece|unit|item)|only)\b|"
     r"(?:prix\s+)?(?:ferme|n[ée]gociable|[àa]\s+d[ée]battre)\b|"
     r"(?:les\s+(?:deux|2|trois|3)|le\s+lot|l'ensemble)\b|"
-    r"(?P<unit>(?:le|la|les|au|par|/)\s*(?:kg|kilo|litre|l|part|personne|pers|100\s?g|sachet|pot"
+    r"(?P<unit>(?:le|la|les|au|par|per|a|/)\s*(?:kg|kilo|litre|l|part|personne|pers|100\s?g|sachet|pot"
     r"|botte|barquette|bouteille|douzaine|paquet|m[eè]tre|m|paire|bo[iî]te|bocal|tranche|portion"
     r"|verre)\b"
     r"(?:\s+de\s+\d+\s?(?:g|kg|cl|ml|l|pi[eè]ces)\b)?))",
@@ -290,9 +294,11 @@ def _cut_words_around(line: str, match: re.Match[str], read: LineRead) -> None:
     after = _AFTER_PRICE.match(line[end : end + 60])
     if after:
         if after.group("unit") and not read.unit:
-            word = re.sub(r"^(?:le|la|les|au|par|/)\s*", "", after.group("unit").lower())
+            word = re.sub(r"^(?:le|la|les|au|par|per|a|/)\s*", "", after.group("unit").lower())
             word = re.sub(r"\s+", " ", word)
-            typed = re.sub(r"^/\s*", "le ", re.sub(r"\s+", " ", after.group("unit").lower()))
+            typed = re.sub(
+                r"^(?:/|per|a)\s*", "le ", re.sub(r"\s+", " ", after.group("unit").lower())
+            )
             read.unit = _UNITS.get(word, "les 100 g" if word.startswith("100") else typed)
         end += after.end()
     read.spans.append((start, end))

@@ -41,7 +41,7 @@ _STOCK_COUNTS = [
 _STOCK_COUNT_PARTS = [re.compile(p, re.I) for p in _STOCK_COUNTS]
 _ONE = (
     r"\b(?:pi[eè]ce|mod[eè]le|exemplaire|article)\s+unique\b"
-    r"|\b(?:1|une?)\s+seule?\s+(?:exemplaire|pi[eè]ce|article|dispo\w*)\b"
+    r"|\b(?:1|une?)\s+seule?\s+(?:exemplaire|pi[eè]ce|article|paire|dispo\w*)\b"
     r"|\bderni(?:[eè]re?\s+pi[eè]ce|er\s+exemplaire|[eè]re?\s+(?:dispo\w*|en\s+stock))\b"
     r"|\b(?:(?:il\s+)?(?:ne\s+)?(?:n'en\s+)?reste\s+|plus\s+)qu'une?\b"
     r"|\b(?:last\s+one|one\s+of\s+a\s+kind)\b"
@@ -49,6 +49,7 @@ _ONE = (
 )
 _NONE_LEFT = (
     r"\b(?:[ée]puis[ée]e?s?|(?:en\s+)?rupture(?:\s+de\s+stock)?|plus\s+de\s+stock|sold\s+out"
+    r"|out\s+of\s+stock"
     r"|bient[ôo]t\s+de\s+retour|victime\s+de\s+son\s+succ[eè]s"
     r"|(?:momentan[ée]ment\s+)?indisponibles?)\b(?!\s+(?:en|dans)\s+(?:t\s?)?(?:\d|taille|\w+\b))"
 )
@@ -99,6 +100,7 @@ _TAG = (
     r"|[àa]\s+saisir|offre\s+sp[ée]ciale|d[ée]stockage|collection\s+\w+|fait\s+main"
     r"|nouvel(?:le)?s?\s+(?:cr[ée]ations?|arrivages?|produits?|mod[eè]les?|p[eé]pites?)|restock"
     r"|enfin\s+(?:dispo\w*|l[àa]|arriv[ée]e?s?|de\s+retour)|de\s+retour|c'est\s+reparti"
+    r"|sales?|new\s+arrivals?|just\s+in|back\s+in\s+stock"
     r"|(?:bonjour|bonsoir|coucou|hello|salut|hey)(?:\s+(?:[àa]\s+)?(?:tous|toutes|tout\s+le\s+monde"
     r"|les\s+\w+|vous))?|en\s+stock|in\s+stock"
 )
@@ -109,7 +111,7 @@ _LEADING_TAG = re.compile(
 )
 _PROMO_WORDS = re.compile(
     r"\b(?:promo(?:tion)?s?|sold[ée]e?s?|prix\s+(?:barr[ée]|cass[ée]|sold[ée])|bons?\s+plans?"
-    r"|black\s+friday|vente\s+flash|offre\s+sp[ée]ciale)\b",
+    r"|black\s+friday|vente\s+flash|offre\s+sp[ée]ciale|(?-i:SALE))\b",
     re.I,
 )
 HASHTAG = re.compile(r"#[\w-]+")
@@ -155,7 +157,7 @@ def is_tag_line(text: str) -> bool:
     return bool(TAG_LINE.fullmatch(re.sub(r"\s+", " ", words).strip()))
 
 
-def _tidy_separators(text: str) -> str:
+def tidy_separators(text: str) -> str:
     """Keep a separator only between two parts with words: "Bougie, , 3" -> "Bougie"."""
     parts = _SEPARATED.split(f" {text} ")
     kept: list[str] = []
@@ -185,10 +187,12 @@ def clean_name(text: str, *, price_first: bool = False) -> str:
         text = text[match.end() :]
     text = _PROMO_WORDS.sub(" ", text)
     text = re.sub(r"\(\s*[-–,;:]*\s*\)", " ", text)
-    text = re.sub(r"\s+", " ", _tidy_separators(text)).strip()
+    text = re.sub(r"\s+", " ", tidy_separators(text)).strip()
     if price_first:  # "25€ le bouquet de pivoines"
         text = re.sub(r"^(?:(?:le|la|les)\s+|l')(?=\w{3})", "", text, flags=re.I)
-    text = text.strip(' -–—|:;,/·•*!?…()«»"“”').strip()
+    text = text.strip(" -–—|:;,/·•*!?…()").strip()
+    if re.fullmatch(r"[«\"“].*[»\"”]", text):  # « Bougie Noël »: the whole name in quotes
+        text = text[1:-1].strip()
     if text.endswith(".") and not _ABBREVIATION.search(text):
         text = text.rstrip(".").strip()
     if text.count("(") > text.count(")"):
