@@ -915,6 +915,70 @@ SIXTH_BATCH: list[Row] = [
 ]
 TUNED += SIXTH_BATCH
 
+# A seventh batch on the brief's list, measured blind last: 38/40 (the old parser: 14/40; one
+# expected description then corrected to the rule, "lines as typed"). Tuned against since.
+SEVENTH_BATCH: list[Row] = [
+    ("Bougie de soja parfum monoi 13e", "Bougie de soja parfum monoi", 1300, None, ""),
+    ("savon karite 4,5€", "Savon karite", 450, None, ""),
+    ("Porte-carte cuir €15", "Porte-carte cuir", 1500, None, ""),
+    ("Marque page bois 4.-", "Marque page bois", 400, None, ""),
+    ("Coffret 3 confitures 250g 15 euros", "Coffret 3 confitures 250g", 1500, None, ""),
+    (
+        "Œufs de poules élevées en plein air x6 3,10€",
+        "Œufs de poules élevées en plein air x6",
+        310,
+        None,
+        "",
+    ),
+    ("Lot de 3 sacs à vrac 12€", "Lot de 3 sacs à vrac", 1200, None, ""),
+    ("Combinaison T38 55€", "Combinaison T38", 5500, None, ""),
+    ("Chemisier soie taille 42 - 48€", "Chemisier soie taille 42", 4800, None, ""),
+    ("Gilet 45 € → 32 €", "Gilet", 3200, None, ""),
+    ("Bottes -25% = 90€", "Bottes", 9000, None, ""),
+    ("Housse de couette 89€ au lieu de 129€", "Housse de couette", 8900, None, ""),
+    ("Bouquets à partir de 15€", "Bouquets", 1500, None, ""),
+    ("Bûches de Noël dès 22€", "Bûches de Noël", 2200, None, ""),
+    ("Paniers garnis de 25 à 60€", "Paniers garnis", 2500, None, ""),
+    ("Pot de confiture 4€ plus que 2", "Pot de confiture", 400, 2, ""),
+    ("Sac en toile 19€ reste 3", "Sac en toile", 1900, 3, ""),
+    ("Bracelet perles 12€ 2 restants", "Bracelet perles", 1200, 2, ""),
+    ("Vase soliflore 25€ pièce unique", "Vase soliflore", 2500, 1, ""),
+    ("Sweat capuche 42€ épuisé", "Sweat capuche", 4200, 0, ""),
+    ("Layer cake chocolat 38€ sur commande", "Layer cake chocolat", 3800, None, ""),
+    ("Tablier\n24€", "Tablier", 2400, None, ""),
+    ("Écharpe en laine\n35€\nreste 2", "Écharpe en laine", 3500, 2, ""),
+    ("Nouveau ✨\nBaume corps 15€", "Baume corps", 1500, None, ""),
+    ("NOUVEAU\nCoussin lin lavé 35€", "Coussin lin lavé", 3500, None, ""),
+    (
+        "Pull col rond 49€\nMaille épaisse\nLavage à la main",
+        "Pull col rond",
+        4900,
+        None,
+        "Maille épaisse\nLavage à la main",
+    ),
+    ("bougie vanille 12 euros #bougie #faitmain", "Bougie vanille", 1200, None, ""),
+    ("💐 Bouquet pastel 32€ 💐", "Bouquet pastel", 3200, None, ""),
+    ("Nappe ronde 160 cm 45€", "Nappe ronde 160 cm", 4500, None, ""),
+    ("Beurre doux 250g 3,80€", "Beurre doux 250g", 380, None, ""),
+    ("Pâté en croûte 28€ le kg", "Pâté en croûte (le kg)", 2800, None, ""),
+    ("Robe pull\n39€ au lieu de 59€\nplus que 1 en S", "Robe pull", 3900, 1, "plus que 1 en S"),
+    ("Couverture polaire 30 € - 5 en stock", "Couverture polaire", 3000, 5, ""),
+    ("Mug 12,5€ x 4", "Mug", 1250, 4, ""),
+    ("Bouteille isotherme 25 € ⭐ pièce unique ⭐", "Bouteille isotherme", 2500, 1, ""),
+    ("CEINTURE CUIR TRESSE 35€", "Ceinture cuir tresse", 3500, None, ""),
+    ("Chausson bébé 0-3 mois 15€ plus que 3 paires", "Chausson bébé 0-3 mois", 1500, 3, ""),
+    ("Bracelet homme 18 €\nacier inoxydable", "Bracelet homme", 1800, None, "acier inoxydable"),
+    ("Panier en osier 30€ → 22€ dernière pièce", "Panier en osier", 2200, 1, ""),
+    (
+        "Gâteau au chocolat 6 parts 18€ sur commande 48h avant",
+        "Gâteau au chocolat 6 parts",
+        1800,
+        None,
+        "48h avant",
+    ),
+]
+TUNED += SEVENTH_BATCH
+
 # Exclaimed first lines and shouted names, written while adding the rule for them.
 TUNED += [
     ("Trop mignon !!\nPochette 12€", "Pochette", 1200, None, ""),
