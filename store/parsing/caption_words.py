@@ -22,7 +22,10 @@ class StockRead:
 
 
 _COUNT = r"(?P<n>\d{1,6})"
-_ITEMS = r"(?:\s*(?:pi[eè]ces?|ex(?:emplaires?)?|articles?|unit[eé]s?|produits?|paires?|pcs|pces?|pc)\b\.?)?"
+_ITEMS = (
+    r"(?:\s*(?:pi[eè]ces?|ex(?:emplaires?)?|articles?|unit[eé]s?|produits?|paires?|pcs|pces?|pc)"
+    r"\b\.?)?"
+)
 _STOCKED = r"(?:en\s+stock|dispo\w*|restant\w*|en\s+boutique)"
 # Count phrases; each has the count in `n`.
 _STOCK_COUNTS = [
