@@ -236,11 +236,12 @@ def draft_typed(turn: Turn) -> list[Reply]:
     what = (turn.state.expect or "").removeprefix("md_")
     if what == "name" and not draft["name"]:
         return _read(turn, draft, text)  # "Pull rouge 35 €" answers name and price at once
-    problem = value_problem(what, text)
+    picked = _picked_reading(draft, text) if what == "price" else None
+    problem = None if picked is not None else value_problem(what, text)
     if problem:
         return [turn.reply(problem, limit=MAX_NAME), *_ask_again(turn, what)]
     if what == "price":
-        draft["price"] = parse_price(text)
+        draft["price"] = picked if picked is not None else parse_price(text)
         draft.pop("doubt", None)
     elif what == "stock":
         draft["stock"] = None if is_unlimited(text) else parse_stock(text)
@@ -250,6 +251,14 @@ def draft_typed(turn: Turn) -> list[Reply]:
         draft["desc"] = text
     turn.remember(draft=draft)
     return next_step(turn, [])
+
+
+def _picked_reading(draft: dict[str, Any], text: str) -> int | None:
+    """ "2" under numbered readings (WhatsApp, console): the second reading, not 2,00 €."""
+    readings = (draft.get("doubt") or {}).get("readings", [])
+    if text.isdigit() and 1 <= int(text) <= len(readings) and int(text) * 100 not in readings:
+        return int(readings[int(text) - 1])
+    return None
 
 
 def _ask_again(turn: Turn, what: str) -> list[Reply]:

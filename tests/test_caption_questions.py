@@ -65,3 +65,12 @@ def test_an_old_choice_button_does_not_set_a_price_nobody_offered(chat, engine, 
     assert "1,00 €" not in screen and "plus à jour" in screen
     with db.session() as session:
         assert session.exec(select(Item).where(Item.name == "Bijou de sac")).all() == []
+
+
+def test_a_typed_option_number_picks_that_reading_as_on_whatsapp(chat, engine, db, tmp_path):
+    lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
+    screen = lea.say(f"/photo {picture(tmp_path, 'poster')} Poster 30x40 cm 15 €, 50x70 cm 25 €")
+    assert "1. 💶 15,00 €" in screen and "2. 💶 25,00 €" in screen
+    assert "Poster 30x40 cm\n50x70 cm 25 €\n💶 25,00 €" in lea.say("2")  # not 2,00 €
+    lea.say("Publier")
+    assert _price_of(db, "Poster 30x40 cm") == 2500
