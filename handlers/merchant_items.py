@@ -82,9 +82,9 @@ def _read(turn: Turn, draft: dict[str, Any], caption: str) -> list[Reply]:
     if parsed.price_cents is not None and price_problem(parsed.price_cents) is None:
         draft["price"] = parsed.price_cents
         draft.pop("doubt", None)
-        if parsed.doubts:  # two readings: the merchant picks one, the bot doesn't guess
-            doubt = parsed.doubts[0]
-            readings = [c for c in doubt.readings if price_problem(c) is None]
+        doubt = parsed.doubts[0] if parsed.doubts else None
+        readings = [c for c in doubt.readings if price_problem(c) is None] if doubt else []
+        if doubt and readings:  # two readings: the merchant picks one, the bot doesn't guess
             draft["doubt"] = {"kind": doubt.kind, "readings": readings, "usual": usual}
             draft["price"] = None
     if parsed.stock is not None:
