@@ -3,32 +3,45 @@
 import re
 from dataclasses import dataclass, replace
 
+from store.parsing.caption_lines import Line, read_caption_line
 from store.parsing.caption_prices import (
     PRICE,
-    SHIPPING,
     SIZED,
     LineRead,
     Mention,
     read_line,
 )
 from store.parsing.caption_words import (
-    FIELD,
     HASHTAG,
-    MARKER_DECORATIONS,
     MAX_STOCK,
     UNLIMITED,
-    StockRead,
     clean_name,
     has_words,
-    is_decoration,
-    is_tag_line,
-    read_stock,
-    tidy_separators,
     undecorated,
     without_trailing_hashtags,
 )
 
-__all__ = ["MAX_STOCK", "has_words"]  # part of this module's interface since before the split
+__all__ = [  # MAX_STOCK and has_words live in caption_words since the split; still here too
+    "CODE_ALPHABET",
+    "CODE_LENGTH",
+    "MAX_DESCRIPTION",
+    "MAX_NAME",
+    "MAX_PRICE_CENTS",
+    "MAX_STOCK",
+    "Doubt",
+    "ParsedCaption",
+    "has_words",
+    "is_unlimited",
+    "looks_like_code",
+    "normalise_code",
+    "parse_caption",
+    "parse_count",
+    "parse_minutes",
+    "parse_postcodes",
+    "parse_price",
+    "parse_stock",
+    "price_problem",
+]
 
 MAX_PRICE_CENTS = 100_000 * 100  # over 100 000 € is a typo, not a price
 MAX_NAME = 120
@@ -104,89 +117,7 @@ def is_unlimited(text: str) -> bool:
     return bool(UNLIMITED.search(text))
 
 
-@dataclass
-class _Line:
-    text: str
-    read: LineRead
-    stock: StockRead | None
-    rest: str  # what is left once price, stock and hashtags are taken out
-    price_first: bool
-    before_price: str  # what comes before the first price word: the name, when it has words
-    after_price: str  # what the merchant wrote after the price: for the description
-    shipping: bool  # it speaks of delivery costs: information for customers
-
-    @property
-    def promotes(self) -> bool:
-        """It gives a promotion ("-20% ce week-end : 36€"): its price counts."""
-        read = self.read
-        return read.discount is not None or any(m.role in ("old", "new") for m in read.mentions)
-
-    @property
-    def field(self) -> str:
-        """ "Prix : 20 € | État : neuf" -> "État : neuf"; "" unless the line gives a detail."""
-        rest = re.sub(r"\s+", " ", undecorated(self.rest)).strip(" -–—|:;,/·•*")
-        return rest if FIELD.match(rest) else ""
-
-    @property
-    def says_nothing_else(self) -> bool:
-        """Only a price, a stock, a tag or decoration: not a name nor a description."""
-        if self.shipping:
-            return False
-        return not has_words(undecorated(self.rest)) or is_tag_line(self.rest)
-
-
-def _blank(text: str, spans: list[tuple[int, int]]) -> str:
-    chars = list(text)
-    for start, end in spans:
-        chars[start:end] = " " * (end - start)
-    return "".join(chars)
-
-
-def _read(line: str, bare: bool) -> _Line:
-    body = _without_hashtags(line)
-    body = "".join(" " if is_decoration(c) and c not in MARKER_DECORATIONS else c for c in body)
-    shipped = SHIPPING.sub(_spaces, body)
-    shipping, body = shipped != body, shipped
-    first_price = PRICE.search(body)
-    stock = read_stock(body, first_price.start() if first_price else None)
-    if stock is not None:
-        body = _blank(body, [(stock.start, stock.end)])
-    read = read_line(body, bare=bare)
-    rest = _blank(body, read.spans)
-    first = min((start for start, _ in read.spans), default=len(body))
-    before, after = rest, ""
-    if read.mentions:
-        before, after = rest[:first], _after_first_price(body, rest, read)
-    return _Line(line, read, stock, rest, not has_words(body[:first]), before, after, shipping)
-
-
-def _without_hashtags(line: str) -> str:
-    """Hashtag runs that open or close a line are blanked; "Bougie #soja 12€" keeps "soja"."""
-    line = re.sub(r"^(?:\s*#[\w-]+)+", _spaces, line)
-    line = re.sub(r"(?:\s*#[\w-]+)+\s*$", _spaces, line)
-    return re.sub(r"#(?=\w)", " ", line)
-
-
-def _spaces(match: re.Match[str]) -> str:
-    """As many spaces as the match: what is blanked out keeps the line's positions."""
-    return " " * len(match.group(0))
-
-
-def _after_first_price(body: str, rest: str, read: LineRead) -> str:
-    """ "Ceinture 19€ neuve avec étiquette": the words after the price, prices kept."""
-    first_end = min(end for start, end in read.spans if start == min(s for s, _ in read.spans))
-    words = undecorated(rest[first_end:])
-    if any(m.role in ("old", "new") for m in read.mentions):  # the promotion is understood
-        words = re.sub(r"\s+", " ", tidy_separators(words)).strip(" ()")
-        return "" if is_tag_line(words) else words
-    offers = len({m.cents for m in read.mentions if m.role == "plain" and not m.bare})
-    if offers < 2 and (not any(c.isalpha() for c in words) or is_tag_line(words)):
-        return ""  # nothing but what was read: no second offer ("15€ les deux") to keep
-    tail = re.sub(r"\s+", " ", body[first_end:]).lstrip(" -–—|:;,/·•*!?.…")
-    return tail.rstrip(" -–—|:;,/·•*").strip()
-
-
-def _resolve(reads: list[LineRead], lines: tuple[_Line, ...]) -> tuple[int | None, list[Doubt]]:
+def _resolve(reads: list[LineRead], lines: tuple[Line, ...]) -> tuple[int | None, list[Doubt]]:
     """The price a customer pays now, and the doubts about it."""
     doubts: list[Doubt] = []
     mentions: list[Mention] = []
@@ -231,7 +162,7 @@ def _resolve(reads: list[LineRead], lines: tuple[_Line, ...]) -> tuple[int | Non
     return chosen.cents, doubts
 
 
-def _maybe_a_size(price: Mention, lines: tuple[_Line, ...]) -> bool:
+def _maybe_a_size(price: Mention, lines: tuple[Line, ...]) -> bool:
     """ "Robe 38", "Robe T38 38€": a price that reads as well as a size."""
     if price.cents % 100:
         return False
@@ -255,7 +186,7 @@ def _far_above(price: int, usual: int | None) -> Doubt | None:
     return Doubt("far_above_usual", readings)
 
 
-def _named(lines: tuple[_Line, ...]) -> int | None:
+def _named(lines: tuple[Line, ...]) -> int | None:
     """The line that names the product: the first with words, unless it only exclaims
     ("Trop mignon !!", "Ça vient d'arriver ! 😍") above a line with a product and its price."""
     saying = [i for i, line in enumerate(lines) if not line.says_nothing_else and not line.field]
@@ -268,14 +199,14 @@ def _named(lines: tuple[_Line, ...]) -> int | None:
     return saying[0] if saying else None
 
 
-def _exclaims(line: _Line) -> bool:
+def _exclaims(line: Line) -> bool:
     """A short exclamation with no number ("Trop mignon !!", "Le retour ! 😍")."""
     text = undecorated(line.text).strip()
     words = re.findall(r"[^\W\d_]+", text)
     return 0 < len(words) <= 4 and not any(c.isdigit() for c in text) and text.endswith("!")
 
 
-def _name(lines: tuple[_Line, ...], named: int | None) -> tuple[str, str]:
+def _name(lines: tuple[Line, ...], named: int | None) -> tuple[str, str]:
     """The name a customer sees, and what the merchant wrote after its price."""
     if named is None:
         return "", ""
@@ -287,7 +218,7 @@ def _name(lines: tuple[_Line, ...], named: int | None) -> tuple[str, str]:
     return (f"{name} ({unit})" if name and unit else name), tail
 
 
-def _description(lines: tuple[_Line, ...], named: int | None, tail: str) -> str:
+def _description(lines: tuple[Line, ...], named: int | None, tail: str) -> str:
     """The lines after the name, as typed, less those that only gave price, stock or tags."""
     if named is None:
         return ""
@@ -311,7 +242,7 @@ def parse_caption(text: str, *, usual_cents: int | None = None) -> ParsedCaption
     """
     raw = [line.strip() for line in (text or "").strip().splitlines()]
     bare = PRICE.search(HASHTAG.sub(" ", text or "")) is None
-    lines = tuple(_read(line, bare) for line in raw if line)
+    lines = tuple(read_caption_line(line, bare) for line in raw if line)
     named = _named(lines)
     problems: list[str] = []
     stocks = [line.stock for line in lines if line.stock is not None]
