@@ -55,7 +55,7 @@ def ours(case: TimeCase) -> datetime | None:
 
 def dateparser_reader(helped: bool = False) -> Callable[[TimeCase], datetime | None]:
     """dateparser as documented; `helped`: "15h30" rewritten "15:30" first (its weak spot)."""
-    import dateparser
+    import dateparser  # type: ignore[import-untyped]
 
     def read(case: TimeCase) -> datetime | None:
         typed = re.sub(r"(\d{1,2})\s*h\s*(\d{2})?\b", _colon, case.typed) if helped else case.typed
@@ -67,7 +67,8 @@ def dateparser_reader(helped: bool = False) -> Callable[[TimeCase], datetime | N
             "RETURN_AS_TIMEZONE_AWARE": True,
             "TO_TIMEZONE": "UTC",
         }
-        return dateparser.parse(typed, languages=["fr", "en"], settings=settings)
+        found: datetime | None = dateparser.parse(typed, languages=["fr", "en"], settings=settings)
+        return found
 
     return read
 

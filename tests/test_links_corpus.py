@@ -4,6 +4,9 @@ The whole answer is the link we found in the message and share (platform and cle
 the reason we refuse it with the address the merchant probably meant, or no link at all.
 """
 
+import subprocess
+import sys
+
 import pytest
 
 from store.parsing.links import BadLink, find_link, parse_link
@@ -49,3 +52,24 @@ def test_a_suggestion_is_itself_a_link_we_share():
         if case.expected.startswith("bad") and len(case.expected.split()) == 3:
             suggested = case.expected.split()[2]
             assert parse_link(suggested).url == suggested
+
+
+def test_links_and_times_are_read_with_the_network_cut_off():
+    """The Public Suffix List and the day words ship with the code: nothing is fetched."""
+    code = (
+        "import socket\n"
+        "def refuse(*a, **k):\n"
+        "    raise OSError('offline')\n"
+        "socket.socket.connect = refuse\n"
+        "socket.create_connection = refuse\n"
+        "from datetime import UTC, datetime\n"
+        "from store.parsing.links import BadLink, parse_link\n"
+        "from store.parsing.when import read_when\n"
+        "try:\n"
+        "    parse_link('https://meet.google.con/abc')\n"
+        "except BadLink as refused:\n"
+        "    print(refused.suggestion)\n"
+        "print(read_when('sam 15h', datetime(2026, 12, 8, 9, tzinfo=UTC), 'Europe/Paris').status)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["https://meet.google.com/abc", "sure"]

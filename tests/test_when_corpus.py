@@ -4,6 +4,8 @@ The whole answer is the moment (in Paris time) and how sure the bot is: a guesse
 rolled-over day is shown back ("?"), a day with no hour asks which hour, a time gone is refused.
 """
 
+from datetime import timedelta
+
 import pytest
 
 from store.parsing.when import When, read_when
@@ -51,5 +53,5 @@ def test_every_moment_is_aware_utc_and_to_come():
     for case in time_cases("times.tsv"):
         reading = read_when(case.typed, case.now, "Europe/Paris")
         if reading.status in ("sure", "unsure"):
-            assert reading.moment is not None and reading.moment.utcoffset().total_seconds() == 0
+            assert reading.moment is not None and reading.moment.utcoffset() == timedelta(0)
             assert reading.moment > case.now, case.typed
