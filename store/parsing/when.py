@@ -61,6 +61,7 @@ class _Found:
     day: date | None = None
     weekday: int | None = None
     next_week: bool = False  # "prochain"
+    last_week: bool = False  # "dernier"
     explicit_today: bool = False  # "aujourd'hui", "ce matin": not to be rolled to tomorrow
     guessed: bool = False
 
@@ -159,6 +160,8 @@ def _days(text: str, today: date, found: _Found) -> str | None:
                 found.day = _day_of_month(today, int(number.group(1)))
         elif word in ("prochain", "prochaine", "next", "pro"):
             found.next_week = True
+        elif word in ("dernier", "derniere", "last"):
+            found.last_week = True
         elif word in PART_DEFAULTS and found.part is None:
             found.part = word
         elif (offset := relative_day(word)) is not None and found.day is None:
@@ -239,9 +242,13 @@ def _settle(found: _Found, today: date, local_now: datetime, zone: ZoneInfo) -> 
         day = found.day
         if day is None and found.weekday is not None:
             day = _weekday_day(today, found)
+        if day is not None and day < today:
+            return When("past", None, day, True)  # "hier"
         return When("day", None, day, True) if day else When("none")
     if found.day is not None:
         day = found.day
+    elif found.weekday is not None and found.last_week:  # "lundi dernier": gone
+        day = today - timedelta(days=(today.weekday() - found.weekday) % 7 or 7)
     elif found.weekday is not None:
         day = _weekday_day(today, found)
     else:
@@ -254,7 +261,7 @@ def _settle(found: _Found, today: date, local_now: datetime, zone: ZoneInfo) -> 
     if moment <= local_now and not day_given and not found.explicit_today and not found.part:
         moment += timedelta(days=1)  # "15h" said at 16h: tomorrow, shown back to be sure
         found.guessed = True
-    if moment <= local_now and found.weekday is not None and found.day is None:
+    if moment <= local_now and found.weekday is not None and not (found.day or found.last_week):
         moment += timedelta(days=7)  # "mardi 9h" said on Tuesday at 10h: next week
     if moment <= local_now:
         return When("past", moment.astimezone(UTC), moment.date(), day_given)

@@ -26,8 +26,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"\b(?:minuit|midnight)\b", " 0h00 "),
     (r"\b(?:une|1) demi[\s-]*heure\b|\b1/2\s*h(?:eure)?\b|\bhalf an hour\b", " 30 min "),
     (r"\bun quart d heure\b", " 15 min "),
-    (r"\b(\d{1,2})\s*h(?:eures?)? et demie?\b", r" \1h30 "),
     (r"\b(dans|in|d ici) (?:une|un|an|one|a) (heure|hour|jour|day|minute)\b", r" \1 1 \2 "),
+    (r"\b(\d{1,2})\s*h(?:eures?)?\s+et\s+demie?\b", r" \1h30 "),
 )  # fmt: skip
 # Said with no hour: the usual hour, shown back to be sure; and when that part of the day ends.
 PART_DEFAULTS = {"matin": time(10), "aprem": time(15), "finaprem": time(17), "soir": time(20)}
