@@ -27,7 +27,7 @@ CANDIDATE = re.compile(
     r"(?<![@\w.])(?:www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+|"
     r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24})(?::\d{1,5})?/\S*)"
 )
-TRAILING = ".,;:!?)]}>»\"'…"
+TRAILING = ".,;:!?)]}>»\"'…*"
 HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
@@ -82,13 +82,16 @@ def _platform(host: str, path: str, query: dict[str, str]) -> tuple[str, str, st
         return "whereby", "Whereby", "🟡"
     if (host == "fb.watch" and parts) or (
         _host_is(host, "facebook.com")
-        and ("live" in lowered or "live_videos" in lowered or lowered[:2] == ["share", "v"])
+        and (
+            bool({"live", "live_videos", "videos"} & set(lowered)) or lowered[:2] == ["share", "v"]
+        )
     ):
         return "facebook", "Facebook Live", "📘"
     youtube = _host_is(host, "youtube.com")
     if (
         (host == "youtu.be" and parts)
         or (youtube and lowered[:1] == ["live"] and len(parts) > 1)
+        or (youtube and len(parts) == 2 and parts[0].startswith("@") and lowered[1] == "live")
         or (youtube and lowered == ["watch"] and query.get("v"))
     ):
         return "youtube", "YouTube Live", "▶️"

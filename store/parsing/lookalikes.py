@@ -2,13 +2,14 @@
 not exist. Each check gives the address the person probably meant, to ask "did you mean …?".
 
 Top-level and registrable domains come from the Public Suffix List that `publicsuffixlist`
-ships (read offline, ICANN part only); distances from `rapidfuzz`.
+ships (read offline, ICANN part only); distances from `rapidfuzz` (OSA: two letters swapped
+count as one typo).
 """
 
 from functools import cache
 
 from publicsuffixlist import PublicSuffixList
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 # The registrable domains of the platforms we name, and the host a bare brand stands for.
 PLATFORM_DOMAINS = (
@@ -32,6 +33,7 @@ COMMON_TLDS = (
     "fr", "com", "net", "org", "eu", "be", "ch", "us", "io", "live", "me", "tv", "si", "vc",
     "de", "es", "it", "uk", "ca", "info", "shop", "app", "lu",
 )  # fmt: skip
+LONG_BRAND = 6  # a brand this long inside another name is no coincidence ("zoom" may be)
 MIN_COMPARED = 6  # domains shorter than "jit.si" are too close to too many real sites
 
 
@@ -53,7 +55,7 @@ def is_shortener(host: str) -> bool:
 
 def _close(domain: str, known: str) -> bool:
     limit = 1 if len(known) < 10 else 2
-    return Levenshtein.distance(domain, known, score_cutoff=limit) <= limit
+    return OSA.distance(domain, known, score_cutoff=limit) <= limit
 
 
 def lookalike(host: str) -> str | None:
@@ -76,11 +78,14 @@ def lookalike(host: str) -> str | None:
     for token in name.replace("_", "-").split("-"):
         if token in BRANDS and "-" in name:  # "google-meet.com", "zoom-visio.fr"
             return BRANDS[token]
+    for brand, meant in BRANDS.items():
+        if len(brand) >= LONG_BRAND and brand in name:  # "meetgoogle.com", "myfacebooklive.fr"
+            return meant
     return None
 
 
 def tld_suggestion(host: str) -> str | None:
     """ "boutique.frr" -> "boutique.fr": the one common top-level domain one typo away."""
     rest, _, tld = host.rpartition(".")
-    near = {known for known in COMMON_TLDS if Levenshtein.distance(tld, known) == 1}
+    near = {known for known in COMMON_TLDS if OSA.distance(tld, known) == 1}
     return f"{rest}.{near.pop()}" if len(near) == 1 else None
