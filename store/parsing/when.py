@@ -13,6 +13,8 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from store.parsing.when_words import (
+    AFTERNOON,
+    NUMBER_WORDS,
     PART_DEFAULTS,
     PART_ENDS,
     PHRASES,
@@ -27,9 +29,16 @@ RECENT = timedelta(days=31)  # "le 5 décembre" typed on the 8th is gone, not ne
 
 RELATIVE_SPAN = re.compile(
     r"\b(?:dans|d ici|in)\s+(\d+)\s*(?:(h|heures?|hours?|hrs?)\s*(\d{1,2})?(?:\s*(?:min|mn)\w*)?"
-    r"|(min|minutes?|mn|mins?)|(jours?|days?|j))(?![a-z])"
+    r"|(min|minutes?|mn|mins?)|(jours?|days?|j)|(semaines?|weeks?|sem))(?![a-z])"
 )
-AGO = re.compile(r"\b(?:il y a|ya)\s+\d+\s*[a-z]+|\b\d+\s*(?:hours?|minutes?|mins?|days?)\s+ago\b")
+AGO = re.compile(
+    r"\b(?:il y a|ya)\s+(?:\d+|une?)\s*[a-z]+"
+    r"|\b(?:\d+|an?)\s*(?:hours?|minutes?|mins?|days?)\s+ago\b"
+)
+SPELLED = re.compile(
+    r"\b(dans|in|d ici)\s+(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b"
+)
+BARE_HOUR = re.compile(r"\b(?:a|at|vers|pour)\s+(\d{1,2})\b(?![/.:\d]|\s*(?:er|eme)\b)")
 CLOCK = re.compile(
     r"\b(\d{1,2})(?:[:h.](\d{2}))?\s*(am|pm)\b"  # "3pm", "10:30 am"
     r"|\b(\d{1,2})\s*(?:heures?|h)\s*(\d{2})?(?!\d)"  # "15h", "15 h 30", "18 heures"
@@ -71,9 +80,10 @@ def _normalise(text: str) -> str:
     folded = fold(text).replace("’", " ").replace("'", " ")
     folded = re.sub(r"[^a-z0-9:/.\- ]", " ", folded)
     folded = re.sub(r"(?<![0-9])\.|\.(?![0-9])", " ", folded)  # keep "19.12", drop "sam."
+    folded = re.sub(r"\s+", " ", folded)
     for pattern, replacement in PHRASES:
-        folded = re.sub(pattern, replacement, folded)
-    return re.sub(r"\s+", " ", folded).strip()
+        folded = re.sub(r"\s+", " ", re.sub(pattern, replacement, folded))
+    return folded.strip()
 
 
 def _take(pattern: re.Pattern[str], text: str) -> tuple[re.Match[str] | None, str]:
@@ -86,7 +96,11 @@ def _take(pattern: re.Pattern[str], text: str) -> tuple[re.Match[str] | None, st
 def _clock(text: str, found: _Found) -> str:
     match, rest = _take(CLOCK, text)
     if match is None:
-        return text
+        bare, rest = _take(BARE_HOUR, text)  # "samedi à 15", "sat at 3"
+        if bare is None or int(bare.group(1)) > 23:
+            return text
+        found.clock = time(int(bare.group(1)))
+        return rest
     if match.group(3):
         hour = int(match.group(1)) % 12 + (12 if match.group(3) == "pm" else 0)
         minute = int(match.group(2) or 0)
@@ -194,7 +208,7 @@ def _hour_of_day(found: _Found) -> time | None:
             return None
         found.guessed = True
         return PART_DEFAULTS[part]
-    if part in ("aprem", "soir") and 1 <= clock.hour < 12:
+    if part in AFTERNOON and 1 <= clock.hour < 12:
         return clock.replace(hour=clock.hour + 12)
     if part is None and 1 <= clock.hour <= 7:
         found.guessed = True  # "à 3h": a visit at 15:00 rather than in the night
@@ -213,14 +227,15 @@ def read_when(text: str, now: datetime, tz: str) -> When:
     if AGO.search(words):
         return When("past")
     found = _Found()
+    words = SPELLED.sub(lambda m: f"{m.group(1)} {NUMBER_WORDS[m.group(2)]}", words)
     span, words = _take(RELATIVE_SPAN, words)
-    if span and not span.group(5):  # "dans 2h", "dans 30 min": from now
+    if span and not (span.group(5) or span.group(6)):  # "dans 2h", "dans 30 min": from now
         hours = int(span.group(1)) if span.group(2) else 0
         minutes = int(span.group(3) or 0) if span.group(2) else int(span.group(1))
         moment = local_now + timedelta(hours=hours, minutes=minutes)
         return When("sure", moment.astimezone(UTC), moment.date())
-    if span:
-        found.day = today + timedelta(days=int(span.group(1)))
+    if span:  # "dans 3 jours", "dans 2 semaines"
+        found.day = today + timedelta(days=int(span.group(1)) * (7 if span.group(6) else 1))
     words = _clock(words, found)
     rest = _days(words, today, found)
     if rest is None:
@@ -234,6 +249,8 @@ def read_when(text: str, now: datetime, tz: str) -> When:
 def _settle(found: _Found, today: date, local_now: datetime, zone: ZoneInfo) -> When:
     """The moment from the parts found, rolled forward or refused when it has gone by."""
     day_given = found.day is not None or found.weekday is not None
+    if found.last_week and found.weekday is None and found.day is None:
+        return When("past")  # "la semaine dernière"
     clock = _hour_of_day(found)
     if found.day is not None and found.weekday is not None:
         if found.day.weekday() != found.weekday:

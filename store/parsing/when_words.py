@@ -13,7 +13,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bavant[\s-]*hier\b", " avanthier "),
     (r"\b(?:tomorrow|tmrw|tmr|2main)\b", " demain "),
     (r"\byesterday\b", " hier "),
-    (r"\bfin (?:d )?(?:apres[\s-]*midi|aprem)\b", " finaprem "),
+    (r"\b(?:en )?fin (?:d )?(?:apres[\s-]*midi|aprem)\b", " finaprem "),
     (r"\b(?:apres[\s-]*midi|aprem|aprm|apm|afternoon)\b", " aprem "),
     (r"\b(?:du|de l|de la|in the|le|la|l|this|cet?|cette)\s+(matin|aprem|soir|morning|evening)\b",
      r" \1 "),
@@ -26,12 +26,38 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"\b(?:minuit|midnight)\b", " 0h00 "),
     (r"\b(?:une|1) demi[\s-]*heure\b|\b1/2\s*h(?:eure)?\b|\bhalf an hour\b", " 30 min "),
     (r"\bun quart d heure\b", " 15 min "),
-    (r"\b(dans|in|d ici) (?:une|un|an|one|a) (heure|hour|jour|day|minute)\b", r" \1 1 \2 "),
+    (r"\b(?:ds|dns)\b", " dans "),
+    (r"\b(?:des que possible|au plus vite|en ce moment|la maintenant)\b", " maintenant "),
+    (r"\b(?:la )?veille de noel\b|\breveillon de noel\b", " 24/12 "),
+    (r"\b(?:le )?(?:jour de )?noel\b", " 25/12 "),
+    (r"\b(?:la )?saint[\s-]sylvestre\b|\breveillon(?: du nouvel an)?\b", " 31/12 "),
+    (r"\b(?:le )?(?:jour de l an|nouvel an)\b", " 1/1 "),
+    (r"\b(?:en )?debut (?:d )?aprem\b", " debutaprem "),
+    (r"\b(?:en )?fin (?:de )?matinee\b", " finmatin "),
+    (r"\b(?:en )?fin (?:de )?journee\b", " finjournee "),
+    (r"\bmatinee\b", " matin "),
+    (r"\bsoiree\b", " soir "),
+    (r"\b(dans|in|d ici) (?:une|un|an|one|a) (heure|hour|jour|day|minute|semaine|week)\b",
+     r" \1 1 \2 "),
     (r"\b(\d{1,2})\s*h(?:eures?)?\s+et\s+demie?\b", r" \1h30 "),
 )  # fmt: skip
 # Said with no hour: the usual hour, shown back to be sure; and when that part of the day ends.
-PART_DEFAULTS = {"matin": time(10), "aprem": time(15), "finaprem": time(17), "soir": time(20)}
-PART_ENDS = {"matin": time(12), "aprem": time(18), "finaprem": time(19), "soir": time(23)}
+PART_DEFAULTS = {
+    "matin": time(10), "finmatin": time(11), "debutaprem": time(14), "aprem": time(15),
+    "finaprem": time(17), "finjournee": time(18), "soir": time(20),
+}  # fmt: skip
+PART_ENDS = {
+    "matin": time(12), "finmatin": time(12), "debutaprem": time(16), "aprem": time(18),
+    "finaprem": time(19), "finjournee": time(20), "soir": time(23),
+}  # fmt: skip
+AFTERNOON = ("debutaprem", "aprem", "finaprem", "finjournee", "soir")  # "2h" there is 14:00
+# "dans deux heures": the numbers people spell out
+NUMBER_WORDS = {
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "dix": 10, "quinze": 15,
+    "vingt": 20, "trente": 30, "quarante": 40, "quarante cinq": 45, "cinquante": 50,
+    "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "fifteen": 15, "twenty": 20,
+    "thirty": 30, "forty five": 45,
+}  # fmt: skip
 
 WEEKDAYS = {
     **DAY_NAMES,
