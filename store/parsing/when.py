@@ -32,7 +32,7 @@ RELATIVE_SPAN = re.compile(
     r"|(min|minutes?|mn|mins?)|(jours?|days?|j)|(semaines?|weeks?|sem))(?![a-z])"
 )
 AGO = re.compile(
-    r"\b(?:il y a|ya)\s+(?:\d+|une?)\s*[a-z]+"
+    r"\b(?:il y a|ya)\s+(?:\d+|une?)\s*(?:h|heures?|min|minutes?|mn|jours?|semaines?)\b"
     r"|\b(?:\d+|an?)\s*(?:hours?|minutes?|mins?|days?)\s+ago\b"
 )
 SPELLED = re.compile(
@@ -232,8 +232,8 @@ def read_when(text: str, now: datetime, tz: str) -> When:
     if span and not (span.group(5) or span.group(6)):  # "dans 2h", "dans 30 min": from now
         hours = int(span.group(1)) if span.group(2) else 0
         minutes = int(span.group(3) or 0) if span.group(2) else int(span.group(1))
-        moment = local_now + timedelta(hours=hours, minutes=minutes)
-        return When("sure", moment.astimezone(UTC), moment.date())
+        moment = local_now.astimezone(UTC) + timedelta(hours=hours, minutes=minutes)  # real time
+        return When("sure", moment, moment.astimezone(zone).date())
     if span:  # "dans 3 jours", "dans 2 semaines"
         found.day = today + timedelta(days=int(span.group(1)) * (7 if span.group(6) else 1))
     words = _clock(words, found)
@@ -251,6 +251,8 @@ def _settle(found: _Found, today: date, local_now: datetime, zone: ZoneInfo) -> 
     day_given = found.day is not None or found.weekday is not None
     if found.last_week and found.weekday is None and found.day is None:
         return When("past")  # "la semaine dernière"
+    if found.next_week and found.weekday is None and found.day is None:
+        return When("none")  # "la semaine prochaine à 15h": which day?
     clock = _hour_of_day(found)
     if found.day is not None and found.weekday is not None:
         if found.day.weekday() != found.weekday:
