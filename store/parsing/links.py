@@ -18,12 +18,13 @@ from store.parsing.lookalikes import is_shortener, lookalike, registrable, tld_s
 
 MAX_LENGTH = 500
 TRACKING = ("fbclid", "gclid", "si", "igsh", "igshid", "mibextid")
-# A link inside a message: a scheme we know (good or bad), or a known host typed without one.
+# A link inside a message: a scheme we know (good or bad), a known host typed without one, or
+# any host typed without one when a path follows ("zoom.uss/j/123"; `find_links` then keeps
+# only real top-level domains and lookalikes, so "pull.rouge/bleu" is no link).
 CANDIDATE = re.compile(
     r"(?i)(?:\b(?:https?|ftp|javascript|data|file|vbscript):\S*|"
     r"\b(?:www\.)?(?:meet\.jit\.si|8x8\.vc|meet\.google\.com|zoom\.us|whereby\.com|"
     r"join\.skype\.com|call\.whatsapp\.com|wa\.me|fb\.watch|youtu\.be)/\S*|"
-    # any host typed without a scheme, when a path follows ("zoom.uss/j/123") or "www." leads
     r"(?<![@\w.])(?:www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+|"
     r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24})(?::\d{1,5})?/\S*)"
 )
