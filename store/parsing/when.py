@@ -44,6 +44,10 @@ CLOCK = re.compile(
     r"|\b(\d{1,2})\s*(?:heures?|h)\s*(\d{2})?(?!\d)"  # "15h", "15 h 30", "18 heures"
     r"|\b(\d{1,2}):(\d{2})\b"  # "18:30"
 )
+HOUR_RANGE = re.compile(  # "de 10 à 11 h", "entre 14 et 16h", "15-16h": the start, to be checked
+    r"\b(?:(?:de|entre)\s+(\d{1,2})(?:\s*h\s*(\d{2})?)?\s*(?:a|et|-)"
+    r"|(\d{1,2})(?:\s*h\s*(\d{2})?)?\s*-)\s*\d{1,2}\s*(?:h|heures?)(?:\s*\d{2})?(?!\d)"
+)
 NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?\b")
 WORD_DATE = re.compile(r"\b(\d{1,2})(?:er|st|nd|rd|th|eme)?\s+([a-z]{3,9})\b\.?(?:\s+(\d{4}))?")
 ENGLISH_DATE = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b")
@@ -94,6 +98,13 @@ def _take(pattern: re.Pattern[str], text: str) -> tuple[re.Match[str] | None, st
 
 
 def _clock(text: str, found: _Found) -> str:
+    span, rest = _take(HOUR_RANGE, text)
+    if span is not None:
+        hour = int(span.group(1) or span.group(3))
+        minute = int(span.group(2) or span.group(4) or 0)
+        if hour <= 23 and minute <= 59:
+            found.clock, found.guessed = time(hour, minute), True
+            return rest
     match, rest = _take(CLOCK, text)
     if match is None:
         bare, rest = _take(BARE_HOUR, text)  # "samedi à 15", "sat at 3"

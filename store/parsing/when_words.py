@@ -11,7 +11,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"\b(?:aujourd\s*hui|aujourdhui|aujourd|auj|ajd|ojd|today)\b", " aujourdhui "),
     (r"\b(?:apres[\s-]*demain|apredemain|day after tomorrow)\b", " apresdemain "),
     (r"\bavant[\s-]*hier\b", " avanthier "),
-    (r"\b(?:tomorrow|tmrw|tmr|2main)\b", " demain "),
+    (r"\b(?:tomorrow|tmrw|tmr|2main|2m1)\b", " demain "),
     (r"\byesterday\b", " hier "),
     (r"\b(?:en )?fin (?:d )?(?:apres[\s-]*midi|aprem)\b", " finaprem "),
     (r"\b(?:apres[\s-]*midi|aprem|aprm|apm|afternoon)\b", " aprem "),
