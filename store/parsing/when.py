@@ -26,6 +26,8 @@ from store.search import fold
 
 Status = Literal["sure", "unsure", "now", "past", "day", "none"]
 RECENT = timedelta(days=31)  # "le 5 décembre" typed on the 8th is gone, not next year's
+COMPILED_PHRASES = tuple((re.compile(pattern), replacement) for pattern, replacement in PHRASES)
+SPACES = re.compile(r"\s+")
 
 RELATIVE_SPAN = re.compile(
     r"\b(?:dans|d ici|in)\s+(\d+)\s*(?:(h|heures?|hours?|hrs?)\s*(\d{1,2})?(?:\s*(?:min|mn)\w*)?"
@@ -84,9 +86,11 @@ def _normalise(text: str) -> str:
     folded = fold(text).replace("’", " ").replace("'", " ")
     folded = re.sub(r"[^a-z0-9:/.\- ]", " ", folded)
     folded = re.sub(r"(?<![0-9])\.|\.(?![0-9])", " ", folded)  # keep "19.12", drop "sam."
-    folded = re.sub(r"\s+", " ", folded)
-    for pattern, replacement in PHRASES:
-        folded = re.sub(r"\s+", " ", re.sub(pattern, replacement, folded))
+    folded = SPACES.sub(" ", folded)
+    for pattern, replacement in COMPILED_PHRASES:
+        folded, replaced = pattern.subn(replacement, folded)
+        if replaced:  # the next phrases see single spaces
+            folded = SPACES.sub(" ", folded)
     return folded.strip()
 
 
