@@ -17,8 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from bench import say
-from tests.corpora import PARIS, TimeCase, accuracy, loose_answer, time_cases
-from tests.test_when_corpus import answer
+from tests.corpora import PARIS, TimeCase, accuracy, loose_answer, time_answer, time_cases
 
 TZ = "Europe/Paris"
 ROUNDS = 20
@@ -109,7 +108,7 @@ def main() -> int:
 
     for corpus in CORPORA:
         part = time_cases(corpus)
-        right = sum(answer(read_when(c.typed, c.now, TZ)) == c.expected for c in part)
+        right = sum(time_answer(read_when(c.typed, c.now, TZ)) == c.expected for c in part)
         say(f"  store.parsing.when {corpus:<18} whole answer (sureness too) "
             f"{accuracy(right, len(part))}")  # fmt: skip
     return 0

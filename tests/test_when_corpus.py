@@ -8,26 +8,16 @@ from datetime import timedelta
 
 import pytest
 
-from store.parsing.when import When, read_when
+from store.parsing.when import read_when
 from tests.conftest import Clock
-from tests.corpora import TimeCase, accuracy, local, time_cases
+from tests.corpora import TimeCase, accuracy, time_answer, time_cases
 
 BARS = {"times.tsv": 0.97, "times_heldout.tsv": 0.90}
 
 
-def answer(reading: When) -> str:
-    """The reading in the corpus's terms."""
-    if reading.status in ("none", "past", "now"):
-        return reading.status
-    if reading.status == "day":
-        return f"day {reading.day}"
-    assert reading.moment is not None and reading.moment.tzinfo is not None
-    return ("? " if reading.status == "unsure" else "") + local(reading.moment)
-
-
 def read(case: TimeCase) -> str:
     clock = Clock(case.now)
-    return answer(read_when(case.typed, clock(), "Europe/Paris"))
+    return time_answer(read_when(case.typed, clock(), "Europe/Paris"))
 
 
 @pytest.mark.parametrize("corpus", sorted(BARS))

@@ -4,7 +4,11 @@ the benches). Each `*.tsv` has a tuned part and a `*_heldout.tsv` part kept asid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from store.parsing.when import When
 
 HERE = Path(__file__).parent
 PARIS = ZoneInfo("Europe/Paris")
@@ -47,6 +51,16 @@ def time_cases(name: str) -> list[TimeCase]:
             now = now.astimezone(PARIS).replace(hour=hour, minute=minute).astimezone(UTC)
         cases.append(TimeCase(typed=row[0], expected=row[1], now=now))
     return cases
+
+
+def time_answer(reading: "When") -> str:
+    """A reading of `read_when` in the corpus's terms ("? 2026-12-08 20:00", "past", ...)."""
+    if reading.status in ("none", "past", "now"):
+        return reading.status
+    if reading.status == "day":
+        return f"day {reading.day}"
+    assert reading.moment is not None and reading.moment.tzinfo is not None
+    return ("? " if reading.status == "unsure" else "") + local(reading.moment)
 
 
 def loose_answer(moment: datetime | None, now: datetime) -> str:
