@@ -6,6 +6,7 @@ kindly refused. The handler waiting for the time calls `understood` and gets eit
 or the replies to send.
 """
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,10 +15,15 @@ from handlers import i18n
 from handlers.core import Reply, Stale
 from handlers.turn import Turn
 from store.parsing.when import When, read_when
+from store.search import fold
 
 Handler = Callable[[Turn], list[Reply]]
 CONFIRM = "vwhen"  # the action of "✅ Oui, c'est ça"
 KEYS = ("wguess", "wtyped", "wok", "wday")  # kept in the conversation while a time is being settled
+YES = frozenset((
+    "oui", "ouais", "ok", "okay", "d accord", "daccord", "c est ca", "oui c est ca", "exact",
+    "parfait", "oui merci", "ok merci", "yes", "yep", "yes please", "that s right", "correct",
+))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ def _read(turn: Turn) -> When:
 def understood(turn: Turn) -> Understood | list[Reply]:
     """The moment typed (or just confirmed), or the replies that show back or ask again."""
     guess = turn.data.get("wguess")
+    if guess and _is_yes(turn.text):  # "oui" typed rather than the button tapped
+        turn.remember(wok=True)
     if turn.data.get("wok") and guess:
         moment, typed = datetime.fromisoformat(guess), turn.data.get("wtyped", "")
         turn.forget(*KEYS)
@@ -69,6 +77,11 @@ def understood(turn: Turn) -> Understood | list[Reply]:
         return [turn.reply("visit_time_check", options, when=spoken(turn, reading.moment))]
     turn.forget(*KEYS)
     return Understood(reading.moment, right_now=reading.status == "now")
+
+
+def _is_yes(text: str) -> bool:
+    words = " ".join(re.sub(r"[^a-z ]", " ", fold(text)).split())
+    return words in YES or (not words and "👍" in text)
 
 
 def confirm(turn: Turn, inputs: Mapping[str, Handler]) -> list[Reply]:

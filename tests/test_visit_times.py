@@ -115,3 +115,25 @@ def test_a_customer_proposing_a_private_visit_sees_the_guess_and_the_past(chat, 
     )
     request = db.run(lambda s: s.exec(select(PrivateVisitRequest)).one())
     assert request.proposed_at.isoformat().startswith("2026-12-09T14:00")
+
+
+def test_typing_oui_confirms_the_guess_like_the_button(christelle, db):
+    planning(christelle)
+    assert "C'est bien ça ?" in christelle.say("demain soir")
+    assert "programmé : mercredi 9 décembre à 20:00" in christelle.say("Oui !")
+
+
+def test_the_yes_button_after_leaving_the_question_is_out_of_date(christelle, db):
+    planning(christelle)
+    christelle.say("ce soir")
+    christelle.say("/start")
+    assert "n'est plus à jour" in tap(christelle, "vwhen")
+    assert visits(db) == []
+
+
+def test_a_guess_confirmed_once_it_has_gone_by_is_refused(christelle, db, clock):
+    planning(christelle)
+    christelle.say("ce soir")  # 20:00, shown back
+    clock.advance(hours=11)  # the merchant answers at 21:00
+    assert "« ce soir », c'est déjà passé (mardi 8 décembre à 20:00)" in christelle.say("1")
+    assert visits(db) == []
