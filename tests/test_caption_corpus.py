@@ -1,12 +1,11 @@
 """Captions as shopkeepers type them on a phone are read the way a customer would read them.
 
-The corpus is in tests/corpora/captions.py; `python -m tests.corpora.score -v` prints every
-misread. Run with `-s` to see the accuracy figures.
+The corpus is in tests/corpora/captions.tsv (tuned) and captions_heldout.tsv (kept aside);
+`python -m tests.corpora.score -v` prints every misread. Run with `-s` to see the accuracy figures.
 """
 
 from store.parsing.caption import parse_caption
-from tests.corpora.captions import HELD_OUT, TUNED
-from tests.corpora.score import misreads, report
+from tests.corpora.score import HELD_OUT, TUNED, misreads, report
 
 
 def test_the_corpus_is_big_enough_and_keeps_a_fifth_aside():
