@@ -215,7 +215,8 @@ def _name(lines: tuple[Line, ...], named: int | None) -> tuple[str, str]:
     if not name:  # "15€ Bougie coton", "Black friday -40% sur ce plaid : 39€"
         name, tail = clean_name(line.rest, price_first=line.price_first), ""
     unit = next((line.read.unit for line in lines if line.read.unit), "")
-    return (f"{name} ({unit})" if name and unit else name), tail
+    name = f"{name} ({unit})" if name and unit else name
+    return name[:1].upper() + name[1:], tail  # typed in lowercase, read with a capital
 
 
 def _description(lines: tuple[Line, ...], named: int | None, tail: str) -> str:

@@ -30,15 +30,10 @@ TUNED = caption_rows("captions.tsv")
 HELD_OUT = caption_rows("captions_heldout.tsv")
 
 
-def shown(name: str) -> str:
-    """The name as the bot stores it: a capital first letter."""
-    return name[:1].upper() + name[1:]
-
-
 def answer(parse: Callable[[str], Any], caption: str) -> tuple[Any, ...]:
     """Name, price, stock and description as read by `parse`."""
     parsed = parse(caption)
-    return (shown(parsed.name), parsed.price_cents, parsed.stock, parsed.description)
+    return (parsed.name, parsed.price_cents, parsed.stock, parsed.description)
 
 
 def misreads(parse: Callable[[str], Any], cases: list[Row]) -> list[tuple[str, tuple, tuple]]:
