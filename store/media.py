@@ -45,10 +45,10 @@ class MediaStore:
                 img.load()
                 if img.format == "PNG" and max(img.size) <= MAX_SIDE:
                     return self.put(data, "png")
-                img = img.convert("RGB")
-                img.thumbnail((MAX_SIDE, MAX_SIDE))
+                rgb = img.convert("RGB")
+                rgb.thumbnail((MAX_SIDE, MAX_SIDE))
                 out = io.BytesIO()
-                img.save(out, "JPEG", quality=85)
+                rgb.save(out, "JPEG", quality=85)
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
             raise NotAnImage(str(exc)) from exc
         return self.put(out.getvalue(), "jpg")

@@ -32,10 +32,10 @@ from twilio.rest import Client
 from bot.app import App
 from bot.channels import whatsapp_media
 from bot.channels.twilio_http import RETRY_AFTER, TwilioHttp
-from bot.channels.whatsapp_render import Outgoing, menu_index, render, render_each
+from bot.channels.whatsapp_render import Outgoing, render, render_each
 from bot.web import signed_media_url
 from handlers import i18n
-from handlers.core import Incoming, Reply
+from handlers.core import Incoming, Reply, menu_of
 from notifications.base import DeliveryError, Recipient
 from store import inbound, outbox, users
 
@@ -279,6 +279,7 @@ class WhatsAppChannel:
                     user_id=user_id,
                     kind=REPLY_KIND,
                     replies=list(replies),
+                    menu=menu_of(replies),
                     due_at=self.app.ctx.now(),
                 )
 
@@ -323,12 +324,10 @@ class WhatsAppChannel:
             raise DeliveryError(_reason(exc), permanent=not retry, retry_after=after) from exc
         except httpx.HTTPError as exc:
             raise DeliveryError(f"Twilio unreachable: {exc}") from exc
-        replies = [Reply.from_dict(r) for r in payload.get("replies", [])]
-        live = menu_index(replies)
-        if messages and messages[0].content_sid is None and live is not None:
-            menu = [[o.label, o.action] for o in replies[live].options if o.action]
+        menu = payload.get("menu")  # handlers.core.menu_of, kept with the row
+        if messages and messages[0].content_sid is None and menu is not None:
             await self._db(
-                lambda s: inbound.show_menu(session=s, user_id=recipient.user_id, menu=menu)
+                lambda s: users.show_menu(session=s, user_id=recipient.user_id, menu=menu)
             )
 
     def notification(

@@ -4,6 +4,8 @@ import re
 
 from store.search import fold
 
+__all__ = ["fold", "slugify"]
+
 
 def slugify(value: str) -> str:
     """ "Crêperie du Perche" -> "creperie-du-perche"."""
