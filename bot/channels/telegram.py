@@ -31,6 +31,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
 from bot.app import App
 from bot.channels.backoff import backoff_delay
+from bot.channels.telegram_dedupe import ClaimedUpdates
 from bot.channels.telegram_render import Pressed, Renderer
 from bot.config import ConfigError
 from handlers import i18n
@@ -114,6 +115,9 @@ class TelegramChannel:
         self.app = app
         self.config = app.config.telegram
         self.album_quiet = album_quiet
+        # Webhook and poller both put updates here; it lets each update_id in once.
+        bot_id = self.config.token.partition(":")[0]
+        self.updates = ClaimedUpdates(app.db, bot_id, app.ctx.now)
         builder = (
             Application.builder()
             .token(self.config.token)
@@ -122,6 +126,7 @@ class TelegramChannel:
             .rate_limiter(PatientLimiter(backoff=backoff, flood_retries=flood_retries))
             .concurrent_updates(True)
             .job_queue(None)  # reminders are outbox rows, not PTB jobs
+            .update_queue(self.updates)
         )
         if self.webhook:
             builder = builder.updater(None)

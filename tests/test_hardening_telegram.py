@@ -1,0 +1,103 @@
+"""What a hostile or clumsy Telegram side does: the same update many times, huge or odd bodies.
+
+Real updates, posted to the real webhook (uvicorn + the Starlette app + PTB) by the stand-in.
+"""
+
+import threading
+
+import pytest
+from sqlmodel import func, select
+
+from store.models import CartLine, Item, SeenMessage
+from tests.telegram_harness import SECRET
+
+ALICE = 1001
+
+
+def in_stock_item(db) -> Item:
+    with db.session() as session:
+        plenty = Item.stock.is_(None) | (Item.stock >= 30)  # type: ignore[union-attr]
+        return session.exec(select(Item).where(plenty).order_by(Item.id)).first()
+
+
+def in_cart(db, item_id: int) -> int:
+    with db.session() as session:
+        query = select(func.sum(CartLine.quantity)).where(CartLine.item_id == item_id)
+        return session.exec(query).one() or 0
+
+
+def post_many(tg, update: dict, times: int) -> list[int]:
+    """Telegram (or several of its retries) posting one update `times` times at once."""
+    statuses: list[int] = []
+    start = threading.Barrier(times)
+
+    def post() -> None:
+        start.wait()
+        statuses.append(tg.post_webhook(update))
+
+    threads = [threading.Thread(target=post) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    tg.settle()
+    return statuses
+
+
+def add_press(tg, chat_id: int, item_id: int) -> dict:
+    """A tap on "add to cart" under the bot's last message, as Telegram posts it."""
+    menu = tg.messages[tg.chat_log(chat_id)[-1]["message_id"]]
+    query_id = f"q{next(tg._ids)}"
+    tg.queries[query_id] = False
+    user = tg._user(chat_id, "fr", "Alice")
+    query = {"id": query_id, "from": user, "message": menu, "chat_instance": "c", "data": ""}
+    query["data"] = f"add:{item_id}"
+    return {"update_id": next(tg._ids), "callback_query": query}
+
+
+@pytest.mark.parametrize("times", [2, 20])
+def test_the_same_add_to_cart_update_posted_many_times_adds_one_unit(start_bot, tg, db, times):
+    start_bot("webhook")
+    tg.send_text(ALICE, "/start")
+    item = in_stock_item(db)
+    statuses = post_many(tg, add_press(tg, ALICE, item.id), times)
+    assert statuses == [200] * times  # Telegram must stop retrying: every copy is taken
+    assert in_cart(db, item.id) == 1
+    again = post_many(tg, add_press(tg, ALICE, item.id), 1)  # a new tap is a new update
+    assert again == [200] and in_cart(db, item.id) == 2
+
+
+def test_start_posted_twice_gets_one_welcome(start_bot, tg, db):
+    start_bot("webhook")
+    tg.known_chats.add(ALICE)
+    content = {"text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}
+    update = {"update_id": next(tg._ids), "message": tg._message(ALICE, "fr", "Alice", **content)}
+    post_many(tg, update, 2)
+    welcomes = [m for m in tg.chat_log(ALICE) if "Bienvenue" in (m.get("text") or "")]
+    assert len(welcomes) == 1
+
+
+def test_a_poller_fetching_an_update_again_handles_it_once(start_bot, tg, db):
+    start_bot("polling")
+    tg.send_text(ALICE, "/start")
+    item = in_stock_item(db)
+    update = add_press(tg, ALICE, item.id)
+    tg.push(ALICE, [update])
+    # A restarted poller (or a second worker) is handed the same update_id once more.
+    with tg.cond:
+        tg.confirmed = 0
+    again = dict(update)
+    tg.queries[update["callback_query"]["id"]] = False
+    with tg.cond:
+        tg.updates.append(again)
+        tg.cond.notify_all()
+    tg._wait_confirmed(update["update_id"])
+    tg.settle()
+    assert in_cart(db, item.id) == 1
+    with db.session() as session:
+        assert session.exec(select(SeenMessage).where(SeenMessage.channel == "telegram")).all()
+
+
+def test_secret_still_checked(start_bot, tg):
+    start_bot("webhook")
+    assert tg.post_webhook({"update_id": 1}, secret="wrong" + SECRET) == 403
