@@ -159,3 +159,13 @@ class Phone:
     def say_with(self, body: str, **fields: str) -> str:
         """The bot's answer to a message with more fields (media, location)."""
         return "\n\n".join(m.body for m in self.send(body, **fields))
+
+
+@pytest.fixture
+def whatsapp_server(
+    db: Database, ctx: Context, engine: Engine, standin: TwilioStandIn
+) -> Iterator[WhatsAppServer]:
+    """Our web app with the WhatsApp channel, Twilio's stand-in behind it (no templates)."""
+    server = WhatsAppServer(whatsapp_app(db, ctx, engine, standin.url, templates={}))
+    yield server
+    server.close()

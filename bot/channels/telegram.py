@@ -206,8 +206,9 @@ class TelegramChannel:
         try:
             data = json.loads(await request.body())
             update = Update.de_json(data, self.application.bot)
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            log.warning("unreadable telegram update: %s", exc)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+            # RecursionError: JSON nested thousands deep, which json and PTB read recursively.
+            log.warning("unreadable telegram update: %s", type(exc).__name__)
             return Response(status_code=400)
         await self.application.update_queue.put(update)
         return Response(status_code=200)
