@@ -101,3 +101,18 @@ def test_a_poller_fetching_an_update_again_handles_it_once(start_bot, tg, db):
 def test_secret_still_checked(start_bot, tg):
     start_bot("webhook")
     assert tg.post_webhook({"update_id": 1}, secret="wrong" + SECRET) == 403
+
+
+def test_a_telegram_name_with_nul_and_a_lone_surrogate_in_text_still_get_answers(
+    start_bot, tg, db
+):
+    from store.models import User
+
+    start_bot("webhook")
+    welcome = tg.send_text(ALICE, "/start", name="Bo\x00b\x1b")
+    assert "Bienvenue" in welcome[-1]["text"]
+    # json.dumps writes "\ud83d" as an escape: Telegram's JSON can carry half an emoji.
+    answer = tg.send_text(ALICE, "bougie \ud83d", name="Bo\x00b\x1b")
+    assert answer and all("Oups" not in (m.get("text") or "") for m in answer)
+    with db.session() as session:
+        assert session.exec(select(User).where(User.channel_ref == str(ALICE))).one().name == "Bob"

@@ -1,0 +1,100 @@
+"""What a hostile or clumsy WhatsApp side does, through real signed Twilio posts.
+
+Control characters in what people type (PostgreSQL refuses NUL), forged parameter names,
+media on other hosts. Every test runs on SQLite and PostgreSQL.
+"""
+
+import io
+
+import pytest
+from PIL import Image
+from sqlmodel import select
+
+from store.models import CartLine, Item, Order, SeenMessage, Shop, ShopStaff, User
+from tests.whatsapp_harness import Phone
+
+ALICE = "+33612345678"
+LEA = "+33698765432"
+
+
+@pytest.fixture
+def alice(whatsapp_server, standin):
+    return Phone(whatsapp_server, standin, ALICE)
+
+
+def png(width: int = 80, height: int = 60) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 60)).save(out, "PNG")
+    return out.getvalue()
+
+
+def number_of(words: str, screen: str) -> str:
+    """The number to type for the option whose label holds `words`."""
+    for line in screen.splitlines():
+        number, dot, label = line.strip().partition(". ")
+        if dot and number.isdigit() and words in label:
+            return number
+    raise AssertionError(f"no option {words!r} in:\n{screen}")
+
+
+def user(db, number: str) -> User:
+    with db.session() as session:
+        return session.exec(select(User).where(User.channel_ref == number)).one()
+
+
+def owner(db, phone: Phone, slug: str = "chocolaterie-du-perche") -> None:
+    """Make the person behind `phone` the shop's owner (the admin's invite, shortened)."""
+    phone.say("menu")
+    with db.session() as session:
+        person = session.exec(select(User).where(User.channel_ref == phone.number)).one()
+        shop = session.exec(select(Shop).where(Shop.slug == slug)).one()
+        session.add(ShopStaff(shop_id=shop.id, user_id=person.id, role="owner"))
+
+
+# 5. Control characters.
+def test_a_profile_name_with_nul_still_gets_answers_and_an_account(alice, db):
+    assert "Bienvenue" in alice.say_with("/start", ProfileName="Ali\x00ce\x07")
+    assert "Choisissez une option" in alice.say_with("aide", ProfileName="Ali\x00ce\x07")
+    assert user(db, ALICE).name == "Alice"
+
+
+def test_nul_in_a_delivery_address_and_a_note_still_confirms(alice, db):
+    alice.say("/start")
+    alice_id = user(db, ALICE).id
+    with db.session() as session:
+        coffret = session.exec(select(Item).where(Item.name == "Coffret chocolats assortis")).one()
+        session.add(CartLine(user_id=alice_id, item_id=coffret.id, quantity=1))
+    modes = alice.say(number_of("Commander chez", alice.say("panier")))
+    address = alice.say(number_of("Livraison", modes))
+    assert "adresse" in address
+    assert "téléphone" in alice.say("3 place\x00 Saint-Pol, 28400\x1b Nogent-le-Rotrou")
+    assert "Un mot pour la boutique" in alice.say("06 12 34 56 78")
+    summary = alice.say("Sonnez\x00 fort\u0000 svp")
+    assert "confirmée" in alice.say(number_of("Confirmer", summary))
+    with db.session() as session:
+        order = session.exec(select(Order)).one()
+    assert order.address == "3 place Saint-Pol, 28400 Nogent-le-Rotrou"
+    assert order.note == "Sonnez fort svp"
+
+
+def test_nul_in_a_caption_still_publishes(whatsapp_server, standin, db):
+    lea = Phone(whatsapp_server, standin, LEA)
+    owner(db, lea)
+    url = standin.add_media(png(), "image/png")
+    fields = {"NumMedia": "1", "MediaUrl0": url, "MediaContentType0": "image/png"}
+    [preview] = lea.send("Bougie\x00 parfumée - 12,90 € - stock 4", **fields)
+    assert "en vente" in lea.say(number_of("Publier", preview.body))
+    with db.session() as session:
+        assert session.exec(select(Item).where(Item.name == "Bougie parfumée")).one()
+
+
+def test_nul_in_a_shop_setting_is_kept_clean(whatsapp_server, standin, db):
+    lea = Phone(whatsapp_server, standin, LEA)
+    owner(db, lea)
+    mine = lea.say(number_of("Ma boutique", lea.say("menu")))
+    settings = lea.say(number_of("Réglages de la boutique", mine))
+    lea.say(number_of("Description", settings))
+    lea.say("Chocolats\x00 faits main, depuis 1987\x0c")
+    with db.session() as session:
+        shop = session.exec(select(Shop).where(Shop.slug == "chocolaterie-du-perche")).one()
+    assert shop.description == "Chocolats faits main, depuis 1987"
