@@ -98,3 +98,73 @@ def test_nul_in_a_shop_setting_is_kept_clean(whatsapp_server, standin, db):
     with db.session() as session:
         shop = session.exec(select(Shop).where(Shop.slug == "chocolaterie-du-perche")).one()
     assert shop.description == "Chocolats faits main, depuis 1987"
+
+
+# 4. Strict parameters.
+def shifted(params: dict[str, str]) -> list[dict[str, str]]:
+    """Variants of a signed webhook with the same signature: MessageSid swallowing the next
+    parameters (Twilio signs the names and values run together, in sorted order)."""
+    names = sorted(params)
+    at = names.index("MessageSid")
+    variants = []
+    for taken in range(1, 4):
+        swallowed = names[at + 1 : at + 1 + taken]
+        value = params["MessageSid"] + "".join(n + params[n] for n in swallowed)
+        variant = {k: v for k, v in params.items() if k not in swallowed}
+        variants.append({**variant, "MessageSid": value})
+    # A name that keeps its place in the sorted order while taking the value's first letters.
+    variants.append({**{k: v for k, v in params.items() if k != "Body"}, "BodyBon": "jour"})
+    return variants
+
+
+def test_shifted_variants_of_a_signed_webhook_are_refused_and_store_nothing(
+    whatsapp_server, standin, db
+):
+    from twilio.request_validator import RequestValidator
+
+    from tests.whatsapp_harness import AUTH_TOKEN, PUBLIC_URL, inbound
+
+    captured = inbound(ALICE, "Bonjour")
+    url = f"{PUBLIC_URL}/whatsapp/webhook"
+    validator = RequestValidator(AUTH_TOKEN)
+    signature = validator.compute_signature(url, captured)
+    variants = shifted(captured)
+    for variant in variants:  # what makes the attack: each still carries a valid signature
+        assert validator.validate(url, variant, signature)
+    statuses = [whatsapp_server.post(v, signature=signature).status_code for v in variants]
+    assert statuses == [400] * len(variants)
+    whatsapp_server.idle()
+    assert standin.attempts == 0
+    with db.session() as session:
+        assert session.exec(select(SeenMessage)).all() == []
+        assert session.exec(select(User)).all() == []
+    assert whatsapp_server.post(captured, signature=signature).status_code == 200
+    whatsapp_server.idle()
+    assert len(standin.to(f"whatsapp:{ALICE}")) == 1  # the real one is answered, once
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"MessageSid": "SM" + "0" * 31},  # too short
+        {
+            "MessageSid": "XX" + "0" * 32,
+            "SmsMessageSid": "XX" + "0" * 32,
+            "SmsSid": "XX" + "0" * 32,
+        },
+        {"SmsMessageSid": "SM" + "1" * 32},  # two sids for one message
+        {"AccountSid": "AC" + "9" * 32},  # another account's
+        {"Injected": "1"},
+        {"NumMedia": "99"},
+        {"MediaUrl3": "https://api.twilio.com/x"},  # beyond NumMedia
+    ],
+)
+def test_a_signed_webhook_twilio_would_not_send_is_a_400(whatsapp_server, standin, db, change):
+    from tests.whatsapp_harness import inbound
+
+    params = {**inbound(ALICE, "Bonjour"), **change}
+    assert whatsapp_server.post(params).status_code == 400
+    whatsapp_server.idle()
+    assert standin.attempts == 0
+    with db.session() as session:
+        assert session.exec(select(SeenMessage)).all() == []

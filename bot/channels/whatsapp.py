@@ -30,7 +30,7 @@ from twilio.request_validator import (
 from twilio.rest import Client
 
 from bot.app import App
-from bot.channels import whatsapp_media
+from bot.channels import twilio_params, whatsapp_media
 from bot.channels.twilio_http import RETRY_AFTER, TwilioHttp
 from bot.channels.whatsapp_render import Outgoing, menu_index, render, render_each
 from bot.web import signed_media_url
@@ -143,7 +143,8 @@ class WhatsAppChannel:
     async def webhook(self, request: Request) -> Response:
         """Twilio's POST: 403 unless signed with our auth token; else handled once, later."""
         form = await request.form()
-        params = {key: value for key, value in form.items() if isinstance(value, str)}
+        items = [(key, value) for key, value in form.multi_items() if isinstance(value, str)]
+        params = dict(items)
         url = self.app.ctx.public_url + request.url.path
         if request.url.query:
             url += "?" + request.url.query
@@ -152,10 +153,16 @@ class WhatsAppChannel:
         if not signature or not self.validator.validate(url, params, signature, algorithm):
             log.warning("WhatsApp webhook with a missing or wrong signature, refused")
             return Response("invalid signature", status_code=403)
-        sid = params.get("MessageSid") or params.get("SmsMessageSid") or ""
-        sender = params.get("From", "")
         # Delivery status callbacks (MessageStatus) may share the URL: they are not messages.
-        if sid and sender.startswith("whatsapp:") and not params.get("MessageStatus"):
+        if "MessageStatus" in params:
+            return Response(EMPTY_TWIML, media_type="application/xml")
+        refused = twilio_params.refusal(items, self.config.account_sid)
+        if refused or len(items) != len(form.multi_items()):
+            log.warning("WhatsApp webhook refused: %s", refused or "a file in the form")
+            return Response("not a Twilio message", status_code=400)
+        sid = params["MessageSid"]
+        sender = params["From"]
+        if sender.startswith("whatsapp:"):
             now = self.app.ctx.now()
             first = await self._db(
                 lambda s: inbound.first_time(session=s, channel=CHANNEL, sid=sid, now=now)
