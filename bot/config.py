@@ -33,6 +33,11 @@ class WhatsAppConfig:
     auth_token: str = ""
     from_number: str = ""
     api_base_url: str = "https://api.twilio.com"
+    # Where Twilio's media URLs redirect to (its media CDN; the S3 host for media stored
+    # before "Enforce HTTP Auth on Media URLs"). Fetched without credentials.
+    media_hosts: list[str] = field(
+        default_factory=lambda: ["mms.twiliocdn.com", "s3-external-1.amazonaws.com"]
+    )
     # Approved templates (ContentSid) for messages outside the 24-hour window, by kind.
     templates: dict[str, str] = field(default_factory=dict)
 

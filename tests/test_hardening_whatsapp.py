@@ -168,3 +168,71 @@ def test_a_signed_webhook_twilio_would_not_send_is_a_400(whatsapp_server, standi
     assert standin.attempts == 0
     with db.session() as session:
         assert session.exec(select(SeenMessage)).all() == []
+
+
+# 3. Media only from Twilio's hosts, credentials only to its API.
+@pytest.fixture
+def elsewhere():
+    """Another web server on loopback: someone else's host (or Twilio's CDN, when allowed)."""
+    from tests.twilio_standin import TwilioStandIn
+    from tests.whatsapp_harness import ACCOUNT_SID, AUTH_TOKEN
+
+    server = TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN).start()
+    yield server
+    server.stop()
+
+
+def photo_fields(url: str) -> dict[str, str]:
+    return {"NumMedia": "1", "MediaUrl0": url, "MediaContentType0": "image/png"}
+
+
+@pytest.fixture
+def lea(whatsapp_server, standin, db):
+    """A merchant: the one whose photos are fetched (they become items)."""
+    phone = Phone(whatsapp_server, standin, LEA)
+    owner(db, phone)
+    return phone
+
+
+CAPTION = "Bougie parfumée - 12,90 € - stock 4"
+
+
+def test_media_on_another_host_is_not_fetched(lea, elsewhere, db):
+    url = elsewhere.add_media(png(), "image/png")  # a Twilio-looking URL, on another host
+    answer = lea.say_with(CAPTION, **photo_fields(url))
+    assert "Je n'ai pas pu récupérer votre photo" in answer
+    assert elsewhere.fetches == []  # not asked at all, so the credentials never left
+
+
+@pytest.mark.parametrize("target", ["elsewhere", "the bot itself"])
+def test_a_redirect_off_twilio_is_not_followed(lea, standin, elsewhere, whatsapp_server, target):
+    url = standin.add_media(png(), "image/png")
+    standin.redirect_base = elsewhere.url if target == "elsewhere" else whatsapp_server.base
+    answer = lea.say_with(CAPTION, **photo_fields(url))
+    assert "Je n'ai pas pu récupérer votre photo" in answer
+    assert len([f for f in standin.fetches if "/Media/" in f[0]]) == 1  # Twilio was asked
+    assert elsewhere.fetches == []
+
+
+def test_a_redirect_to_twilios_cdn_is_followed_without_the_credentials(
+    db, ctx, engine, standin, elsewhere
+):
+    from tests.whatsapp_harness import WhatsAppServer, whatsapp_app
+
+    cdn = elsewhere
+    app = whatsapp_app(db, ctx, engine, standin.url, {}, media_hosts=["localhost"])
+    server = WhatsAppServer(app)
+    try:
+        merchant = Phone(server, standin, LEA)
+        owner(db, merchant)
+        url = standin.add_media(png(), "image/png")
+        cdn.files.update(standin.files)
+        standin.redirect_base = cdn.url.replace("127.0.0.1", "localhost")
+        [preview] = merchant.send(CAPTION, **photo_fields(url))
+    finally:
+        server.close()
+    assert "tel que les clients le verront" in preview.body and preview.media_urls
+    [(_, api_auth)] = [f for f in standin.fetches if "/Media/" in f[0]]
+    assert api_auth and api_auth.startswith("Basic ")  # Twilio's API gets the account's auth
+    [(cdn_path, cdn_auth)] = cdn.fetches
+    assert cdn_path.startswith("/files/ME") and cdn_auth is None  # the CDN never sees it

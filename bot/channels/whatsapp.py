@@ -110,7 +110,12 @@ class WhatsAppChannel:
         self.http = http or TwilioHttp()
         self.client = Client(config.account_sid, config.auth_token, http_client=self.http)
         self.client.api.base_url = config.api_base_url.rstrip("/")
-        self.media = whatsapp_media.Downloader(app.media, (config.account_sid, config.auth_token))
+        self.media = whatsapp_media.Downloader(
+            app.media,
+            (config.account_sid, config.auth_token),
+            api_base_url=config.api_base_url,
+            media_hosts=config.media_hosts,
+        )
         self.album_wait = album_wait
         self._albums: dict[str, list[dict[str, str]]] = {}
         self._album_timers: dict[str, asyncio.Task[None]] = {}
