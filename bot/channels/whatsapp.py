@@ -232,6 +232,18 @@ class WhatsAppChannel:
         """Turn one message (or one album of photos) into replies and send them, in order."""
         photos: list[str] = []
         refusal: str | None = None
+        media = any(
+            (m.get(f"MediaContentType{i}") or "").lower().startswith("image/")
+            for m in messages
+            for i in range(whatsapp_media.MAX_MEDIA)
+        )
+        if media and not await self._db(
+            lambda s: inbound.takes_photos(session=s, channel=CHANNEL, channel_ref=number)
+        ):  # a customer's photo is answered without being fetched: nobody would keep it
+            messages = [{**m, "NumMedia": "0"} for m in messages]
+            language = guess_language(number)
+            unexpected = Incoming(CHANNEL, number, action="photo_unexpected", language=language)
+            await self._answer(number, unexpected)
         for params in messages:
             keys, refused = await self.media.fetch_all(params)
             photos += keys
