@@ -103,9 +103,7 @@ def test_secret_still_checked(start_bot, tg):
     assert tg.post_webhook({"update_id": 1}, secret="wrong" + SECRET) == 403
 
 
-def test_a_telegram_name_with_nul_and_a_lone_surrogate_in_text_still_get_answers(
-    start_bot, tg, db
-):
+def test_a_telegram_name_with_nul_and_a_lone_surrogate_in_text_still_get_answers(start_bot, tg, db):
     from store.models import User
 
     start_bot("webhook")
@@ -116,3 +114,85 @@ def test_a_telegram_name_with_nul_and_a_lone_surrogate_in_text_still_get_answers
     assert answer and all("Oups" not in (m.get("text") or "") for m in answer)
     with db.session() as session:
         assert session.exec(select(User).where(User.channel_ref == str(ALICE))).one().name == "Bob"
+
+
+# 2. Decompression bombs.
+def peak_rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")
+
+
+def reset_peak_rss() -> None:
+    with open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")  # the peak starts again from the current resident size
+
+
+@pytest.fixture(scope="module")
+def bomb() -> bytes:
+    from bench.bombs import bomb_png
+
+    return bomb_png()  # 13,000 x 13,000 RGB: ~480 KB, 507 MB once decoded
+
+
+def owner_of_a_shop(db, chat_id: int) -> None:
+    from store.models import Shop, ShopStaff, User
+
+    with db.session() as session:
+        person = User(channel="telegram", channel_ref=str(chat_id), name="Léa")
+        session.add(person)
+        session.flush()
+        shop = session.exec(select(Shop).order_by(Shop.id)).first()
+        session.add(ShopStaff(shop_id=shop.id, user_id=person.id, role="owner"))
+
+
+def test_a_merchants_bomb_is_refused_from_its_header_without_decoding(start_bot, tg, db, bomb):
+    start_bot("webhook")
+    owner_of_a_shop(db, ALICE)
+    reset_peak_rss()
+    before = peak_rss_mb()
+    answer = tg.send_document(ALICE, bomb, "image/png", caption="Bougie - 12 €")
+    assert "Je n'ai pas pu recevoir votre photo" in answer[-1]["text"]
+    assert peak_rss_mb() - before < 100  # decoded, it would be 507 MB and more
+
+
+def test_a_customers_photo_is_answered_without_being_downloaded(start_bot, tg, db, bomb):
+    start_bot("webhook")
+    answer = tg.send_document(ALICE, bomb, "image/png")
+    assert "Seuls les commerçants publient des photos" in answer[-1]["text"]
+    assert tg.called("getFile") == []
+
+
+# 9. Files that are not photos.
+def small_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (80, 60), (200, 30, 60)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_merchants_pdf_with_a_caption_asks_for_a_photo_and_keeps_the_caption(start_bot, tg, db):
+    start_bot("webhook")
+    owner_of_a_shop(db, ALICE)
+    answer = tg.send_document(
+        ALICE, b"%PDF-1.4 a price list", "application/pdf", "Bougie pdf - 12 € - stock 3"
+    )
+    text = answer[-1]["text"]
+    assert "Rien trouvé" not in text
+    assert "Envoyez plutôt une photo (JPEG ou PNG)" in text and "Bougie pdf" in text
+    preview = tg.send_photos(ALICE, [small_png()])  # no caption: the kept one is used
+    card = " ".join(m.get("caption") or m.get("text") or "" for m in preview)
+    assert "Bougie pdf" in card and "12,00" in card.replace("\xa0", " ")
+
+
+def test_a_photo_sent_as_a_file_works_as_a_photo(start_bot, tg, db):
+    start_bot("webhook")
+    owner_of_a_shop(db, ALICE)
+    preview = tg.send_document(ALICE, small_png(), "image/png", "Bougie fichier - 9 €")
+    card = " ".join(m.get("caption") or m.get("text") or "" for m in preview)
+    assert "Bougie fichier" in card and "tel que les clients le verront" in card
