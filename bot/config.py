@@ -82,6 +82,9 @@ class NotificationsConfig:
     max_in_flight: int = 32
     # The scheduler's safety poll; due rows are normally sent as soon as they are written.
     poll_seconds: float = 15.0
+    # An order's confirmation is also kept in the outbox, sent after this many seconds unless
+    # the reply itself went out: a crash between the order and the reply loses nothing.
+    reply_grace_seconds: float = 30.0
     # Demo: reminders come this many times sooner (60: an hour's wait takes a minute).
     demo_speedup: int = 1
 

@@ -350,12 +350,13 @@ class TelegramChannel:
     ) -> None:
         """The core's replies (worked out in a thread: the loop never waits on the database)."""
         replies = await asyncio.to_thread(self.app.engine.handle, incoming)
-        await self._send(chat_id, [before, *replies] if before else replies, pressed)
+        if await self._send(chat_id, [before, *replies] if before else replies, pressed):
+            await asyncio.to_thread(self.app.engine.delivered, replies)  # no safety copy needed
 
     async def _send(
         self, chat_id: int, replies: list[Reply], pressed: Pressed | None = None
-    ) -> None:
-        """Render replies to a person who just wrote; failures are logged, never raised."""
+    ) -> bool:
+        """Render replies to a person who just wrote; False when they could not be sent."""
         try:
             await self.renderer.send(chat_id, replies, pressed)
         except Forbidden:
@@ -363,6 +364,8 @@ class TelegramChannel:
             await self._unreachable(chat_id)
         except TelegramError as exc:
             log.error("reply to telegram chat %s lost: %s", chat_id, exc)
+            return False
+        return True
 
     async def _unreachable(self, chat_id: int) -> None:
         await asyncio.to_thread(

@@ -263,6 +263,8 @@ class WhatsAppChannel:
     async def _answer(self, number: str, incoming: Incoming) -> None:
         replies = await asyncio.to_thread(self.app.engine.handle, incoming)
         await self.send_replies(number, replies, await self._language(number))
+        # Sent, or handed to the outbox by send_replies: the safety copy is not needed.
+        await asyncio.to_thread(self.app.engine.delivered, replies)
 
     async def _language(self, number: str) -> str:
         known = await self._db(
