@@ -236,3 +236,14 @@ def test_a_redirect_to_twilios_cdn_is_followed_without_the_credentials(
     assert api_auth and api_auth.startswith("Basic ")  # Twilio's API gets the account's auth
     [(cdn_path, cdn_auth)] = cdn.fetches
     assert cdn_path.startswith("/files/ME") and cdn_auth is None  # the CDN never sees it
+
+
+# 9. A merchant's PDF, on WhatsApp too.
+def test_a_merchants_pdf_with_a_caption_asks_for_a_photo_and_keeps_the_caption(lea, standin):
+    pdf = {"NumMedia": "1", "MediaContentType0": "application/pdf"}
+    pdf["MediaUrl0"] = standin.add_media(b"%PDF-1.4 price list", "application/pdf")
+    answer = lea.say_with("Bougie pdf - 12 € - stock 3", **pdf)
+    assert "Rien trouvé" not in answer
+    assert "Envoyez plutôt une photo (JPEG ou PNG)" in answer and "Bougie pdf" in answer
+    [preview] = lea.send("", **photo_fields(standin.add_media(png(), "image/png")))
+    assert "Bougie pdf" in preview.body and preview.media_urls

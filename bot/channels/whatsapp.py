@@ -232,16 +232,14 @@ class WhatsAppChannel:
         """Turn one message (or one album of photos) into replies and send them, in order."""
         photos: list[str] = []
         refusal: str | None = None
-        media = any(
-            (m.get(f"MediaContentType{i}") or "").lower().startswith("image/")
-            for m in messages
-            for i in range(whatsapp_media.MAX_MEDIA)
-        )
-        if media and not await self._db(
+        language = guess_language(number)
+        captions = [m["Body"].strip() for m in messages if (m.get("Body") or "").strip()]
+        staff = any(m.get("NumMedia", "0") not in ("", "0") for m in messages) and await self._db(
             lambda s: inbound.takes_photos(session=s, channel=CHANNEL, channel_ref=number)
-        ):  # a customer's photo is answered without being fetched: nobody would keep it
+        )
+        if not staff and any(_has_image(m) for m in messages):
+            # A customer's photo is answered without being fetched: nobody would keep it.
             messages = [{**m, "NumMedia": "0"} for m in messages]
-            language = guess_language(number)
             unexpected = Incoming(CHANNEL, number, action="photo_unexpected", language=language)
             await self._answer(number, unexpected)
         for params in messages:
@@ -251,11 +249,16 @@ class WhatsAppChannel:
         if refusal == "failed":  # our download failed: ask again
             lang = await self._language(number)
             await self.send_replies(number, [Reply(i18n.t(lang, "wa_media_failed"))], lang)
+        elif refusal and staff and not photos:  # a merchant's PDF: its caption waits for a photo
+            text = "\n".join(captions) or None
+            file = Incoming(
+                CHANNEL, number, action=f"mfile:{refusal}", text=text, language=language
+            )
+            await self._answer(number, file)
+            return
         elif refusal:  # not a usable photo: the core answers (a merchant's draft is kept)
-            language = guess_language(number)
             file = Incoming(CHANNEL, number, action=f"mfile:{refusal}", language=language)
             await self._answer(number, file)
-        captions = [m["Body"].strip() for m in messages if (m.get("Body") or "").strip()]
         incoming = to_incoming({**messages[0], "Body": "\n".join(captions)}, photos)
         if incoming is not None:
             await self._answer(number, incoming)
@@ -326,9 +329,7 @@ class WhatsAppChannel:
             if exc.code in UNREACHABLE_CODES:
                 log.warning("WhatsApp number ...%s unreachable (%s)", number[-4:], exc.code)
                 await self._db(
-                    lambda s: users.mark_unreachable(
-                        session=s, channel=CHANNEL, channel_ref=number
-                    )
+                    lambda s: users.mark_unreachable(session=s, channel=CHANNEL, channel_ref=number)
                 )
                 raise Unreachable(str(exc.code)) from exc
             raise
@@ -374,6 +375,12 @@ class WhatsAppChannel:
             )
         variables = json.dumps(payload.get("variables") or {}, ensure_ascii=False)
         return [Outgoing(content_sid=template, content_variables=variables)]
+
+
+def _has_image(params: dict[str, str]) -> bool:
+    """Whether a webhook's media include a picture (by the type Twilio gives)."""
+    types = (params.get(f"MediaContentType{i}") or "" for i in range(whatsapp_media.MAX_MEDIA))
+    return any(kind.lower().startswith("image/") for kind in types)
 
 
 def _reason(exc: Exception) -> str:
