@@ -52,7 +52,7 @@ def small_png() -> bytes:
 
 def prepare(database: str, media: str, owners: list[int]) -> None:
     """The demo town, and the owners on the staff of its first shop."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from bot import app as wiring
     from bot.config import Config, DatabaseConfig, MediaConfig
@@ -61,12 +61,13 @@ def prepare(database: str, media: str, owners: list[int]) -> None:
     app = wiring.build(Config(database=DatabaseConfig(url=database), media=MediaConfig(root=media)))
     wiring.prepare(app)
     with app.db.session() as session:
-        shop = session.exec(select(Shop).order_by(Shop.id)).first()
-        assert shop is not None
+        shop = session.exec(select(Shop).order_by(col(Shop.id))).first()
+        assert shop is not None and shop.id is not None
         for chat in owners:
             user = User(channel="telegram", channel_ref=str(chat), name=f"Owner {chat}")
             session.add(user)
             session.flush()
+            assert user.id is not None
             session.add(ShopStaff(shop_id=shop.id, user_id=user.id, role="owner"))
     app.db.dispose()
 
@@ -159,7 +160,10 @@ def round_of(tg: object, owners: list[int], customers: list[int], picture: bytes
         thread.start()
     for thread in threads:
         thread.join(30)
-    answered = lambda chats: [c for c in chats if len(tg.chat_log(c)) > before[c]]  # noqa: E731
+
+    def answered(chats: list[int]) -> list[int]:
+        return [c for c in chats if len(tg.chat_log(c)) > before[c]]
+
     while time.monotonic() - began < 60 and len(answered(owners + customers)) < len(before):
         time.sleep(0.1)
     seconds = time.monotonic() - began

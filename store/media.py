@@ -14,6 +14,8 @@ MAX_SIDE = 1600
 # than phones' photos (12 MP; Telegram and WhatsApp send far less), and a decoded 25 MP RGB
 # image is 75 MB. A 13,000 x 13,000 PNG of a few kilobytes would decode to 500 MB.
 MAX_PIXELS = 25_000_000
+# Pillow's own guard, as a second line: Image.open refuses twice this many pixels outright.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 # Photos decoded at the same time, whatever the number of threads asking: bounds the memory.
 DECODERS = threading.BoundedSemaphore(2)
 TOO_BIG = "too big"  # NotAnImage's message for a file over MAX_IMAGE_BYTES

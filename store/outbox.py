@@ -84,6 +84,6 @@ def cancel_copies(*, session: Session, ids: list[int], now: datetime) -> None:
     """
     session.execute(
         update(Outbox)
-        .where(col(Outbox.id).in_(ids), Outbox.status == "pending")
+        .where(col(Outbox.id).in_(ids), col(Outbox.status) == "pending")
         .values(status="sent", sent_at=now, last_error="sent as a reply")
     )
