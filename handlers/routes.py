@@ -55,6 +55,7 @@ ACTIONS: dict[str, Handler] = {
     # Start, help, language (customer/start.py); search (customer/search.py).
     a.HOME.name: start.home,
     a.HELP.name: start.help_,
+    a.PHOTO_UNEXPECTED.name: start.unexpected_photo,  # sent by channels: a photo nobody keeps
     a.LANGUAGES.name: start.languages,
     a.LANGUAGE.name: start.set_language,
     a.CANCEL.name: start.cancel,

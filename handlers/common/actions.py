@@ -110,6 +110,7 @@ common = partial(Action, area="customer")
 # Welcome, home, help, language (customer/start.py); search (customer/search.py).
 HOME = common("home", NoArgs)
 HELP = common("help", NoArgs)
+PHOTO_UNEXPECTED = common("photo_unexpected", NoArgs)  # sent by channels: a photo nobody keeps
 LANGUAGES = common("langs", NoArgs)
 LANGUAGE = common("lang", Language)
 CANCEL = common("cancel", NoArgs)
