@@ -6,7 +6,7 @@ defaults, so tests build their context from `Config()` like the running program 
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -53,6 +53,8 @@ class Context:
     clock: Callable[[], datetime] = field(default=system_clock)
     # Called after a transaction that wrote outbox rows due now (wakes the dispatcher).
     on_outbox: Callable[[], None] = field(default=_no_wake)
+    # How long a reply's safety copy waits for the channel to say it was sent.
+    reply_grace: timedelta = timedelta(seconds=30)
 
     @classmethod
     def from_config(
@@ -80,6 +82,7 @@ class Context:
                 quiet_hours=notifications.quiet_hours,
                 speedup=notifications.demo_speedup,
             ),
+            reply_grace=timedelta(seconds=notifications.reply_grace_seconds),
             clock=clock,
         )
 

@@ -15,6 +15,7 @@ from handlers.common import actions, args
 from handlers.context import Context
 from handlers.core import Incoming, Option, Reply, Stale, menu_of
 from handlers.turn import Turn
+from store import outbox
 from store.db import Database, is_transient
 from store.parsing.text import fold
 from store.types import persisted
@@ -23,6 +24,8 @@ from store.users import get_or_create_user, load_state
 log = logging.getLogger(__name__)
 
 INBOUND_PRECISION = timedelta(minutes=1)
+SAFETY_KIND = "reply"  # the outbox kind of replies kept in case the channel cannot send them
+RECEIPT = "receipt"  # Reply.extra key: the id of the replies' safety copy in the outbox
 MAX_TEXT = 1000  # longer messages are cut; handlers that keep text cap it themselves
 
 
@@ -66,6 +69,14 @@ class Engine:
         """The slash commands it knows (for a channel's command menu)."""
         return frozenset(routes.COMMANDS)
 
+    def delivered(self, replies: list[Reply]) -> None:
+        """The channel sent `replies`: their safety copy, if any, is not needed any more."""
+        receipts = [r.extra[RECEIPT] for r in replies if RECEIPT in r.extra]
+        if receipts:
+            now = self.ctx.now()
+            self.db.run(lambda s: outbox.cancel_copies(session=s, ids=receipts, now=now))
+
+
 
 def _turn(session: Session, ctx: Context, incoming: Incoming) -> Turn:
     user, created = get_or_create_user(
@@ -105,6 +116,18 @@ def _finish(turn: Turn, replies: list[Reply]) -> list[Reply]:
     if menu is not None:
         turn.state.menu = menu
     turn.state.updated_at = turn.now()
+    if turn.safety_copy and replies:
+        copy = outbox.enqueue(
+            session=turn.session,
+            user_id=turn.user_id,
+            kind=SAFETY_KIND,
+            replies=replies,
+            menu=menu,
+            due_at=turn.now() + turn.ctx.reply_grace,
+        )
+        assert copy is not None
+        turn.session.flush()
+        replies[-1].extra[RECEIPT] = persisted(copy.id)
     return replies
 
 

@@ -16,7 +16,7 @@ from handlers.customer import browse, cart, checkout, orders, prefs, search, sta
 from handlers.merchant import catalogue, handover, items, join, menu, photos, setup
 from handlers.merchant import orders as shop_orders
 from handlers.turn import Turn
-from handlers.visits import follow, live, private, viewer
+from handlers.visits import follow, live, private, times, viewer
 
 Handler = Callable[[Turn], list[Reply]]
 Claimer = Callable[[Turn], list[Reply] | None]  # None: not mine, ask the next one
@@ -55,6 +55,7 @@ ACTIONS: dict[str, Handler] = {
     # Start, help, language (customer/start.py); search (customer/search.py).
     a.HOME.name: start.home,
     a.HELP.name: start.help_,
+    a.PHOTO_UNEXPECTED.name: start.unexpected_photo,  # sent by channels: a photo nobody keeps
     a.LANGUAGES.name: start.languages,
     a.LANGUAGE.name: start.set_language,
     a.CANCEL.name: start.cancel,
@@ -104,6 +105,7 @@ ACTIONS: dict[str, Handler] = {
     a.M_DRAFT_DESC.name: items.draft_desc,
     a.M_DRAFT_SHOW.name: items.draft_show,
     a.M_DRAFT_DROP.name: items.cancel,
+    a.M_DRAFT_PRICE_CHOSEN.name: items.draft_price_chosen,
     a.M_FILE.name: items.not_an_image,
     a.M_ITEMS.name: catalogue.items,
     a.M_ITEM.name: catalogue.item,
@@ -127,6 +129,8 @@ ACTIONS: dict[str, Handler] = {
     a.V_NOW.name: live.start_now,
     a.V_PLAN.name: live.ask_time,
     a.V_NOT.name: live.not_a_visit,
+    a.V_MEANT.name: live.use_meant,
+    a.V_WHEN.name: lambda turn: times.confirm(turn, INPUTS),
     a.V_GO.name: live.start_scheduled,
     a.V_PANEL.name: live.panel,
     a.V_END.name: live.end,

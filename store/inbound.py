@@ -6,7 +6,7 @@ from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from store.models import SeenMessage, User
+from store.models import SeenMessage, ShopStaff, User
 
 SEEN_KEPT = timedelta(days=3)  # platforms retry a webhook for hours, not days
 
@@ -39,3 +39,14 @@ def user_id(*, session: Session, channel: str, channel_ref: str) -> int | None:
     """The id of a known person, None for someone new."""
     query = select(User.id).where(User.channel == channel, User.channel_ref == channel_ref)
     return session.exec(query).first()
+
+
+def takes_photos(*, session: Session, channel: str, channel_ref: str) -> bool:
+    """Whether this person's photos are kept (shop staff): nobody else's are even fetched."""
+    query = (
+        select(ShopStaff.id)
+        .join(User, col(User.id) == ShopStaff.user_id)
+        .where(User.channel == channel, User.channel_ref == channel_ref)
+        .limit(1)
+    )
+    return session.exec(query).first() is not None

@@ -81,6 +81,10 @@ class ItemField(NamedTuple):
     field: str
 
 
+class Cents(NamedTuple):
+    cents: int
+
+
 class Reason(NamedTuple):
     order: int
     reason: int
@@ -106,6 +110,7 @@ common = partial(Action, area="customer")
 # Welcome, home, help, language (customer/start.py); search (customer/search.py).
 HOME = common("home", NoArgs)
 HELP = common("help", NoArgs)
+PHOTO_UNEXPECTED = common("photo_unexpected", NoArgs)  # sent by channels: a photo nobody keeps
 LANGUAGES = common("langs", NoArgs)
 LANGUAGE = common("lang", Language)
 CANCEL = common("cancel", NoArgs)
@@ -162,6 +167,7 @@ M_DRAFT_NAME = merchant("mdn", NoArgs)
 M_DRAFT_DESC = merchant("mdd", NoArgs)
 M_DRAFT_SHOW = merchant("mdshow", NoArgs)
 M_DRAFT_DROP = merchant("mdx", NoArgs)
+M_DRAFT_PRICE_CHOSEN = merchant("mdpc", Cents)  # one reading of an unsure price
 M_FILE = merchant("mfile", FileRefused)  # sent by channels: a file that is not a photo
 # Published items (merchant/catalogue.py).
 M_ITEMS = merchant("mitems", Page)
@@ -189,6 +195,8 @@ visit = partial(Action, area="visit")
 V_NOW = visit("vnow", ShopArg)  # go live with the link just sent
 V_PLAN = visit("vplan", ShopArg)  # schedule it: ask the day and time
 V_NOT = visit("vnot", NoArgs)
+V_MEANT = visit("vmeant", NoArgs)  # "yes, that link" to a "did you mean …?"
+V_WHEN = visit("vwhen", NoArgs)  # "yes" to a time shown back
 V_GO = visit("vgo", VisitArg)
 V_PANEL = visit("vpanel", VisitArg)
 V_END = visit("vend", VisitArg)

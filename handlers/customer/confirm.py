@@ -168,4 +168,5 @@ def place(turn: Turn, shop: Shop, co: dict[str, Any]) -> Outcome:
         turn.option("menu_orders", a.ORDERS.pack()),
         *turn.nav(),
     ]
+    turn.safety_copy = True  # committed with the order: a crash before the reply loses nothing
     return Placed([Reply(text, photo=photo, options=tuple(options))])

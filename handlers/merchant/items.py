@@ -24,6 +24,7 @@ from store.parsing.caption import (
     parse_stock,
     price_problem,
 )
+from store.shops import usual_price_cents
 from store.types import persisted
 
 MAX_PHOTOS = 10
@@ -35,7 +36,9 @@ IN_A_ROW = timedelta(minutes=30)
 def photo(turn: Turn) -> list[Reply]:
     """A photo from shop staff: a new item, or more photos for the draft being written."""
     shop = require_shop(turn)
-    caption = (turn.incoming.text or "").strip()
+    # A caption sent with a file that was not a photo waits for the next photo.
+    caption = (turn.incoming.text or "").strip() or turn.data.get("file_caption", "")
+    turn.forget("file_caption")
     draft = dict(turn.data.get("draft") or {})  # a copy: the JSON column sees a new value
     if not caption and draft and turn.state.expect in DRAFT_INPUTS:
         draft["photos"] = [*draft["photos"], *turn.incoming.photos][:MAX_PHOTOS]
@@ -76,13 +79,20 @@ def _in_a_row(turn: Turn) -> bool:
 
 def _read(turn: Turn, draft: dict[str, Any], caption: str) -> list[Reply]:
     """Fill the draft from a caption (or typed words) and ask for what is still missing."""
-    parsed = parse_caption(caption)
+    usual = usual_price_cents(session=turn.session, shop_id=draft["shop"])
+    parsed = parse_caption(caption, usual_cents=usual)
     problems = list(parsed.problems)
     if parsed.name and "name_too_long" not in problems:
         # Typed on a phone in lowercase: customers read "Culotte coton bio" in the lists.
         draft["name"] = parsed.name[:1].upper() + parsed.name[1:]
     if parsed.price_cents is not None and price_problem(parsed.price_cents) is None:
         draft["price"] = parsed.price_cents
+        draft.pop("doubt", None)
+        doubt = parsed.doubts[0] if parsed.doubts else None
+        readings = [c for c in doubt.readings if price_problem(c) is None] if doubt else []
+        if doubt and readings:  # two readings: the merchant picks one, the bot doesn't guess
+            draft["doubt"] = {"kind": doubt.kind, "readings": readings, "usual": usual}
+            draft["price"] = None
     if parsed.stock is not None:
         draft["stock"] = parsed.stock
     if parsed.description:
@@ -105,9 +115,44 @@ def next_step(turn: Turn, problems: list[str]) -> list[Reply]:
         return [*told, turn.reply("m_ask_name", cancel)]
     if draft["price"] is None:
         turn.expect("md_price")
+        if draft.get("doubt"):
+            return [*told, _price_question(turn, draft)]
         return [*told, turn.reply("m_ask_price", cancel, name=draft["name"])]
     turn.expect(None)
     return [*told, *preview(turn)]
+
+
+def _price_question(turn: Turn, draft: dict[str, Any]) -> Reply:
+    """The readings of an unsure price as buttons; a typed price answers too."""
+    doubt = draft["doubt"]
+    readings = doubt["readings"]
+    money = [turn.money(cents) for cents in readings]
+    options = [
+        turn.option("m_price_reading", a.M_DRAFT_PRICE_CHOSEN.pack(cents), price=shown)
+        for cents, shown in zip(readings, money, strict=True)
+    ]
+    usual = turn.money(doubt["usual"]) if doubt.get("usual") else ""
+    text = turn.t(
+        f"m_doubt_{doubt['kind']}",
+        name=draft["name"],
+        first=money[0] if money else "",
+        second=money[1] if len(money) > 1 else "",
+        usual=usual,
+    )
+    return Reply(text, options=(*options, turn.option("m_cancel", "mdx")))
+
+
+def draft_price_chosen(turn: Turn) -> list[Reply]:
+    """`mdpc:<cents>`: the merchant picked one reading of an unsure price."""
+    draft = _draft(turn)
+    doubt = draft.get("doubt") or {}
+    cents = a.M_DRAFT_PRICE_CHOSEN.args(turn).cents
+    if cents not in doubt.get("readings", []):
+        raise Stale("not a reading of this draft's price")
+    draft["price"] = cents
+    draft.pop("doubt")
+    turn.remember(draft=draft)
+    return next_step(turn, [])
 
 
 def preview(turn: Turn) -> list[Reply]:
@@ -197,11 +242,13 @@ def draft_typed(turn: Turn) -> list[Reply]:
     what = (turn.state.expect or "").removeprefix("md_")
     if what == "name" and not draft["name"]:
         return _read(turn, draft, text)  # "Pull rouge 35 €" answers name and price at once
-    problem = value_problem(what, text)
+    picked = _picked_reading(draft, text) if what == "price" else None
+    problem = None if picked is not None else value_problem(what, text)
     if problem:
         return [turn.reply(problem, limit=MAX_NAME), *_ask_again(turn, what)]
     if what == "price":
-        draft["price"] = parse_price(text)
+        draft["price"] = picked if picked is not None else parse_price(text)
+        draft.pop("doubt", None)
     elif what == "stock":
         draft["stock"] = None if is_unlimited(text) else parse_stock(text)
     elif what == "name":
@@ -210,6 +257,14 @@ def draft_typed(turn: Turn) -> list[Reply]:
         draft["desc"] = text
     turn.remember(draft=draft)
     return next_step(turn, [])
+
+
+def _picked_reading(draft: dict[str, Any], text: str) -> int | None:
+    """ "2" under numbered readings (WhatsApp, console): the second reading, not 2,00 €."""
+    readings = (draft.get("doubt") or {}).get("readings", [])
+    if text.isdigit() and 1 <= int(text) <= len(readings) and int(text) * 100 not in readings:
+        return int(readings[int(text) - 1])
+    return None
 
 
 def _ask_again(turn: Turn, what: str) -> list[Reply]:
@@ -290,4 +345,8 @@ def not_an_image(turn: Turn) -> list[Reply]:
     options = [Option(turn.t("m_shop_menu"), a.M_MENU.pack())]
     if turn.data.get("draft"):
         options.insert(0, turn.option("m_back_to_draft", a.M_DRAFT_SHOW.pack()))
+    caption = turn.text  # the file's caption, never a search: kept for the next photo
+    if caption:
+        turn.remember(file_caption=caption)
+        return [turn.reply(f"m_file_{reason}_caption", options, caption=caption[:80])]
     return [turn.reply(f"m_file_{reason}", options)]

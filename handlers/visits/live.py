@@ -22,10 +22,10 @@ from handlers.notices.visits import (
     tell_called_off,
 )
 from handlers.turn import Turn
+from handlers.visits import times
 from handlers.visits.news import end_visit
 from store.models import Shop, Visit, VisitInterest
 from store.parsing.links import BadLink, find_link, parse_link
-from store.parsing.when import parse_when
 from store.shops import staff_shop_ids
 from store.statuses import VisitStatus
 from store.types import persisted
@@ -69,7 +69,11 @@ def offer_visit(turn: Turn, raw: str, shop_id: int) -> list[Reply]:
     try:
         link = parse_link(raw)
     except BadLink as refused:
-        return [turn.reply(f"visit_link_bad_{refused.reason}", turn.nav())]
+        options = turn.nav()
+        if refused.suggestion:  # "did you mean …?": one tap takes the address meant
+            turn.remember(vmeant=refused.suggestion, vmshop=shop_id)
+            options = [turn.option("visit_link_use_meant", a.V_MEANT.pack()), *options]
+        return [link_refusal(turn, refused, options)]
     shop = turn.session.get(Shop, shop_id)
     if shop is None:
         raise Stale(shop_id)
@@ -84,6 +88,23 @@ def offer_visit(turn: Turn, raw: str, shop_id: int) -> list[Reply]:
         turn.option("visit_not_a_visit", a.V_NOT.pack()),
     ]
     return [turn.reply("visit_link_ask", options, platform=platform, shop=shop.name)]
+
+
+def link_refusal(turn: Turn, refused: BadLink, options: list[Option]) -> Reply:
+    """Why a link is not shared, with the address probably meant when there is one."""
+    key = f"visit_link_bad_{refused.reason}"
+    if refused.reason == "tld" and refused.suggestion:
+        key += "_meant"
+    return turn.reply(key, options, suggestion=refused.suggestion or "")
+
+
+def use_meant(turn: Turn) -> list[Reply]:
+    """`vmeant`: "yes, that link": the address suggested for a mistyped one is offered."""
+    meant, shop_id = turn.data.get("vmeant"), turn.data.get("vmshop")
+    if not meant or not isinstance(shop_id, int) or not is_staff_of(turn, shop_id):
+        raise Stale("vmeant")
+    turn.forget("vmeant", "vmshop")
+    return offer_visit(turn, meant, shop_id)
 
 
 def visit_options(turn: Turn, shop_id: int) -> list[Option]:
@@ -116,7 +137,11 @@ def _pending_link(turn: Turn) -> tuple[str, str]:
 
 def start_now(turn: Turn) -> list[Reply]:
     """`vnow:<shop>`: go live with the link just sent, and tell the followers once."""
-    shop = locked_staff_shop(turn, a.V_NOW.args(turn).shop)
+    return _go_live_now(turn, a.V_NOW.args(turn).shop)
+
+
+def _go_live_now(turn: Turn, shop_id: int) -> list[Reply]:
+    shop = locked_staff_shop(turn, shop_id)
     shop_id = persisted(shop.id)
     live = live_visit(session=turn.session, shop_id=shop_id)
     if live is not None:  # a second tap, or a colleague was quicker
@@ -169,6 +194,7 @@ def ask_time(turn: Turn) -> list[Reply]:
     """`vplan:<shop>`: ask when the visit will be."""
     shop = locked_staff_shop(turn, a.V_PLAN.args(turn).shop)
     _pending_link(turn)
+    turn.forget(*times.KEYS)
     turn.expect(SCHEDULING, vshop=shop.id)
     return [turn.reply("visit_ask_time", turn.nav())]
 
@@ -180,9 +206,14 @@ def schedule(turn: Turn) -> list[Reply]:
         turn.expect(None)
         raise Stale("vplan")
     url, platform = _pending_link(turn)
-    starts_at = parse_when(turn.text, turn.now(), turn.ctx.timezone)
-    if starts_at is None:
-        return [turn.reply("visit_time_not_understood", turn.nav(), typed=turn.text[:40])]
+    typed = times.understood(turn)
+    if isinstance(typed, list):  # shown back, asked again or refused
+        return typed
+    if typed.right_now:  # "tout de suite": go live
+        turn.expect(None)
+        turn.forget("vshop")
+        return _go_live_now(turn, shop_id)
+    starts_at = typed.moment
     visit = Visit(
         shop_id=shop_id, url=url, platform=platform, starts_at=starts_at, created_by=turn.user_id
     )

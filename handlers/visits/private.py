@@ -18,9 +18,10 @@ from handlers.notices.visits import (
     tell_private_staff,
 )
 from handlers.turn import Turn
+from handlers.visits import times
+from handlers.visits.live import link_refusal
 from store.models import PrivateVisitRequest, Shop
 from store.parsing.links import BadLink, find_link, parse_link
-from store.parsing.when import parse_when
 from store.statuses import RequestStatus
 from store.types import persisted
 
@@ -41,12 +42,15 @@ def ask(turn: Turn) -> list[Reply]:
         raise Stale(turn.args)
     if is_staff_of(turn, shop_id):
         return [turn.reply("private_visit_own_shop", turn.nav())]
+    turn.forget(*times.KEYS)
     turn.expect(PROPOSING, pshop=shop_id)
     return [turn.reply("private_visit_when", turn.nav(), shop=shop.name)]
 
 
-def _typed_time(turn: Turn) -> datetime | None:
-    return parse_when(turn.text, turn.now(), turn.ctx.timezone)
+def _typed_time(turn: Turn) -> datetime | list[Reply]:
+    """The time typed, once sure; else the replies that show it back or ask again."""
+    typed = times.understood(turn)
+    return typed if isinstance(typed, list) else typed.moment
 
 
 def propose(turn: Turn) -> list[Reply]:
@@ -56,8 +60,8 @@ def propose(turn: Turn) -> list[Reply]:
         turn.expect(None)
         raise Stale("vprivate")
     at = _typed_time(turn)
-    if at is None:
-        return [turn.reply("visit_time_not_understood", turn.nav(), typed=turn.text[:40])]
+    if isinstance(at, list):
+        return at
     request = PrivateVisitRequest(
         shop_id=persisted(shop.id), customer_id=turn.user_id, proposed_at=at, created_at=turn.now()
     )
@@ -116,7 +120,7 @@ def send_link(turn: Turn) -> list[Reply]:
     try:
         link = parse_link(raw)
     except BadLink as refused:
-        return [turn.reply(f"visit_link_bad_{refused.reason}", turn.nav())]
+        return [link_refusal(turn, refused, turn.nav())]
     request.url, request.status = link.url, R.ACCEPTED
     turn.expect(None)
     turn.forget("preq")
@@ -132,6 +136,7 @@ def other_time(turn: Turn) -> list[Reply]:
     request = _request(turn, request_id, staff=True, statuses=(R.REQUESTED,))
     if request is None:
         return [turn.reply("private_visit_answered", turn.nav())]
+    turn.forget(*times.KEYS)
     turn.expect(COUNTERING, preq=request.id)
     return [turn.reply("private_visit_which_time", turn.nav())]
 
@@ -143,8 +148,8 @@ def counter(turn: Turn) -> list[Reply]:
         turn.expect(None)
         return [turn.reply("private_visit_answered", turn.nav())]
     at = _typed_time(turn)
-    if at is None:
-        return [turn.reply("visit_time_not_understood", turn.nav(), typed=turn.text[:40])]
+    if isinstance(at, list):
+        return at
     request.proposed_at, request.status, request.proposed_by = at, R.COUNTERED, "shop"
     turn.expect(None)
     turn.forget("preq")
