@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from store.models import PrivateVisitRequest, Visit
-from tests.visit_helpers import make_staff, shop_id, tap
+from tests.people import make_staff, press, shop_id
 
 JITSI = "https://meet.jit.si/LingerieChristelle"
 
@@ -107,7 +107,7 @@ def test_a_customer_proposing_a_private_visit_sees_the_guess_and_the_past(chat, 
     make_staff(db, chat("christelle"))
     alice = chat("alice")
     alice.say("/start")
-    tap(alice, f"vprivate:{shop_id(db)}")
+    press(alice, f"vprivate:{shop_id(db)}")
     assert "c'est déjà passé" in alice.say("hier 15h")
     assert "J'ai compris : mercredi 9 décembre à 15:00" in alice.say("demain aprem")
     assert "Demande envoyée à Lingerie Christelle pour mercredi 9 décembre à 15:00" in alice.say(
@@ -127,7 +127,7 @@ def test_the_yes_button_after_leaving_the_question_is_out_of_date(christelle, db
     planning(christelle)
     christelle.say("ce soir")
     christelle.say("/start")
-    assert "n'est plus à jour" in tap(christelle, "vwhen")
+    assert "n'est plus à jour" in press(christelle, "vwhen")
     assert visits(db) == []
 
 

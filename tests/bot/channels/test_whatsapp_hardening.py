@@ -11,7 +11,7 @@ from PIL import Image
 from sqlmodel import select
 
 from store.models import CartLine, Item, Order, SeenMessage, Shop, ShopStaff, User
-from tests.whatsapp_harness import Phone
+from tests.fakes.twilio import Phone
 
 ALICE = "+33612345678"
 LEA = "+33698765432"
@@ -122,7 +122,7 @@ def test_shifted_variants_of_a_signed_webhook_are_refused_and_store_nothing(
 ):
     from twilio.request_validator import RequestValidator
 
-    from tests.whatsapp_harness import AUTH_TOKEN, PUBLIC_URL, inbound
+    from tests.fakes.twilio import AUTH_TOKEN, PUBLIC_URL, inbound
 
     captured = inbound(ALICE, "Bonjour")
     url = f"{PUBLIC_URL}/whatsapp/webhook"
@@ -160,7 +160,7 @@ def test_shifted_variants_of_a_signed_webhook_are_refused_and_store_nothing(
     ],
 )
 def test_a_signed_webhook_twilio_would_not_send_is_a_400(whatsapp_server, standin, db, change):
-    from tests.whatsapp_harness import inbound
+    from tests.fakes.twilio import inbound
 
     params = {**inbound(ALICE, "Bonjour"), **change}
     assert whatsapp_server.post(params).status_code == 400
@@ -174,8 +174,8 @@ def test_a_signed_webhook_twilio_would_not_send_is_a_400(whatsapp_server, standi
 @pytest.fixture
 def elsewhere():
     """Another web server on loopback: someone else's host (or Twilio's CDN, when allowed)."""
-    from tests.twilio_standin import TwilioStandIn
-    from tests.whatsapp_harness import ACCOUNT_SID, AUTH_TOKEN
+    from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN
+    from tests.fakes.twilio_standin import TwilioStandIn
 
     server = TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN).start()
     yield server
@@ -217,7 +217,7 @@ def test_a_redirect_off_twilio_is_not_followed(lea, standin, elsewhere, whatsapp
 def test_a_redirect_to_twilios_cdn_is_followed_without_the_credentials(
     db, ctx, engine, standin, elsewhere
 ):
-    from tests.whatsapp_harness import WhatsAppServer, whatsapp_app
+    from tests.fakes.twilio import WhatsAppServer, whatsapp_app
 
     cdn = elsewhere
     app = whatsapp_app(db, ctx, engine, standin.url, {}, media_hosts=["localhost"])

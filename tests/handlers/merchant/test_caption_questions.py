@@ -4,7 +4,7 @@ from sqlmodel import select
 
 from handlers.core import Incoming
 from store.models import Item
-from tests.merchant_support import join_as_owner, picture, post_item
+from tests.people import join_as_owner, picture, post_by_photo
 
 
 def _price_of(db, name):
@@ -38,7 +38,7 @@ def test_a_worked_out_discount_is_confirmed_not_taken_silently(chat, engine, db,
 def test_a_price_far_above_the_shops_usual_one_offers_the_likely_typo(chat, engine, db, tmp_path):
     lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
     for caption in ("Bougie figue 12€", "Bougie ambre 14€", "Bougie cèdre 13,50€"):
-        post_item(lea, tmp_path, caption)
+        post_by_photo(lea, tmp_path, caption)
     screen = lea.say(f"/photo {picture(tmp_path, 'vanille')} Bougie vanille 1290")
     assert "plus de 10 fois le prix habituel de vos articles (13,50 €)" in screen
     assert "💶 1 290,00 €" in screen and "💶 12,90 €" in screen

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.telegram_harness import SECRET, sqlite_only
+from tests.fakes.telegram import SECRET, sqlite_only
 
 HALF_GIGABYTE = 500 * 1024 * 1024
 

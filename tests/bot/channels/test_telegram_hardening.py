@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import func, select
 
 from store.models import CartLine, Item, SeenMessage
-from tests.telegram_harness import SECRET
+from tests.fakes.telegram import SECRET
 
 ALICE = 1001
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from store.models import CartLine, Item, Order, User
-from tests.telegram_standin import ApiError
+from tests.fakes.telegram_standin import ApiError
 
 ALICE = 1001
 
