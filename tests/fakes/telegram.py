@@ -151,10 +151,10 @@ class RunningVitrine:
         self.app = App(
             config=config, db=engine.db, media=engine.ctx.media, ctx=engine.ctx, engine=engine
         )
-        made: list[TelegramChannel] = []
-        original = runner.telegram_channel
+        made: list[TelegramChannel] = []  # the channel `vitrine run` builds from the registry
+        original = runner.enabled_channels
         monkeypatch.setattr(
-            runner, "telegram_channel", lambda app: made.append(original(app)) or made[-1]
+            runner, "enabled_channels", lambda app: made.extend(original(app)) or list(made)
         )
         self.loop = BotLoop()
         self.stop_event = self.loop.run(_event())

@@ -322,7 +322,8 @@ def test_shared_contact_is_read_as_the_typed_number_only_when_it_is_her_own(
     ["🍫" * 5000, "x" * 9000, ("mot " * 3000).strip(), "ligne\n" * 1500, "court"],
 )
 def test_split_text_keeps_every_character_under_the_limit(text):
-    from bot.channels.telegram_render import split_text, units
+    from bot.channels.base import units
+    from bot.channels.telegram_render import split_text
 
     pieces = split_text(text)
     assert all(0 < units(p) <= 4096 for p in pieces)

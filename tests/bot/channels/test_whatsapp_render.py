@@ -1,7 +1,8 @@
 """WhatsApp rendering and reading, without a network: menus, links, limits, deep-link words."""
 
+from bot.channels.base import units as size
 from bot.channels.whatsapp import to_incoming
-from bot.channels.whatsapp_render import MAX_BODY, render, size
+from bot.channels.whatsapp_render import MAX_BODY, render
 from handlers.core import Option, Reply
 from tests.fakes.twilio import inbound
 
