@@ -203,6 +203,9 @@ def parser() -> argparse.ArgumentParser:
     invite.add_argument("--shop", required=True, help="the shop's name")
     invite.add_argument("--town", help="the town's name (default: [town] name of the config)")
     invite.set_defaults(func=cmd_admin_invite)
+    from bot.cli_staff import add_parser as add_user_parser
+
+    add_user_parser(admin_sub)  # vitrine admin user add
     notify = sub.add_parser("notify", help="deliver due notifications to console users")
     notify.add_argument("--config", dest="config_sub")
     notify.add_argument("--once", action="store_true", help="deliver what is due, then exit")

@@ -42,6 +42,8 @@ class WebConfig:
     host: str = "127.0.0.1"
     port: int = 8080
     public_url: str = "http://localhost:8080"
+    # Signs the dashboard's session cookies; "" keeps a random one in var/.session-secret.
+    session_secret: str = ""
 
 
 @dataclass

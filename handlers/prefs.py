@@ -5,6 +5,7 @@ Order messages are essential: they always go, whatever the setting.
 
 from sqlmodel import col, func, select
 
+from handlers import town_news
 from handlers.core import Reply
 from handlers.turn import Turn
 from store.models import Order
@@ -18,6 +19,7 @@ def menu(turn: Turn) -> list[Reply]:
     lines = [
         turn.t("prefs_title"),
         turn.t("prefs_state_off" if turn.user.quiet else "prefs_state_on"),
+        town_news.settings_line(turn),
         turn.t("prefs_orders_always"),
     ]
     count = open_orders(turn)
@@ -28,7 +30,8 @@ def menu(turn: Turn) -> list[Reply]:
         if turn.user.quiet
         else turn.option("prefs_turn_off", "prefs:off")
     )
-    return [Reply("\n\n".join(lines), options=(switch, *turn.nav()))]
+    news = town_news.settings_option(turn)
+    return [Reply("\n\n".join(lines), options=(switch, news, *turn.nav()))]
 
 
 def switch(turn: Turn) -> list[Reply]:

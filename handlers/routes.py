@@ -24,6 +24,7 @@ from handlers import (
     private_visits,
     search,
     start,
+    town_news,
     visit_view,
     visits,
 )
@@ -59,6 +60,8 @@ ACTIONS: dict[str, Handler] = {
     "ocancel": orders.cancel,  # ocancel:<order_id>[:yes]
     # Notifications: message preferences.
     "prefs": prefs.switch,  # prefs | prefs:<on|off>
+    "news": town_news.switch,  # news:<on|off> (the town's news, from the settings)
+    "newsoff": town_news.stop,  # the one-tap stop under a town campaign message
 }
 
 # Merchants run their shop (every handler checks the user is staff of that shop).

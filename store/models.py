@@ -69,6 +69,7 @@ class User(SQLModel, table=True):
     town_id: int | None = Field(default=None, foreign_key="town.id")
     unreachable: bool = False
     quiet: bool = False  # turned off non-essential messages
+    town_news: bool = False  # opted in to the town hall's campaigns (off until they say yes)
     created_at: datetime = _created()
     last_inbound_at: datetime | None = _utc()
 
@@ -208,6 +209,7 @@ class Invite(SQLModel, table=True):
     expires_at: datetime = _created()
     used_by: int | None = Field(default=None, foreign_key="user.id")
     used_at: datetime | None = _utc()
+    revoked_at: datetime | None = _utc()  # replaced by a fresh invite (its expiry is set then)
 
 
 class AuditLog(SQLModel, table=True):
@@ -238,5 +240,9 @@ class SeenMessage(SQLModel, table=True):
     received_at: datetime = _created()
 
 
-# Live visits (issue 7): Visit, VisitInterest, VisitJoin, VisitHold, PrivateVisitRequest.
+# More tables, each with its queries: live visits (issue 7: Visit, VisitInterest, VisitJoin,
+# VisitHold, PrivateVisitRequest); the town hall's dashboard (issue 14: Campaign in
+# store.campaigns, StaffAccount and LoginThrottle in store.staff).
+import store.campaigns  # noqa: E402, F401
+import store.staff  # noqa: E402, F401
 import store.visits  # noqa: E402, F401
