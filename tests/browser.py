@@ -90,9 +90,15 @@ class WebServer:
 @pytest.fixture
 def web_app(db: Database, ctx: Context, engine: Engine) -> App:
     """The App on the test's database (the demo town), with both channels named."""
+    # Credentials as `vitrine run` has them (the pages show only the channels configured);
+    # nothing here talks to Telegram or Twilio.
     config = Config(
-        telegram=TelegramConfig(bot_username=BOT_USERNAME),
-        whatsapp=WhatsAppConfig(from_number=f"whatsapp:{WHATSAPP_NUMBER}"),
+        telegram=TelegramConfig(token="123456:web-test", bot_username=BOT_USERNAME),
+        whatsapp=WhatsAppConfig(
+            account_sid="AC" + "0" * 32,
+            auth_token="web-test",
+            from_number=f"whatsapp:{WHATSAPP_NUMBER}",
+        ),
         web=WebConfig(),
     )
     ctx.telegram_username = BOT_USERNAME
