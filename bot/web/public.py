@@ -47,9 +47,7 @@ def public_routes(app: App) -> list[Route]:
     async def town(request: Request) -> Response:
         page = Page(app, request)
         now = app.ctx.now()
-        found = await read(
-            lambda s: public.town_page(session=s, slug=app.ctx.town_slug, now=now)
-        )
+        found = await read(lambda s: public.town_page(session=s, slug=app.ctx.town_slug, now=now))
         if found is None:
             return not_found(page)
         groups = [
@@ -95,8 +93,10 @@ def public_routes(app: App) -> list[Route]:
 
     async def sitemap(request: Request) -> Response:
         shops, items = await read(lambda s: public.sitemap(session=s))
-        body = environment().get_template("sitemap.xml").render(
-            base=app.ctx.public_url.rstrip("/"), shops=shops, items=items
+        body = (
+            environment()
+            .get_template("sitemap.xml")
+            .render(base=app.ctx.public_url.rstrip("/"), shops=shops, items=items)
         )
         return Response(body, media_type="application/xml")
 

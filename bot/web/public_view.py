@@ -104,8 +104,7 @@ class Page:
     def hours(self, today: Today, now: datetime, tz: str) -> list[str]:
         """Today's hours and whether the shop is open now, as the chat's shop card says it."""
         spans = [
-            self.t("shop_hours_interval", start=_hhmm(a), end=_hhmm(b))
-            for a, b in today.intervals
+            self.t("shop_hours_interval", start=_hhmm(a), end=_hhmm(b)) for a, b in today.intervals
         ]
         hours = ", ".join(spans) or self.t("shop_hours_none")
         lines = [_unsymbol(self.t("shop_hours_today", hours=hours))]
