@@ -66,7 +66,7 @@ def test_town_page_shows_every_shop_by_category_with_a_search_form_and_sets_no_c
     for one in shops:
         assert f'href="/boutique/{one.slug}"' in html
         assert f'alt="La boutique {one.name}"' in html
-    assert "🧀 Fromagerie" in html and "🍫 Chocolaterie" in html
+    assert ">Fromagerie</h2>" in html and ">Chocolaterie</h2>" in html
     assert '<label for="q">Chercher un article</label>' in html
     assert '<form class="search" role="search" action="/recherche"' in html
     assert "ne dépose aucun cookie" in html
@@ -154,7 +154,7 @@ def test_hidden_deleted_items_and_shops_not_yet_joined_are_nowhere(site, db):
 def test_english_from_the_browser_language_or_the_link(site):
     english = read(site, "/", headers={"Accept-Language": "en-GB,en;q=0.9,fr;q=0.5"})
     assert '<html lang="en">' in english and "The shops of Nogent-le-Rotrou" in english
-    assert "🧀 Cheese" in english and "sets no cookie" in english
+    assert ">Cheese</h2>" in english and "sets no cookie" in english
     linked = read(site, "/?lang=en")
     assert "The shops of Nogent-le-Rotrou" in linked
     # Links of a page opened with ?lang=en keep it; the switch goes back to French.

@@ -18,6 +18,7 @@ from starlette.routing import Route
 from bot.app import App
 from bot.web.public_view import Page, environment
 from store import public
+from store.search import fold
 
 T = TypeVar("T")
 
@@ -54,7 +55,7 @@ def public_routes(app: App) -> list[Route]:
             (key, list(cards))
             for key, cards in groupby(found.shops, key=lambda card: card.shop.category)
         ]
-        groups.sort(key=lambda group: page.category(group[0]).split(" ", 1)[-1].lower())
+        groups.sort(key=lambda group: fold(page.category(group[0])))
         cover = next((c.shop.photo for c in found.shops if c.shop.photo), None)
         return _html(page.render("town.html", found=found, groups=groups, cover=cover))
 

@@ -83,8 +83,9 @@ class Page:
         return i18n.money(cents, self.lang, currency)
 
     def category(self, key: str) -> str:
+        """The category's name in words ("Fromagerie"; the chat's emoji left out)."""
         name = f"category_{key}"
-        return self.t(name if name in i18n.catalogue() else "category_other")
+        return _unsymbol(self.t(name if name in i18n.catalogue() else "category_other"))
 
     def media(self, key: str | None) -> str | None:
         return f"/media/{key}" if key else None
