@@ -7,7 +7,7 @@ visits live now. Each function is one page's reads, in as few queries as the pag
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from store.hours import Today, describe_today
 from store.models import Item, Shop, Town
@@ -142,3 +142,21 @@ def sitemap(*, session: Session) -> tuple[list[Shop], list[tuple[int, str, datet
         .order_by(col(Item.id))
     ).all()
     return list(shops), [(int(i), s, u) for i, s, u in items]
+
+
+def shop_named(*, session: Session, town_id: int, name: str) -> Shop | None:
+    """A shop of the town by its name (any case) or its slug, joined or not."""
+    name = " ".join(name.split())
+    query = select(Shop).where(Shop.town_id == town_id)
+    by_slug = session.exec(query.where(Shop.slug == name[:80])).first()
+    return by_slug or session.exec(query.where(func.lower(Shop.name) == name.lower())).first()
+
+
+def online_shops(*, session: Session, town_id: int) -> list[Shop]:
+    """The town's shops customers can see, by category then name."""
+    query = (
+        select(Shop)
+        .where(Shop.town_id == town_id, col(Shop.active).is_(True))
+        .order_by(col(Shop.category), col(Shop.name))
+    )
+    return list(session.exec(query))
