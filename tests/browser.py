@@ -60,7 +60,9 @@ class WebServer:
 
     def __init__(self, app: App, routes: list[BaseRoute] | None = None, public: bool = True):
         self.app = app
-        sock = socket.socket()
+        # IPPROTO_TCP, so asyncio sets TCP_NODELAY on the connections it accepts (with the
+        # default protocol 0 it does not, and each keep-alive answer waits ~40 ms for an ACK).
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         if public:
