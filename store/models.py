@@ -40,6 +40,7 @@ class Shop(SQLModel, table=True):
     description: str = Field(default="", max_length=1000)
     address: str = Field(default="", max_length=200)
     phone: str = Field(default="", max_length=30)
+    email: str = Field(default="", max_length=200)  # the town hall's contact (invite letters)
     photo: str | None = Field(default=None, max_length=80)
     # {"mon": [["10:00", "12:30"], ["14:00", "19:00"]], ...}; a missing day is closed.
     hours: dict[str, list[list[str]]] = _json(dict)

@@ -15,6 +15,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.app import App
+from bot.web.public import kind_not_found, public_routes
 from store.media_access import is_public_photo
 
 # How long a signed media URL works: Twilio fetches a photo within seconds of the send.
@@ -74,10 +75,16 @@ def build_web(app: App, routes: list[BaseRoute] | None = None) -> Starlette:
         # FileResponse reads the file off the event loop, in chunks.
         return FileResponse(app.media.path(key), media_type=app.media.content_type(key))
 
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return await kind_not_found(app, request)
+
     return Starlette(
         routes=[
             Route("/healthz", healthz),
             Route("/media/{key}", media),
             *(routes or []),
-        ]
+            # The town's public pages (issue 14), after the channels' routes.
+            *public_routes(app),
+        ],
+        exception_handlers={404: not_found},
     )

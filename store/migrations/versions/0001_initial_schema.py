@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 16:38:45.015920
+Create Date: 2026-12-02 16:47:56.784652
 """
 from collections.abc import Sequence
 
@@ -59,6 +59,7 @@ def upgrade() -> None:
     sa.Column('description', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
     sa.Column('address', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('photo', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
     sa.Column('hours', sa.JSON(), nullable=False),
     sa.Column('closures', sa.JSON(), nullable=False),
