@@ -24,7 +24,7 @@ PASSWORD = "correct horse battery"
 EMAIL = "mairie@nogent.example"
 
 
-def web_app(engine: Engine, tmp_path: Path, public_url: str = "http://testserver") -> App:
+def dashboard_app(engine: Engine, tmp_path: Path, public_url: str = "http://testserver") -> App:
     config = Config(
         web=WebConfig(public_url=public_url, session_secret="test-secret-" + "x" * 32),
         media=MediaConfig(root=str(engine.ctx.media.root)),
@@ -74,7 +74,9 @@ def join(app: App, slug: str, owner: str, now: datetime) -> str:
 
     def work(session) -> str:
         user, _ = get_or_create_user(session=session, channel="console", channel_ref=owner)
-        invite = create_invite(session=session, shop_id=shop_id(session, slug), role="owner", now=now)
+        invite = create_invite(
+            session=session, shop_id=shop_id(session, slug), role="owner", now=now
+        )
         joined = redeem_invite(session=session, code=invite.code, user_id=user.id, now=now)
         assert joined.problem is None
         return invite.code

@@ -12,7 +12,7 @@ from bot.cli import admin_invite
 from store.merchants import redeem_invite
 from store.models import Invite
 from store.users import get_or_create_user
-from tests.admin_support import Placed, client_for, csrf_of, join, log_in, place, web_app
+from tests.admin_support import Placed, client_for, csrf_of, dashboard_app, join, log_in, place
 
 TUESDAY = datetime(2026, 12, 8, tzinfo=UTC)
 
@@ -26,7 +26,7 @@ def town_hall(engine, tmp_path, clock):
     """A logged-in member of staff, three shops that joined, and a Tuesday of orders."""
     from tests.admin_support import add_staff
 
-    app = web_app(engine, tmp_path)
+    app = dashboard_app(engine, tmp_path)
     add_staff(app)
     clock.now = at(18)  # Tuesday 19:00 in Nogent
     join(app, "chocolaterie-du-perche", "paul", at(8, day=1))
@@ -142,7 +142,9 @@ def test_resending_an_invite_revokes_the_old_code(town_hall):
 
 def test_a_used_invite_cannot_be_resent(town_hall):
     app, client = town_hall
-    used = app.db.run(lambda s: s.exec(select(Invite.id).where(Invite.used_at.is_not(None))).first())
+    used = app.db.run(
+        lambda s: s.exec(select(Invite.id).where(Invite.used_at.is_not(None))).first()
+    )
     page = client.get("/admin/invites").text
     client.post(f"/admin/invites/{used}/resend", data={"csrf": csrf_of(page)})
     assert "a déjà servi" in client.get("/admin/invites").text

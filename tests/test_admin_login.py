@@ -15,8 +15,8 @@ from tests.admin_support import (
     add_staff,
     client_for,
     csrf_of,
+    dashboard_app,
     log_in,
-    web_app,
 )
 
 FIGURES = "Boutiques inscrites"  # on the dashboard, never on the login page
@@ -24,7 +24,7 @@ FIGURES = "Boutiques inscrites"  # on the dashboard, never on the login page
 
 @pytest.fixture
 def admin(engine, tmp_path):
-    app = web_app(engine, tmp_path)
+    app = dashboard_app(engine, tmp_path)
     add_staff(app)
     return app
 

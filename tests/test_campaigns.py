@@ -11,7 +11,7 @@ from sqlmodel import select
 from handlers import town_news
 from store.campaigns import Campaign
 from store.models import Outbox, User
-from tests.admin_support import add_staff, client_for, csrf_of, log_in, web_app
+from tests.admin_support import add_staff, client_for, csrf_of, dashboard_app, log_in
 from tests.notify_helpers import Recorder, dispatcher, drain, person, user
 from tests.shopping import press
 from tests.whatsapp_harness import Phone, WhatsAppServer, whatsapp_app
@@ -21,7 +21,7 @@ MESSAGE = "Marché de Noël samedi place Saint-Pol : vos commerçants vous atten
 
 @pytest.fixture
 def town_hall(engine, tmp_path):
-    app = web_app(engine, tmp_path)
+    app = dashboard_app(engine, tmp_path)
     add_staff(app)
     client = client_for(app)
     assert log_in(client).status_code == 303

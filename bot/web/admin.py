@@ -18,6 +18,7 @@ from starlette.routing import Mount, Route
 from bot.app import App
 from bot.web.admin_auth import Staff, csrf_ok, current_staff, log_in, log_out, session_middleware
 from bot.web.admin_campaigns import campaign_routes
+from bot.web.admin_downloads import download_routes
 from bot.web.admin_view import HEADERS, View, language
 from bot.web.charts import orders_chart
 from handlers import i18n
@@ -177,6 +178,7 @@ def admin_mount(app: App) -> Mount:
         Route("/invites", view.guard(invites)),
         Route("/invites/{invite_id:int}/resend", view.guard(resend, post=True), methods=["POST"]),
         *campaign_routes(app, view),
+        *download_routes(app, view),
     ]
     inner = Starlette(routes=routes, middleware=[session_middleware(app)])
     return Mount("/admin", app=inner)

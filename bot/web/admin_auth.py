@@ -31,7 +31,7 @@ def session_secret(app: App) -> str:
     """[web] session_secret, else a random key kept beside the media (shared by workers)."""
     if app.config.web.session_secret:
         return app.config.web.session_secret
-    path = Path(app.config.media.root).parent / SECRET_FILE
+    path = app.media.root.parent / SECRET_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
