@@ -21,7 +21,7 @@ def orders_chart(per_day: list[tuple[date, int]], title: str, label: str) -> str
     ticks = _ticks(max(top, 1))
     scale = (HEIGHT - BOTTOM - TOP) / ticks[-1]
     slot = (WIDTH - LEFT) / max(len(per_day), 1)
-    bar = max(slot * 0.7, 1.0)
+    bar = min(max(slot * 0.7, 1.0), 48.0)  # one day alone stays a bar, not a wall
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'role="img" aria-labelledby="chart-title" class="chart">',
