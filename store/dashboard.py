@@ -63,12 +63,12 @@ def shop_figures(*, session: Session, town_id: int, period: Period) -> list[Shop
     """One line per shop of the town (joined or only invited), by name."""
     start, end = period.bounds()
     shops = session.exec(select(Shop).where(Shop.town_id == town_id).order_by(Shop.name)).all()
-    ids = [s.id for s in shops]
+    ids = [s.id for s in shops if s.id is not None]
     invited = dict(
         session.exec(
             select(Invite.shop_id, func.count())
             .where(col(Invite.shop_id).in_(ids))
-            .group_by(Invite.shop_id)
+            .group_by(col(Invite.shop_id))
         ).all()
     )
     owners = set(
@@ -84,29 +84,32 @@ def shop_figures(*, session: Session, town_id: int, period: Period) -> list[Shop
             col(Item.shop_id).in_(ids), col(Item.hidden).is_(False), col(Item.deleted).is_(False)
         )
         .where(or_(col(Item.stock).is_(None), col(Item.stock) > 0))
-        .group_by(Item.shop_id)
+        .group_by(col(Item.shop_id))
     )
-    items = {shop_id: (int(n), latest) for shop_id, n, latest in session.exec(online).all()}
+    items: dict[int, tuple[int, datetime | None]] = {
+        shop_id: (int(n), latest) for shop_id, n, latest in session.exec(online).all()
+    }
     counted = (
         select(Order.shop_id, func.count(), func.sum(Order.total_cents))
         .where(col(Order.shop_id).in_(ids), col(Order.status).not_in(NOT_COUNTED))
         .where(Order.created_at >= start, Order.created_at < end)
-        .group_by(Order.shop_id)
+        .group_by(col(Order.shop_id))
     )
     orders = {shop_id: (int(n), int(total or 0)) for shop_id, n, total in session.exec(counted)}
     last_order = dict(
         session.exec(
             select(Order.shop_id, func.max(Order.created_at))
             .where(col(Order.shop_id).in_(ids))
-            .group_by(Order.shop_id)
+            .group_by(col(Order.shop_id))
         ).all()
     )
     lines = []
     for shop in shops:
+        assert shop.id is not None
         n_items, item_at = items.get(shop.id, (0, None))
         n_orders, revenue = orders.get(shop.id, (0, 0))
         line = ShopFigures(
-            shop_id=shop.id,  # type: ignore[arg-type]
+            shop_id=shop.id,
             name=shop.name,
             category=shop.category,
             invited=int(invited.get(shop.id, 0)),

@@ -74,7 +74,8 @@ def test_the_town_hall_reads_its_day_and_reaches_its_residents(
     saved = tmp_path / "shops.csv"
     download.value.save_as(saved)
     rows = {r["shop"]: r for r in csv.DictReader(io.StringIO(saved.read_text("utf-8-sig")))}
-    assert rows["Fleurs de Sully"]["orders"] == "2" and rows["Fleurs de Sully"]["revenue"] == "57.00"
+    flowers = rows["Fleurs de Sully"]
+    assert (flowers["orders"], flowers["revenue"]) == ("2", "57.00")
     assert rows["Chocolaterie du Perche"]["revenue_cents"] == "4340"
 
     page.get_by_role("link", name="Campagnes").click()

@@ -44,7 +44,7 @@ def campaign_routes(app: App, view: "View") -> list[Route]:
                 "audience": campaigns.count_recipients(session=session, town_id=who.town_id),
                 "campaigns": made,
                 "reports": {
-                    c.id: campaigns.report(session=session, campaign_id=c.id) for c in made
+                    c.id: campaigns.report(session=session, campaign_id=c.id or 0) for c in made
                 },
                 "shops": _shops(session, who.town_id),
             }
