@@ -114,6 +114,7 @@ def main(full: bool, workdir: Path) -> list[Figure]:
     say(f"\n== Town hall dashboard (SQLite, demo town, {orders:,} orders in 30 days) ==")
     app = demo_app(workdir)
     app.config.web.session_secret = "bench-" + "s" * 40
+    app.config.web.public_url = "http://127.0.0.1"  # plain http here: no Secure cookie
     town_id, author = seed(app, orders, residents)
     hashed = staff.hash_password(PASSWORD)
     started = time.perf_counter()

@@ -127,7 +127,21 @@ def test_one_address_guessing_many_accounts_is_locked_out(admin):
 
 def test_passwords_are_kept_as_argon2id_hashes(admin):
     stored = admin.db.run(lambda s: s.exec(select(StaffAccount.password_hash)).one())
-    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$") and PASSWORD not in stored
+
+
+def test_a_hash_made_at_another_cost_is_redone_at_the_next_login(admin):
+    from argon2 import PasswordHasher
+
+    def older(session):
+        account = session.exec(select(StaffAccount)).one()
+        account.password_hash = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)
+        session.add(account)
+
+    admin.db.run(older)
+    assert log_in(client_for(admin)).status_code == 303
+    stored = admin.db.run(lambda s: s.exec(select(StaffAccount.password_hash)).one())
+    assert "$m=19456,t=2,p=1$" in stored
 
 
 def test_vitrine_admin_user_add_creates_a_login(tmp_path, capsys):
