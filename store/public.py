@@ -7,6 +7,7 @@ visits live now. Each function is one page's reads, in as few queries as the pag
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
 from store.hours import Today, describe_today
@@ -53,7 +54,7 @@ def find_public_town(*, session: Session, slug: str) -> Town | None:
     return town or session.exec(select(Town).order_by(col(Town.id))).first()
 
 
-def _visible_items() -> tuple[object, ...]:
+def _visible_items() -> tuple[ColumnElement[bool], ...]:
     return (col(Item.hidden).is_(False), col(Item.deleted).is_(False))
 
 
@@ -141,7 +142,7 @@ def sitemap(*, session: Session) -> tuple[list[Shop], list[tuple[int, str, datet
         .where(col(Shop.active).is_(True), *_visible_items())
         .order_by(col(Item.id))
     ).all()
-    return list(shops), [(int(i), s, u) for i, s, u in items]
+    return list(shops), [(i, s, u) for i, s, u in items if i is not None]
 
 
 def shop_named(*, session: Session, town_id: int, name: str) -> Shop | None:

@@ -1,6 +1,7 @@
 """The town's public shop window on the web, as a visitor (or a link preview) sees it."""
 
 import re
+import string
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from bot.web import build_web
+from handlers import i18n
 from store.models import Item, Shop
 from store.visits import Visit
 
@@ -83,6 +85,7 @@ def test_a_shared_shop_link_shows_a_card_with_absolute_open_graph_addresses(site
     # The preview's crawler may fetch the picture without any signature.
     picture = site.get(image.removeprefix(PUBLIC_URL))
     assert picture.status_code == 200 and picture.headers["content-type"] == "image/jpeg"
+    assert picture.headers["cache-control"] == "public, max-age=86400"
 
 
 def test_shop_page_tells_today_hours_open_now_items_and_the_two_order_buttons(site, db):
@@ -212,3 +215,16 @@ def test_an_unknown_address_gets_the_kind_page_not_a_bare_error(site):
     assert site.get("/n-importe-quoi").status_code == 404
     assert "Page introuvable" in site.get("/n-importe-quoi").text
     assert site.get("/healthz").json() == {"ok": True}
+
+
+def test_every_page_and_poster_text_is_in_french_and_english_with_the_same_blanks():
+    texts = {
+        k: v for k, v in i18n.catalogue().items() if k.startswith(("web_", "poster_", "letter_"))
+    }
+    assert len(texts) > 30
+    for key, both in texts.items():
+        blanks = [
+            {f for _, f, _, _ in string.Formatter().parse(both[lang]) if f}
+            for lang in "fr en".split()
+        ]
+        assert blanks[0] == blanks[1], key
