@@ -82,6 +82,10 @@ class Page:
     def money(self, cents: int, currency: str) -> str:
         return i18n.money(cents, self.lang, currency)
 
+    def clock(self, moment: datetime, tz: str) -> str:
+        """ "15:00" in the town's zone."""
+        return i18n.clock(moment, self.lang, tz)
+
     def category(self, key: str) -> str:
         """The category's name in words ("Fromagerie"; the chat's emoji left out)."""
         name = f"category_{key}"
