@@ -22,7 +22,10 @@ ACCESSIBLE = """() => ({
 LOW_CONTRAST = """() => {
   const rgb = s => s.match(/[\\d.]+/g).map(Number);
   const lum = ([r, g, b]) => {
-    const c = [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    const c = [r, g, b].map(v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
     return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
   };
   const behind = el => {
@@ -41,7 +44,9 @@ LOW_CONTRAST = """() => {
     const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
     const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
     const large = size >= 24 || (bold && size >= 18.66);
-    if (ratio < (large ? 3 : 4.5)) low.push(el.textContent.trim().slice(0, 40) + ' ' + ratio.toFixed(2));
+    if (ratio < (large ? 3 : 4.5)) {
+      low.push(el.textContent.trim().slice(0, 40) + ' ' + ratio.toFixed(2));
+    }
   }
   return low;
 }"""
