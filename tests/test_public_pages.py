@@ -174,6 +174,7 @@ def test_search_finds_the_town_items_and_says_kindly_when_nothing_matches(site):
     found = read(site, "/recherche", params={"q": "creme marrons"})
     assert "Crème de marrons" in found and "Chocolaterie du Perche" in found
     assert 'value="creme marrons"' in found
+    assert 'href="/recherche?q=creme+marrons&amp;lang=en"' in found  # the same search in English
     nothing = read(site, "/recherche", params={"q": "tondeuse"})
     assert "Rien trouvé pour « tondeuse »" in nothing
 
