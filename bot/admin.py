@@ -1,7 +1,9 @@
 """The town hall's printing: `vitrine admin poster` and `vitrine admin invite --csv`.
 
-`import_shops(app, rows)` creates the shops of a list and one owner invite each (skipping
-shops whose owner has already joined); the dashboard can call it with its own form's rows.
+For the dashboard: `import_shops(app, read_rows(csv_text))` creates the shops of a list and
+one owner invite each (skipping shops whose owner has already joined), then
+`invite_letters(app, imported.letters)` prints them; `shop_poster_pdf(app, slug)` and
+`town_poster_pdf(app)` return a poster's PDF bytes (None when there is nothing to print).
 """
 
 import argparse
@@ -188,3 +190,25 @@ def add_poster_parser(admin_sub: argparse._SubParsersAction) -> None:  # type: i
     poster.add_argument("--format", choices=("A4", "A5"), default="A4")
     poster.add_argument("--out", help="the PDF to write (default var/posters/<name>-<format>.pdf)")
     poster.set_defaults(func=cmd_admin_poster)
+
+
+def shop_poster_pdf(app: wiring.App, name: str, paper: str = "A4") -> bytes | None:
+    """The window poster of a shop online (by name or slug), for a download; else None."""
+
+    def work(session: Session) -> Shop | None:
+        town = find_town(session=session, name=app.config.town.name)
+        return shop_named(session=session, town_id=town.id, name=name) if town else None  # type: ignore[arg-type]
+
+    shop = app.db.run(work)
+    return shop_poster(app, shop, paper=paper) if shop is not None and shop.active else None
+
+
+def town_poster_pdf(app: wiring.App, paper: str = "A4") -> bytes | None:
+    """The town's poster with every shop online, for a download; None without a town."""
+
+    def work(session: Session) -> tuple[Town | None, list[Shop]]:
+        town = find_town(session=session, name=app.config.town.name)
+        return town, online_shops(session=session, town_id=town.id) if town else []  # type: ignore[arg-type]
+
+    town, shops = app.db.run(work)
+    return town_poster(app, town, shops, paper=paper) if town is not None else None

@@ -5,8 +5,10 @@ visits live now. Each function is one page's reads, in as few queries as the pag
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
 from store.hours import Today, describe_today
@@ -29,6 +31,7 @@ class TownPage:
     town: Town
     shops: list[ShopCard]  # active shops, by category then name (the page groups them)
     live: list[tuple[Shop, Visit]]  # visits live now
+    later: list[tuple[Shop, Visit]]  # visits announced for later today, soonest first
 
 
 @dataclass(frozen=True)
@@ -53,18 +56,25 @@ def find_public_town(*, session: Session, slug: str) -> Town | None:
     return town or session.exec(select(Town).order_by(col(Town.id))).first()
 
 
-def _visible_items() -> tuple[object, ...]:
+def _visible_items() -> tuple[ColumnElement[bool], ...]:
     return (col(Item.hidden).is_(False), col(Item.deleted).is_(False))
 
 
-def _live_visits(session: Session, town_id: int) -> list[tuple[Shop, Visit]]:
+def _visits(
+    session: Session, town_id: int, *where: ColumnElement[bool]
+) -> list[tuple[Shop, Visit]]:
     query = (
         select(Shop, Visit)
         .join(Visit, col(Visit.shop_id) == Shop.id)
-        .where(Shop.town_id == town_id, col(Shop.active).is_(True), Visit.status == "live")
-        .order_by(col(Visit.started_at).desc())
+        .where(Shop.town_id == town_id, col(Shop.active).is_(True), *where)
+        .order_by(col(Visit.started_at).desc(), col(Visit.starts_at))
     )
     return [(shop, visit) for shop, visit in session.exec(query)]
+
+
+def _end_of_day(now: datetime, tz: str) -> datetime:
+    local = now.astimezone(ZoneInfo(tz))
+    return datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=local.tzinfo)
 
 
 def town_page(*, session: Session, slug: str, now: datetime) -> TownPage | None:
@@ -77,7 +87,14 @@ def town_page(*, session: Session, slug: str, now: datetime) -> TownPage | None:
         .where(Shop.town_id == town.id, col(Shop.active).is_(True))
         .order_by(col(Shop.category), col(Shop.name))
     ).all()
-    live = _live_visits(session, town.id)  # type: ignore[arg-type]
+    live = _visits(session, town.id, Visit.status == "live")  # type: ignore[arg-type]
+    later = _visits(
+        session,
+        town.id,  # type: ignore[arg-type]
+        Visit.status == "scheduled",
+        col(Visit.starts_at) > now,
+        col(Visit.starts_at) < _end_of_day(now, town.timezone),
+    )
     live_ids = {shop.id for shop, _ in live}
     cards = [
         ShopCard(
@@ -87,7 +104,7 @@ def town_page(*, session: Session, slug: str, now: datetime) -> TownPage | None:
         )
         for shop in shops
     ]
-    return TownPage(town=town, shops=cards, live=live)
+    return TownPage(town=town, shops=cards, live=live, later=later)
 
 
 def shop_page(*, session: Session, slug: str, now: datetime) -> ShopPage | None:
@@ -141,7 +158,7 @@ def sitemap(*, session: Session) -> tuple[list[Shop], list[tuple[int, str, datet
         .where(col(Shop.active).is_(True), *_visible_items())
         .order_by(col(Item.id))
     ).all()
-    return list(shops), [(int(i), s, u) for i, s, u in items]
+    return list(shops), [(i, s, u) for i, s, u in items if i is not None]
 
 
 def shop_named(*, session: Session, town_id: int, name: str) -> Shop | None:

@@ -8,7 +8,9 @@ Fixtures (a pytest plugin, registered in tests/conftest.py):
   `[web] public_url` becomes that base, so absolute links (og:url, QR codes) lead back to it.
 - `web_app`: the App as `vitrine run` builds it, on the test's database holding the demo town.
 - `web_server`: `serve_web(web_app)`.
-- `browser`: one Chromium per test session.
+- `browser`: a headless Chromium for the test (started per test: Playwright's sync API keeps
+  an asyncio loop running on the test's thread while it is open, so `asyncio.run` fails there
+  until teardown; run coroutines on the server's loop instead, `WebServer.run(coro)`).
 - `open_page(locale="fr-FR", viewport=PHONE) -> Page`: a fresh context (no cookies shared
   between tests); every request that leaves loopback is answered by a stand-in page and its
   URL recorded in `outside_links` (a tapped t.me or wa.me button lands there, offline).
@@ -20,8 +22,9 @@ import asyncio
 import os
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import pytest
@@ -52,6 +55,7 @@ DESKTOP = {"width": 1280, "height": 900}
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 BOT_USERNAME = "VitrineNogentBot"
 WHATSAPP_NUMBER = "+33700000000"
+T = TypeVar("T")
 OUTSIDE_PAGE = "<!doctype html><meta charset=utf-8><title>outside</title><p>outside link"
 
 
@@ -82,6 +86,10 @@ class WebServer:
             if not self.thread.is_alive():
                 raise RuntimeError("uvicorn did not start")
             threading.Event().wait(0.01)
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run a coroutine on the server's loop (a test's thread has Playwright's)."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=60)
 
     def close(self) -> None:
         self.server.should_exit = True
@@ -128,7 +136,7 @@ def web_server(serve_web: Callable[..., WebServer], web_app: App) -> WebServer:
     return serve_web(web_app)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def _playwright() -> Iterator[Playwright]:
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)"
@@ -139,9 +147,9 @@ def _playwright() -> Iterator[Playwright]:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser(_playwright: Playwright) -> Iterator[Browser]:
-    """Debian's Chromium, headless, started once per test session."""
+    """Debian's Chromium, headless, for one test."""
     chromium = _playwright.chromium.launch(
         executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
     )

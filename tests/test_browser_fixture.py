@@ -1,5 +1,7 @@
 """The browser fixture itself: Debian's Chromium opens our app, and never the Internet."""
 
+import asyncio
+
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
@@ -30,3 +32,19 @@ def test_chromium_opens_the_app_on_a_phone_and_taps_stay_offline(
     browser_page.wait_for_url("https://t.me/**")
     assert outside_links == ["https://t.me/VitrineNogentBot?start=town-nogent"]
     assert screenshot(browser_page, "fixture-outside").stat().st_size > 0
+
+
+def test_asyncio_runs_again_once_the_browser_is_closed():
+    # Playwright's loop is gone after a browser test's teardown: the next tests may use asyncio.
+    async def answer() -> int:
+        return 42
+
+    assert asyncio.run(answer()) == 42
+
+
+def test_coroutines_run_on_the_server_loop_while_the_browser_is_open(web_server, browser_page):
+    async def answer() -> int:
+        return 42
+
+    browser_page.goto(f"{web_server.url}/healthz")
+    assert web_server.run(answer()) == 42

@@ -18,8 +18,42 @@ ACCESSIBLE = """() => ({
   overflow: document.documentElement.scrollWidth - window.innerWidth,
 })"""
 
+# Every text against the colour behind it, as WCAG 2 measures contrast (4.5:1, large text 3:1).
+LOW_CONTRAST = """() => {
+  const rgb = s => s.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => {
+    const c = [r, g, b].map(v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  const behind = el => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length < 4 || c[3] > 0) return c;
+    }
+    return [255, 255, 255];
+  };
+  const low = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.getClientRects().length) continue;
+    const style = getComputedStyle(el);
+    const [a, b] = [lum(rgb(style.color)), lum(behind(el))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+    const large = size >= 24 || (bold && size >= 18.66);
+    if (ratio < (large ? 3 : 4.5)) {
+      low.push(el.textContent.trim().slice(0, 40) + ' ' + ratio.toFixed(2));
+    }
+  }
+  return low;
+}"""
+
 
 def check_accessible(page) -> None:
+    assert page.evaluate(LOW_CONTRAST) == [], page.url
     found = page.evaluate(ACCESSIBLE)
     assert found == {
         "lang": "fr",

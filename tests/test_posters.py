@@ -174,3 +174,13 @@ def test_cli_says_why_a_poster_cannot_be_printed(engine, config_file, capsys):
     bad.write_text("ville,code\nNogent,28400\n")
     assert main(["--config", str(config_file), "admin", "invite", "--csv", str(bad)]) == 2
     assert "the CSV needs a 'name' column" in capsys.readouterr().err
+
+
+def test_the_dashboard_downloads_a_shop_or_town_poster(web_app, db):
+    from bot.admin import shop_poster_pdf, town_poster_pdf
+
+    [(codes, _, size)] = pages(shop_poster_pdf(web_app, "fleurs-de-sully", "A5"))
+    assert f"{TG}shop-fleurs-de-sully" in codes and size == (148, 210)
+    [(codes, _, _)] = pages(town_poster_pdf(web_app))
+    assert f"{TG}town-nogent-le-rotrou" in codes
+    assert shop_poster_pdf(web_app, "nulle-part") is None

@@ -1,6 +1,7 @@
 """The town's public shop window on the web, as a visitor (or a link preview) sees it."""
 
 import re
+import string
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from bot.web import build_web
+from handlers import i18n
 from store.models import Item, Shop
 from store.visits import Visit
 
@@ -57,6 +59,7 @@ def test_town_page_shows_every_shop_by_category_with_a_search_form_and_sets_no_c
     page = site.get("/")
     assert page.status_code == 200
     assert "set-cookie" not in page.headers
+    assert page.headers["vary"] == "Accept-Language"
     html = page.text
     assert '<html lang="fr">' in html and "<main" in html and "<header>" in html
     assert "Les commerces de Nogent-le-Rotrou" in html
@@ -83,6 +86,7 @@ def test_a_shared_shop_link_shows_a_card_with_absolute_open_graph_addresses(site
     # The preview's crawler may fetch the picture without any signature.
     picture = site.get(image.removeprefix(PUBLIC_URL))
     assert picture.status_code == 200 and picture.headers["content-type"] == "image/jpeg"
+    assert picture.headers["cache-control"] == "public, max-age=86400"
 
 
 def test_shop_page_tells_today_hours_open_now_items_and_the_two_order_buttons(site, db):
@@ -170,28 +174,38 @@ def test_search_finds_the_town_items_and_says_kindly_when_nothing_matches(site):
     found = read(site, "/recherche", params={"q": "creme marrons"})
     assert "Crème de marrons" in found and "Chocolaterie du Perche" in found
     assert 'value="creme marrons"' in found
+    assert 'href="/recherche?q=creme+marrons&amp;lang=en"' in found  # the same search in English
     nothing = read(site, "/recherche", params={"q": "tondeuse"})
     assert "Rien trouvé pour « tondeuse »" in nothing
 
 
 def test_live_visits_of_today_are_on_the_town_page(site, db, clock):
     chocolate = shop(db, "chocolaterie-du-perche")
-    assert "En direct maintenant" not in read(site, "/")
+    flowers, books = shop(db, "fleurs-de-sully"), shop(db, "librairie-le-paty")
+    assert "Visites en direct aujourd&#39;hui" not in read(site, "/")
 
-    def go_live(session):
+    def visits(session):
+        url = "https://meet.jit.si/ChocolaterieDuPerche"
         session.add(
             Visit(
                 shop_id=chocolate.id,
-                url="https://meet.jit.si/ChocolaterieDuPerche",
+                url=url,
                 status="live",
                 started_at=clock.now - timedelta(minutes=5),
             )
         )
+        # This afternoon at 15:00 in Nogent; tomorrow's visit is not today's.
+        later = clock.now + timedelta(hours=5)
+        session.add(Visit(shop_id=flowers.id, url=url, status="scheduled", starts_at=later))
+        tomorrow = clock.now + timedelta(days=1)
+        session.add(Visit(shop_id=books.id, url=url, status="scheduled", starts_at=tomorrow))
 
-    db.run(go_live)
+    db.run(visits)
     html = read(site, "/")
-    assert "En direct maintenant" in html
+    assert "Visites en direct aujourd&#39;hui" in html
     assert "Chocolaterie du Perche fait visiter sa boutique en vidéo" in html
+    assert "15:00</span>" in html and "Fleurs de Sully fera visiter sa boutique" in html
+    assert "Librairie Le Paty fera visiter" not in html
     assert "meet.jit.si" not in html  # the video link goes to followers through the chat
     assert "fait visiter sa boutique" in read(site, "/boutique/chocolaterie-du-perche")
 
@@ -204,6 +218,7 @@ def test_sitemap_and_robots_point_at_the_public_address(site, db):
     assert f"<loc>{PUBLIC_URL}/</loc>" in sitemap.text
     robots = read(site, "/robots.txt")
     assert f"Sitemap: {PUBLIC_URL}/sitemap.xml" in robots and "Disallow: /admin/" in robots
+    assert '<meta name="robots" content="noindex">' in read(site, "/recherche?q=pull")
 
 
 def test_an_unknown_address_gets_the_kind_page_not_a_bare_error(site):
@@ -212,3 +227,16 @@ def test_an_unknown_address_gets_the_kind_page_not_a_bare_error(site):
     assert site.get("/n-importe-quoi").status_code == 404
     assert "Page introuvable" in site.get("/n-importe-quoi").text
     assert site.get("/healthz").json() == {"ok": True}
+
+
+def test_every_page_and_poster_text_is_in_french_and_english_with_the_same_blanks():
+    texts = {
+        k: v for k, v in i18n.catalogue().items() if k.startswith(("web_", "poster_", "letter_"))
+    }
+    assert len(texts) > 30
+    for key, both in texts.items():
+        blanks = [
+            {f for _, f, _, _ in string.Formatter().parse(both[lang]) if f}
+            for lang in "fr en".split()
+        ]
+        assert blanks[0] == blanks[1], key

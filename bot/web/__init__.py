@@ -65,6 +65,7 @@ def build_web(app: App, routes: list[BaseRoute] | None = None) -> Starlette:
         if not app.media.exists(key):
             return Response(status_code=404)
         query = request.query_params
+        headers = {}
         if not media_url_valid(app, key, query.get("exp", ""), query.get("sig", "")):
             # Unsigned: only the public catalogue's photos, never a QR code or a private photo.
             public = await asyncio.to_thread(
@@ -72,8 +73,12 @@ def build_web(app: App, routes: list[BaseRoute] | None = None) -> Starlette:
             )
             if not public:
                 return Response("This link has expired or is not valid.", status_code=403)
+            # A key is its content's hash: the public pages' photos can be kept a day.
+            headers["Cache-Control"] = "public, max-age=86400"
         # FileResponse reads the file off the event loop, in chunks.
-        return FileResponse(app.media.path(key), media_type=app.media.content_type(key))
+        return FileResponse(
+            app.media.path(key), media_type=app.media.content_type(key), headers=headers
+        )
 
     async def not_found(request: Request, exc: Exception) -> Response:
         return await kind_not_found(app, request)

@@ -29,6 +29,8 @@ HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "public, max-age=60",
+    # French or English by the browser's language: a cache keeps one copy of each.
+    "Vary": "Accept-Language",
 }
 
 
@@ -103,7 +105,8 @@ def public_routes(app: App) -> list[Route]:
 
     async def robots(request: Request) -> Response:
         base = app.ctx.public_url.rstrip("/")
-        lines = ["User-agent: *", "Allow: /", "Disallow: /admin/", f"Sitemap: {base}/sitemap.xml"]
+        lines = ["User-agent: *", "Allow: /", "Disallow: /admin/", "Disallow: /recherche"]
+        lines.append(f"Sitemap: {base}/sitemap.xml")
         return PlainTextResponse("\n".join(lines) + "\n")
 
     return [

@@ -59,6 +59,7 @@ class Page:
         self.app = app
         self.lang, self.sticky = language(request)
         self.path = request.url.path
+        self.query = {k: v for k, v in request.query_params.items() if k != "lang"}
         self.base = app.ctx.public_url.rstrip("/")
 
     def t(self, key: str, **values: object) -> str:
@@ -77,10 +78,14 @@ class Page:
     def switch(self) -> str:
         """This page in the other language."""
         other = "en" if self.lang == "fr" else "fr"
-        return f"{self.path}?lang={other}"
+        return f"{self.path}?{urlencode({**self.query, 'lang': other})}"
 
     def money(self, cents: int, currency: str) -> str:
         return i18n.money(cents, self.lang, currency)
+
+    def clock(self, moment: datetime, tz: str) -> str:
+        """ "15:00" in the town's zone."""
+        return i18n.clock(moment, self.lang, tz)
 
     def category(self, key: str) -> str:
         """The category's name in words ("Fromagerie"; the chat's emoji left out)."""
