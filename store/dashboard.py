@@ -143,7 +143,7 @@ def orders_per_day(*, session: Session, town_id: int, period: Period) -> list[tu
     zone = ZoneInfo(period.timezone)
     ends = [datetime.combine(d + timedelta(days=1), datetime.min.time(), zone) for d in days]
     start, end = period.bounds()
-    bucket = case(*((Order.created_at < bound, n) for n, bound in enumerate(ends)), else_=-1)
+    bucket = case(*((col(Order.created_at) < bound, n) for n, bound in enumerate(ends)), else_=-1)
     query = (
         select(bucket, func.count())
         .join(Shop, col(Shop.id) == Order.shop_id)
