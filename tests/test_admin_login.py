@@ -31,6 +31,7 @@ def admin(engine, tmp_path):
 
 def test_the_right_password_opens_the_dashboard_and_the_cookie_is_guarded(admin):
     client = client_for(admin)
+    assert client.get("/admin").headers["location"].endswith("/admin/")
     assert client.get("/admin/").headers["location"] == "/admin/login"
     answer = log_in(client)
     assert answer.status_code == 303 and answer.headers["location"] == "/admin/"

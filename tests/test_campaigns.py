@@ -70,6 +70,8 @@ def test_a_campaign_reaches_only_the_residents_who_opted_in(town_hall, chat, db,
     assert not db.run(lambda s: s.exec(select(Outbox)).all())  # nothing goes before "send"
     send = client.post(answer.headers["location"] + "/send", data={"csrf": csrf_of(preview)})
     assert send.status_code == 303
+    waiting = client.get(answer.headers["location"]).text
+    assert "2 en cours d&#39;envoi" in waiting and 'http-equiv="refresh"' in waiting
     sender = Recorder()
     drain(dispatcher(db, sender, clock))
     assert sorted(who for who, _ in sender.sent) == ["alice", "bob"]
@@ -79,6 +81,7 @@ def test_a_campaign_reaches_only_the_residents_who_opted_in(town_hall, chat, db,
     assert MESSAGE in texts["alice"] and MESSAGE in texts["bob"]
     report = client.get(answer.headers["location"]).text
     assert 'data-sent="2" data-failed="0"' in report
+    assert 'http-equiv="refresh"' not in report  # all delivered: the page stops refreshing
     # Sending again (a double click, a second tab) sends nothing more.
     client.post(answer.headers["location"] + "/send", data={"csrf": csrf_of(report)})
     assert drain(dispatcher(db, sender, clock)) == 0 and len(sender.sent) == 2
