@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 16:47:56.784652
+Create Date: 2026-12-02 17:09:22.473652
 """
 from collections.abc import Sequence
 
