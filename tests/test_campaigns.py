@@ -163,3 +163,21 @@ def test_outside_whatsapp_s_24_hours_the_town_news_template_carries_the_message(
         assert variables == {"town": "Nogent-le-Rotrou", "text": MESSAGE}
     finally:
         server.close()
+
+
+def test_another_town_s_staff_sees_none_of_it(town_hall, chat, engine, tmp_path):
+    app, client = town_hall
+    opt_in(chat, "alice")
+    location = write(client).headers["location"]
+    add_staff(app, email="mairie@chartres.example", town="Chartres")
+    other = client_for(app)
+    assert log_in(other, email="mairie@chartres.example").status_code == 303
+    assert other.get(location).status_code == 404
+    page = other.get("/admin/campaigns").text
+    assert "0 habitant(s) ont choisi" in page and MESSAGE[:20] not in page
+    preview = other.get("/admin/campaigns").text
+    sent = other.post(location + "/send", data={"csrf": csrf_of(preview)})
+    assert sent.status_code == 303
+    assert "Envoyer à 1 habitant(s)" in client.get(location).text  # still a draft
+    board = other.get("/admin/?days=30").text
+    assert "Chocolaterie du Perche" not in board and "Chartres" in board
