@@ -162,3 +162,11 @@ def test_vitrine_admin_user_add_creates_a_login(tmp_path, capsys):
     other = ["--config", str(config), "admin", "user", "add", "--email", "b@mairie.fr"]
     assert main([*other, "--password-file", str(secret)]) == 1
     assert "at least 10 characters" in capsys.readouterr().err
+
+
+def test_a_short_session_secret_is_named_in_the_config_error():
+    from bot.config import ConfigError, parse
+
+    with pytest.raises(ConfigError, match=r"\[web\] session_secret"):
+        parse({"web": {"session_secret": "too short"}})
+    assert parse({"web": {"session_secret": "k" * 32}}).web.session_secret == "k" * 32
