@@ -87,6 +87,24 @@ def timings(client: httpx.Client, path: str) -> list[float]:
     return out
 
 
+def in_process(app: App) -> list[float]:
+    """The town page's reads and template alone, called directly (no HTTP, no thread hop)."""
+    from starlette.requests import Request
+
+    from bot.web.public import town_html
+
+    scope = {"type": "http", "method": "GET", "path": "/", "query_string": b"", "headers": []}
+    request = Request(scope)
+    for _ in range(WARM_UP):
+        town_html(app, request)
+    out = []
+    for _ in range(REQUESTS):
+        started = time.perf_counter()
+        town_html(app, request)
+        out.append(time.perf_counter() - started)
+    return out
+
+
 def first_paint_bytes(client: httpx.Client, html: str) -> tuple[int, int, int]:
     """The page, plus every picture and style sheet it loads eagerly: (bytes, files, lazy)."""
     total, files, lazy = len(html.encode()), 1, 0
@@ -117,6 +135,7 @@ def main(full: bool, workdir: Path) -> list[Figure]:
             town = timings(client, "/")
             baseline = timings(client, "/static/town.html")
             size, files, lazy = first_paint_bytes(client, html)
+        direct = in_process(app)
     finally:
         server.close()
         app.db.dispose()
@@ -126,6 +145,7 @@ def main(full: bool, workdir: Path) -> list[Figure]:
         figure("pages", "town page p50", ms(percentile(town, 50))),
         figure("pages", "town page p95", ms(p95), "< 50 ms", p95 < GOAL_P95),
         figure("pages", "static file baseline p95 (same bytes)", ms(base95)),
+        figure("pages", "reads + template alone, no HTTP, p95", ms(percentile(direct, 95))),
         figure("pages", "town page p95 / static p95", f"{p95 / base95:.1f}x"),
         figure("pages", "HTML size", f"{len(html.encode()) / 1024:.1f} KB"),
         figure(

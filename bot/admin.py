@@ -82,8 +82,8 @@ def category_key(written: str) -> str | None:
     return None
 
 
-def _town(session: Session, app: wiring.App) -> Town:
-    name = app.config.town.name
+def _town(session: Session, app: wiring.App, name: str | None = None) -> Town:
+    name = name or app.config.town.name
     town = find_town(session=session, name=name)
     if town is None:
         town = Town(slug=slugify(name), name=name, timezone=app.config.town.timezone)
@@ -92,12 +92,13 @@ def _town(session: Session, app: wiring.App) -> Town:
     return town
 
 
-def import_shops(app: wiring.App, rows: list[ShopRow]) -> Imported:
-    """Create the shops (new ones wait, hidden, for their owner) and an owner invite each."""
+def import_shops(app: wiring.App, rows: list[ShopRow], town_name: str | None = None) -> Imported:
+    """Create the shops (new ones wait, hidden, for their owner) and an owner invite each,
+    in `town_name` (default: the config's town, created if the database has none)."""
     now = app.ctx.now()
 
     def work(session: Session) -> Imported:
-        town = _town(session, app)
+        town = _town(session, app, town_name)
         letters, skipped, unknown = [], [], []
         for row in rows:
             shop, _ = get_or_create_shop(session=session, name=row.name, town=town)
@@ -131,7 +132,7 @@ def cmd_admin_invite_csv(config: Config, args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
         print(f"vitrine: {path}: {exc}", file=sys.stderr)
         return 2
-    done = import_shops(app, rows)
+    done = import_shops(app, rows, args.town)
     for shop, written in done.unknown_categories:
         print(f"{shop} : catégorie « {written} » inconnue, classée dans « Autres commerces ».")
     for shop in done.skipped:

@@ -42,9 +42,7 @@ def chat_links(app: App, payload: str) -> list[tuple[str, str]]:
     if app.config.whatsapp_enabled and app.ctx.whatsapp_number:
         links.append(("WhatsApp", app.ctx.deep_link("whatsapp", payload)))
     if app.config.telegram_enabled or not links:
-        links.append(
-            ("Telegram", f"https://t.me/{app.config.telegram.bot_username}?start={payload}")
-        )
+        links.append(("Telegram", app.ctx.deep_link("telegram", payload)))
     return links
 
 

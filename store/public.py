@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, func, select
 
 from store.hours import Today, describe_today
@@ -60,13 +60,18 @@ def _visible_items() -> tuple[ColumnElement[bool], ...]:
     return (col(Item.hidden).is_(False), col(Item.deleted).is_(False))
 
 
-def _visits(
-    session: Session, town_id: int, *where: ColumnElement[bool]
-) -> list[tuple[Shop, Visit]]:
+def _todays_visits(session: Session, town: Town, now: datetime) -> list[tuple[Shop, Visit]]:
+    """The town's visits live now or announced for later today, in one query."""
+    later = and_(
+        col(Visit.status) == "scheduled",
+        col(Visit.starts_at) > now,
+        col(Visit.starts_at) < _end_of_day(now, town.timezone),
+    )
     query = (
         select(Shop, Visit)
         .join(Visit, col(Visit.shop_id) == Shop.id)
-        .where(Shop.town_id == town_id, col(Shop.active).is_(True), *where)
+        .where(Shop.town_id == town.id, col(Shop.active).is_(True))
+        .where(or_(col(Visit.status) == "live", later))
         .order_by(col(Visit.started_at).desc(), col(Visit.starts_at))
     )
     return [(shop, visit) for shop, visit in session.exec(query)]
@@ -87,14 +92,9 @@ def town_page(*, session: Session, slug: str, now: datetime) -> TownPage | None:
         .where(Shop.town_id == town.id, col(Shop.active).is_(True))
         .order_by(col(Shop.category), col(Shop.name))
     ).all()
-    live = _visits(session, town.id, Visit.status == "live")  # type: ignore[arg-type]
-    later = _visits(
-        session,
-        town.id,  # type: ignore[arg-type]
-        Visit.status == "scheduled",
-        col(Visit.starts_at) > now,
-        col(Visit.starts_at) < _end_of_day(now, town.timezone),
-    )
+    visits = _todays_visits(session, town, now)
+    live = [(shop, visit) for shop, visit in visits if visit.status == "live"]
+    later = [(shop, visit) for shop, visit in visits if visit.status == "scheduled"]
     live_ids = {shop.id for shop, _ in live}
     cards = [
         ShopCard(

@@ -240,3 +240,13 @@ def test_every_page_and_poster_text_is_in_french_and_english_with_the_same_blank
             for lang in "fr en".split()
         ]
         assert blanks[0] == blanks[1], key
+
+
+def test_a_phone_loads_only_the_first_pictures_before_scrolling(site):
+    from bench.pages import first_paint_bytes
+
+    html = read(site, "/")
+    size, files, lazy = first_paint_bytes(site, html)
+    assert files == 1 + 4 and lazy >= 8  # the page and the first four shops' photos
+    assert size < 200 * 1024
+    assert '<link rel="stylesheet"' not in html  # its styles come with it, no extra request

@@ -48,18 +48,8 @@ def public_routes(app: App) -> list[Route]:
         return _html(page.render("not_found.html", town=app.config.town.name), 404)
 
     async def town(request: Request) -> Response:
-        page = Page(app, request)
-        now = app.ctx.now()
-        found = await read(lambda s: public.town_page(session=s, slug=app.ctx.town_slug, now=now))
-        if found is None:
-            return not_found(page)
-        groups = [
-            (key, list(cards))
-            for key, cards in groupby(found.shops, key=lambda card: card.shop.category)
-        ]
-        groups.sort(key=lambda group: fold(page.category(group[0])))
-        cover = next((c.shop.photo for c in found.shops if c.shop.photo), None)
-        return _html(page.render("town.html", found=found, groups=groups, cover=cover))
+        body = await run_in_threadpool(town_html, app, request)
+        return _html(body) if body is not None else not_found(Page(app, request))
 
     async def search(request: Request) -> Response:
         page = Page(app, request)
@@ -117,6 +107,22 @@ def public_routes(app: App) -> list[Route]:
         Route("/sitemap.xml", sitemap),
         Route("/robots.txt", robots),
     ]
+
+
+def town_html(app: App, request: Request) -> str | None:
+    """The town page's HTML (None without a town): its reads, then its template."""
+    page = Page(app, request)
+    now = app.ctx.now()
+    found = app.db.run(lambda s: public.town_page(session=s, slug=app.ctx.town_slug, now=now))
+    if found is None:
+        return None
+    groups = [
+        (key, list(cards))
+        for key, cards in groupby(found.shops, key=lambda card: card.shop.category)
+    ]
+    groups.sort(key=lambda group: fold(page.category(group[0])))
+    cover = next((c.shop.photo for c in found.shops if c.shop.photo), None)
+    return page.render("town.html", found=found, groups=groups, cover=cover)
 
 
 async def kind_not_found(app: App, request: Request) -> Response:

@@ -102,8 +102,8 @@ class Page:
         if config.whatsapp_enabled and self.app.ctx.whatsapp_number:
             url = self.app.ctx.deep_link("whatsapp", payload)
             links.append(OrderLink("whatsapp", self.t("web_order_whatsapp"), url))
-        if config.telegram_enabled and config.telegram.bot_username:
-            url = f"https://t.me/{config.telegram.bot_username}?start={payload}"
+        if config.telegram_enabled and self.app.ctx.telegram_username:
+            url = self.app.ctx.deep_link("telegram", payload)
             links.append(OrderLink("telegram", self.t("web_order_telegram"), url))
         return links
 

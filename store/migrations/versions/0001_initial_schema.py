@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 17:09:22.473652
+Create Date: 2026-12-02 17:19:14.389058
 """
 from collections.abc import Sequence
 
