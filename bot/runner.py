@@ -4,13 +4,14 @@ import asyncio
 import logging
 
 import uvicorn
-from starlette.routing import Route
+from starlette.routing import BaseRoute
 
 from bot.app import App
 from bot.channels import enabled_channels
 from bot.channels.base import Channel
 from bot.notify import start_notifications
 from bot.web import build_web
+from bot.web.admin import admin_mount
 from bot.web.visits import visit_routes
 from notifications.base import Sender
 
@@ -21,9 +22,10 @@ async def serve_async(app: App, stop: asyncio.Event | None = None) -> None:
     """Start what the config asks for and run until interrupted (or until `stop` is set)."""
     # Each channel brings its webhook routes, start/stop hooks and its notifications Sender.
     channels = enabled_channels(app)
-    routes: list[Route] = [route for channel in channels for route in channel.routes()]
+    routes: list[BaseRoute] = [route for channel in channels for route in channel.routes()]
     senders: list[Sender] = list(channels)
     routes += visit_routes(app)  # /v/<visit>/<token>: a live visit's Join link, counted
+    routes.append(admin_mount(app))  # the town hall's dashboard under /admin/
     web = build_web(app, routes)
     server = uvicorn.Server(
         uvicorn.Config(web, host=app.config.web.host, port=app.config.web.port, log_level="info")
