@@ -3,10 +3,9 @@
 It serves `/bot<token>/<method>` and `/file/bot<token>/<path>` like api.telegram.org and
 refuses what Telegram refuses, read from `shared/spec/telegram-bot-api.json` (unknown
 methods, missing required fields) plus the documented limits (text 4,096, caption 1,024,
-callback data 64 bytes). It records every call, can answer 429 or 500 on demand, and plays
-the people: `send_text`, `press`, `send_photos`, `send_location`; updates go out through
-getUpdates (long polling) or, once a webhook is set, as POSTs to it with the secret header.
-"""
+callback data 64 bytes). It records every call, answers 429 or 500 on demand, plays the
+people (`send_text`, `press`, `send_photos`, `send_location`), sends updates by getUpdates
+or, once a webhook is set, as POSTs to it with the secret header."""
 
 import itertools
 import json
