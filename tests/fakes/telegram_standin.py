@@ -74,8 +74,7 @@ class TelegramStandIn(People):
         self.queries: dict[str, bool] = {}  # callback query id -> answered
         self.faults: list[dict] = []
         self.blocked: set[int] = set()
-        # How long Telegram takes to answer a call: (method, params) -> seconds.
-        self.delay: Callable[[str, dict[str, str]], float] = lambda method, params: 0.0
+        self.delay: Callable[[str, dict[str, str]], float] = lambda m, p: 0.0  # call -> seconds
         self.known_chats: set[int] = set()
         self.webhook: dict[str, Any] | None = None
         self.webhook_answers: list[int] = []
