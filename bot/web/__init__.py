@@ -10,11 +10,13 @@ from functools import cache
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from bot.app import App
+from bot.web.limits import BodyLimit
 from bot.web.public import kind_not_found, public_routes
 from store.media_access import is_public_photo
 
@@ -88,8 +90,10 @@ def build_web(app: App, routes: list[Route] | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/media/{key}", media),
             *(routes or []),
-            # The town's public pages (issue 14), after the channels' routes.
+            # The town's public pages, after the channels' routes.
             *public_routes(app),
         ],
         exception_handlers={404: not_found},
+        # Outermost: a body over its limit is refused before any route reads it.
+        middleware=[Middleware(BodyLimit)],
     )
