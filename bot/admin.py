@@ -19,11 +19,11 @@ from bot import app as wiring
 from bot.config import Config
 from bot.posters import Letter, invite_letters, shop_poster, town_poster
 from handlers import i18n
-from store.merchants import create_invite, find_town, get_or_create_shop
 from store.models import Shop, ShopStaff, Town
 from store.parsing.text import slugify
 from store.public import online_shops, shop_named
 from store.search import fold
+from store.shops import create_invite, find_town, get_or_create_shop
 
 # The CSV's columns, as a town hall's spreadsheet may spell them.
 COLUMNS = {

@@ -12,9 +12,8 @@ from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, func, select
 
 from store.hours import Today, describe_today
-from store.models import Item, Shop, Town
+from store.models import Item, Shop, Town, Visit
 from store.search import search_items
-from store.visits import Visit
 
 
 @dataclass(frozen=True)

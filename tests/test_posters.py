@@ -9,9 +9,9 @@ from sqlmodel import select
 from bot.admin import ShopRow, import_shops, read_rows
 from bot.cli import main
 from bot.posters import Letter, invite_letters, shop_poster, town_poster
-from store.merchants import redeem_invite
 from store.models import Invite, Shop, Town, User
 from store.public import online_shops
+from store.shops import redeem_invite
 
 WA = "https://wa.me/33700000000?text="
 TG = "https://t.me/VitrineNogentBot?start="
