@@ -211,8 +211,10 @@ def parser() -> argparse.ArgumentParser:
     invite.add_argument("--out", help="the letters PDF (default var/invites/<csv name>.pdf)")
     invite.set_defaults(func=cmd_admin_invite)
     from bot.admin import add_poster_parser
+    from bot.cli_staff import add_parser as add_user_parser
 
     add_poster_parser(admin_sub)
+    add_user_parser(admin_sub)  # vitrine admin user add
     notify = sub.add_parser("notify", help="deliver due notifications to console users")
     notify.add_argument("--config", dest="config_sub")
     notify.add_argument("--once", action="store_true", help="deliver what is due, then exit")

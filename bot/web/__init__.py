@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from bot.app import App
 from bot.web.limits import BodyLimit
@@ -56,7 +56,7 @@ def media_url_valid(app: App, key: str, expires: str, signature: str) -> bool:
     return hmac.compare_digest(_signature(app, key, int(expires)), signature)
 
 
-def build_web(app: App, routes: list[Route] | None = None) -> Starlette:
+def build_web(app: App, routes: list[BaseRoute] | None = None) -> Starlette:
     """The ASGI app; channels add their webhook routes through `routes`."""
 
     async def healthz(request: Request) -> Response:
