@@ -5,7 +5,6 @@ import pypdfium2.raw as pdfium_c
 import pytest
 import zxingcpp
 from sqlmodel import select
-from store.shops import redeem_invite
 
 from bot.admin import ShopRow, import_shops, read_rows
 from bot.cli import main
