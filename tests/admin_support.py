@@ -8,7 +8,6 @@ from pathlib import Path
 
 from sqlmodel import select
 from starlette.testclient import TestClient
-from store.shops import create_invite, redeem_invite
 
 from bot.app import App
 from bot.config import Config, MediaConfig, WebConfig
@@ -18,6 +17,7 @@ from handlers.engine import Engine
 from store import staff
 from store.models import Order, Shop, Town
 from store.orders import token_hash
+from store.shops import create_invite, redeem_invite
 from store.users import get_or_create_user
 
 PASSWORD = "correct horse battery"

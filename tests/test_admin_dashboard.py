@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import select
-from store.shops import redeem_invite
 
 from bot.cli import admin_invite
 from store.models import Invite
+from store.shops import redeem_invite
 from store.users import get_or_create_user
 from tests.admin_support import Placed, client_for, csrf_of, dashboard_app, join, log_in, place
 

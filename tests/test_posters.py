@@ -5,13 +5,13 @@ import pypdfium2.raw as pdfium_c
 import pytest
 import zxingcpp
 from sqlmodel import select
-from store.shops import redeem_invite
 
 from bot.admin import ShopRow, import_shops, read_rows
 from bot.cli import main
 from bot.posters import Letter, invite_letters, shop_poster, town_poster
 from store.models import Invite, Shop, Town, User
 from store.public import online_shops
+from store.shops import redeem_invite
 
 WA = "https://wa.me/33700000000?text="
 TG = "https://t.me/VitrineNogentBot?start="
