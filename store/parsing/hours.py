@@ -1,61 +1,384 @@
-"""Opening hours and closures typed in plain French, read into `Shop.hours` / `Shop.closures`.
+"""Opening hours typed in plain French, read into `Shop.hours`; closures in `closures.py`.
 
 `lun-sam 10h-12h30 14h-19h, fermé dimanche`, `du mardi au samedi de 9h30 à 19h`,
-`tous les jours 8h-20h`, `fermé du 24/12 au 26/12`. Pure functions.
+`9h/12h - 14h/19h`, `journée continue le samedi`, `sauf mercredi après-midi`. Pure functions.
+A later mention of a day overrides an earlier run ("lundi-samedi 9h-19h, samedi 9h-17h"); "sur
+rendez-vous" is never opening hours; what is not understood comes back in `Hours.unread`.
 """
 
-import re
-from datetime import date, timedelta
+from dataclasses import dataclass, field
 
 from store.hours import DAYS
-from store.search import fold
+from store.parsing.closures import parse_closures
+from store.parsing.hours_words import DAY_NAMES, FILLER, lex
+from store.parsing.reading import Folded, Token, unread_parts
 
-# Day names in full, French and English; typed visit times (handlers/when.py) read them too.
-DAY_NAMES = {
-    "lundi": 0, "monday": 0, "mardi": 1, "tuesday": 1, "mercredi": 2, "wednesday": 2,
-    "jeudi": 3, "thursday": 3, "vendredi": 4, "friday": 4, "samedi": 5, "saturday": 5,
-    "dimanche": 6, "sunday": 6,
-}  # fmt: skip
-_DAY_WORDS = {
-    **DAY_NAMES,
-    "lun": 0, "mon": 0, "mar": 1, "tue": 1, "mer": 2, "wed": 2, "jeu": 3, "thu": 3,
-    "ven": 4, "vend": 4, "fri": 4, "sam": 5, "sat": 5, "dim": 6, "sun": 6,
-}  # fmt: skip
-_DAY = r"(?:" + "|".join(sorted(_DAY_WORDS, key=len, reverse=True)) + r")s?\b\.?"
-_TIME = r"(?:\d{1,2}(?:\s*[h:]\d{2}|\s*h)?|midi|minuit)"  # "9h30", "9:30", "9 h", "9"
-_TOKENS = re.compile(
-    rf"(?P<trange>(?:de\s+)?{_TIME}\s*(?:-|a|au|jusqu'?a)\s*{_TIME})"
-    rf"|(?P<drange>(?:du\s+)?{_DAY}\s*(?:-|a|au)\s*{_DAY})"
-    rf"|(?P<day>{_DAY})"
-    r"|(?P<all>tous les jours|toute la semaine|7\s*j?\s*/\s*7|tlj|everyday|every day|daily)"
-    r"|(?P<week>en semaine|la semaine|jours ouvres)"
-    r"|(?P<weekend>week-?ends?|we\b)"
-    r"|(?P<closed>fermeture|fermee?s?\b|repos|closed)"
-    r"|(?P<unless>sauf|hormis|excepte|except)"
-    r"|(?P<word>[a-z]+)",
-)
-_FILLER = {
-    "le", "les", "la", "et", "de", "du", "des", "au", "a", "puis", "ouvert", "ouverte",
-    "ouverts", "on", "open", "and", "from", "to", "h", "non", "stop", "continu", "journee",
-    "matin", "apres", "midi", "soir", "horaire", "horaires", "jours", "d", "l", "en", "sur",
-    "ouverture", "nos", "sont", "boutique", "magasin", "heures", "uniquement", "seulement",
-    "aussi", "egalement", "feries", "ferie", "jour", "nous", "vous", "accueillons", "sommes",
-}  # fmt: skip
+__all__ = ["DAY_NAMES", "Hours", "parse_closures", "parse_hours"]
+
+Span = tuple[int, int]  # minutes after midnight, end excluded
 
 
-def _minutes(text: str) -> int | None:
-    text = text.strip()
-    if text == "midi":
-        return 12 * 60
-    if text == "minuit":
-        return 24 * 60
-    match = re.fullmatch(r"(\d{1,2})\s*(?:[h:]\s*(\d{2})?)?", text)
-    if match is None:
+class Hours(dict[str, list[list[str]]]):
+    """`Shop.hours` as read, with the parts not understood and whether "sur rendez-vous" was said.
+
+    Compares equal to the plain week, so `parse_hours(text) == {...}` keeps working.
+    """
+
+    def __init__(
+        self, week: dict[str, list[list[str]]], unread: list[str], appointment: bool
+    ) -> None:
+        super().__init__(week)
+        self.unread = unread
+        self.appointment = appointment
+
+
+@dataclass
+class _Group:
+    """Days named together and the times they got."""
+
+    days: list[int]
+    spans: list[Span] = field(default_factory=list)
+    continuous: bool = False  # "journée continue": no lunch break on these days
+    end: int | None = None  # "jusqu'à 21h": a later closing on these days
+    from_pending: bool = False  # its times were written before the days
+
+
+_DAYLIKE = {"day", "all", "week", "weekend", "others"}
+_QUALIFIER = {"morning", "afternoon", "evening"}
+_NEUTRAL = {"filler", "of", "to", "noon", "from", "until", "evening", "morning", "afternoon"}
+_CONNECT = {"dash", "slash", "to", "and", "comma", "of", "plus", "until"}
+_SELECT = {"all": list(range(7)), "week": list(range(5)), "weekend": [5, 6]}
+
+
+def _skip(tokens: list[Token], j: int, kinds: set[str]) -> int:
+    while j < len(tokens) and tokens[j].kind in kinds:
+        j += 1
+    return j
+
+
+def _runs(tokens: list[Token], unread: list[tuple[int, int]]) -> list[Token]:
+    """Runs of times become `spans` (paired in order) or `end` ("jusqu'à 21h") tokens."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i].kind not in ("time", "num", "allday"):
+            out.append(tokens[i])
+            i += 1
+            continue
+        if tokens[i].kind == "allday":
+            out.append(Token("spans", tokens[i].text, tokens[i].start, tokens[i].end, [(0, 1440)]))
+            i += 1
+            continue
+        run, j = [tokens[i]], i + 1
+        while True:
+            k = j
+            while k < len(tokens) and tokens[k].kind in _CONNECT and k - j < 3:
+                k += 1
+            if k < len(tokens) and _is_time(tokens, k):
+                run.append(tokens[k])
+                j = k + 1
+            else:
+                break
+        before = [t for t in out if t.kind != "of"][-1:]
+        after = tokens[_skip(tokens, j, {"of", "filler"})] if j < len(tokens) else None
+        days = bool(before and before[0].kind in _DAYLIKE) or (after is not None and after.kind in _DAYLIKE)
+        token = _read_run(run, before[0].kind if before else "", days)
+        out.append(token or Token("word", "", run[0].start, run[-1].end))
+        i = j
+    return out
+
+
+def _is_time(tokens: list[Token], k: int) -> bool:
+    token = tokens[k]
+    if token.kind == "time":
+        return True
+    following = tokens[k + 1] if k + 1 < len(tokens) else None
+    dated = following is not None and following.kind in ("word", "slash")
+    return token.kind == "num" and int(token.value) <= 24 and not dated  # type: ignore[call-overload]
+
+
+def _read_run(run: list[Token], marker: str, beside_days: bool) -> Token | None:
+    """Times paired in order; bare numbers alone only right beside days ("lun-ven 9-18")."""
+    start, end = run[0].start, run[-1].end
+    if not beside_days and not any(t.kind == "time" for t in run):
         return None
-    hours, minutes = int(match.group(1)), int(match.group(2) or 0)
-    if hours > 24 or minutes > 59 or (hours == 24 and minutes):
+    minutes = [int(t.value) if t.kind == "time" else int(t.value) * 60 for t in run]  # type: ignore[call-overload]
+    if len(minutes) == 1:
+        return Token("end", "", start, end, minutes[0]) if marker == "until" else None
+    if len(minutes) % 2:
         return None
-    return hours * 60 + minutes
+    spans: list[Span] = []
+    for a, b in zip(minutes[::2], minutes[1::2], strict=True):
+        a = 0 if a == 1440 else a  # "de minuit à 6h"
+        if not a < b <= 1440:
+            return None
+        spans.append((a, b))
+    return Token("spans", "", start, end, spans)
+
+
+@dataclass
+class _Item:
+    days: list[int]
+    half: str | None = None  # "morning" / "afternoon": only half of the day is meant
+    after_comma: bool = False
+
+
+class _Week:
+    """Walks the tokens once: days are selected, then get the times that follow them."""
+
+    def __init__(self, tokens: list[Token], unread: list[tuple[int, int]]) -> None:
+        self.tokens, self.unread = tokens, unread
+        self.groups: list[_Group] = []
+        self.current: _Group | None = None
+        self.pending: list[Span] = []  # times before their days: "9h-19h du lundi au samedi"
+        self.pending_at: list[tuple[int, int]] = []
+        self.closed: set[int] = set()
+        self.halves: list[tuple[list[int], str]] = []  # "fermé le mercredi après-midi"
+        self.breaks: list[Span] = []  # "pause déjeuner 12h-14h", "fermé de 12h30 à 14h"
+        self.closing = False  # "fermé" / "sauf" / "sur rendez-vous" waits for its days
+        self.unless = False
+        self.pause = False
+        self.continuous_next = False
+        self.broken = False  # an unknown word came after the current days' times
+        self.appointment = False
+        self.last = ""
+        self.items: list[_Item] = []  # the days last named, with their half days
+
+    def walk(self) -> None:
+        i = 0
+        while i < len(self.tokens):
+            token = self.tokens[i]
+            if token.kind in _DAYLIKE:
+                i = self._selection(i)
+                continue
+            getattr(self, "_" + token.kind, self._neutral)(token)
+            i += 1
+
+    def _selection(self, i: int) -> int:
+        """Days named together ("lundi, mardi et jeudi matin"), then what they are for."""
+        items: list[_Item] = []
+        j, comma = i, False
+        while True:
+            item = _Item(self._days_of(self.tokens[j]), after_comma=comma)
+            items.append(item)
+            j = _skip(self.tokens, j + 1, {"filler", "of"})
+            if j < len(self.tokens) and self.tokens[j].kind in _QUALIFIER:
+                if self.tokens[j].kind != "evening":
+                    item.half = self.tokens[j].kind
+                j = _skip(self.tokens, j + 1, {"filler", "of"})
+            link = _skip(self.tokens, j, {"and", "comma", "plus", "filler"})
+            comma = any(t.kind == "comma" for t in self.tokens[j:link])
+            if comma and self.pending:
+                break  # "9h30-19h du mardi au samedi, lundi 14h-19h": the times were theirs
+            if link < len(self.tokens) and self.tokens[link].kind in _DAYLIKE:
+                j = link
+                continue
+            break
+        k = _skip(self.tokens, j, {"filler", "of", "noon", "from", "comma"})
+        self.items = items
+        self._selected(items, k < len(self.tokens) and self.tokens[k].kind == "spans")
+        self.last = "selection"
+        return j
+
+    def _days_of(self, token: Token) -> list[int]:
+        if token.kind == "others":
+            named = set().union(*(set(g.days) for g in self.groups)) if self.groups else set()
+            return [d for d in range(7) if d not in self.closed and d not in named]
+        if token.kind in _SELECT:
+            return list(_SELECT[token.kind])
+        return list(token.value)  # type: ignore[call-overload]
+
+    def _selected(self, items: list[_Item], times_follow: bool) -> None:
+        if self.closing:
+            self.closing = False
+            cut = max((n for n, item in enumerate(items) if item.after_comma), default=0)
+            if times_follow and cut:  # "fermé le lundi, mardi-samedi 9h-19h"
+                self._close(items[:cut])
+                items = items[cut:]
+            elif times_follow and self.unless and self.current and self.current.spans:
+                pass  # "lun-sam 9h-19h sauf le samedi : 9h-18h": other hours that day
+            else:
+                self._close(items)
+                return
+        group = _Group(sorted({d for item in items for d in item.days}))
+        if self.pending:
+            group.spans, group.from_pending, self.pending = self.pending, True, []
+            self.pending_at = []
+        group.continuous, self.continuous_next = self.continuous_next, False
+        self.groups.append(group)
+        self.current, self.broken, self.unless = group, False, False
+
+    def _close(self, items: list[_Item]) -> None:
+        for item in items:
+            if item.half:
+                self.halves.append((item.days, item.half))
+            else:
+                self.closed.update(item.days)
+        self.unless = False
+
+    def _spans(self, token: Token) -> None:
+        spans: list[Span] = list(token.value)  # type: ignore[call-overload]
+        if self.closing or self.pause:  # "fermé entre 12h et 14h", "pause 12h30-14h"
+            self.breaks += spans
+            self.closing = self.pause = False
+        elif self.current is None:
+            self._wait(token, spans)
+        elif self.broken:
+            self.unread.append((token.start, token.end))
+        elif not self.current.spans:
+            self.current.spans = spans
+        elif self.current.from_pending or self.last == "sep":
+            self._wait(token, spans)  # "9h-19h du lundi au vendredi, 9h-12h le samedi"
+        else:
+            self.current.spans += spans
+        self.continuous_next = False
+        self.last = "spans"
+
+    def _wait(self, token: Token, spans: list[Span]) -> None:
+        self.pending += spans
+        self.pending_at.append((token.start, token.end))
+
+    def _end(self, token: Token) -> None:
+        if self.current is None:
+            self.unread.append((token.start, token.end))
+        else:
+            self.current.end = int(token.value)  # type: ignore[call-overload]
+        self.last = "spans"
+
+    def _closed(self, token: Token) -> None:
+        if self.last == "selection" and self.current and not self.current.spans:
+            self._close_current(token)
+        else:
+            self.closing = True
+            self.last = "closed"
+
+    def _close_current(self, token: Token) -> None:
+        """ "lundi fermé", "le mercredi fermé l'après-midi", "dimanche : sur rendez-vous"."""
+        assert self.current is not None
+        at = self.tokens.index(token)
+        half = self.tokens[_skip(self.tokens, at + 1, {"filler", "of"})] if at + 1 < len(
+            self.tokens
+        ) else None
+        if half is not None and half.kind in ("morning", "afternoon"):
+            self.halves.append((self.current.days, half.kind))
+        else:
+            self._close(self.items)
+        self.groups.remove(self.current)
+        self.current = self.groups[-1] if self.groups else None
+        self.last = "closed"
+
+    def _unless(self, token: Token) -> None:
+        self.closing = self.unless = True
+        self.last = "closed"
+
+    def _appt(self, token: Token) -> None:
+        self.appointment = True
+        if self.last == "selection" and self.current and not self.current.spans:
+            self._close_current(token)
+        elif self.last == "spans" and self.current and self.current.spans:
+            self.groups.remove(self.current)  # "lundi 9h-12h sur rendez-vous": not open hours
+            self.current = None
+        else:
+            self.closing = True
+            self.last = "closed"
+
+    def _continuous(self, token: Token) -> None:
+        if self.last == "selection" and self.current and not self.current.spans:
+            self.current.continuous = True
+        else:
+            self.continuous_next = True
+
+    def _pause(self, token: Token) -> None:
+        self.pause = True
+
+    def _sep(self, token: Token) -> None:
+        self.closing = self.unless = self.pause = self.continuous_next = False
+        self.last = "sep"
+
+    def _dash(self, token: Token) -> None:
+        self._sep(token)
+
+    def _slash(self, token: Token) -> None:
+        self._sep(token)
+
+    def _comma(self, token: Token) -> None:
+        self.last = "comma"
+
+    def _word(self, token: Token) -> None:
+        self.unread.append((token.start, token.end))
+        self.closing = self.unless = False
+        if self.current and self.current.spans:
+            self.broken = True
+        self.last = "word"
+
+    def _ordinal(self, token: Token) -> None:
+        self._word(token)
+
+    def _num(self, token: Token) -> None:
+        self._word(token)
+
+    def _neutral(self, token: Token) -> None:
+        pass
+
+    def week(self) -> dict[int, list[Span]]:
+        """Each open day's spans once every mention, break and closure is applied."""
+        named = {d for g in self.groups if g.spans for d in g.days}
+        if self.pending and named:
+            self.unread += self.pending_at  # times after all the days: which days are they for?
+        elif self.pending:  # hours with no days at all: every day but the closed ones
+            self.groups.append(_Group([d for d in range(7) if d not in self.closed], self.pending))
+        hours: dict[int, list[Span]] = {}
+        for group in self.groups:
+            for day in group.days if group.spans else []:
+                hours[day] = sorted(group.spans)
+        for day, spans in hours.items():
+            inner = [s for s in spans if any(o[0] < s[0] and s[1] < o[1] for o in spans)]
+            hours[day] = _minus([s for s in spans if s not in inner], [*self.breaks, *inner])
+        for group in self.groups:
+            for day in (d for d in group.days if hours.get(d)):
+                spans = hours[day]
+                if group.continuous:  # "journée continue le samedi"
+                    hours[day] = spans = [(spans[0][0], spans[-1][1])]
+                if group.end and group.end > spans[-1][0]:  # "nocturne le jeudi jusqu'à 21h"
+                    spans[-1] = (spans[-1][0], group.end)
+        for days, half in self.halves:
+            for day in (d for d in days if d in hours):
+                hours[day] = _half_closed(hours[day], half)
+        return {d: _union(hours[d]) for d in range(7) if hours.get(d) and d not in self.closed}
+
+
+def _minus(spans: list[Span], holes: list[Span]) -> list[Span]:
+    for hole_start, hole_end in holes:
+        pieces: list[Span] = []
+        for start, end in spans:
+            if hole_end <= start or end <= hole_start:
+                pieces.append((start, end))
+                continue
+            pieces += [p for p in ((start, hole_start), (hole_end, end)) if p[0] < p[1]]
+        spans = pieces
+    return spans
+
+
+def _half_closed(spans: list[Span], half: str) -> list[Span]:
+    """Spans left when the morning or the afternoon is closed ("sauf mercredi après-midi")."""
+    noon, afternoon = 12 * 60, 14 * 60
+    kept: list[Span] = []
+    for start, end in spans:
+        if half == "afternoon" and start < noon:
+            kept.append((start, end if end <= afternoon else noon))
+        elif half == "morning" and end > afternoon:
+            kept.append((max(start, afternoon) if start < noon else start, end))
+    return kept
+
+
+def _union(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
 
 
 def _clock(minutes: int) -> str:
@@ -63,186 +386,17 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _time_range(text: str) -> list[str] | None:
-    text = re.sub(r"^de\s+", "", text)
-    parts = re.split(r"\s*(?:-|jusqu'?a|\bau\b|\ba\b)\s*", text, maxsplit=1)
-    if len(parts) != 2:
-        return None
-    start, end = _minutes(parts[0]), _minutes(parts[1])
-    if start is None or end is None or start >= end:
-        return None
-    return [_clock(start), _clock(end)]
+def parse_hours(text: str) -> Hours | None:
+    """Weekly hours from plain words, as `Shop.hours` (with `unread` and `appointment`).
 
-
-def _day(word: str) -> int:
-    word = word.rstrip(".")
-    return _DAY_WORDS[word] if word in _DAY_WORDS else _DAY_WORDS[word[:-1]]  # "lundis"
-
-
-def _day_range(text: str) -> list[int]:
-    found = [_day(w) for w in re.findall(_DAY, re.sub(r"^du\s+", "", text))]
-    first, last = found[0], found[-1]
-    return [(first + i) % 7 for i in range((last - first) % 7 + 1)]
-
-
-class _Reader:
-    """Walks the words once: days are selected, then get the time ranges that follow them."""
-
-    def __init__(self) -> None:
-        self.groups: list[tuple[set[int], list[list[str]]]] = []
-        self.days: set[int] = set()
-        self.times: list[list[str]] = []
-        self.pending: list[list[str]] = []  # times before their days: "9h-19h du lundi au samedi"
-        self.closed: set[int] = set()
-        self.closing = False  # "fermé" / "sauf" was just read
-        self.closed_chain = False  # days were just closed: "et" may add more
-        self.chain_armed = False  # ... and "et" was read: the next days are closed too
-
-    def select(self, chosen: list[int]) -> None:
-        if self.closing or self.chain_armed:
-            self.closed.update(chosen)
-            self.closing, self.closed_chain, self.chain_armed = False, True, False
-            return
-        if self.times:  # the previous days got their times: a new group starts
-            self.groups.append((self.days, self.times))
-            self.days, self.times = set(), []
-        self.days |= set(chosen)
-        if self.pending:
-            self.times, self.pending = self.pending, []
-
-    def time_range(self, span: list[str]) -> None:
-        (self.times if self.days else self.pending).append(span)
-
-    def close(self) -> None:
-        if self.days and not self.times:  # "lundi fermé"
-            self.closed |= self.days
-            self.days = set()
-        else:
-            self.closing = True
-
-    def hours(self) -> dict[str, list[list[str]]]:
-        if self.pending:  # hours with no days: every day but the closed ones
-            self.groups.append((set(range(7)) - self.days, self.pending))
-        self.groups.append((self.days, self.times))
-        hours: dict[str, list[list[str]]] = {}
-        for days, times in self.groups:
-            for day in days:
-                if times:
-                    hours[DAYS[day]] = sorted(times)
-        for day in self.closed:
-            hours.pop(DAYS[day], None)
-        return {day: hours[day] for day in DAYS if day in hours}
-
-
-_SELECT = {"all": list(range(7)), "week": list(range(5)), "weekend": [5, 6]}
-
-
-def parse_hours(text: str) -> dict[str, list[list[str]]] | None:
-    """Weekly hours from plain words, as `Shop.hours`; None when they can't be read surely."""
-    text = fold(text).replace("–", "-").replace("—", "-").replace("’", "'")
-    reader = _Reader()
-    for match in _TOKENS.finditer(text):
-        kind, value = match.lastgroup, match.group()
-        if kind == "word" and value == "et" and reader.closed_chain:
-            reader.chain_armed = True  # "fermé dimanche et lundi"
-            continue
-        if not (reader.chain_armed and kind in ("day", "drange")):
-            reader.closed_chain = reader.chain_armed = False
-        if kind == "trange":
-            span = _time_range(value)
-            if span is None:
-                return None
-            reader.time_range(span)
-        elif kind == "drange":
-            reader.select(_day_range(value))
-        elif kind == "day":
-            reader.select([_day(value)])
-        elif kind in _SELECT:
-            reader.select(_SELECT[kind])
-        elif kind == "closed":
-            reader.close()
-        elif kind == "unless":
-            reader.closing = True
-        elif value not in _FILLER:
-            return None
-    hours = reader.hours()
-    if not hours or any(_overlap(spans) for spans in hours.values()):
-        return None
-    return hours
-
-
-def _overlap(spans: list[list[str]]) -> bool:
-    return any(a[1] > b[0] for a, b in zip(spans, spans[1:], strict=False))
-
-
-_MONTHS = {
-    "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3,
-    "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8,
-    "septembre": 9, "sept": 9, "sep": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11,
-    "decembre": 12, "dec": 12,
-}  # fmt: skip
-_MONTH_WORD = "|".join(sorted(_MONTHS, key=len, reverse=True))
-
-
-def _date_pattern(n: int) -> str:
-    """ "24/12", "24.12.2026", "1er août", "24 décembre 2026" with groups named d1, m1, w1, y1."""
-    return (
-        rf"(?P<d{n}>\d{{1,2}})(?:er)?"
-        rf"(?:\s*[/.]\s*(?P<m{n}>\d{{1,2}})(?:\s*[/.]\s*(?P<y{n}>\d{{4}}|\d{{2}})(?!\d))?"
-        rf"|\s+(?P<w{n}>{_MONTH_WORD})\b\.?(?:\s+(?P<Y{n}>\d{{4}}))?)?"
-    )
-
-
-_CLOSURE = re.compile(
-    rf"(?:du\s+|le\s+)?{_date_pattern(1)}(?:\s*(?:-|au|a|jusqu'?au)\s*{_date_pattern(2)})?"
-)
-
-
-def _date(day: str, month: int | None, year: str | None, today: date) -> date | None:
-    if month is None:
-        return None
-    full_year = int(year) + (2000 if year and len(year) == 2 else 0) if year else None
-    try:
-        value = date(full_year or today.year, month, int(day))
-    except ValueError:
-        return None
-    if full_year is None and value < today - timedelta(days=1):
-        value = value.replace(year=today.year + 1)  # "24/12" typed in January: next Christmas
-    return value
-
-
-def _month(number: str | None, word: str | None) -> int | None:
-    if number:
-        month = int(number)
-        return month if 1 <= month <= 12 else None
-    if word:
-        return _MONTHS.get(word.rstrip("."))
-    return None
-
-
-def parse_closures(text: str, today: date) -> list[list[str]] | None:
-    """Exceptional closures as `Shop.closures` ([[start, end], ...] ISO, inclusive).
-
-    The year is guessed from `today` when not typed; [] for "aucune"; None when unreadable.
+    None when no opening hours at all could be read (and no "sur rendez-vous" either).
     """
-    folded = fold(text).replace("–", "-")
-    if re.fullmatch(r"\s*(aucune?s?|rien|non|pas de fermeture|none|no)\s*", folded):
-        return []
-    closures: list[list[str]] = []
-    for match in _CLOSURE.finditer(folded):
-        g = match.groupdict()
-        month2 = _month(g["m2"], g["w2"]) if g["d2"] else None
-        month1 = _month(g["m1"], g["w1"]) or month2  # "du 24 au 26 décembre"
-        start = _date(g["d1"], month1, g["y1"] or g["Y1"] or g["y2"] or g["Y2"], today)
-        if start is None:
-            return None
-        end = start
-        if g["d2"]:
-            end_value = _date(g["d2"], month2 or month1, g["y2"] or g["Y2"], start)
-            if end_value is None:
-                return None
-            end = end_value
-        if end < start or (end - start).days > 366:
-            return None
-        closures.append([start.isoformat(), end.isoformat()])
-    return closures or None
+    folded = Folded(text)
+    unread: list[tuple[int, int]] = []
+    reader = _Week(_runs(lex(folded), unread), unread)
+    reader.walk()
+    week = reader.week()
+    if not week and not reader.appointment:
+        return None
+    shown = {DAYS[d]: [[_clock(a), _clock(b)] for a, b in spans] for d, spans in week.items()}
+    return Hours(shown, unread_parts(folded, unread, FILLER), reader.appointment)

@@ -1,0 +1,182 @@
+"""The words of opening hours: "mar-sam 9h30/12h30 - 14h/19h, fermé le lundi" as tokens.
+
+Days and day ranges, time ranges (any run of times paired in order: "8h 12 14h 17h30"), and the
+words that change their meaning ("fermé", "sauf", "sur rendez-vous", "journée continue", ...).
+Anything else is an unknown word, said back to the merchant.
+"""
+
+import re
+
+from store.parsing.reading import Folded, Token, one_edit_apart
+
+DAY_NAMES = {
+    "lundi": 0, "monday": 0, "mardi": 1, "tuesday": 1, "mercredi": 2, "wednesday": 2,
+    "jeudi": 3, "thursday": 3, "vendredi": 4, "friday": 4, "samedi": 5, "saturday": 5,
+    "dimanche": 6, "sunday": 6,
+}  # fmt: skip
+_ABBREVIATIONS = {
+    "lun": 0, "mar": 1, "tue": 1, "tues": 1, "mer": 2, "merc": 2, "wed": 2, "jeu": 3, "thu": 3,
+    "thur": 3, "thurs": 3, "ven": 4, "vend": 4, "fri": 4, "sam": 5, "sat": 5, "dim": 6, "sun": 6,
+}  # fmt: skip
+# Too short or too common alone ("me", "sa", "mon"): a day only in a range, "lu-ve", "Mon-Fri".
+_RANGE_ONLY = {"lu": 0, "ma": 1, "me": 2, "je": 3, "ve": 4, "sa": 5, "di": 6, "mon": 0}
+MONTH_WORDS = {
+    "janvier", "janv", "fevrier", "fevr", "fev", "mars", "avril", "avr", "mai", "juin", "juillet",
+    "juil", "aout", "septembre", "sept", "octobre", "oct", "novembre", "nov", "decembre", "dec",
+}  # fmt: skip
+KEYWORDS = {
+    **dict.fromkeys(("ferme", "fermee", "fermes", "fermees", "fermeture", "fermetures",
+                     "closed", "close", "clos", "repos"), "closed"),
+    **dict.fromkeys(("sauf", "hormis", "excepte", "except", "excepted"), "unless"),
+    **dict.fromkeys(("matin", "matins", "matinee", "matinees", "morning", "mornings"), "morning"),
+    **dict.fromkeys(("soir", "soirs", "soiree", "evening", "nocturne", "nocturnes"), "evening"),
+    **dict.fromkeys(("et", "and", "puis"), "and"),
+    **dict.fromkeys(("a", "au", "to"), "to"),
+    **dict.fromkeys(("de", "du", "entre"), "of"),
+}  # fmt: skip
+FILLER = {
+    "le", "la", "les", "l", "des", "d", "en", "aux", "sur", "ouvert", "ouverte", "ouverts",
+    "ouvertes", "ouverture", "ouvertures", "open", "opened", "on", "horaire", "horaires", "heure",
+    "heures", "hours", "opening", "nos", "notre", "nous", "vous", "sommes", "est", "sont", "sera",
+    "seront", "magasin", "boutique", "commerce", "boulangerie", "patisserie", "boucherie",
+    "epicerie", "librairie", "fromagerie", "cave", "atelier", "salon", "fleuriste", "restaurant",
+    "jours", "jour", "feries", "ferie", "uniquement", "seulement", "aussi", "egalement", "toute",
+    "tout", "journee", "journees", "the", "is", "are", "we", "our", "y", "compris", "accueil",
+    "accueillons", "merci", "bientot", "bonjour", "tous", "us", "every",
+}  # fmt: skip
+
+_DASH = r"(?:->|=>|[-–—−→>~])"
+_LEXEMES = re.compile(
+    r"(?P<allday>24\s*h?\s*(?:/|sur)\s*24)"
+    r"|(?P<all>(?:tous|tout|tt|ts)\s+les\s+jours|toute\s+la\s+semaine|tlj|every\s*day|daily"
+    r"|7\s*j(?:ours)?\s*(?:/|sur)\s*7\s*j?|7\s*/\s*7|7\s*days(?:\s+a\s+week)?)"
+    r"|(?P<others>(?:les\s+)?autres\s+jours)"
+    r"|(?P<week>(?:en|la)\s+semaine\b|jours\s+ouvr[ea]s\b|weekdays\b|semaine\b)"
+    r"|(?P<weekend>week[\s-]?ends?\b)"
+    r"|(?P<appt>(?:sur|par)\s+(?:rendez[\s-]*vous|r\.?d\.?v)\b\.?|by\s+appointment"
+    r"|rendez[\s-]*vous|rdv\b)"
+    r"|(?P<from>a\s+partir\s+de|des(?=\s*\d)|from(?=\s*\d))"
+    r"|(?P<until>jusqu\s*'?\s*(?:a|au)\b|until|till|(?:fermeture|ferme)\s+a(?=\s*\d))"
+    r"|(?P<afternoon>apres[\s-]*midi|aprem|afternoons?)"
+    r"|(?P<noon>le\s+midi\b)"
+    r"|(?P<continuous>journee\s+continue|non[\s-]*stop|sans\s+interruption|en\s+continu|continue?\b)"
+    r"|(?P<pause>pause(?:\s+(?:dejeuner|du\s+midi|de\s+midi|midi|repas|meridienne))?|coupure)"
+    r"|(?P<ordinal>\d{1,2}\s*(?:er|ere|e|eme)\b)"
+    r"|(?P<time>(?:[01]?\d|2[0-4])(?:h[0-5]\d(?!\d)|\s+h\s*[0-5]\d(?!\d)|\s*:\s*[0-5]\d|\s*h(?:eures?)?)"
+    r"(?:\s*[ap]\.?m\b\.?)?|(?:[01]?\d|2[0-4])\s*[ap]\.?m\b\.?|midi|minuit|noon|midnight)"
+    r"|(?P<num>\d+)"
+    r"|(?P<word>[a-z]+)"
+    rf"|(?P<dash>{_DASH})"
+    r"|(?P<slash>/)"
+    r"|(?P<plus>[&+])"
+    r"|(?P<comma>,)"
+    r"|(?P<sep>[;|\n•·*!?]|\.(?!\d))"
+)
+
+
+def clock_minutes(text: str) -> int | None:
+    """Minutes after midnight of one typed time ("9h30", "19 heures", "7 pm", "midi")."""
+    text = re.sub(r"\s+", "", text).replace(".", "")
+    if text in ("midi", "noon"):
+        return 12 * 60
+    if text in ("minuit", "midnight"):
+        return 24 * 60
+    match = re.fullmatch(r"(\d{1,2})(?:h(?:eures?)?|:)?(\d{2})?(am|pm)?", text)
+    if match is None:
+        return None
+    hours, minutes = int(match.group(1)), int(match.group(2) or 0)
+    if match.group(3):
+        if hours > 12:
+            return None
+        hours = hours % 12 + (12 if match.group(3) == "pm" else 0)
+    if hours > 24 or (hours == 24 and minutes):
+        return None
+    return hours * 60 + minutes
+
+
+def _day_word(word: str) -> int | None:
+    if word in MONTH_WORDS:  # "mars" is no Tuesday
+        return None
+    for name in (word, word[:-1] if word.endswith("s") else word):
+        if name in DAY_NAMES:
+            return DAY_NAMES[name]
+        if name in _ABBREVIATIONS:
+            return _ABBREVIATIONS[name]
+    if len(word) >= 4 and word not in FILLER and word not in KEYWORDS and word not in MONTH_WORDS:
+        for name, day in DAY_NAMES.items():  # "lndi", "samdi", "mecredi", "vendrdi"
+            if one_edit_apart(word, name) or one_edit_apart(word, name + "s"):
+                return day
+    return None
+
+
+def lex(folded: Folded) -> list[Token]:
+    """Tokens in order; spaces, colons and brackets are dropped."""
+    tokens: list[Token] = []
+    for match in _LEXEMES.finditer(folded.text):
+        kind, text = match.lastgroup or "", match.group()
+        token = Token(kind, text, match.start(), match.end())
+        if kind == "time":
+            token.value = clock_minutes(text)
+            if token.value is None:
+                token.kind = "word"
+        elif kind == "num":
+            token.value = int(text)
+        elif kind == "word":
+            day = _day_word(text)
+            if day is not None:
+                token.kind, token.value = "day", [day]
+            elif text in _RANGE_ONLY:
+                token.kind, token.value = "short_day", [_RANGE_ONLY[text]]
+            elif text in KEYWORDS:
+                token.kind = KEYWORDS[text]
+            elif text in FILLER:
+                token.kind = "filler"
+        tokens.append(token)
+    return _join_day_ranges(tokens)
+
+
+def _days_between(first: int, last: int) -> list[int]:
+    return [(first + i) % 7 for i in range((last - first) % 7 + 1)]
+
+
+def _join_day_ranges(tokens: list[Token]) -> list[Token]:
+    """ "lundi au samedi", "mar-sam", "lu-ve", "Tuesday to Saturday" become one day token."""
+    tokens = [t for n, t in enumerate(tokens) if not _abbreviation_dot(tokens, n)]
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.kind in ("day", "short_day") and i + 2 < len(tokens):
+            link, other = tokens[i + 1], tokens[i + 2]
+            linked = link.kind == "dash" or link.kind == "to" or link.kind == "until"
+            if linked and other.kind in ("day", "short_day"):
+                days = _days_between(token.value[0], other.value[0])  # type: ignore[index]
+                out.append(Token("day", token.text, token.start, other.end, days))
+                i += 3
+                continue
+        if token.kind == "short_day":
+            token.kind = "word"
+        if token.kind == "day" and (_is_a_date(tokens, i) or (out and out[-1].kind == "ordinal")):
+            token.kind = "word"  # "le lundi 28 décembre", "le 2e dimanche": not every Monday
+
+        out.append(token)
+        i += 1
+    return out
+
+
+def _abbreviation_dot(tokens: list[Token], n: int) -> bool:
+    """ "Lun. Mar. Jeu.", "mar.-sam.": the dot ends a word, not a sentence."""
+    if n == 0 or tokens[n].text != "." or tokens[n - 1].end != tokens[n].start:
+        return False
+    before = tokens[n - 1]
+    return before.kind in ("day", "short_day") and before.text not in DAY_NAMES
+
+
+def _is_a_date(tokens: list[Token], i: int) -> bool:
+    after = tokens[i + 1 : i + 3]
+    return (
+        len(after) == 2
+        and after[0].kind in ("num", "ordinal")
+        and after[1].kind == "word"
+        and after[1].text in MONTH_WORDS
+    )
