@@ -74,6 +74,7 @@ ACTIONS |= {
     "mpickup": merchant_setup.pickup,  # mpickup:<0|1>
     "mdelivery": merchant_setup.delivery,  # mdelivery:<0|1>
     "mhoursok": merchant_setup.hours_ok,
+    "mclosok": merchant_setup.closures_ok,
     "mdpub": merchant_items.publish,  # the draft item (in the conversation state)
     "mdp": merchant_items.draft_price,
     "mds": merchant_items.draft_stock,

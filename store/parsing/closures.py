@@ -82,7 +82,7 @@ _FILLER = {
     "jeudi", "vendredi", "samedi", "dimanche", "lun", "mar", "mer", "jeu", "ven", "sam", "dim",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "we", "will",
     "be", "is", "shop", "store", "for", "holidays", "holiday", "jour", "jours", "ferie", "feries",
-    "exception", "fermetures", "repos", "cause", "raison", "familiale", "familiales", "personnelle",
+    "exception", "repos", "cause", "raison", "familiale", "familiales", "personnelle",
     "aux", "notre", "nos", "vous", "remercions", "comprehension", "votre", *_NOTHING,
 }  # fmt: skip
 
@@ -203,9 +203,15 @@ class _Reader:
         """ "le 24 après-midi", "à partir de 17h": not a whole closed day."""
         if self.chain and self.roles.get(id(self.chain[-1])) == "reopen":
             return  # "réouverture le 3 janvier à 9h"
-        self.unread += [(d.start, d.end) for d in self.chain]
+        chain, k = self.chain, len(self.chain) - 1
+        while k > 0 and chain[k].link == "list" and chain[k - 1].link != "range":
+            k -= 1  # "les 24 et 31 décembre à partir de 17h": the whole list
+        if k > 0 and chain[k].link == "range":
+            k -= 1  # "du 24 au 26 à partir de 14h": the whole range
+        self.unread += [(d.start, d.end) for d in chain[max(k, 0) :]]
         self.unread.append((token.start, token.end))
-        self.chain = []
+        self.chain = chain[: max(k, 0)]
+        self.flush()
 
     def flush(self) -> None:
         chain, self.chain = self.chain, []

@@ -10,12 +10,10 @@ from dataclasses import dataclass, field
 
 from store.hours import DAYS
 from store.parsing.closures import parse_closures
-from store.parsing.hours_words import DAY_NAMES, FILLER, lex
+from store.parsing.hours_words import DAY_NAMES, DAYLIKE, SAID_WITH, Span, at, lex, runs, skip
 from store.parsing.reading import Folded, Token, unread_parts
 
 __all__ = ["DAY_NAMES", "Hours", "parse_closures", "parse_hours"]
-
-Span = tuple[int, int]  # minutes after midnight, end excluded
 
 
 class Hours(dict[str, list[list[str]]]):
@@ -43,77 +41,9 @@ class _Group:
     from_pending: bool = False  # its times were written before the days
 
 
-_DAYLIKE = {"day", "all", "week", "weekend", "others"}
 _QUALIFIER = {"morning", "afternoon", "evening"}
 _NEUTRAL = {"filler", "of", "to", "noon", "from", "until", "evening", "morning", "afternoon"}
-_CONNECT = {"dash", "slash", "to", "and", "comma", "of", "plus", "until"}
 _SELECT = {"all": list(range(7)), "week": list(range(5)), "weekend": [5, 6]}
-
-
-def _skip(tokens: list[Token], j: int, kinds: set[str]) -> int:
-    while j < len(tokens) and tokens[j].kind in kinds:
-        j += 1
-    return j
-
-
-def _runs(tokens: list[Token], unread: list[tuple[int, int]]) -> list[Token]:
-    """Runs of times become `spans` (paired in order) or `end` ("jusqu'à 21h") tokens."""
-    out: list[Token] = []
-    i = 0
-    while i < len(tokens):
-        if tokens[i].kind not in ("time", "num", "allday"):
-            out.append(tokens[i])
-            i += 1
-            continue
-        if tokens[i].kind == "allday":
-            out.append(Token("spans", tokens[i].text, tokens[i].start, tokens[i].end, [(0, 1440)]))
-            i += 1
-            continue
-        run, j = [tokens[i]], i + 1
-        while True:
-            k = j
-            while k < len(tokens) and tokens[k].kind in _CONNECT and k - j < 3:
-                k += 1
-            if k < len(tokens) and _is_time(tokens, k):
-                run.append(tokens[k])
-                j = k + 1
-            else:
-                break
-        before = [t for t in out if t.kind != "of"][-1:]
-        after = tokens[_skip(tokens, j, {"of", "filler"})] if j < len(tokens) else None
-        days = bool(before and before[0].kind in _DAYLIKE) or (after is not None and after.kind in _DAYLIKE)
-        token = _read_run(run, before[0].kind if before else "", days)
-        out.append(token or Token("word", "", run[0].start, run[-1].end))
-        i = j
-    return out
-
-
-def _is_time(tokens: list[Token], k: int) -> bool:
-    token = tokens[k]
-    if token.kind == "time":
-        return True
-    following = tokens[k + 1] if k + 1 < len(tokens) else None
-    dated = following is not None and following.kind in ("word", "slash")
-    return token.kind == "num" and int(token.value) <= 24 and not dated  # type: ignore[call-overload]
-
-
-def _read_run(run: list[Token], marker: str, beside_days: bool) -> Token | None:
-    """Times paired in order; bare numbers alone only right beside days ("lun-ven 9-18")."""
-    start, end = run[0].start, run[-1].end
-    if not beside_days and not any(t.kind == "time" for t in run):
-        return None
-    minutes = [int(t.value) if t.kind == "time" else int(t.value) * 60 for t in run]  # type: ignore[call-overload]
-    if len(minutes) == 1:
-        return Token("end", "", start, end, minutes[0]) if marker == "until" else None
-    if len(minutes) % 2:
-        return None
-    spans: list[Span] = []
-    for a, b in zip(minutes[::2], minutes[1::2], strict=True):
-        a = 0 if a == 1440 else a  # "de minuit à 6h"
-        if not a < b <= 1440:
-            return None
-        spans.append((a, b))
-    return Token("spans", "", start, end, spans)
 
 
 @dataclass
@@ -148,7 +78,7 @@ class _Week:
         i = 0
         while i < len(self.tokens):
             token = self.tokens[i]
-            if token.kind in _DAYLIKE:
+            if token.kind in DAYLIKE:
                 i = self._selection(i)
                 continue
             getattr(self, "_" + token.kind, self._neutral)(token)
@@ -161,20 +91,20 @@ class _Week:
         while True:
             item = _Item(self._days_of(self.tokens[j]), after_comma=comma)
             items.append(item)
-            j = _skip(self.tokens, j + 1, {"filler", "of"})
+            j = skip(self.tokens, j + 1, {"filler", "of"})
             if j < len(self.tokens) and self.tokens[j].kind in _QUALIFIER:
                 if self.tokens[j].kind != "evening":
                     item.half = self.tokens[j].kind
-                j = _skip(self.tokens, j + 1, {"filler", "of"})
-            link = _skip(self.tokens, j, {"and", "comma", "plus", "filler"})
+                j = skip(self.tokens, j + 1, {"filler", "of"})
+            link = skip(self.tokens, j, {"and", "comma", "plus", "filler"})
             comma = any(t.kind == "comma" for t in self.tokens[j:link])
             if comma and self.pending:
                 break  # "9h30-19h du mardi au samedi, lundi 14h-19h": the times were theirs
-            if link < len(self.tokens) and self.tokens[link].kind in _DAYLIKE:
+            if link < len(self.tokens) and self.tokens[link].kind in DAYLIKE:
                 j = link
                 continue
             break
-        k = _skip(self.tokens, j, {"filler", "of", "noon", "from", "comma"})
+        k = skip(self.tokens, j, {"filler", "of", "noon", "from", "comma"})
         self.items = items
         self._selected(items, k < len(self.tokens) and self.tokens[k].kind == "spans")
         self.last = "selection"
@@ -186,7 +116,8 @@ class _Week:
             return [d for d in range(7) if d not in self.closed and d not in named]
         if token.kind in _SELECT:
             return list(_SELECT[token.kind])
-        return list(token.value)  # type: ignore[call-overload]
+        days: list[int] = list(token.value)  # type: ignore[call-overload]
+        return days
 
     def _selected(self, items: list[_Item], times_follow: bool) -> None:
         if self.closing:
@@ -225,6 +156,7 @@ class _Week:
             self._wait(token, spans)
         elif self.broken:
             self.unread.append((token.start, token.end))
+            self.current = None
         elif not self.current.spans:
             self.current.spans = spans
         elif self.current.from_pending or self.last == "sep":
@@ -255,16 +187,13 @@ class _Week:
     def _close_current(self, token: Token) -> None:
         """ "lundi fermé", "le mercredi fermé l'après-midi", "dimanche : sur rendez-vous"."""
         assert self.current is not None
-        at = self.tokens.index(token)
-        half = self.tokens[_skip(self.tokens, at + 1, {"filler", "of"})] if at + 1 < len(
-            self.tokens
-        ) else None
+        half = at(self.tokens, skip(self.tokens, self.tokens.index(token) + 1, {"filler", "of"}))
         if half is not None and half.kind in ("morning", "afternoon"):
             self.halves.append((self.current.days, half.kind))
         else:
             self._close(self.items)
         self.groups.remove(self.current)
-        self.current = self.groups[-1] if self.groups else None
+        self.current = None
         self.last = "closed"
 
     def _unless(self, token: Token) -> None:
@@ -307,8 +236,7 @@ class _Week:
     def _word(self, token: Token) -> None:
         self.unread.append((token.start, token.end))
         self.closing = self.unless = False
-        if self.current and self.current.spans:
-            self.broken = True
+        self.broken = self.current is not None  # the times that follow may not be its days'
         self.last = "word"
 
     def _ordinal(self, token: Token) -> None:
@@ -393,10 +321,10 @@ def parse_hours(text: str) -> Hours | None:
     """
     folded = Folded(text)
     unread: list[tuple[int, int]] = []
-    reader = _Week(_runs(lex(folded), unread), unread)
+    reader = _Week(runs(lex(folded), unread), unread)
     reader.walk()
     week = reader.week()
     if not week and not reader.appointment:
         return None
     shown = {DAYS[d]: [[_clock(a), _clock(b)] for a, b in spans] for d, spans in week.items()}
-    return Hours(shown, unread_parts(folded, unread, FILLER), reader.appointment)
+    return Hours(shown, unread_parts(folded, unread, SAID_WITH), reader.appointment)

@@ -44,6 +44,12 @@ FILLER = {
     "tout", "journee", "journees", "the", "is", "are", "we", "our", "y", "compris", "accueil",
     "accueillons", "merci", "bientot", "bonjour", "tous", "us", "every",
 }  # fmt: skip
+Span = tuple[int, int]  # minutes after midnight, end excluded
+DAYLIKE = {"day", "all", "week", "weekend", "others"}
+_CONNECT = {"dash", "slash", "to", "and", "comma", "of", "plus", "until"}
+
+# Words that may sit inside one phrase said back: "2e dimanche du mois".
+SAID_WITH = FILLER | {word for word, kind in KEYWORDS.items() if kind in ("of", "to", "and")}
 
 _DASH = r"(?:->|=>|[-–—−→>~])"
 _LEXEMES = re.compile(
@@ -180,3 +186,73 @@ def _is_a_date(tokens: list[Token], i: int) -> bool:
         and after[1].kind == "word"
         and after[1].text in MONTH_WORDS
     )
+
+
+def skip(tokens: list[Token], j: int, kinds: set[str]) -> int:
+    while j < len(tokens) and tokens[j].kind in kinds:
+        j += 1
+    return j
+
+
+def at(tokens: list[Token], k: int) -> Token | None:
+    return tokens[k] if k < len(tokens) else None
+
+
+def runs(tokens: list[Token], unread: list[tuple[int, int]]) -> list[Token]:
+    """Runs of times become `spans` (paired in order) or `end` ("jusqu'à 21h") tokens."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i].kind not in ("time", "num", "allday"):
+            out.append(tokens[i])
+            i += 1
+            continue
+        if tokens[i].kind == "allday":
+            out.append(Token("spans", tokens[i].text, tokens[i].start, tokens[i].end, [(0, 1440)]))
+            i += 1
+            continue
+        run, j = [tokens[i]], i + 1
+        while True:
+            k = j
+            while k < len(tokens) and tokens[k].kind in _CONNECT and k - j < 3:
+                k += 1
+            if k < len(tokens) and _is_time(tokens, k):
+                run.append(tokens[k])
+                j = k + 1
+            else:
+                break
+        before = [t for t in out if t.kind != "of"][-1:]
+        after = at(tokens, skip(tokens, j, {"of", "filler"}))
+        days = bool(before and before[0].kind in DAYLIKE) or bool(after and after.kind in DAYLIKE)
+        token = _read_run(run, before[0].kind if before else "", days)
+        out.append(token or Token("word", "", run[0].start, run[-1].end))
+        i = j
+    return out
+
+
+def _is_time(tokens: list[Token], k: int) -> bool:
+    token = tokens[k]
+    if token.kind == "time":
+        return True
+    following = tokens[k + 1] if k + 1 < len(tokens) else None
+    dated = following is not None and following.kind in ("word", "slash")
+    return token.kind == "num" and int(token.value) <= 24 and not dated  # type: ignore[call-overload]
+
+
+def _read_run(run: list[Token], marker: str, beside_days: bool) -> Token | None:
+    """Times paired in order; bare numbers alone only right beside days ("lun-ven 9-18")."""
+    start, end = run[0].start, run[-1].end
+    if not beside_days and not any(t.kind == "time" for t in run):
+        return None
+    minutes = [int(t.value) if t.kind == "time" else int(t.value) * 60 for t in run]  # type: ignore[call-overload]
+    if len(minutes) == 1:
+        return Token("end", "", start, end, minutes[0]) if marker == "until" else None
+    if len(minutes) % 2:
+        return None
+    spans: list[Span] = []
+    for a, b in zip(minutes[::2], minutes[1::2], strict=True):
+        a = 0 if a == 1440 else a  # "de minuit à 6h"
+        if not a < b <= 1440:
+            return None
+        spans.append((a, b))
+    return Token("spans", "", start, end, spans)
