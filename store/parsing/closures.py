@@ -66,7 +66,7 @@ _LEXEMES = re.compile(
     rf"|(?P<daymonth>(?P<dd>\d{{1,2}})\s*(?:er|ere|e|st|nd|rd|th)?\s+(?P<dm>{_MONTH})\b\.?)"
     r"|(?P<day>\d{1,2}\s*(?:er|ere)?\b)"
     r"|(?P<range>-|–|—|→|->|>|\bau\b|\ba\b|\bto\b|\bjusqu\b)"
-    r"|(?P<list>,|&|\+|\bet\b|\band\b)"
+    r"|(?P<list>,|&|\+|\bet\b|\band\b|\bainsi\s+que\b|\bpuis\b|\bplus\b)"
     r"|(?P<word>[a-z]+)"
     r"|(?P<sep>[;.!?\n])"
 )
@@ -80,6 +80,7 @@ _FILLER = {
     "closed", "close", "from", "the", "merci", "prevu", "prevue", "prevues", "prevus", "inventaire",
     "travaux", "fetes", "bonnes", "bientot", "ce", "cette", "en", "lundi", "mardi", "mercredi",
     "jeudi", "vendredi", "samedi", "dimanche", "lun", "mar", "mer", "jeu", "ven", "sam", "dim",
+    "lundis", "mardis", "mercredis", "jeudis", "vendredis", "samedis", "dimanches",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "we", "will",
     "be", "is", "shop", "store", "for", "holidays", "holiday", "jour", "jours", "ferie", "feries",
     "exception", "repos", "cause", "raison", "familiale", "familiales", "personnelle",

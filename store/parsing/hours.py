@@ -39,6 +39,7 @@ class _Group:
     continuous: bool = False  # "journée continue": no lunch break on these days
     end: int | None = None  # "jusqu'à 21h": a later closing on these days
     from_pending: bool = False  # its times were written before the days
+    where: tuple[int, int] = (0, 0)  # the days as typed, said back if they get nothing
 
 
 _QUALIFIER = {"morning", "afternoon", "evening"}
@@ -69,6 +70,7 @@ class _Week:
         self.unless = False
         self.pause = False
         self.continuous_next = False
+        self.end_next: int | None = None  # "(18h le samedi)": the closing time of the days next
         self.broken = False  # an unknown word came after the current days' times
         self.appointment = False
         self.last = ""
@@ -96,7 +98,7 @@ class _Week:
                 if self.tokens[j].kind != "evening":
                     item.half = self.tokens[j].kind
                 j = skip(self.tokens, j + 1, {"filler", "of"})
-            link = skip(self.tokens, j, {"and", "comma", "plus", "filler"})
+            link = skip(self.tokens, j, {"and", "comma", "plus", "filler", "slash"})
             comma = any(t.kind == "comma" for t in self.tokens[j:link])
             if comma and self.pending:
                 break  # "9h30-19h du mardi au samedi, lundi 14h-19h": the times were theirs
@@ -106,7 +108,8 @@ class _Week:
             break
         k = skip(self.tokens, j, {"filler", "of", "noon", "from", "comma"})
         self.items = items
-        self._selected(items, k < len(self.tokens) and self.tokens[k].kind == "spans")
+        where = (self.tokens[i].start, self.tokens[j - 1].end)
+        self._selected(items, k < len(self.tokens) and self.tokens[k].kind == "spans", where)
         self.last = "selection"
         return j
 
@@ -119,7 +122,7 @@ class _Week:
         days: list[int] = list(token.value)  # type: ignore[call-overload]
         return days
 
-    def _selected(self, items: list[_Item], times_follow: bool) -> None:
+    def _selected(self, items: list[_Item], times_follow: bool, where: tuple[int, int]) -> None:
         if self.closing:
             self.closing = False
             cut = max((n for n, item in enumerate(items) if item.after_comma), default=0)
@@ -131,11 +134,12 @@ class _Week:
             else:
                 self._close(items)
                 return
-        group = _Group(sorted({d for item in items for d in item.days}))
+        group = _Group(sorted({d for item in items for d in item.days}), where=where)
         if self.pending:
             group.spans, group.from_pending, self.pending = self.pending, True, []
             self.pending_at = []
         group.continuous, self.continuous_next = self.continuous_next, False
+        group.end, self.end_next = self.end_next, None
         self.groups.append(group)
         self.current, self.broken, self.unless = group, False, False
 
@@ -166,6 +170,9 @@ class _Week:
         self.continuous_next = False
         self.last = "spans"
 
+    def _end_next(self, token: Token) -> None:
+        self.end_next = int(token.value)  # type: ignore[call-overload]
+
     def _wait(self, token: Token, spans: list[Span]) -> None:
         self.pending += spans
         self.pending_at.append((token.start, token.end))
@@ -177,8 +184,24 @@ class _Week:
             self.current.end = int(token.value)  # type: ignore[call-overload]
         self.last = "spans"
 
+    def _days_follow(self, token: Token) -> bool:
+        """ "(fermé le mercredi)": the days come after; not "lundi Fermé mardi 09:00–19:00"."""
+        start = self.tokens.index(token) + 1
+        k = skip(self.tokens, start, {"filler"})
+        following = at(self.tokens, k)
+        if following is None or following.kind not in DAYLIKE:
+            return False
+        article = any(t.text in ("le", "les") for t in self.tokens[start:k])
+        after = at(self.tokens, skip(self.tokens, k + 1, {"filler", "of"}))
+        return article or after is None or after.kind != "spans"
+
     def _closed(self, token: Token) -> None:
-        if self.last == "selection" and self.current and not self.current.spans:
+        if (
+            self.last == "selection"
+            and self.current
+            and not self.current.spans
+            and not self._days_follow(token)
+        ):
             self._close_current(token)
         else:
             self.closing = True
@@ -202,7 +225,10 @@ class _Week:
 
     def _appt(self, token: Token) -> None:
         self.appointment = True
-        if self.last == "selection" and self.current and not self.current.spans:
+        if self._days_follow(token):
+            self.closing = True  # "sur rendez-vous le samedi"
+            self.last = "closed"
+        elif self.last == "selection" and self.current and not self.current.spans:
             self._close_current(token)
         elif self.last == "spans" and self.current and self.current.spans:
             self.groups.remove(self.current)  # "lundi 9h-12h sur rendez-vous": not open hours
@@ -255,6 +281,9 @@ class _Week:
             self.unread += self.pending_at  # times after all the days: which days are they for?
         elif self.pending:  # hours with no days at all: every day but the closed ones
             self.groups.append(_Group([d for d in range(7) if d not in self.closed], self.pending))
+        for group in self.groups:
+            if not (group.spans or group.continuous or group.end):
+                self.unread.append(group.where)  # "et le dimanche matin": at what time?
         hours: dict[int, list[Span]] = {}
         for group in self.groups:
             for day in group.days if group.spans else []:

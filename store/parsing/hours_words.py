@@ -19,7 +19,10 @@ _ABBREVIATIONS = {
     "thur": 3, "thurs": 3, "ven": 4, "vend": 4, "fri": 4, "sam": 5, "sat": 5, "dim": 6, "sun": 6,
 }  # fmt: skip
 # Too short or too common alone ("me", "sa", "mon"): a day only in a range, "lu-ve", "Mon-Fri".
-_RANGE_ONLY = {"lu": 0, "ma": 1, "me": 2, "je": 3, "ve": 4, "sa": 5, "di": 6, "mon": 0}
+_RANGE_ONLY = {
+    "lu": 0, "ma": 1, "me": 2, "je": 3, "ve": 4, "sa": 5, "di": 6, "mon": 0,
+    "l": 0, "j": 3, "v": 4, "s": 5, "d": 6,  # "L-V", "L-S"
+}  # fmt: skip
 MONTH_WORDS = {
     "janvier", "janv", "fevrier", "fevr", "fev", "mars", "avril", "avr", "mai", "juin", "juillet",
     "juil", "aout", "septembre", "sept", "octobre", "oct", "novembre", "nov", "decembre", "dec",
@@ -64,7 +67,7 @@ _LEXEMES = re.compile(
     r"|(?P<from>a\s+partir\s+de|des(?=\s*\d)|from(?=\s*\d))"
     r"|(?P<until>jusqu\s*'?\s*(?:a|au)\b|until|till|(?:fermeture|ferme)\s+a(?=\s*\d))"
     r"|(?P<afternoon>apres[\s-]*midi|aprem|afternoons?)"
-    r"|(?P<noon>le\s+midi\b)"
+    r"|(?P<noon>le\s+midi\b|midi(?=\s+et\s+(?:le\s+)?soir))"
     r"|(?P<continuous>journee\s+continue|non[\s-]*stop|sans\s+interruption|en\s+continu|continue?\b)"
     r"|(?P<pause>pause(?:\s+(?:dejeuner|du\s+midi|de\s+midi|midi|repas|meridienne))?|coupure)"
     r"|(?P<ordinal>\d{1,2}\s*(?:er|ere|e|eme)\b)"
@@ -76,7 +79,7 @@ _LEXEMES = re.compile(
     r"|(?P<slash>/)"
     r"|(?P<plus>[&+])"
     r"|(?P<comma>,)"
-    r"|(?P<sep>[;|\n•·*!?]|\.(?!\d))"
+    r"|(?P<sep>[;|\n•·*!?()\[\]]|\.(?!\d))"
 )
 
 
@@ -131,12 +134,11 @@ def lex(folded: Folded) -> list[Token]:
             day = _day_word(text)
             if day is not None:
                 token.kind, token.value = "day", [day]
-            elif text in _RANGE_ONLY:
-                token.kind, token.value = "short_day", [_RANGE_ONLY[text]]
-            elif text in KEYWORDS:
-                token.kind = KEYWORDS[text]
-            elif text in FILLER:
-                token.kind = "filler"
+            else:
+                token.kind = KEYWORDS.get(text, "filler" if text in FILLER else "word")
+                if text in _RANGE_ONLY:  # a day only if a range follows; else what it was
+                    token.fallback, token.value = token.kind, [_RANGE_ONLY[text]]
+                    token.kind = "short_day"
         tokens.append(token)
     return _join_day_ranges(tokens)
 
@@ -161,7 +163,7 @@ def _join_day_ranges(tokens: list[Token]) -> list[Token]:
                 i += 3
                 continue
         if token.kind == "short_day":
-            token.kind = "word"
+            token.kind = token.fallback
         if token.kind == "day" and (_is_a_date(tokens, i) or (out and out[-1].kind == "ordinal")):
             token.kind = "word"  # "le lundi 28 décembre", "le 2e dimanche": not every Monday
 
@@ -223,8 +225,11 @@ def runs(tokens: list[Token], unread: list[tuple[int, int]]) -> list[Token]:
                 break
         before = [t for t in out if t.kind != "of"][-1:]
         after = at(tokens, skip(tokens, j, {"of", "filler"}))
-        days = bool(before and before[0].kind in DAYLIKE) or bool(after and after.kind in DAYLIKE)
+        days_after = bool(after and after.kind in DAYLIKE)
+        days = bool(before and before[0].kind in DAYLIKE) or days_after
         token = _read_run(run, before[0].kind if before else "", days)
+        if token is None and len(run) == 1 and run[0].kind == "time" and days_after:
+            token = Token("end_next", "", run[0].start, run[0].end, run[0].value)  # "18h le samedi"
         out.append(token or Token("word", "", run[0].start, run[-1].end))
         i = j
     return out

@@ -16,6 +16,7 @@ class Token:
     start: int
     end: int
     value: object = None
+    fallback: str = ""  # what a two-letter day is when no range follows ("me", "sa")
 
 
 class Folded:
