@@ -192,7 +192,8 @@ class _Week:
         if following is None or following.kind not in DAYLIKE:
             return False
         article = any(t.text in ("le", "les") for t in self.tokens[start:k])
-        after = at(self.tokens, skip(self.tokens, k + 1, {"filler", "of"}))
+        chain = DAYLIKE | {"filler", "of", "comma", "and", "plus", "slash", "morning", "afternoon"}
+        after = at(self.tokens, skip(self.tokens, k + 1, chain))
         return article or after is None or after.kind != "spans"
 
     def _closed(self, token: Token) -> None:

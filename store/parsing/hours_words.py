@@ -62,7 +62,7 @@ _LEXEMES = re.compile(
     r"|(?P<others>(?:les\s+)?autres\s+jours)"
     r"|(?P<week>(?:en|la)\s+semaine\b|jours\s+ouvr[ea]s\b|weekdays\b|semaine\b)"
     r"|(?P<weekend>week[\s-]?ends?\b)"
-    r"|(?P<appt>(?:sur|par)\s+(?:rendez[\s-]*vous|r\.?d\.?v)\b\.?|by\s+appointment"
+    r"|(?P<appt>(?:sur|par)\s+(?:rendez[\s-]*vous\b|r\.?d\.?v\b\.?)|by\s+appointment"
     r"|rendez[\s-]*vous|rdv\b)"
     r"|(?P<from>a\s+partir\s+de|des(?=\s*\d)|from(?=\s*\d))"
     r"|(?P<until>jusqu\s*'?\s*(?:a|au)\b|until|till|(?:fermeture|ferme)\s+a(?=\s*\d))"
@@ -177,7 +177,8 @@ def _abbreviation_dot(tokens: list[Token], n: int) -> bool:
     if n == 0 or tokens[n].text != "." or tokens[n - 1].end != tokens[n].start:
         return False
     before = tokens[n - 1]
-    return before.kind in ("day", "short_day") and before.text not in DAY_NAMES
+    short = before.text in _ABBREVIATIONS or before.text in _RANGE_ONLY
+    return before.kind in ("day", "short_day") and short
 
 
 def _is_a_date(tokens: list[Token], i: int) -> bool:
