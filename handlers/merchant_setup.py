@@ -179,7 +179,7 @@ def _hours(turn: Turn, text: str) -> list[Reply]:
     """Typed hours read back as a week, with what was not understood, before they are saved."""
     hours = parse_hours(text)
     if hours is None:
-        return again(turn, "hours", "m_bad_hours")
+        return again(turn, "hours", "m_bad_hours", text=_quoted(text))
     if not hours:  # only "sur rendez-vous": a shop shown open then would turn people away
         return again(turn, "hours", "m_hours_only_appointment")
     turn.remember(mhours=dict(hours))
@@ -192,12 +192,18 @@ def _hours(turn: Turn, text: str) -> list[Reply]:
     return [turn.reply("m_hours_check", options, hours=week)]
 
 
+def _quoted(text: str) -> str:
+    """What the merchant typed, short enough to be said back in one line."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= 80 else flat[:79] + "…"
+
+
 def _closures_typed(turn: Turn, shop: Shop, text: str) -> list[Reply]:
     """Closures read surely are saved and said back in words; a doubtful reading asks first."""
     today = i18n.local(turn.now(), turn.ctx.timezone).date()
     closures = parse_closures(text, today)
     if closures is None:
-        return again(turn, "closures", "m_bad_closures")
+        return again(turn, "closures", "m_bad_closures", text=_quoted(text))
     if not closures.unread:
         shop.closures = list(closures)
         saved = turn.reply("m_closures_saved", closures=_closures(turn, shop))
