@@ -90,9 +90,9 @@ def test_an_english_merchant_hears_the_same_in_english(chat, engine, db):
     assert "• Tuesday → Saturday: 10:00–19:00" in screen
     assert "Closed: Monday, Sunday" in screen
     assert '"By appointment" is not counted as open' in screen
-    assert "I didn't understand \"ask for Ann\": it is not saved" in screen
+    assert 'I didn\'t understand "ask for Ann": it is not saved' in screen
     assert "exceptional closures" in ann.say("That's right")
-    assert "I didn't understand these dates (\"soon\")" in ann.say("soon")
+    assert 'I didn\'t understand these dates ("soon")' in ann.say("soon")
     screen = ann.say("closed from December 24 to January 2, and the 31st after 2pm")
     assert "I understood: closed from Thursday 24 December to Saturday 2 January 2027" in screen
     assert "I didn't understand" in screen
