@@ -58,6 +58,7 @@ _LEXEMES = re.compile(
     r"|(?P<relative>apres[\s-]*demain|demain|aujourd\s*'?\s*hui|tomorrow|today)"
     r"|(?P<partial>apres[\s-]*midi|aprem|matin(?:ee)?|soir(?:ee)?|midi|a\s+partir\s+de|des(?=\s*\d)"
     r"|\d{1,2}\s*h\s*\d{0,2}|\d{1,2}:\d{2}|\d{1,2}\s*[ap]\.?m\b\.?|afternoon|morning|evening)"
+    r"|(?P<unless>\b(?:sauf|excepte|hormis|except)\b)"
     r"|(?P<until>jusqu\s*['’]?\s*au)"
     r"|(?P<reopen>reouverture|reouvrons|reprise|retour|rouvre|rouvrons|reopening)"
     r"|(?P<numdate>(?P<nd>\d{1,2})\s*[/.]\s*(?P<nm>\d{1,2})(?:\s*[/.]\s*(?P<ny>\d{4}|\d{2}))?(?!\d))"
@@ -84,7 +85,9 @@ _FILLER = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "we", "will",
     "be", "is", "shop", "store", "for", "holidays", "holiday", "jour", "jours", "ferie", "feries",
     "exception", "repos", "cause", "raison", "familiale", "familiales", "personnelle",
-    "aux", "notre", "nos", "vous", "remercions", "comprehension", "votre", *_NOTHING,
+    "aux", "notre", "nos", "vous", "tous", "toutes", "tout", "belles", "belle", "bonne", "joyeuses",
+    "joyeux", "pendant", "raisons", "raison", "week", "end", "weekend", "toute", "journee",
+    "entiere", "complete", "serai", "suis", "sommes", "clients", "fidele", "fideles", "a", "au", "remercions", "comprehension", "votre", *_NOTHING,
 }  # fmt: skip
 
 
@@ -150,6 +153,7 @@ class _Reader:
         self.role = ""  # "until" ("jusqu'au 3 janvier") or "reopen" ("réouverture le 5")
         self.roles: dict[int, str] = {}
         self.reopen: date | None = None
+        self.except_days: list[tuple[date, date]] = []
         self.nothing = False
 
     def read(self, tokens: list[Token]) -> None:
@@ -171,6 +175,9 @@ class _Reader:
                 self.role = kind
             elif kind == "partial":
                 self._partial(token)
+            elif kind == "unless":
+                self.flush()
+                self.role = "unless"
             elif kind == "nothing":
                 self.nothing = True
             elif kind in ("word", "month", "weekly", "year"):
@@ -178,7 +185,10 @@ class _Reader:
                 self.unread.append((token.start, token.end))
             elif kind == "sep":
                 self.flush()
+                self.role = ""
         self.flush()
+        for first, last in self.except_days:  # "du 24/12 au 3/01, sauf le 31/12"
+            self.ranges = [piece for r in self.ranges for piece in _minus(r, first, last)]
         if self.reopen and not self.ranges and self.reopen > self.today:
             self.ranges.append((self.today, self.reopen - timedelta(days=1)))
 
@@ -196,7 +206,7 @@ class _Reader:
             day.day, day.month, day.year = token.value  # type: ignore[misc]
         if self.role:
             self.roles[id(day)] = self.role
-            self.role = ""
+            self.role = "" if self.role != "unless" else self.role  # "sauf le 24 et le 31"
         self.chain.append(day)
         self.link, self.locked = "list", False
 
@@ -221,6 +231,9 @@ class _Reader:
             if day.fixed is None and day.month is None:
                 day.month = month
             month = day.month if day.fixed is None else month
+        for before, day in zip(chain, chain[1:], strict=False):  # "Dec 24-27"
+            if day.fixed is None and day.month is None and day.link == "range":
+                day.month = before.month
         if len(chain) == 2 and chain[1].link == "range" and chain[0].month is None:
             first = self.today if chain[0].day >= self.today.day else _next_month(self.today)
             chain[0].month = chain[1].month = first.month  # "fermé du 28 au 31"
@@ -245,6 +258,8 @@ class _Reader:
             start, end = start.replace(year=start.year + 1), end.replace(year=end.year + 1)
         if role == "reopen":
             self.reopen = start
+        elif role == "unless":
+            self.except_days.append((start, end))
         elif role == "until":
             self.ranges.append((self.today, max(start, self.today)))
         else:
@@ -263,6 +278,15 @@ class _Reader:
         except ValueError:
             return None
         return value
+
+
+def _minus(closure: tuple[date, date], first: date, last: date) -> list[tuple[date, date]]:
+    start, end = closure
+    pieces = [
+        (start, min(end, first - timedelta(days=1))),
+        (max(start, last + timedelta(days=1)), end),
+    ]
+    return [(a, b) for a, b in pieces if a <= b]
 
 
 def _next_month(today: date) -> date:

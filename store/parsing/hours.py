@@ -260,6 +260,15 @@ class _Week:
     def _comma(self, token: Token) -> None:
         self.last = "comma"
 
+    def _same(self, token: Token) -> None:
+        """ "Mardi idem": the hours of the days named before."""
+        earlier = [g for g in self.groups if g.spans and g is not self.current]
+        if self.last == "selection" and self.current and not self.current.spans and earlier:
+            self.current.spans = list(earlier[-1].spans)
+            self.last = "spans"
+        else:
+            self._word(token)
+
     def _word(self, token: Token) -> None:
         self.unread.append((token.start, token.end))
         self.closing = self.unless = False

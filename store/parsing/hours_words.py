@@ -31,6 +31,7 @@ KEYWORDS = {
     **dict.fromkeys(("ferme", "fermee", "fermes", "fermees", "fermeture", "fermetures",
                      "closed", "close", "clos", "repos"), "closed"),
     **dict.fromkeys(("sauf", "hormis", "excepte", "except", "excepted"), "unless"),
+    **dict.fromkeys(("idem", "pareil", "itou", "same"), "same"),
     **dict.fromkeys(("matin", "matins", "matinee", "matinees", "morning", "mornings"), "morning"),
     **dict.fromkeys(("soir", "soirs", "soiree", "evening", "nocturne", "nocturnes"), "evening"),
     **dict.fromkeys(("et", "and", "puis"), "and"),
@@ -39,7 +40,7 @@ KEYWORDS = {
 }  # fmt: skip
 FILLER = {
     "le", "la", "les", "l", "des", "d", "en", "aux", "sur", "ouvert", "ouverte", "ouverts",
-    "ouvertes", "ouverture", "ouvertures", "open", "opened", "on", "horaire", "horaires", "heure",
+    "ouvertes", "ouverture", "ouvertures", "hebdomadaire", "hebdomadaires", "open", "opened", "on", "horaire", "horaires", "heure",
     "heures", "hours", "opening", "nos", "notre", "nous", "vous", "sommes", "est", "sont", "sera",
     "seront", "magasin", "boutique", "commerce", "boulangerie", "patisserie", "boucherie",
     "epicerie", "librairie", "fromagerie", "cave", "atelier", "salon", "fleuriste", "restaurant",
