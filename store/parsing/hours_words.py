@@ -40,13 +40,13 @@ KEYWORDS = {
 }  # fmt: skip
 FILLER = {
     "le", "la", "les", "l", "des", "d", "en", "aux", "sur", "ouvert", "ouverte", "ouverts",
-    "ouvertes", "ouverture", "ouvertures", "hebdomadaire", "hebdomadaires", "open", "opened", "on", "horaire", "horaires", "heure",
-    "heures", "hours", "opening", "nos", "notre", "nous", "vous", "sommes", "est", "sont", "sera",
-    "seront", "magasin", "boutique", "commerce", "boulangerie", "patisserie", "boucherie",
-    "epicerie", "librairie", "fromagerie", "cave", "atelier", "salon", "fleuriste", "restaurant",
-    "jours", "jour", "feries", "ferie", "uniquement", "seulement", "aussi", "egalement", "toute",
-    "tout", "journee", "journees", "the", "is", "are", "we", "our", "y", "compris", "accueil",
-    "accueillons", "merci", "bientot", "bonjour", "tous", "us", "every",
+    "ouvertes", "ouverture", "ouvertures", "hebdomadaire", "hebdomadaires", "open", "opened", "on",
+    "horaire", "horaires", "heure", "heures", "hours", "opening", "nos", "notre", "nous", "vous",
+    "sommes", "est", "sont", "sera", "seront", "magasin", "boutique", "commerce", "boulangerie",
+    "patisserie", "boucherie", "epicerie", "librairie", "fromagerie", "cave", "atelier", "salon",
+    "fleuriste", "restaurant", "jours", "jour", "feries", "ferie", "uniquement", "seulement",
+    "aussi", "egalement", "toute", "tout", "journee", "journees", "the", "is", "are", "we", "our",
+    "y", "compris", "accueil", "accueillons", "merci", "bientot", "bonjour", "tous", "us", "every",
 }  # fmt: skip
 Span = tuple[int, int]  # minutes after midnight, end excluded
 DAYLIKE = {"day", "all", "week", "weekend", "others"}
