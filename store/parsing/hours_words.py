@@ -30,7 +30,7 @@ MONTH_WORDS = {
 KEYWORDS = {
     **dict.fromkeys(("ferme", "fermee", "fermes", "fermees", "fermeture", "fermetures",
                      "closed", "close", "clos", "repos"), "closed"),
-    **dict.fromkeys(("sauf", "hormis", "excepte", "except", "excepted"), "unless"),
+    **dict.fromkeys(("sauf", "sf", "hormis", "excepte", "except", "excepted"), "unless"),
     **dict.fromkeys(("idem", "pareil", "itou", "same"), "same"),
     **dict.fromkeys(("matin", "matins", "matinee", "matinees", "morning", "mornings"), "morning"),
     **dict.fromkeys(("soir", "soirs", "soiree", "evening", "nocturne", "nocturnes"), "evening"),
@@ -72,7 +72,9 @@ _LEXEMES = re.compile(
     r"|(?P<continuous>journee\s+continue|non[\s-]*stop|sans\s+interruption|en\s+continu|continue?\b)"
     r"|(?P<pause>pause(?:\s+(?:dejeuner|du\s+midi|de\s+midi|midi|repas|meridienne))?|coupure)"
     r"|(?P<ordinal>\d{1,2}\s*(?:er|ere|e|eme)\b)"
-    r"|(?P<time>(?:[01]?\d|2[0-4])(?:h[0-5]\d(?!\d)|\s+h\s*[0-5]\d(?!\d)|\s*:\s*[0-5]\d|\s*h(?:eures?)?)"
+    r"|(?P<filler>[1-6]\s*j(?:ours)?\s*(?:/|sur)\s*7\b)"  # "6j/7": the days come elsewhere
+    r"|(?P<time>(?:[01]?\d|2[0-3])\.[0-5]\d(?![\d./])"  # "9.30"
+    r"|(?:[01]?\d|2[0-4])(?:h[0-5]\d(?!\d)|\s+h\s*[0-5]\d(?!\d)|\s*:\s*[0-5]\d|\s*h(?:eures?)?)"
     r"(?:\s*[ap]\.?m\b\.?)?|(?:[01]?\d|2[0-4])\s*[ap]\.?m\b\.?|midi|minuit|noon|midnight)"
     r"|(?P<num>\d+)"
     r"|(?P<word>[a-z]+)"
@@ -256,9 +258,12 @@ def _read_run(run: list[Token], marker: str, beside_days: bool) -> Token | None:
         return Token("end", "", start, end, minutes[0]) if marker == "until" else None
     if len(minutes) % 2:
         return None
+    bare = all(t.kind == "num" for t in run)
     spans: list[Span] = []
     for a, b in zip(minutes[::2], minutes[1::2], strict=True):
         a = 0 if a == 1440 else a  # "de minuit à 6h"
+        if bare and b <= a and b <= 12 * 60:
+            b += 12 * 60  # "Monday-Friday 9-5"
         if not a < b <= 1440:
             return None
         spans.append((a, b))
