@@ -88,7 +88,14 @@ _FILLER = {
     "notre", "nos", "vous", "tous", "toutes", "tout", "belles", "belle", "bonne", "joyeuses",
     "joyeux", "pendant", "raisons", "week", "end", "weekend", "toute", "journee", "entiere",
     "complete", "serai", "suis", "clients", "fidele", "fideles", "a", "au", "remercions",
-    "comprehension", "votre", *_NOTHING,
+    "comprehension", "votre", *_NOTHING, "est", "c", "ces", "cet", "il", "elle", "ils", "que",
+    "qui", "par", "avec", "chez", "vos", "leur", "leurs", "bienvenue", "welcome", "tres", "plus",
+    "info", "infos", "contact", "contactez", "appelez", "n", "hesitez", "pas", "sont", "annee",
+    "nouvelle", "nouvel", "excellentes", "excellente", "famille", "familial", "familiaux", "suite",
+    "demenagement", "formation", "retrouvons", "retrouver", "prochainement", "soyez", "desole",
+    "desolee", "desoles", "occasion", "fermerons", "fermera", "fermeront", "fermer", "rouvrira",
+    "hiver", "printemps", "automne", "commande", "commandes", "livraisons", "livraison",
+    "retraits", "pensez", "anticiper", "achats",
 }  # fmt: skip
 
 

@@ -47,6 +47,10 @@ FILLER = {
     "fleuriste", "restaurant", "jours", "jour", "feries", "ferie", "uniquement", "seulement",
     "aussi", "egalement", "toute", "tout", "journee", "journees", "the", "is", "are", "we", "our",
     "y", "compris", "accueil", "accueillons", "merci", "bientot", "bonjour", "tous", "us", "every",
+    "c", "ce", "ces", "cet", "il", "elle", "ils", "que", "qui", "pour", "par", "avec", "chez",
+    "votre", "vos", "leur", "leurs", "bienvenue", "welcome", "bonne", "bonnes", "belle", "belles",
+    "tres", "info", "infos", "contact", "contactez", "appelez", "hesitez", "accueille",
+    "clientele", "retrouvez", "boutiques", "bar", "cafe", "tabac", "presse",
 }  # fmt: skip
 Span = tuple[int, int]  # minutes after midnight, end excluded
 DAYLIKE = {"day", "all", "week", "weekend", "others"}
