@@ -40,9 +40,10 @@ class _Group:
     end: int | None = None  # "jusqu'à 21h": a later closing on these days
     from_pending: bool = False  # its times were written before the days
     where: tuple[int, int] = (0, 0)  # the days as typed, said back if they get nothing
+    half: str | None = None  # "le lundi après-midi": with no times, that half of the others'
 
 
-_QUALIFIER = {"morning", "afternoon", "evening"}
+_QUALIFIER = {"morning", "afternoon", "evening", "lunch"}
 _NEUTRAL = {"filler", "of", "to", "noon", "from", "until", "evening", "morning", "afternoon"}
 _SELECT = {"all": list(range(7)), "week": list(range(5)), "weekend": [5, 6]}
 
@@ -95,9 +96,9 @@ class _Week:
             items.append(item)
             j = skip(self.tokens, j + 1, {"filler", "of"})
             if j < len(self.tokens) and self.tokens[j].kind in _QUALIFIER:
-                if self.tokens[j].kind != "evening":
-                    item.half = self.tokens[j].kind
+                item.half = self.tokens[j].kind
                 j = skip(self.tokens, j + 1, {"filler", "of"})
+
             link = skip(self.tokens, j, {"and", "comma", "plus", "filler", "slash"})
             comma = any(t.kind == "comma" for t in self.tokens[j:link])
             if comma and self.pending:
@@ -134,13 +135,20 @@ class _Week:
             else:
                 self._close(items)
                 return
+        halves = {item.half for item in items}
+        later: list[_Group] = []
+        if len(halves) > 1 and None in halves:  # "du mardi au samedi et le lundi après-midi"
+            later = [_Group(i.days, where=where, half=i.half) for i in items if i.half]
+            items = [item for item in items if not item.half]
         group = _Group(sorted({d for item in items for d in item.days}), where=where)
+        if len(halves) == 1 and None not in halves:
+            group.half = items[0].half
         if self.pending:
             group.spans, group.from_pending, self.pending = self.pending, True, []
             self.pending_at = []
         group.continuous, self.continuous_next = self.continuous_next, False
         group.end, self.end_next = self.end_next, None
-        self.groups.append(group)
+        self.groups += [group, *later]
         self.current, self.broken, self.unless = group, False, False
 
     def _close(self, items: list[_Item]) -> None:
@@ -291,7 +299,10 @@ class _Week:
             self.unread += self.pending_at  # times after all the days: which days are they for?
         elif self.pending:  # hours with no days at all: every day but the closed ones
             self.groups.append(_Group([d for d in range(7) if d not in self.closed], self.pending))
-        for group in self.groups:
+        for n, group in enumerate(self.groups):
+            earlier = [g.spans for g in self.groups[:n] if g.spans] or [[]]
+            if not group.spans and group.half:
+                group.spans = _half_of(earlier[-1], group.half)  # "et le lundi après-midi"
             if not (group.spans or group.continuous or group.end):
                 self.unread.append(group.where)  # "et le dimanche matin": at what time?
         hours: dict[int, list[Span]] = {}
@@ -326,8 +337,20 @@ def _minus(spans: list[Span], holes: list[Span]) -> list[Span]:
     return spans
 
 
+_HALVES = {  # which spans belong to a half day, by their start and end
+    "morning": lambda a, b: a < 12 * 60 and b <= 14 * 60,
+    "afternoon": lambda a, b: a >= 12 * 60,
+    "evening": lambda a, b: a >= 17 * 60,
+    "lunch": lambda a, b: 11 * 60 <= a < 15 * 60 and b <= 15 * 60 + 30,
+}
+
+
+def _half_of(spans: list[Span], half: str) -> list[Span]:
+    return [(a, b) for a, b in spans if _HALVES[half](a, b)]
+
+
 def _half_closed(spans: list[Span], half: str) -> list[Span]:
-    """Spans left when the morning or the afternoon is closed ("sauf mercredi après-midi")."""
+    """Spans left when a half day is closed ("sauf mercredi après-midi", "dimanche soir")."""
     noon, afternoon = 12 * 60, 14 * 60
     kept: list[Span] = []
     for start, end in spans:
@@ -335,6 +358,8 @@ def _half_closed(spans: list[Span], half: str) -> list[Span]:
             kept.append((start, end if end <= afternoon else noon))
         elif half == "morning" and end > afternoon:
             kept.append((max(start, afternoon) if start < noon else start, end))
+        elif half in ("evening", "lunch") and not _HALVES[half](start, end):
+            kept.append((start, end))
     return kept
 
 

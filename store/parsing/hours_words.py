@@ -235,6 +235,10 @@ def runs(tokens: list[Token], unread: list[tuple[int, int]]) -> list[Token]:
         after = at(tokens, skip(tokens, j, {"of", "filler"}))
         days_after = bool(after and after.kind in DAYLIKE)
         days = bool(before and before[0].kind in DAYLIKE) or days_after
+        if run[0].text == "midi" and len(run) % 2 and before and before[0].kind in DAYLIKE:
+            out.append(Token("lunch", "midi", run[0].start, run[0].end))  # "le samedi midi"
+            i += 1
+            continue
         token = _read_run(run, before[0].kind if before else "", days)
         if token is None and len(run) == 1 and run[0].kind == "time" and days_after:
             token = Token("end_next", "", run[0].start, run[0].end, run[0].value)  # "18h le samedi"
