@@ -22,6 +22,16 @@ MONTHS = {
     "november": 11, "decembre": 12, "dec": 12, "december": 12,
 }  # fmt: skip
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_WEEKDAYS = ("lun", "mar", "mer", "jeu", "ven", "sam", "dim")
+_ENGLISH = {
+    "mon": "lun",
+    "tue": "mar",
+    "wed": "mer",
+    "thu": "jeu",
+    "fri": "ven",
+    "sat": "sam",
+    "sun": "dim",
+}
 _WEEKDAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim)"
 
 
@@ -56,17 +66,20 @@ _LEXEMES = re.compile(
     r"|(?:lundi\s+de\s+)?(?P<h3>pentecote)|(?P<h4>noel)|(?:jour|nouvel|premier)\s+(?:de\s+l\s*'?\s*)?(?P<h5>an)\b"
     r"|saint[\s-]*(?P<h6>sylvestre)|(?P<h7>toussaint|armistice|assomption)|fete\s+du\s+(?P<h8>travail))"
     r"|(?P<relative>apres[\s-]*demain|demain|aujourd\s*'?\s*hui|tomorrow|today)"
+    rf"|(?P<thisday>\b(?:ce|this)\s+(?P<wd>{_WEEKDAY}|monday|tuesday|wednesday|thursday|friday"
+    r"|saturday|sunday)\b(?!\s*\d))"
     r"|(?P<partial>apres[\s-]*midi|aprem|matin(?:ee)?|soir(?:ee)?|midi|a\s+partir\s+de|des(?=\s*\d)"
     r"|\d{1,2}\s*h\s*\d{0,2}|\d{1,2}:\d{2}|\d{1,2}\s*[ap]\.?m\b\.?|afternoon|morning|evening)"
     r"|(?P<unless>\b(?:sauf|excepte|hormis|except)\b)"
     r"|(?P<until>jusqu\s*['’]?\s*au)"
     r"|(?P<reopen>reouverture|reouvrons|reprise|retour|rouvre|rouvrons|reopening)"
+    r"|(?P<open>\bouverte?s?\b|\bouverture\b|\bopen\b)"
     r"|(?P<numdate>(?P<nd>\d{1,2})\s*[/.]\s*(?P<nm>\d{1,2})(?:\s*[/.]\s*(?P<ny>\d{4}|\d{2}))?(?!\d))"
     r"|(?P<year>\b20\d\d\b)"
     rf"|(?P<monthday>(?P<mm>{_MONTH})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?\b)"
     rf"|(?P<daymonth>(?P<dd>\d{{1,2}})\s*(?:er|ere|e|st|nd|rd|th)?\s+(?P<dm>{_MONTH})\b\.?)"
     r"|(?P<day>\d{1,2}\s*(?:er|ere|e|st|nd|rd|th)?\b)"
-    r"|(?P<range>-|–|—|→|->|>|\bau\b|\ba\b|\bto\b|\bjusqu\b)"
+    r"|(?P<range>-|–|—|→|->|>|\bau\b|\ba\b|\bto\b|\bjusqu\b|\bthrough\b|\bthru\b)"
     r"|(?P<list>,|&|\+|\bet\b|\band\b|\bainsi\s+que\b|\bpuis\b|\bplus\b)"
     r"|(?P<word>[a-z0-9]+)"
     r"|(?P<sep>[;.!?\n])"
@@ -95,7 +108,8 @@ _FILLER = {
     "demenagement", "formation", "retrouvons", "retrouver", "prochainement", "soyez", "desole",
     "desolee", "desoles", "occasion", "fermerons", "fermera", "fermeront", "fermer", "rouvrira",
     "hiver", "printemps", "automne", "commande", "commandes", "livraisons", "livraison",
-    "retraits", "pensez", "anticiper", "achats",
+    "retraits", "pensez", "anticiper", "achats", "chers", "cher", "chere", "cheres", "clientes",
+    "ses", "sa", "son", "portes", "porte", "rideau", "un", "une",
 }  # fmt: skip
 
 
@@ -140,6 +154,8 @@ def _lex(folded: Folded) -> list[Token]:
             token.kind, token.value = "numdate", (int(groups["md"]), MONTHS[groups["mm"]], None)
         elif kind == "daymonth":
             token.kind, token.value = "numdate", (int(groups["dd"]), MONTHS[groups["dm"]], None)
+        elif kind == "thisday":
+            token.value = _ENGLISH.get(groups["wd"][:3], groups["wd"][:3])
         elif kind == "day":
             token.value = (int(re.match(r"\d+", token.text).group()), None, None)  # type: ignore[union-attr]
         elif kind == "word" and token.text in MONTHS:
@@ -167,7 +183,7 @@ class _Reader:
     def read(self, tokens: list[Token]) -> None:
         for token in tokens:
             kind = token.kind
-            if kind in ("numdate", "day", "holiday", "relative"):
+            if kind in ("numdate", "day", "holiday", "relative", "thisday"):
                 self._date(token)
             elif kind == "year" and self.chain and self.chain[-1].year is None:
                 self.chain[-1].year = int(token.text)
@@ -178,7 +194,7 @@ class _Reader:
                 self.link, self.locked = "range", True
             elif kind == "list":
                 self.link, self.locked = "list", True
-            elif kind in ("until", "reopen"):
+            elif kind in ("until", "reopen", "open"):
                 self.flush()
                 self.role = kind
             elif kind == "partial":
@@ -207,6 +223,9 @@ class _Reader:
             day.fixed = make(self.today.year)
             if day.fixed < self.today:
                 day.fixed = make(self.today.year + 1)
+        elif token.kind == "thisday":
+            wanted = _WEEKDAYS.index(token.value)
+            day.fixed = self.today + timedelta(days=(wanted - self.today.weekday()) % 7)
         elif token.kind == "relative":
             ahead = 2 if token.text.startswith("apres") else 0 if "hui" in token.text else 1
             day.fixed = self.today + timedelta(days=ahead if token.text != "today" else 0)
@@ -214,7 +233,8 @@ class _Reader:
             day.day, day.month, day.year = token.value  # type: ignore[misc]
         if self.role:
             self.roles[id(day)] = self.role
-            self.role = "" if self.role != "unless" else self.role  # "sauf le 24 et le 31"
+            if self.role not in ("unless", "open"):  # "sauf le 24 et le 31"
+                self.role = ""
         self.chain.append(day)
         self.link, self.locked = "list", False
 
@@ -268,6 +288,8 @@ class _Reader:
             self.reopen = start
         elif role == "unless":
             self.except_days.append((start, end))
+        elif role == "open":
+            pass  # "ouverture exceptionnelle le dimanche 20/12": an opening, not a closure
         elif role == "until":
             self.ranges.append((self.today, max(start, self.today)))
         else:

@@ -12,6 +12,7 @@ from store.hours import DAYS
 from store.parsing.closures import parse_closures
 from store.parsing.hours_words import DAY_NAMES, DAYLIKE, SAID_WITH, Span, at, lex, runs, skip
 from store.parsing.reading import Folded, Token, unread_parts
+from store.parsing.spans import clock, half_closed, half_of, minus, union
 
 __all__ = ["DAY_NAMES", "Hours", "parse_closures", "parse_hours"]
 
@@ -64,6 +65,7 @@ class _Week:
         self.current: _Group | None = None
         self.pending: list[Span] = []  # times before their days: "9h-19h du lundi au samedi"
         self.pending_at: list[tuple[int, int]] = []
+        self.pending_first = False  # the pending times came before any day: the default week
         self.closed: set[int] = set()
         self.halves: list[tuple[list[int], str]] = []  # "fermé le mercredi après-midi"
         self.breaks: list[Span] = []  # "pause déjeuner 12h-14h", "fermé de 12h30 à 14h"
@@ -107,7 +109,12 @@ class _Week:
                 j = link
                 continue
             break
-        k = skip(self.tokens, j, {"filler", "of", "noon", "from", "comma"})
+        k = j
+        while k < len(self.tokens) and (
+            self.tokens[k].kind in ("filler", "of", "noon", "from", "comma")
+            or self.tokens[k].text == "("  # "sauf le dimanche (9h - 12h)"
+        ):
+            k += 1
         self.items = items
         where = (self.tokens[i].start, self.tokens[j - 1].end)
         self._selected(items, k < len(self.tokens) and self.tokens[k].kind == "spans", where)
@@ -124,6 +131,7 @@ class _Week:
         return days
 
     def _selected(self, items: list[_Item], times_follow: bool, where: tuple[int, int]) -> None:
+        keep_pending = False
         if self.closing:
             self.closing = False
             cut = max((n for n, item in enumerate(items) if item.after_comma), default=0)
@@ -132,6 +140,8 @@ class _Week:
                 items = items[cut:]
             elif times_follow and self.unless and self.current and self.current.spans:
                 pass  # "lun-sam 9h-19h sauf le samedi : 9h-18h": other hours that day
+            elif times_follow and self.unless and self.pending and self.current is None:
+                keep_pending = True  # "de 9h à 19h, sauf le dimanche (9h - 12h)"
             else:
                 self._close(items)
                 return
@@ -143,7 +153,7 @@ class _Week:
         group = _Group(sorted({d for item in items for d in item.days}), where=where)
         if len(halves) == 1 and None not in halves:
             group.half = items[0].half
-        if self.pending:
+        if self.pending and not keep_pending:
             group.spans, group.from_pending, self.pending = self.pending, True, []
             self.pending_at = []
         group.continuous, self.continuous_next = self.continuous_next, False
@@ -182,6 +192,7 @@ class _Week:
         self.end_next = int(token.value)  # type: ignore[call-overload]
 
     def _wait(self, token: Token, spans: list[Span]) -> None:
+        self.pending_first = self.pending_first or not self.groups
         self.pending += spans
         self.pending_at.append((token.start, token.end))
 
@@ -295,14 +306,15 @@ class _Week:
     def week(self) -> dict[int, list[Span]]:
         """Each open day's spans once every mention, break and closure is applied."""
         named = {d for g in self.groups if g.spans for d in g.days}
-        if self.pending and named:
+        if self.pending and named and not self.pending_first:
             self.unread += self.pending_at  # times after all the days: which days are they for?
-        elif self.pending:  # hours with no days at all: every day but the closed ones
-            self.groups.append(_Group([d for d in range(7) if d not in self.closed], self.pending))
+        elif self.pending:  # hours with no days: every day but the closed and the named ones
+            free = [d for d in range(7) if d not in self.closed and d not in named]
+            self.groups.insert(0, _Group(free, self.pending))
         for n, group in enumerate(self.groups):
             earlier = [g.spans for g in self.groups[:n] if g.spans] or [[]]
             if not group.spans and group.half:
-                group.spans = _half_of(earlier[-1], group.half)  # "et le lundi après-midi"
+                group.spans = half_of(earlier[-1], group.half)  # "et le lundi après-midi"
             if not (group.spans or group.continuous or group.end):
                 self.unread.append(group.where)  # "et le dimanche matin": at what time?
         hours: dict[int, list[Span]] = {}
@@ -311,7 +323,7 @@ class _Week:
                 hours[day] = sorted(group.spans)
         for day, spans in hours.items():
             inner = [s for s in spans if any(o[0] < s[0] and s[1] < o[1] for o in spans)]
-            hours[day] = _minus([s for s in spans if s not in inner], [*self.breaks, *inner])
+            hours[day] = minus([s for s in spans if s not in inner], [*self.breaks, *inner])
         for group in self.groups:
             for day in (d for d in group.days if hours.get(d)):
                 spans = hours[day]
@@ -321,61 +333,8 @@ class _Week:
                     spans[-1] = (spans[-1][0], group.end)
         for days, half in self.halves:
             for day in (d for d in days if d in hours):
-                hours[day] = _half_closed(hours[day], half)
-        return {d: _union(hours[d]) for d in range(7) if hours.get(d) and d not in self.closed}
-
-
-def _minus(spans: list[Span], holes: list[Span]) -> list[Span]:
-    for hole_start, hole_end in holes:
-        pieces: list[Span] = []
-        for start, end in spans:
-            if hole_end <= start or end <= hole_start:
-                pieces.append((start, end))
-                continue
-            pieces += [p for p in ((start, hole_start), (hole_end, end)) if p[0] < p[1]]
-        spans = pieces
-    return spans
-
-
-_HALVES = {  # which spans belong to a half day, by their start and end
-    "morning": lambda a, b: a < 12 * 60 and b <= 14 * 60,
-    "afternoon": lambda a, b: a >= 12 * 60,
-    "evening": lambda a, b: a >= 17 * 60,
-    "lunch": lambda a, b: 11 * 60 <= a < 15 * 60 and b <= 15 * 60 + 30,
-}
-
-
-def _half_of(spans: list[Span], half: str) -> list[Span]:
-    return [(a, b) for a, b in spans if _HALVES[half](a, b)]
-
-
-def _half_closed(spans: list[Span], half: str) -> list[Span]:
-    """Spans left when a half day is closed ("sauf mercredi après-midi", "dimanche soir")."""
-    noon, afternoon = 12 * 60, 14 * 60
-    kept: list[Span] = []
-    for start, end in spans:
-        if half == "afternoon" and start < noon:
-            kept.append((start, end if end <= afternoon else noon))
-        elif half == "morning" and end > afternoon:
-            kept.append((max(start, afternoon) if start < noon else start, end))
-        elif half in ("evening", "lunch") and not _HALVES[half](start, end):
-            kept.append((start, end))
-    return kept
-
-
-def _union(spans: list[Span]) -> list[Span]:
-    out: list[Span] = []
-    for start, end in sorted(spans):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(end, out[-1][1]))
-        else:
-            out.append((start, end))
-    return out
-
-
-def _clock(minutes: int) -> str:
-    minutes = min(minutes, 23 * 60 + 59)  # "minuit" closes at 23:59: a day has no 24:00
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+                hours[day] = half_closed(hours[day], half)
+        return {d: union(hours[d]) for d in range(7) if hours.get(d) and d not in self.closed}
 
 
 def parse_hours(text: str) -> Hours | None:
@@ -390,5 +349,5 @@ def parse_hours(text: str) -> Hours | None:
     week = reader.week()
     if not week and not reader.appointment:
         return None
-    shown = {DAYS[d]: [[_clock(a), _clock(b)] for a, b in spans] for d, spans in week.items()}
+    shown = {DAYS[d]: [[clock(a), clock(b)] for a, b in spans] for d, spans in week.items()}
     return Hours(shown, unread_parts(folded, unread, SAID_WITH), reader.appointment)
