@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from store.parsing.reading import Folded, Token, unread_parts
+from store.parsing.reading import COMMON_FRENCH, Folded, Token, unread_parts
 
 MONTHS = {
     "janvier": 1, "janv": 1, "jan": 1, "january": 1, "fevrier": 2, "fevr": 2, "fev": 2,
@@ -160,7 +160,7 @@ def _lex(folded: Folded) -> list[Token]:
             token.value = (int(re.match(r"\d+", token.text).group()), None, None)  # type: ignore[union-attr]
         elif kind == "word" and token.text in MONTHS:
             token.kind = "month"
-        elif kind == "word" and token.text in _FILLER:
+        elif kind == "word" and (token.text in _FILLER or token.text in COMMON_FRENCH):
             token.kind = "nothing" if token.text in _NOTHING else "filler"
         tokens.append(token)
     return tokens
@@ -336,4 +336,4 @@ def parse_closures(text: str, today: date) -> Closures | None:
     ranges = [[a.isoformat(), b.isoformat()] for a, b in reader.ranges]
     if not ranges and not reader.nothing:
         return None
-    return Closures(ranges, unread_parts(folded, unread, _FILLER))
+    return Closures(ranges, unread_parts(folded, unread, _FILLER | COMMON_FRENCH))

@@ -7,7 +7,7 @@ Anything else is an unknown word, said back to the merchant.
 
 import re
 
-from store.parsing.reading import Folded, Token, one_edit_apart
+from store.parsing.reading import COMMON_FRENCH, Folded, Token, one_edit_apart
 
 DAY_NAMES = {
     "lundi": 0, "monday": 0, "mardi": 1, "tuesday": 1, "mercredi": 2, "wednesday": 2,
@@ -56,8 +56,14 @@ Span = tuple[int, int]  # minutes after midnight, end excluded
 DAYLIKE = {"day", "all", "week", "weekend", "others"}
 _CONNECT = {"dash", "slash", "to", "and", "comma", "of", "plus", "until"}
 
+_KNOWN = FILLER | KEYWORDS.keys() | MONTH_WORDS | COMMON_FRENCH  # never a mistyped day
+
 # Words that may sit inside one phrase said back: "2e dimanche du mois".
-SAID_WITH = FILLER | {word for word, kind in KEYWORDS.items() if kind in ("of", "to", "and")}
+SAID_WITH = (
+    FILLER
+    | COMMON_FRENCH
+    | {word for word, kind in KEYWORDS.items() if kind in ("of", "to", "and")}
+)
 
 _DASH = r"(?:->|=>|[-–—−→>~])"
 _LEXEMES = re.compile(
@@ -118,7 +124,7 @@ def _day_word(word: str) -> int | None:
             return DAY_NAMES[name]
         if name in _ABBREVIATIONS:
             return _ABBREVIATIONS[name]
-    if len(word) >= 4 and word not in FILLER and word not in KEYWORDS and word not in MONTH_WORDS:
+    if len(word) >= 4 and word not in _KNOWN:
         for name, day in DAY_NAMES.items():  # "lndi", "samdi", "mecredi", "vendrdi"
             if one_edit_apart(word, name) or one_edit_apart(word, name + "s"):
                 return day
@@ -142,7 +148,8 @@ def lex(folded: Folded) -> list[Token]:
             if day is not None:
                 token.kind, token.value = "day", [day]
             else:
-                token.kind = KEYWORDS.get(text, "filler" if text in FILLER else "word")
+                common = text in FILLER or text in COMMON_FRENCH
+                token.kind = KEYWORDS.get(text, "filler" if common else "word")
                 if text in _RANGE_ONLY:  # a day only if a range follows; else what it was
                     token.fallback, token.value = token.kind, [_RANGE_ONLY[text]]
                     token.kind = "short_day"

@@ -4,7 +4,20 @@ from, so the words not understood can be said back as the merchant typed them.""
 import re
 from dataclasses import dataclass
 
+from stop_words import get_stop_words  # type: ignore[import-untyped]
+
 from store.search import fold
+
+# French function words ("votre", "sont", "chez") are never said back as not understood; those
+# that change what a schedule means stay meaningful: they are read, or said back.
+_MEANINGFUL = {
+    "pas", "sans", "ni", "ne", "n", "avant", "apres", "depuis", "moins", "hors", "sauf",
+    "excepte", "hormis", "jusque", "pendant", "entre", "plus", "aucun", "aucuns", "durant",
+    "fors", "outre", "nonobstant", "malgre", "point", "deux", "seulement", "debut", "tous",
+    "tout", "toutes", "chaque", "fois", "suivant", "nouveau", "nouveaux", "ou", "si", "mais",
+    "quand", "lors", "vers", "environ", "des", "ici", "autre", "autres", "maintenant", "haut",
+}  # fmt: skip
+COMMON_FRENCH = frozenset(fold(w).strip("'.") for w in get_stop_words("fr")) - _MEANINGFUL
 
 
 @dataclass
