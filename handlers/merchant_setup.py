@@ -204,13 +204,13 @@ def _closures_typed(turn: Turn, shop: Shop, text: str) -> list[Reply]:
     closures = parse_closures(text, today)
     if closures is None:
         return again(turn, "closures", "m_bad_closures", text=_quoted(text))
-    if not closures.unread:
+    notes = [turn.t("m_not_understood", text=part) for part in closures.unread]
+    if not closures.unread or not closures:  # sure, or "aucune" with a word more
         shop.closures = list(closures)
-        saved = turn.reply("m_closures_saved", closures=_closures(turn, shop))
-        return [saved, *after(turn, "closures")]
+        said = "\n".join([_closures(turn, shop), *notes])
+        return [turn.reply("m_closures_saved", closures=said), *after(turn, "closures")]
     turn.remember(mclosures=list(closures))
     turn.expect("mset", mfield="closures")  # typing again corrects them
-    notes = [turn.t("m_not_understood", text=part) for part in closures.unread]
     understood = closure_words(turn, list(closures)) or turn.t("m_none")
     options = [turn.option("m_hours_ok", "mclosok"), turn.option("m_skip", "mskip:closures")]
     return [turn.reply("m_closures_check", options, closures="\n".join([understood, *notes]))]

@@ -30,7 +30,7 @@ MONTH_WORDS = {
 KEYWORDS = {
     **dict.fromkeys(("ferme", "fermee", "fermes", "fermees", "fermeture", "fermetures",
                      "closed", "close", "clos", "repos"), "closed"),
-    **dict.fromkeys(("sauf", "sf", "hormis", "excepte", "except", "excepted"), "unless"),
+    **dict.fromkeys(("sauf", "sf", "hormis", "excepte", "except", "excepted", "pas"), "unless"),
     **dict.fromkeys(("idem", "pareil", "itou", "same"), "same"),
     **dict.fromkeys(("matin", "matins", "matinee", "matinees", "morning", "mornings"), "morning"),
     **dict.fromkeys(("soir", "soirs", "soiree", "evening", "nocturne", "nocturnes"), "evening"),
@@ -39,6 +39,7 @@ KEYWORDS = {
     **dict.fromkeys(("de", "du", "entre"), "of"),
 }  # fmt: skip
 FILLER = {
+    "n", "ne", "ouvre", "ouvrons", "ouvrent", "ouvrira",
     "le", "la", "les", "l", "des", "d", "en", "aux", "sur", "ouvert", "ouverte", "ouverts",
     "ouvertes", "ouverture", "ouvertures", "hebdomadaire", "hebdomadaires", "open", "opened", "on",
     "horaire", "horaires", "heure", "heures", "hours", "opening", "nos", "notre", "nous", "vous",
