@@ -69,7 +69,7 @@ _LEXEMES = re.compile(
     rf"|(?P<thisday>\b(?:ce|this)\s+(?P<wd>{_WEEKDAY}|monday|tuesday|wednesday|thursday|friday"
     r"|saturday|sunday)\b(?!\s*\d))"
     r"|(?P<partial>apres[\s-]*midi|aprem|matin(?:ee)?|soir(?:ee)?|midi|a\s+partir\s+de|des(?=\s*\d)"
-    r"|\d{1,2}\s*h\s*\d{0,2}|\d{1,2}:\d{2}|\d{1,2}\s*[ap]\.?m\b\.?|afternoon|morning|evening)"
+    r"|(?:apres|avant|after|before)(?=\s*\d{1,2}\s*[h:])|\d{1,2}\s*h\s*\d{0,2}|\d{1,2}:\d{2}|\d{1,2}\s*[ap]\.?m\b\.?|afternoon|morning|evening)"
     r"|(?P<unless>\b(?:sauf|excepte|hormis|except)\b)"
     r"|(?P<until>jusqu\s*['’]?\s*au)"
     r"|(?P<reopen>reouverture|reouvrons|reprise|retour|rouvre|rouvrons|reopening)"
@@ -109,7 +109,9 @@ _FILLER = {
     "desolee", "desoles", "occasion", "fermerons", "fermera", "fermeront", "fermer", "rouvrira",
     "hiver", "printemps", "automne", "commande", "commandes", "livraisons", "livraison",
     "retraits", "pensez", "anticiper", "achats", "chers", "cher", "chere", "cheres", "clientes",
-    "ses", "sa", "son", "portes", "porte", "rideau", "un", "une",
+    "ses", "sa", "son", "portes", "porte", "rideau", "un", "une", "prenons", "prendre", "prend",
+    "partons", "quelques", "peu", "petit", "petite", "pause", "break", "off", "bien", "merite",
+    "meritee", "meritees",
 }  # fmt: skip
 
 

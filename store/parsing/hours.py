@@ -101,7 +101,7 @@ class _Week:
                 item.half = self.tokens[j].kind
                 j = skip(self.tokens, j + 1, {"filler", "of"})
 
-            link = skip(self.tokens, j, {"and", "comma", "plus", "filler", "slash"})
+            link = skip(self.tokens, j, {"and", "comma", "plus", "filler", "slash", "of"})
             comma = any(t.kind == "comma" for t in self.tokens[j:link])
             if comma and self.pending:
                 break  # "9h30-19h du mardi au samedi, lundi 14h-19h": the times were theirs
@@ -312,10 +312,13 @@ class _Week:
             free = [d for d in range(7) if d not in self.closed and d not in named]
             self.groups.insert(0, _Group(free, self.pending))
         for n, group in enumerate(self.groups):
-            earlier = [g.spans for g in self.groups[:n] if g.spans] or [[]]
-            if not group.spans and group.half:
-                group.spans = half_of(earlier[-1], group.half)  # "et le lundi après-midi"
-            if not (group.spans or group.continuous or group.end):
+            others = [g.spans for g in self.groups[:n] if g.spans][-1:] or [
+                g.spans for g in self.groups[n:] if g.spans
+            ][:1]
+            if not group.spans and group.half and others:
+                group.spans = half_of(others[0], group.half)  # "et le lundi après-midi"
+            restated = not group.half and set(group.days) <= named  # "dimanche compris"
+            if not (group.spans or group.continuous or group.end or restated):
                 self.unread.append(group.where)  # "et le dimanche matin": at what time?
         hours: dict[int, list[Span]] = {}
         for group in self.groups:

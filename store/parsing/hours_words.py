@@ -248,7 +248,8 @@ def runs(tokens: list[Token], unread: list[tuple[int, int]]) -> list[Token]:
             i += 1
             continue
         token = _read_run(run, before[0].kind if before else "", days)
-        if token is None and len(run) == 1 and run[0].kind == "time" and days_after:
+        single = token is None or (token.kind == "end" and before and before[0].kind == "until")
+        if single and len(run) == 1 and run[0].kind == "time" and days_after:
             token = Token("end_next", "", run[0].start, run[0].end, run[0].value)  # "18h le samedi"
         out.append(token or Token("word", "", run[0].start, run[-1].end))
         i = j
