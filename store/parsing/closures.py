@@ -68,6 +68,9 @@ _LEXEMES = re.compile(
     r"|(?P<relative>apres[\s-]*demain|demain|aujourd\s*'?\s*hui|tomorrow|today)"
     rf"|(?P<thisday>\b(?:ce|this)\s+(?P<wd>{_WEEKDAY}|monday|tuesday|wednesday|thursday|friday"
     r"|saturday|sunday)\b(?!\s*\d))"
+    rf"|(?P<nextday>\b(?P<nd2>{_WEEKDAY})\s+prochain\b|\bnext\s+(?P<nd3>monday|tuesday|wednesday"
+    r"|thursday|friday|saturday|sunday)\b)"
+    r"|(?P<between>\bentre\b|\bbetween\b)"
     r"|(?P<partial>apres[\s-]*midi|aprem|matin(?:ee)?|soir(?:ee)?|midi|a\s+partir\s+de|des(?=\s*\d)"
     r"|(?:apres|avant|after|before)(?=\s*\d{1,2}\s*[h:])|\d{1,2}\s*h\s*\d{0,2}|\d{1,2}:\d{2}|\d{1,2}\s*[ap]\.?m\b\.?|afternoon|morning|evening)"
     r"|(?P<unless>\b(?:sauf|excepte|hormis|except)\b)"
@@ -111,7 +114,7 @@ _FILLER = {
     "retraits", "pensez", "anticiper", "achats", "chers", "cher", "chere", "cheres", "clientes",
     "ses", "sa", "son", "portes", "porte", "rideau", "un", "une", "prenons", "prendre", "prend",
     "partons", "quelques", "peu", "petit", "petite", "pause", "break", "off", "bien", "merite",
-    "meritee", "meritees",
+    "meritee", "meritees", "attention", "important", "avis", "annonce", "nb", "rappel",
 }  # fmt: skip
 
 
@@ -156,8 +159,9 @@ def _lex(folded: Folded) -> list[Token]:
             token.kind, token.value = "numdate", (int(groups["md"]), MONTHS[groups["mm"]], None)
         elif kind == "daymonth":
             token.kind, token.value = "numdate", (int(groups["dd"]), MONTHS[groups["dm"]], None)
-        elif kind == "thisday":
-            token.value = _ENGLISH.get(groups["wd"][:3], groups["wd"][:3])
+        elif kind in ("thisday", "nextday"):
+            name = (groups["wd"] or groups["nd2"] or groups["nd3"])[:3]
+            token.value = _ENGLISH.get(name, name)
         elif kind == "day":
             token.value = (int(re.match(r"\d+", token.text).group()), None, None)  # type: ignore[union-attr]
         elif kind == "word" and token.text in MONTHS:
@@ -180,12 +184,13 @@ class _Reader:
         self.roles: dict[int, str] = {}
         self.reopen: date | None = None
         self.except_days: list[tuple[date, date]] = []
+        self.between = False
         self.nothing = False
 
     def read(self, tokens: list[Token]) -> None:
         for token in tokens:
             kind = token.kind
-            if kind in ("numdate", "day", "holiday", "relative", "thisday"):
+            if kind in ("numdate", "day", "holiday", "relative", "thisday", "nextday"):
                 self._date(token)
             elif kind == "year" and self.chain and self.chain[-1].year is None:
                 self.chain[-1].year = int(token.text)
@@ -194,8 +199,13 @@ class _Reader:
                 self.link = "range"
             elif kind == "until" and self.chain:
                 self.link, self.locked = "range", True
+            elif kind == "list" and self.between and self.chain:
+                self.link, self.locked, self.between = "range", True, False  # "entre X et Y"
             elif kind == "list":
                 self.link, self.locked = "list", True
+            elif kind == "between":
+                self.flush()
+                self.between = True
             elif kind in ("until", "reopen", "open"):
                 self.flush()
                 self.role = kind
@@ -225,9 +235,9 @@ class _Reader:
             day.fixed = make(self.today.year)
             if day.fixed < self.today:
                 day.fixed = make(self.today.year + 1)
-        elif token.kind == "thisday":
-            wanted = _WEEKDAYS.index(token.value)
-            day.fixed = self.today + timedelta(days=(wanted - self.today.weekday()) % 7)
+        elif token.kind in ("thisday", "nextday"):  # "ce samedi", "samedi prochain"
+            ahead = (_WEEKDAYS.index(str(token.value)) - self.today.weekday()) % 7
+            day.fixed = self.today + timedelta(days=ahead or (7 if token.kind == "nextday" else 0))
         elif token.kind == "relative":
             ahead = 2 if token.text.startswith("apres") else 0 if "hui" in token.text else 1
             day.fixed = self.today + timedelta(days=ahead if token.text != "today" else 0)
@@ -280,6 +290,8 @@ class _Reader:
             first.year = last.year - 1 if behind else last.year
         start = self._when(first, self.today - timedelta(days=1))
         end = self._when(last, start) if last is not None and start else start
+        if start is None and role == "reopen":
+            return  # "réouverture le 11": the closure said it already
         if start is None or end is None or (end - start).days > 366:
             spans = [(first.start, first.end)] + ([(last.start, last.end)] if last else [])
             self.unread += spans

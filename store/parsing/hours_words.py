@@ -32,6 +32,7 @@ KEYWORDS = {
                      "closed", "close", "clos", "repos"), "closed"),
     **dict.fromkeys(("sauf", "sf", "hormis", "excepte", "except", "excepted", "pas"), "unless"),
     **dict.fromkeys(("idem", "pareil", "itou", "same"), "same"),
+    **dict.fromkeys(("dejeuner", "repas", "lunch"), "pause"),
     **dict.fromkeys(("matin", "matins", "matinee", "matinees", "morning", "mornings"), "morning"),
     **dict.fromkeys(("soir", "soirs", "soiree", "evening", "nocturne", "nocturnes"), "evening"),
     **dict.fromkeys(("et", "and", "puis"), "and"),
@@ -39,7 +40,7 @@ KEYWORDS = {
     **dict.fromkeys(("de", "du", "entre"), "of"),
 }  # fmt: skip
 FILLER = {
-    "n", "ne", "ouvre", "ouvrons", "ouvrent", "ouvrira",
+    "n", "ne", "inclus", "ouvre", "ouvrons", "ouvrent", "ouvrira",
     "le", "la", "les", "l", "des", "d", "en", "aux", "sur", "ouvert", "ouverte", "ouverts",
     "ouvertes", "ouverture", "ouvertures", "hebdomadaire", "hebdomadaires", "open", "opened", "on",
     "horaire", "horaires", "heure", "heures", "hours", "opening", "nos", "notre", "nous", "vous",
@@ -178,13 +179,34 @@ def _join_day_ranges(tokens: list[Token]) -> list[Token]:
                 i += 3
                 continue
         if token.kind == "short_day":
-            token.kind = token.fallback
+            token.kind = "day" if _listed(tokens, i) else token.fallback
         if token.kind == "day" and (_is_a_date(tokens, i) or (out and out[-1].kind == "ordinal")):
             token.kind = "word"  # "le lundi 28 décembre", "le 2e dimanche": not every Monday
 
         out.append(token)
         i += 1
     return out
+
+
+def _listed(tokens: list[Token], i: int) -> bool:
+    """ "Lu, Ma, Je, Ve": short days stand alone only in a list of days."""
+    for near in (i - 1, i + 1):  # "lu ma me je ve"
+        if 0 <= near < len(tokens) and tokens[near].fallback:  # another short day
+            return True
+    for step in (-2, 2):
+        link, other = (
+            (tokens[i + step // 2], tokens[i + step])
+            if 0 <= i + step < len(tokens)
+            else (None, None)
+        )
+        if (
+            link
+            and other
+            and link.kind in ("comma", "and", "slash")
+            and other.kind in ("day", "short_day")
+        ):
+            return True
+    return False
 
 
 def _abbreviation_dot(tokens: list[Token], n: int) -> bool:
