@@ -125,11 +125,11 @@ def test_shopkeepers_phrases_are_read_right_as_a_whole(kind: str, part: str) -> 
     assert report(kind, part) >= BARS[part]
 
 
-def test_the_corpora_are_big_enough_and_the_held_out_part_is_a_fifth() -> None:
+def test_the_corpora_are_big_enough_and_a_fifth_or_more_is_held_out() -> None:
     hours = len(load("hours_tuned")) + len(load("hours_heldout"))
     closures = len(load("closures_tuned")) + len(load("closures_heldout"))
     assert hours >= 130 and closures >= 55
-    assert 0.15 <= len(load("hours_heldout")) / hours <= 0.25
+    assert 0.15 <= len(load("hours_heldout")) / hours <= 0.30
 
 
 if __name__ == "__main__":
