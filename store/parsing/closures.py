@@ -292,7 +292,7 @@ class _Reader:
         end = self._when(last, start) if last is not None and start else start
         if start is None and role == "reopen":
             return  # "réouverture le 11": the closure said it already
-        if start is None or end is None or (end - start).days > 366:
+        if start is None or end is None or not 0 <= (end - start).days <= 366:
             spans = [(first.start, first.end)] + ([(last.start, last.end)] if last else [])
             self.unread += spans
             return
