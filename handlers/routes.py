@@ -24,6 +24,7 @@ from handlers import (
     private_visits,
     search,
     start,
+    visit_times,
     visit_view,
     visits,
 )
@@ -226,6 +227,8 @@ ACTIONS |= {
     "vnow": visits.start_now,  # vnow:<shop> (go live with the link just sent)
     "vplan": visits.ask_time,  # vplan:<shop> (schedule it: ask the day and time)
     "vnot": visits.not_a_visit,
+    "vmeant": visits.use_meant,  # "yes, that link" to a "did you mean …?"
+    "vwhen": lambda turn: visit_times.confirm(turn, INPUTS),  # "yes" to a time shown back
     "vgo": visits.start_scheduled,  # vgo:<visit>
     "vpanel": visits.panel,  # vpanel:<visit> (joins, reservations)
     "vend": visits.end,  # vend:<visit>
