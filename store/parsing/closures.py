@@ -333,6 +333,17 @@ def _minus(closure: tuple[date, date], first: date, last: date) -> list[tuple[da
     return [(a, b) for a, b in pieces if a <= b]
 
 
+def _merged(ranges: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """In date order, touching days joined: "les 24, 25 et 26 décembre" is one closure."""
+    out: list[tuple[date, date]] = []
+    for start, end in sorted(ranges):
+        if out and start <= out[-1][1] + timedelta(days=1):
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
+
+
 def _next_month(today: date) -> date:
     return (today.replace(day=1) + timedelta(days=32)).replace(day=1)
 
@@ -347,7 +358,7 @@ def parse_closures(text: str, today: date) -> Closures | None:
     unread: list[tuple[int, int]] = []
     reader = _Reader(today, unread)
     reader.read(_lex(folded))
-    ranges = [[a.isoformat(), b.isoformat()] for a, b in reader.ranges]
+    ranges = [[a.isoformat(), b.isoformat()] for a, b in _merged(reader.ranges)]
     if not ranges and not reader.nothing:
         return None
     return Closures(ranges, unread_parts(folded, unread, _FILLER | COMMON_FRENCH))
