@@ -292,6 +292,9 @@ class _Week:
         self.unread.append((token.start, token.end))
         self.closing = self.unless = False
         self.broken = self.current is not None  # the times that follow may not be its days'
+        if self.current and self.current.end and not self.current.spans:
+            self.current.end = None  # "jusqu'à 22h les jeudis lors des Nuits blanches": when?
+            self.unread.append(self.current.where)
         self.last = "word"
 
     def _ordinal(self, token: Token) -> None:

@@ -40,7 +40,7 @@ KEYWORDS = {
     **dict.fromkeys(("de", "du", "entre"), "of"),
 }  # fmt: skip
 FILLER = {
-    "n", "ne", "inclus", "ouvre", "ouvrons", "ouvrent", "ouvrira",
+    "n", "ne", "inclus", "fonctionne", "fonctionnera", "ouvre", "ouvrons", "ouvrent", "ouvrira",
     "le", "la", "les", "l", "des", "d", "en", "aux", "sur", "ouvert", "ouverte", "ouverts",
     "ouvertes", "ouverture", "ouvertures", "hebdomadaire", "hebdomadaires", "open", "opened", "on",
     "horaire", "horaires", "heure", "heures", "hours", "opening", "nos", "notre", "nous", "vous",
@@ -86,7 +86,7 @@ _LEXEMES = re.compile(
     r"|(?P<ordinal>\d{1,2}\s*(?:er|ere|e|eme)\b)"
     r"|(?P<filler>[1-6]\s*j(?:ours)?\s*(?:/|sur)\s*7\b)"  # "6j/7": the days come elsewhere
     r"|(?P<time>(?:[01]?\d|2[0-3])\.[0-5]\d(?![\d./])"  # "9.30"
-    r"|(?:[01]?\d|2[0-4])(?:h[0-5]\d(?!\d)|\s+h\s*[0-5]\d(?!\d)|\s*:\s*[0-5]\d|\s*h(?:eures?)?)"
+    r"|(?:[01]?\d|2[0-4])(?:h[0-5]\d(?!\d)|\s+h\s*[0-5]\d(?!\d|\s*h)|\s*:\s*[0-5]\d|\s*h(?:eures?)?)"
     r"(?:\s*[ap]\.?m\b\.?)?|(?:[01]?\d|2[0-4])\s*[ap]\.?m\b\.?|midi|minuit|noon|midnight)"
     r"|(?P<num>\d+)"
     r"|(?P<word>[a-z]+)"
