@@ -67,6 +67,29 @@ SAID_WITH = (
     | {word for word, kind in KEYWORDS.items() if kind in ("of", "to", "and")}
 )
 
+_SPELLED_HOURS = {
+    "une": 1, "un": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14,
+    "quinze": 15, "seize": 16, "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19, "vingt": 20,
+    "vingt et une": 21, "vingt-et-une": 21, "vingt-deux": 22, "vingt-trois": 23,
+}  # fmt: skip
+_SPELLED_MINUTES = {"et demie": 30, "et demi": 30, "et quart": 15, "trente": 30, "quinze": 15,
+                    "quarante-cinq": 45, "quarante cinq": 45, "vingt": 20, "dix": 10}  # fmt: skip
+
+
+def _alternatives(words: dict[str, int]) -> str:
+    """A regex alternation of spelled numbers, dashes and spaces typed either way."""
+    forms = (re.sub(r"[\s-]+", r"[\\s-]+", word) for word in sorted(words, key=len, reverse=True))
+    return "|".join(forms)
+
+
+def _key(typed: str) -> str:
+    return re.sub(r"[\s-]+", " ", typed)
+
+
+_HOURS_BY_KEY = {_key(w): n for w, n in _SPELLED_HOURS.items()}
+_MINUTES_BY_KEY = {_key(w): n for w, n in _SPELLED_MINUTES.items()}
+_HOUR_WORD, _MINUTE_WORD = _alternatives(_SPELLED_HOURS), _alternatives(_SPELLED_MINUTES)
 _DASH = r"(?:->|=>|[-–—−→>~])"
 _LEXEMES = re.compile(
     r"(?P<allday>24\s*h?\s*(?:/|sur)\s*24)"
@@ -83,6 +106,8 @@ _LEXEMES = re.compile(
     r"|(?P<noon>le\s+midi\b|midi(?=\s+et\s+(?:le\s+)?soir))"
     r"|(?P<continuous>journee\s+continue|non[\s-]*stop|sans\s+interruption|en\s+continu|continue?\b)"
     r"|(?P<pause>pause(?:\s+(?:dejeuner|du\s+midi|de\s+midi|midi|repas|meridienne))?|coupure)"
+    rf"|(?P<spelled>\b(?:(?P<sh>{_HOUR_WORD})\s+heures?|(?P<noonword>midi))"
+    rf"(?:\s+(?P<sm>{_MINUTE_WORD})\b)?)"  # "neuf heures trente", "midi et demie"
     r"|(?P<ordinal>\d{1,2}\s*(?:er|ere|e|eme)\b)"
     r"|(?P<filler>[1-6]\s*j(?:ours)?\s*(?:/|sur)\s*7\b)"  # "6j/7": the days come elsewhere
     r"|(?P<time>(?:[01]?\d|2[0-3])\.[0-5]\d(?![\d./])"  # "9.30"
@@ -118,6 +143,13 @@ def clock_minutes(text: str) -> int | None:
     return hours * 60 + minutes
 
 
+def _spelled(match: re.Match[str]) -> int:
+    """ "dix-neuf heures", "neuf heures et demie", "midi et quart" in minutes after midnight."""
+    hour = 12 if match.group("noonword") else _HOURS_BY_KEY[_key(match.group("sh"))]
+    minutes = match.group("sm")
+    return hour * 60 + (_MINUTES_BY_KEY[_key(minutes)] if minutes else 0)
+
+
 def _day_word(word: str) -> int | None:
     if word in MONTH_WORDS:  # "mars" is no Tuesday
         return None
@@ -139,7 +171,9 @@ def lex(folded: Folded) -> list[Token]:
     for match in _LEXEMES.finditer(folded.text):
         kind, text = match.lastgroup or "", match.group()
         token = Token(kind, text, match.start(), match.end())
-        if kind == "time":
+        if kind == "spelled":
+            token.kind, token.value = "time", _spelled(match)
+        elif kind == "time":
             token.value = clock_minutes(text)
             if token.value is None:
                 token.kind = "word"
