@@ -59,12 +59,20 @@ _HOLIDAYS: dict[str, Callable[[int], date]] = {
     "armistice": lambda y: date(y, 11, 11),
     "travail": lambda y: date(y, 5, 1),
     "assomption": lambda y: date(y, 8, 15),
+    "christmas": lambda y: date(y, 12, 25),
+    "eve": lambda y: date(y, 12, 24),
+    "newyear": lambda y: date(y, 1, 1),
+    "newyeareve": lambda y: date(y, 12, 31),
+    "boxing": lambda y: date(y, 12, 26),
+    "easter": lambda y: _easter(y) + timedelta(days=1),
 }
 _LEXEMES = re.compile(
     rf"(?P<weekly>(?:tous\s+les|chaque)\s+{_WEEKDAY}s?\b)"
     r"|(?P<holiday>(?:le\s+)?(?:lundi\s+de\s+)?(?P<h1>paques)|(?:jeudi\s+de\s+l\s*'?\s*)?(?P<h2>ascension)"
     r"|(?:lundi\s+de\s+)?(?P<h3>pentecote)|(?P<h4>noel)|(?:jour|nouvel|premier)\s+(?:de\s+l\s*'?\s*)?(?P<h5>an)\b"
-    r"|saint[\s-]*(?P<h6>sylvestre)|(?P<h7>toussaint|armistice|assomption)|fete\s+du\s+(?P<h8>travail))"
+    r"|saint[\s-]*(?P<h6>sylvestre)|(?P<h7>toussaint|armistice|assomption)|fete\s+du\s+(?P<h8>travail)"
+    r"|(?P<h9>christmas)(?:\s+day)?\b(?!\s+eve)|(?P<h10>christmas\s+eve)|new\s+year\s*'?\s*s?\s+(?P<h11>eve)"
+    r"|(?P<h12>new\s+year)\s*'?\s*s?(?:\s+day)?|(?P<h13>boxing)\s+day|(?P<h14>easter)(?:\s+monday)?)"
     r"|(?P<relative>apres[\s-]*demain|demain|aujourd\s*'?\s*hui|tomorrow|today)"
     rf"|(?P<thisday>\b(?:ce|this)\s+(?P<wd>{_WEEKDAY}|monday|tuesday|wednesday|thursday|friday"
     r"|saturday|sunday)\b(?!\s*\d))"
@@ -74,6 +82,7 @@ _LEXEMES = re.compile(
     r"|(?P<partial>apres[\s-]*midi|aprem|matin(?:ee)?|soir(?:ee)?|midi|a\s+partir\s+de|des(?=\s*\d)"
     r"|(?:apres|avant|after|before)(?=\s*\d{1,2}\s*[h:])|\d{1,2}\s*h\s*\d{0,2}|\d{1,2}:\d{2}|\d{1,2}\s*[ap]\.?m\b\.?|afternoon|morning|evening)"
     r"|(?P<unless>\b(?:sauf|excepte|hormis|except)\b)"
+    r"|(?P<since>a\s+partir\s+du|a\s+compter\s+du|from\s+the)"
     r"|(?P<until>jusqu\s*['’]?\s*au)"
     r"|(?P<reopen>reouverture|reouvrons|reprise|retour|rouvre|rouvrons|reopening)"
     r"|(?P<open>\bouverte?s?\b|\bouverture\b|\bopen\b)"
@@ -152,7 +161,8 @@ def _lex(folded: Folded) -> list[Token]:
         token = Token(kind, match.group(), match.start(), match.end())
         if kind == "holiday":
             name = next(v for k, v in groups.items() if k[0] == "h" and k[1:].isdigit() and v)
-            token.value = _HOLIDAYS[name]
+            key = {"christmas eve": "eve", "eve": "newyeareve"}.get(re.sub(r"\s+", " ", name), name)
+            token.value = _HOLIDAYS[key.replace("new year", "newyear")]
         elif kind == "numdate":
             token.value = (int(groups["nd"]), int(groups["nm"]), _full_year(groups["ny"]))
         elif kind == "monthday":
@@ -206,7 +216,7 @@ class _Reader:
             elif kind == "between":
                 self.flush()
                 self.between = True
-            elif kind in ("until", "reopen", "open"):
+            elif kind in ("until", "reopen", "open", "since"):
                 self.flush()
                 self.role = kind
             elif kind == "partial":
@@ -295,6 +305,9 @@ class _Reader:
         if start is None or end is None or not 0 <= (end - start).days <= 366:
             spans = [(first.start, first.end)] + ([(last.start, last.end)] if last else [])
             self.unread += spans
+            return
+        if role == "since" and last is None:  # "à partir du 24" and no end: until when?
+            self.unread.append((first.start, first.end))
             return
         if last is not None and first.year is None and end < self.today:
             start, end = start.replace(year=start.year + 1), end.replace(year=end.year + 1)

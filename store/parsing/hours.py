@@ -117,9 +117,29 @@ class _Week:
             k += 1
         self.items = items
         where = (self.tokens[i].start, self.tokens[j - 1].end)
+        if self._aside(i, j, items):
+            self.last = "selection"
+            return j
         self._selected(items, k < len(self.tokens) and self.tokens[k].kind == "spans", where)
         self.last = "selection"
         return j
+
+    def _aside(self, i: int, j: int, items: list[_Item]) -> bool:
+        """ "tous les jours (même le dimanche) de 7h à 20h": days in brackets said again."""
+        before = [t for t in self.tokens[:i] if t.kind != "filler"][-1:]
+        after = at(self.tokens, j)
+        bracketed = (
+            bool(before and before[0].text == "(") and after is not None and after.text == ")"
+        )
+        days = {d for item in items for d in item.days}
+        current = self.current
+        return (
+            bracketed
+            and not self.closing
+            and current is not None
+            and not current.spans
+            and days <= set(current.days)
+        )
 
     def _days_of(self, token: Token) -> list[int]:
         if token.kind == "others":

@@ -288,7 +288,7 @@ def runs(tokens: list[Token], unread: list[tuple[int, int]]) -> list[Token]:
         run, j = [tokens[i]], i + 1
         while True:
             k = j
-            while k < len(tokens) and tokens[k].kind in _CONNECT and k - j < 3:
+            while k < len(tokens) and _connects(tokens[k]) and k - j < 3:
                 k += 1
             if k < len(tokens) and _is_time(tokens, k):
                 run.append(tokens[k])
@@ -312,13 +312,31 @@ def runs(tokens: list[Token], unread: list[tuple[int, int]]) -> list[Token]:
     return out
 
 
+def _connects(token: Token) -> bool:
+    return token.kind in _CONNECT or token.text == "|"  # "9:00 - 12:30 | 14:00 - 18:00"
+
+
 def _is_time(tokens: list[Token], k: int) -> bool:
     token = tokens[k]
     if token.kind == "time":
         return True
     following = tokens[k + 1] if k + 1 < len(tokens) else None
-    dated = following is not None and following.kind in ("word", "slash")
+    dated = following is not None and following.kind == "word"
+    if following is not None and following.kind == "slash":
+        dated = not _slashed_hours(tokens, k)
     return token.kind == "num" and int(token.value) <= 24 and not dated  # type: ignore[call-overload]
+
+
+def _slashed_hours(tokens: list[Token], k: int) -> bool:
+    """ "9/12 14/19": pairs of bare hours, not dates, once one of them can't be a month."""
+    while k >= 1 and tokens[k - 1].kind in ("num", "slash"):
+        k -= 1
+    numbers: list[int] = []
+    while k < len(tokens) and tokens[k].kind in ("num", "slash"):
+        if tokens[k].kind == "num":
+            numbers.append(int(tokens[k].value))  # type: ignore[call-overload]
+        k += 1
+    return len(numbers) >= 2 and max(numbers) <= 24 and max(numbers[1::2], default=0) > 12
 
 
 def _read_run(run: list[Token], marker: str, beside_days: bool) -> Token | None:
