@@ -78,6 +78,7 @@ ACTIONS |= {
     "mclosok": merchant_setup.closures_ok,
     "mdpub": merchant_items.publish,  # the draft item (in the conversation state)
     "mdp": merchant_items.draft_price,
+    "mdpc": merchant_items.draft_price_chosen,  # mdpc:<cents>, one reading of an unsure price
     "mds": merchant_items.draft_stock,
     "mdn": merchant_items.draft_name,
     "mdd": merchant_items.draft_desc,
