@@ -78,6 +78,7 @@ class _Week:
         self.appointment = False
         self.last = ""
         self.items: list[_Item] = []  # the days last named, with their half days
+        self.keep_pending = False  # the days next have hours of their own: not the pending ones
 
     def walk(self) -> None:
         i = 0
@@ -120,17 +121,20 @@ class _Week:
         if self._aside(i, j, items):
             self.last = "selection"
             return j
+        if self.pending and self._bracketed(i) and self.tokens[k : k + 1]:
+            self.keep_pending = self.tokens[k].kind == "spans"  # "9h-19h (lun. 14h-19h)"
         self._selected(items, k < len(self.tokens) and self.tokens[k].kind == "spans", where)
         self.last = "selection"
         return j
 
+    def _bracketed(self, i: int) -> bool:
+        before = [t for t in self.tokens[:i] if t.kind != "filler"][-1:]
+        return bool(before and before[0].text == "(")
+
     def _aside(self, i: int, j: int, items: list[_Item]) -> bool:
         """ "tous les jours (même le dimanche) de 7h à 20h": days in brackets said again."""
-        before = [t for t in self.tokens[:i] if t.kind != "filler"][-1:]
         after = at(self.tokens, j)
-        bracketed = (
-            bool(before and before[0].text == "(") and after is not None and after.text == ")"
-        )
+        bracketed = self._bracketed(i) and after is not None and after.text == ")"
         days = {d for item in items for d in item.days}
         current = self.current
         return (
@@ -151,7 +155,7 @@ class _Week:
         return days
 
     def _selected(self, items: list[_Item], times_follow: bool, where: tuple[int, int]) -> None:
-        keep_pending = False
+        keep_pending, self.keep_pending = self.keep_pending, False
         if self.closing:
             self.closing = False
             cut = max((n for n, item in enumerate(items) if item.after_comma), default=0)
@@ -355,8 +359,9 @@ class _Week:
                 spans = hours[day]
                 if group.continuous:  # "journée continue le samedi"
                     hours[day] = spans = [(spans[0][0], spans[-1][1])]
-                if group.end and group.end > spans[-1][0]:  # "nocturne le jeudi jusqu'à 21h"
-                    spans[-1] = (spans[-1][0], group.end)
+                if group.end and group.end > spans[0][0]:  # "jusqu'à 21h", "jusqu'à 13h"
+                    kept = [span for span in spans if span[0] < group.end]
+                    hours[day] = [*kept[:-1], (kept[-1][0], group.end)]
         for days, half in self.halves:
             for day in (d for d in days if d in hours):
                 hours[day] = half_closed(hours[day], half)

@@ -56,6 +56,7 @@ FILLER = {
 }  # fmt: skip
 Span = tuple[int, int]  # minutes after midnight, end excluded
 DAYLIKE = {"day", "all", "week", "weekend", "others"}
+_HALF = {"morning", "afternoon"}
 _CONNECT = {"dash", "slash", "to", "and", "comma", "of", "plus", "until"}
 
 _KNOWN = FILLER | KEYWORDS.keys() | MONTH_WORDS | COMMON_FRENCH  # never a mistyped day
@@ -204,6 +205,14 @@ def _join_day_ranges(tokens: list[Token]) -> list[Token]:
     i = 0
     while i < len(tokens):
         token = tokens[i]
+        if token.kind == "day" and i + 3 < len(tokens) and tokens[i + 1].kind in _HALF:
+            link, other = tokens[i + 2], tokens[i + 3]  # "du lundi après-midi au samedi"
+            if link.kind in ("dash", "to", "until") and other.kind == "day":
+                rest = _days_between(token.value[0], other.value[0])[1:]  # type: ignore[index]
+                out += [token, tokens[i + 1], Token("and", "", link.start, link.end)]
+                out.append(Token("day", other.text, other.start, other.end, rest))
+                i += 4
+                continue
         if token.kind in ("day", "short_day") and i + 2 < len(tokens):
             link, other = tokens[i + 1], tokens[i + 2]
             linked = link.kind == "dash" or link.kind == "to" or link.kind == "until"
