@@ -79,9 +79,10 @@ _LEXEMES = re.compile(
     rf"|(?P<nextday>\b(?P<nd2>{_WEEKDAY})\s+prochain\b|\bnext\s+(?P<nd3>monday|tuesday|wednesday"
     r"|thursday|friday|saturday|sunday)\b)"
     r"|(?P<between>\bentre\b|\bbetween\b)"
-    r"|(?P<partial>apres[\s-]*midi|aprem|matin(?:ee)?|soir(?:ee)?|midi|a\s+partir\s+de|des(?=\s*\d)"
+    r"|(?P<partial>apres[\s-]*midi|aprem|matin(?:ee)?|soir(?:ee)?|midi|a\s+partir\s+de|des(?=\s*\d{1,2}\s*[h:])"
     r"|(?:apres|avant|after|before)(?=\s*\d{1,2}\s*[h:])|\d{1,2}\s*h\s*\d{0,2}|\d{1,2}:\d{2}|\d{1,2}\s*[ap]\.?m\b\.?|afternoon|morning|evening)"
     r"|(?P<unless>\b(?:sauf|excepte|hormis|except)\b)"
+    r"|(?P<weekof>\bsemaine\b(?=\s+du\s+\d{1,2}\s*(?:er)?\s+au\b))"  # "cette semaine du 14 au 19"
     r"|(?P<since>a\s+partir\s+du|a\s+compter\s+du|from\s+the)"
     r"|(?P<until>jusqu\s*['’]?\s*au)"
     r"|(?P<reopen>reouverture|reouvrons|reprise|retour|rouvre|rouvrons|reopening)"
@@ -224,6 +225,8 @@ class _Reader:
             elif kind == "unless":
                 self.flush()
                 self.role = "unless"
+            elif kind == "weekof":
+                pass
             elif kind == "nothing":
                 self.nothing = True
             elif kind in ("word", "month", "weekly", "year"):

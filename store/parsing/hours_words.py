@@ -222,7 +222,8 @@ def _join_day_ranges(tokens: list[Token]) -> list[Token]:
                 i += 3
                 continue
         if token.kind == "short_day":
-            token.kind = "day" if _listed(tokens, i) else token.fallback
+            timed = i + 1 < len(tokens) and tokens[i + 1].kind in ("time", "num")  # "lu 14-19"
+            token.kind = "day" if _listed(tokens, i) or timed else token.fallback
         if token.kind == "day" and (_is_a_date(tokens, i) or (out and out[-1].kind == "ordinal")):
             token.kind = "word"  # "le lundi 28 décembre", "le 2e dimanche": not every Monday
 
@@ -331,8 +332,9 @@ def _is_time(tokens: list[Token], k: int) -> bool:
         return True
     following = tokens[k + 1] if k + 1 < len(tokens) else None
     dated = following is not None and following.kind == "word"
-    if following is not None and following.kind == "slash":
-        dated = not _slashed_hours(tokens, k)
+    after_slash = tokens[k + 2] if k + 2 < len(tokens) else None
+    if following is not None and following.kind == "slash" and after_slash is not None:
+        dated = after_slash.kind == "num" and not _slashed_hours(tokens, k)  # "24/12"
     return token.kind == "num" and int(token.value) <= 24 and not dated  # type: ignore[call-overload]
 
 
