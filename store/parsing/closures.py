@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from store.parsing.reading import COMMON_FRENCH, Folded, Token, unread_parts
+from store.parsing.reading import COMMON_FRENCH, MEANINGFUL, Folded, Token, unread_parts
 
 MONTHS = {
     "janvier": 1, "janv": 1, "jan": 1, "january": 1, "fevrier": 2, "fevr": 2, "fev": 2,
@@ -199,8 +199,10 @@ class _Reader:
         self.nothing = False
 
     def read(self, tokens: list[Token]) -> None:
-        for token in tokens:
+        for n, token in enumerate(tokens):
             kind = token.kind
+            if kind == "word" and _prose(tokens, n):
+                continue  # "Chers clients", "bonne année à tous": far from any date
             if kind in ("numdate", "day", "holiday", "relative", "thisday", "nextday"):
                 self._date(token)
             elif kind == "year" and self.chain and self.chain[-1].year is None:
@@ -347,6 +349,26 @@ def _minus(closure: tuple[date, date], first: date, last: date) -> list[tuple[da
         (max(start, last + timedelta(days=1)), end),
     ]
     return [(a, b) for a, b in pieces if a <= b]
+
+
+_DATED = {"numdate", "day", "holiday", "relative", "thisday", "nextday", "month", "year", "partial"}
+_ALWAYS_SAID = {"semaine", "semaines", "mois", "jours", "jour", "ouvert", "ouverte", "quinzaine"}
+
+
+def _prose(tokens: list[Token], n: int) -> bool:
+    """A word with no date beside it (filler skipped) is part of the notice's prose."""
+    word = tokens[n].text
+    if word in _ALWAYS_SAID or (word in MEANINGFUL and word not in _FILLER):
+        return False
+    for step in (-1, 1):
+        k = n + step
+        while 0 <= k < len(tokens) and tokens[k].kind in ("filler", "nothing", "word"):
+            if tokens[k].kind == "word":
+                break
+            k += step
+        if 0 <= k < len(tokens) and tokens[k].kind in _DATED:
+            return False
+    return True
 
 
 def _merged(ranges: list[tuple[date, date]]) -> list[tuple[date, date]]:

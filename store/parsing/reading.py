@@ -10,14 +10,14 @@ from store.search import fold
 
 # French function words ("votre", "sont", "chez") are never said back as not understood; those
 # that change what a schedule means stay meaningful: they are read, or said back.
-_MEANINGFUL = {
+MEANINGFUL = {
     "pas", "sans", "ni", "ne", "n", "avant", "apres", "depuis", "moins", "hors", "sauf",
     "excepte", "hormis", "jusque", "pendant", "entre", "plus", "aucun", "aucuns", "durant",
     "fors", "outre", "nonobstant", "malgre", "point", "deux", "seulement", "debut", "tous",
     "tout", "toutes", "chaque", "fois", "suivant", "nouveau", "nouveaux", "ou", "si", "mais",
     "quand", "lors", "vers", "environ", "des", "ici", "autre", "autres", "maintenant", "haut",
 }  # fmt: skip
-COMMON_FRENCH = frozenset(fold(w).strip("'.") for w in get_stop_words("fr")) - _MEANINGFUL
+COMMON_FRENCH = frozenset(fold(w).strip("'.") for w in get_stop_words("fr")) - MEANINGFUL
 
 
 @dataclass
