@@ -90,7 +90,8 @@ _LEXEMES = re.compile(
     r"|(?P<numdate>(?P<nd>\d{1,2})\s*[/.]\s*(?P<nm>\d{1,2})(?:\s*[/.]\s*(?P<ny>\d{4}|\d{2}))?(?!\d))"
     r"|(?P<year>\b20\d\d\b)"
     rf"|(?P<monthday>(?P<mm>{_MONTH})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?\b)"
-    rf"|(?P<daymonth>(?P<dd>\d{{1,2}})\s*(?:er|ere|e|st|nd|rd|th)?\s+(?P<dm>{_MONTH})\b\.?)"
+    rf"|(?P<daymonth>(?P<dd>\d{{1,2}})\s*(?:er|ere|e|st|nd|rd|th)?\s+(?P<dm>{_MONTH})\b"
+    r"(?:(?<=dec|jan|fev|avr|oct|nov|sep|aug|feb|apr|jul|jun)\.|(?<=janv|fevr|juil|sept)\.)?)"
     r"|(?P<day>\d{1,2}\s*(?:er|ere|e|st|nd|rd|th)?\b)"
     r"|(?P<range>-|–|—|→|->|>|\bau\b|\ba\b|\bto\b|\bjusqu\b|\bthrough\b|\bthru\b)"
     r"|(?P<list>,|&|\+|\bet\b|\band\b|\bainsi\s+que\b|\bpuis\b|\bplus\b)"
@@ -240,7 +241,8 @@ class _Reader:
         self.flush()
         for first, last in self.except_days:  # "du 24/12 au 3/01, sauf le 31/12"
             self.ranges = [piece for r in self.ranges for piece in _minus(r, first, last)]
-        if self.reopen and not self.ranges and self.reopen > self.today:
+        doubt = bool(self.unread)  # "fermons le 24 à 16h et rouvrons le 28": not closed till then
+        if self.reopen and not self.ranges and not doubt and self.reopen > self.today:
             self.ranges.append((self.today, self.reopen - timedelta(days=1)))
 
     def _date(self, token: Token) -> None:
