@@ -4,7 +4,7 @@ from, so the words not understood can be said back as the merchant typed them.""
 import re
 from dataclasses import dataclass
 
-from stop_words import get_stop_words  # type: ignore[import-untyped]
+from stop_words import get_stop_words
 
 from store.search import fold
 
