@@ -71,7 +71,8 @@ def report(label: str, session: Session, path: Path) -> float:
     assert not unknown_names(session, cases), unknown_names(session, cases)
     failed = misses(session, cases)
     share = 1 - len(failed) / len(cases)
-    print(f"  {label} {path.name}: {len(cases) - len(failed)}/{len(cases)} = {share:.1%} in top {TOP}")
+    found = len(cases) - len(failed)
+    print(f"  {label} {path.name}: {found}/{len(cases)} = {share:.1%} in the top {TOP}")
     for case, got in failed:
         print(f"    miss {case.query!r}: want {' | '.join(case.expected)}; got {got}")
     return share
