@@ -79,7 +79,7 @@ def exact_ids(session: Session, query: str, town_id: int | None) -> list[int]:
         if n == len(words) - 1:
             term.alts = [((word,), True)]
         wanted.append(term)
-    return _ids(session.connection(), wanted, town_id, LIMIT, 0)
+    return _ids(session.connection(), [wanted], town_id, LIMIT, 0)
 
 
 def forgiving_queries(count: int, seed: int = 11) -> list[str]:

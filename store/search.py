@@ -17,6 +17,7 @@ town are offered ("Vouliez-vous dire ... ?") with their items.
 
 import time
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -58,25 +59,39 @@ def find_items(
     if not wanted:
         return found
     bind = session.connection()
-    ids = _ids(bind, wanted, town_id, limit, offset)
-    if not ids and town_id is not None:
-        ids = _forgiving(bind, found, wanted, town_id, limit, offset)
+    if town_id is None:
+        ids = _ids(bind, [wanted], town_id, limit, offset)
+    else:
+        # Forms no item of the town has are left out of the query: fewer index lookups, and
+        # no lookup at all when a word has none.
+        vocabulary = town_vocabulary(bind, town_id)
+        ids = _ids(bind, vocabulary.pruned(wanted), town_id, limit, offset)
+        if not ids:
+            ids = _forgiving(bind, vocabulary, found, wanted, town_id, limit, offset)
     if not ids:
         return found
     rows = session.exec(select(Item, Shop).join(Shop).where(Item.id.in_(ids))).all()  # type: ignore[union-attr]
     order = {item_id: n for n, item_id in enumerate(ids)}
-    found.hits = sorted(((i, s) for i, s in rows), key=lambda pair: order[pair[0].id])
+    found.hits = sorted(((i, s) for i, s in rows), key=lambda pair: order.get(pair[0].id or 0, 0))
     return found
 
 
 def _forgiving(
-    bind: Connection, found: Found, wanted: list[Term], town_id: int, limit: int, offset: int
+    bind: Connection,
+    vocabulary: Vocabulary,
+    found: Found,
+    wanted: list[Term],
+    town_id: int,
+    limit: int,
+    offset: int,
 ) -> list[int]:
     """The exact words found nothing in the town: widen, correct, drop, or suggest."""
-    vocabulary = town_vocabulary(bind, town_id)
     kept: list[Term] = []
+    widened = False
     for term in wanted:
+        before = len(term.alts)
         corrections = vocabulary.widen(term)
+        widened |= len(term.alts) > before
         if vocabulary.matches(term):
             kept.append(term)
             if corrections:
@@ -85,10 +100,15 @@ def _forgiving(
             return []  # "pu rouge": two letters say too little to guess from, too much to drop
         else:
             found.dropped.append(term.word)
-    if kept:
-        ids = _ids(bind, kept, town_id, limit, offset)
-        if not ids and len(kept) > 1:
-            ids = _ids(bind, kept, town_id, limit, offset, every=False)
+    if kept and (widened or len(kept) < len(wanted)):
+        ids = _ids(bind, vocabulary.pruned(kept), town_id, limit, offset)
+        if ids:
+            return ids
+    # Words that match only apart: the most of them together, the first typed kept longest
+    # ("tablier soie blanc": tablier soie, then tablier blanc, soie blanc, then tablier).
+    tries = [list(c) for size in range(len(kept) - 1, 0, -1) for c in combinations(kept, size)]
+    for group in [*tries[:MAX_TRIES], kept[:1]] if len(kept) > 1 else []:
+        ids = _ids(bind, vocabulary.pruned(group), town_id, limit, offset)
         if ids:
             return ids
     found.corrected.clear()
@@ -100,8 +120,10 @@ def _forgiving(
     for word in found.suggestions:
         for form in forms(word):
             hint.add([form])
-    return _ids(bind, [hint], town_id, limit, offset)
+    return _ids(bind, [[hint]], town_id, limit, offset)
 
+
+MAX_TRIES = 4  # words matching apart: how many fewer-word searches before the first word alone
 
 # A town's vocabulary, read again when the town's count of words has changed (words are only
 # ever added, so the count is a version) and at least every few minutes.
@@ -127,16 +149,14 @@ def town_vocabulary(bind: Connection, town_id: int) -> Vocabulary:
 
 
 def _ids(
-    bind: Connection,
-    wanted: list[Term],
-    town_id: int | None,
-    limit: int,
-    offset: int,
-    every: bool = True,
+    bind: Connection, groups: list[list[Term]], town_id: int | None, limit: int, offset: int
 ) -> list[int]:
+    """Items matching every term of one of the groups (usually one), best first."""
+    if not groups:
+        return []
     if bind.dialect.name == "postgresql":
-        return _ids_postgresql(bind, wanted, town_id, limit, offset, every)
-    return _ids_sqlite(bind, wanted, town_id, limit, offset, every)
+        return _ids_postgresql(bind, groups, town_id, limit, offset)
+    return _ids_sqlite(bind, groups, town_id, limit, offset)
 
 
 _VISIBLE = "item.hidden = false AND item.deleted = false AND shop.active = true"
@@ -151,40 +171,25 @@ def _fts5_group(term: Term) -> str:
 
 
 def _ids_sqlite(
-    bind: Connection,
-    wanted: list[Term],
-    town_id: int | None,
-    limit: int,
-    offset: int,
-    every: bool,
+    bind: Connection, groups: list[list[Term]], town_id: int | None, limit: int, offset: int
 ) -> list[int]:
     # The words are looked for in the text columns only; the town's own token narrows the
     # match inside the index, so a town's search costs its own matches, not the country's.
-    def match(groups: list[str]) -> str:
-        cols = "{name description shop about} : (" + (" AND " if every else " OR ").join(groups)
-        town = f'town : "{_town_token(town_id)}" AND ' if town_id is not None else ""
-        return town + cols + ")"
-
-    params: dict[str, object] = {"town": town_id, "limit": limit, "offset": offset}
-    params["match"] = match([_fts5_group(t) for t in wanted])
-    # Words that match only apart: the items having more of them come first.
-    count = ""
-    if not every:
-        for n, term in enumerate(wanted):
-            params[f"m{n}"] = match([_fts5_group(term)])
-        count = " + ".join(
-            f"(item.id IN (SELECT rowid FROM item_fts WHERE item_fts MATCH :m{n}))"
-            for n in range(len(wanted))
-        )
-        count = f"{count} DESC, "
+    either = " OR ".join(
+        "(" + " AND ".join(_fts5_group(t) for t in group) + ")" for group in groups
+    )
+    match = "{name description shop about} : (" + either + ")"
+    if town_id is not None:
+        match = f'town : "{_town_token(town_id)}" AND {match}'
     sql = (
         "SELECT item.id FROM item_fts JOIN item ON item.id = item_fts.rowid "
         "JOIN shop ON shop.id = item.shop_id "
         f"WHERE item_fts MATCH :match AND {_VISIBLE.replace('false', '0').replace('true', '1')}"
         + (" AND shop.town_id = :town" if town_id is not None else "")
-        + f" ORDER BY {count}bm25(item_fts, 10.0, 2.0, 4.0, 1.0, 0.0), item.id"
+        + " ORDER BY bm25(item_fts, 10.0, 2.0, 4.0, 1.0, 0.0), item.id"
         " LIMIT :limit OFFSET :offset"
     )
+    params = {"match": match, "town": town_id, "limit": limit, "offset": offset}
     return [row[0] for row in bind.execute(text(sql), params)]
 
 
@@ -202,24 +207,11 @@ def _tsquery_group(term: Term) -> str:
 
 
 def _ids_postgresql(
-    bind: Connection,
-    wanted: list[Term],
-    town_id: int | None,
-    limit: int,
-    offset: int,
-    every: bool,
+    bind: Connection, groups: list[list[Term]], town_id: int | None, limit: int, offset: int
 ) -> list[int]:
-    groups = [_tsquery_group(t) for t in wanted]
-    tsquery = (" & " if every else " | ").join(groups)
-    params: dict[str, object] = {"q": tsquery, "town": town_id, "limit": limit, "offset": offset}
-    # Words that match only apart: the items having more of them come first.
-    count = ""
-    if not every:
-        params.update({f"g{n}": group for n, group in enumerate(groups)})
-        count = " + ".join(
-            f"(item.search_vector @@ to_tsquery('simple', :g{n}))::int" for n in range(len(groups))
-        )
-        count = f"{count} DESC, "
+    tsquery = " | ".join(
+        "(" + " & ".join(_tsquery_group(t) for t in group) + ")" for group in groups
+    )
     # Within a town, the town's lexeme joins the query so the GIN index intersects both lists
     # and only the town's matches are fetched and ranked.
     town = " && CAST(:town_lexeme AS tsquery)" if town_id is not None else ""
@@ -227,9 +219,10 @@ def _ids_postgresql(
         "SELECT item.id FROM item JOIN shop ON shop.id = item.shop_id "
         f"WHERE item.search_vector @@ (to_tsquery('simple', :q){town}) AND {_VISIBLE}"
         + (" AND shop.town_id = :town" if town_id is not None else "")
-        + f" ORDER BY {count}ts_rank(item.search_vector, to_tsquery('simple', :q)) DESC, item.id"
+        + " ORDER BY ts_rank(item.search_vector, to_tsquery('simple', :q)) DESC, item.id"
         " LIMIT :limit OFFSET :offset"
     )
+    params = {"q": tsquery, "town": town_id, "limit": limit, "offset": offset}
     # psycopg prepares a statement run five times, and PostgreSQL then settles on a generic
     # plan that cannot see the query's words: a big town's search became ten times slower.
     bind.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")

@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 import Stemmer
 from rapidfuzz import process
@@ -100,6 +101,12 @@ def fold(value: str) -> str:
     value = value.lower().replace("œ", "oe").replace("æ", "ae")
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=200_000)
+def _words_of(written: str) -> tuple[str, ...]:
+    """The words of one indexed word as written ("Crème," -> creme); towns share most."""
+    return tuple(w for w in WORD.findall(fold(written)) if not w.isdigit())
 
 
 def base(word: str) -> str:
@@ -209,15 +216,27 @@ class Vocabulary:
     _stemmer = Stemmer.Stemmer("french")
 
     def __init__(self, raw: Iterable[str]) -> None:
-        words = {w for text in raw for w in WORD.findall(fold(text)) if not w.isdigit()}
+        words = {w for text in raw for w in _words_of(text)}
         self.words = words
         self.sorted = sorted(words)
-        self.by_base: dict[str, set[str]] = defaultdict(set)
-        self.by_stem: dict[str, set[str]] = defaultdict(set)
-        for word in words:
-            self.by_base[base(word)].add(word)
-            self.by_stem[self.stem(word)].add(word)
-        self.bases = list(self.by_base)
+
+    @cached_property
+    def by_base(self) -> dict[str, set[str]]:
+        grouped: dict[str, set[str]] = defaultdict(set)
+        for word in self.words:
+            grouped[base(word)].add(word)
+        return grouped
+
+    @cached_property
+    def by_stem(self) -> dict[str, set[str]]:
+        grouped: dict[str, set[str]] = defaultdict(set)
+        for word, stem in zip(self.sorted, self._stemmer.stemWords(self.sorted), strict=True):
+            grouped[stem].add(word)
+        return grouped
+
+    @cached_property
+    def bases(self) -> list[str]:
+        return list(self.by_base)
 
     def stem(self, word: str) -> str:
         return str(self._stemmer.stemWord(word))
@@ -234,6 +253,20 @@ class Vocabulary:
             all(self.has(w, prefix and i == len(ws) - 1) for i, w in enumerate(ws))
             for ws, prefix in term.alts
         )
+
+    def pruned(self, terms: list[Term]) -> list[list[Term]]:
+        """The terms with only the alternatives the town has; none if one term has none."""
+        out = []
+        for term in terms:
+            alts = [
+                (ws, prefix)
+                for ws, prefix in term.alts
+                if all(self.has(w, prefix and i == len(ws) - 1) for i, w in enumerate(ws))
+            ]
+            if not alts:
+                return []
+            out.append(Term(term.word, alts, term.phrase))
+        return [out]
 
     def widen(self, term: Term) -> list[str]:
         """Add the word's relatives, its corrections if nothing matches; the corrections."""
