@@ -200,6 +200,7 @@ def build(url: str, size: Size, reuse: bool = False) -> Database:
             search.drop_index(conn)
             conn.exec_driver_sql("DELETE FROM search_word")
             search.create_index(conn)
+        analyse(db)
         say(f"  {db.dialect}: reused, index rebuilt in {time.perf_counter() - started:.1f} s")
         return db
     timings = populate(db, size)
@@ -208,6 +209,16 @@ def build(url: str, size: Size, reuse: bool = False) -> Database:
         f"written in {timings['insert']:.1f} s, indexed in {timings['index']:.1f} s"
     )
     return db
+
+
+def analyse(db: Database) -> None:
+    """Fresh statistics (and PostgreSQL's visibility map) after the index is rebuilt."""
+    if db.dialect == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+    else:
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
 
 
 @contextmanager

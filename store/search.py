@@ -89,9 +89,9 @@ def _forgiving(
     kept: list[Term] = []
     widened = False
     for term in wanted:
-        before = len(term.alts)
+        before = vocabulary.pruned([term])
         corrections = vocabulary.widen(term)
-        widened |= len(term.alts) > before
+        widened |= vocabulary.pruned([term]) != before
         if vocabulary.matches(term):
             kept.append(term)
             if corrections:
@@ -104,10 +104,12 @@ def _forgiving(
         ids = _ids(bind, vocabulary.pruned(kept), town_id, limit, offset)
         if ids:
             return ids
-    # Words that match only apart: the most of them together, the first typed kept longest
-    # ("tablier soie blanc": tablier soie, then tablier blanc, soie blanc, then tablier).
-    tries = [list(c) for size in range(len(kept) - 1, 0, -1) for c in combinations(kept, size)]
-    for group in [*tries[:MAX_TRIES], kept[:1]] if len(kept) > 1 else []:
+    # Words that match only apart: all but one of them, the last typed left out first
+    # ("tablier soie blanc": tablier soie, tablier blanc, soie blanc), then the first alone.
+    tries = [list(c) for c in combinations(kept, max(len(kept) - 1, 0))][:MAX_TRIES]
+    if len(kept) > 2:
+        tries.append(kept[:1])
+    for group in tries if len(kept) > 1 else []:
         ids = _ids(bind, vocabulary.pruned(group), town_id, limit, offset)
         if ids:
             return ids
@@ -123,7 +125,7 @@ def _forgiving(
     return _ids(bind, [[hint]], town_id, limit, offset)
 
 
-MAX_TRIES = 4  # words matching apart: how many fewer-word searches before the first word alone
+MAX_TRIES = 3  # words matching apart: searches with one word fewer, before the first alone
 
 # A town's vocabulary, read again when the town's count of words has changed (words are only
 # ever added, so the count is a version) and at least every few minutes.
