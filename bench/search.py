@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bench import Figure, figure, ms, percentile, private_pg, say
 from bench.gen import (
@@ -31,6 +31,7 @@ from bench.gen import (
 )
 from store import migrate, search
 from store.db import Database, normalise_url
+from store.models import Item, Shop
 from store.search import _ids, search_items, terms
 from store.search_words import Term, forms
 
@@ -67,7 +68,10 @@ def like_ids(session: Session, query: str, town_id: int | None) -> list[int]:
 
 
 def exact_ids(session: Session, query: str, town_id: int | None) -> list[int]:
-    """The search as it was before it forgave: every word's plural forms, nothing more."""
+    """The search as it was before it forgave: every word's plural forms, nothing more.
+
+    It runs the query `store.search` ran before (on today's index) and reads the items found.
+    """
     words = terms(query)
     if not words:
         return []
@@ -79,7 +83,10 @@ def exact_ids(session: Session, query: str, town_id: int | None) -> list[int]:
         if n == len(words) - 1:
             term.alts = [((word,), True)]
         wanted.append(term)
-    return _ids(session.connection(), [wanted], town_id, LIMIT, 0)
+    ids = _ids(session.connection(), [wanted], town_id, LIMIT, 0)
+    if ids:  # the items and shops read as search_items reads them
+        session.exec(select(Item, Shop).join(Shop).where(Item.id.in_(ids))).all()  # type: ignore[union-attr]
+    return ids
 
 
 def forgiving_queries(count: int, seed: int = 11) -> list[str]:

@@ -109,11 +109,12 @@ def test_what_the_shop_sells_counts_a_little(town):
     assert names(db, town_id, "vin rouge") == ["Chinon rouge"]
 
 
-def test_words_that_match_only_apart_rank_the_item_with_most_of_them_first(town):
+def test_words_that_match_only_apart_are_let_go_from_the_last_typed(town):
     db, town_id = town
-    # No item is all three; the plaid is two of them, the others one.
-    assert names(db, town_id, "peluche plaid rouge") == ["Plaid rouge"]
-    # Nothing is two of them: the first word typed, alone.
+    # No item is all three: the plaid is the first two.
+    assert names(db, town_id, "plaid rouge peluche") == ["Plaid rouge"]
+    # Nothing is the first two: the first word typed, alone.
+    assert names(db, town_id, "peluche chinon rouge") == ["Peluche cheval"]
     assert names(db, town_id, "peluche chinon") == ["Peluche cheval"]
 
 
