@@ -26,7 +26,9 @@ STOPWORDS = frozenset(
     cherche cherches recherche recherches veux voudrais voudrait aimerais souhaite
     bonjour salut svp stp merci please
     the of and for to in on with an some any do you have has is are there i im my me
-    looking want need buy""".split()
+    looking want need buy
+    homme hommes femme femmes enfant enfants bebe bebes fille filles garcon garcons mixte
+    men women kid kids child children baby""".split()
 )
 MAX_TERMS = 8
 WORD = re.compile(r"[^\W_]+")
@@ -92,7 +94,69 @@ juice: jus
 pancake, crepe: crepe
 blanket, throw: plaid
 notebook: carnet
-pyjama, pajama: pyjama
+pyjama, pajama, pyjamas, pajamas: pyjama
+sweat, sweatshirt: pull
+doudou, nounours: peluche
+bande dessinee: bd
+bulle, mousseux, sparkling: champagne
+patisserie, pastry, dessert: tarte, buche, galette des rois
+deco, decor, decoration: decoration
+plante, plant: orchidee, poinsettia, amaryllis
+nightie, nightdress, nightgown: nuisette
+bra: soutien gorge
+knicker, pantie: shorty
+truffle: truffe
+chestnut: marron
+spread: pate a tartiner
+hazelnut: noisette
+jewellery, jewelry, jewel: bijou
+box: coffret, ecrin
+spinning top: toupie
+horse: cheval
+board game, game: jeu
+bead: perle
+block: cube
+marble run, marble: billes
+blouse: chemisier
+tote: sac
+trouser, pant: pantalon
+corduroy: velours
+salmon: saumon
+goat cheese, goat: chevre
+bookmark: marque pages
+planner: agenda
+recipe, cookbook: recette
+novel: roman
+bike, bicycle, cycling: velo
+orchid: orchidee
+centrepiece, centerpiece: centre de table
+fir: sapin
+bulb: bulbe
+sourdough: levain
+king cake: galette des rois
+yule log: buche
+pie, tart: tarte
+shortbread, biscuit, cookie: sable
+gingerbread: pain d epices
+yoghurt, yogurt: yaourt
+brandy: calvados
+bauble, ornament: boule
+fairy light, light, garland: guirlande
+perfume, scent: parfum
+diffuser: diffuseur
+cashmere: cachemire
+silk: soie
+wool, woolen, woollen: laine
+leather: cuir
+cotton: coton
+silver: argent
+gold: or
+black: noir
+blue: bleu
+green: vert
+pink: rose
+jam: confiture
+platter, cheeseboard: plateau
 """
 
 
@@ -137,6 +201,25 @@ def _synonyms() -> dict[tuple[str, ...], list[tuple[str, ...]]]:
 
 SYNONYMS = _synonyms()
 LONGEST_SYNONYM = max(len(key) for key in SYNONYMS)
+SYNONYM_WORDS = frozenset(key[0] for key in SYNONYMS if len(key) == 1 and len(key[0]) >= 4)
+
+_SOUNDS = [
+    (re.compile(r"(.)\1+"), r"\1"),  # doubled letters: "croisssant", "frangipanne"
+    (re.compile(r"e?au"), "o"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"qu|c(?=[aou])|k"), "k"),
+    (re.compile(r"(?<!c)h"), ""),
+    (re.compile(r"[ae]i|ey"), "e"),
+    (re.compile(r"y"), "i"),
+    (re.compile(r"(?<=..)[estdx]$"), ""),  # a silent ending
+]
+
+
+def sound(word: str) -> str:
+    """A rough French spelling-by-ear key: "pijama" and "pyjama", "croisan" and "croissant"."""
+    for pattern, replacement in _SOUNDS:
+        word = pattern.sub(replacement, word)
+    return word
 
 Alt = tuple[tuple[str, ...], bool]  # the words of a phrase, and whether the last is a prefix
 
@@ -279,8 +362,10 @@ class Vocabulary:
             return []
         corrections = self.correct(stem)
         for word in corrections:
-            for written in sorted(self.by_base[word]):
+            for written in sorted(self.by_base.get(word, ())):
                 term.add([written])
+            for alt in SYNONYMS.get((word,), []):  # "chese" -> cheese -> fromage
+                _add_synonym(term, alt)
         if not corrections:
             split = self.split(term.word)
             if split:
@@ -289,16 +374,31 @@ class Vocabulary:
         return corrections
 
     def correct(self, word: str) -> list[str]:
-        """Indexed words (without plural) within the typos `word`'s length allows, nearest first."""
+        """Indexed words and synonyms (without plural) within the typos `word`'s length
+        allows, nearest first; failing that, the words that sound the same."""
         allowed = typos_allowed(word)
         if not allowed:
             return []
         found = process.extract(
-            word, self.bases, scorer=OSA.distance, score_cutoff=allowed, limit=None
+            word, self.choices, scorer=OSA.distance, score_cutoff=allowed, limit=None
         )
         found.sort(key=lambda hit: (hit[1], hit[0]))
         best = found[0][1] if found else 0
-        return [hit[0] for hit in found if hit[1] == best]
+        near = [hit[0] for hit in found if hit[1] == best]
+        return near or sorted(self.sounds.get(sound(word), ()))
+
+    @cached_property
+    def choices(self) -> list[str]:
+        """What a typo may be corrected to: the town's words, and the synonyms' own words."""
+        return sorted(set(self.by_base) | SYNONYM_WORDS)
+
+    @cached_property
+    def sounds(self) -> dict[str, set[str]]:
+        grouped: dict[str, set[str]] = defaultdict(set)
+        for word in self.choices:
+            if len(word) >= 4:
+                grouped[sound(word)].add(word)
+        return grouped
 
     def split(self, word: str) -> tuple[str, str] | None:
         """Two indexed words run together: "cerfvolant" -> ("cerf", "volant")."""
