@@ -12,6 +12,7 @@ from handlers.browse import item_card
 from handlers.core import Option, Reply, Stale
 from handlers.merchant_rights import current_shop, require_shop, staff_shop
 from handlers.turn import Turn
+from store.merchants import usual_price_cents
 from store.models import Item, Shop
 from store.parsing.caption import (
     MAX_DESCRIPTION,
@@ -72,13 +73,20 @@ def _in_a_row(turn: Turn) -> bool:
 
 def _read(turn: Turn, draft: dict[str, Any], caption: str) -> list[Reply]:
     """Fill the draft from a caption (or typed words) and ask for what is still missing."""
-    parsed = parse_caption(caption)
+    usual = usual_price_cents(session=turn.session, shop_id=draft["shop"])
+    parsed = parse_caption(caption, usual_cents=usual)
     problems = list(parsed.problems)
     if parsed.name and "name_too_long" not in problems:
         # Typed on a phone in lowercase: customers read "Culotte coton bio" in the lists.
         draft["name"] = parsed.name[:1].upper() + parsed.name[1:]
     if parsed.price_cents is not None and price_problem(parsed.price_cents) is None:
         draft["price"] = parsed.price_cents
+        draft.pop("doubt", None)
+        doubt = parsed.doubts[0] if parsed.doubts else None
+        readings = [c for c in doubt.readings if price_problem(c) is None] if doubt else []
+        if doubt and readings:  # two readings: the merchant picks one, the bot doesn't guess
+            draft["doubt"] = {"kind": doubt.kind, "readings": readings, "usual": usual}
+            draft["price"] = None
     if parsed.stock is not None:
         draft["stock"] = parsed.stock
     if parsed.description:
@@ -101,9 +109,44 @@ def next_step(turn: Turn, problems: list[str]) -> list[Reply]:
         return [*told, turn.reply("m_ask_name", cancel)]
     if draft["price"] is None:
         turn.expect("md_price")
+        if draft.get("doubt"):
+            return [*told, _price_question(turn, draft)]
         return [*told, turn.reply("m_ask_price", cancel, name=draft["name"])]
     turn.expect(None)
     return [*told, *preview(turn)]
+
+
+def _price_question(turn: Turn, draft: dict[str, Any]) -> Reply:
+    """The readings of an unsure price as buttons; a typed price answers too."""
+    doubt = draft["doubt"]
+    readings = doubt["readings"]
+    money = [turn.money(cents) for cents in readings]
+    options = [
+        turn.option("m_price_reading", f"mdpc:{cents}", price=shown)
+        for cents, shown in zip(readings, money, strict=True)
+    ]
+    usual = turn.money(doubt["usual"]) if doubt.get("usual") else ""
+    text = turn.t(
+        f"m_doubt_{doubt['kind']}",
+        name=draft["name"],
+        first=money[0] if money else "",
+        second=money[1] if len(money) > 1 else "",
+        usual=usual,
+    )
+    return Reply(text, options=(*options, turn.option("m_cancel", "mdx")))
+
+
+def draft_price_chosen(turn: Turn) -> list[Reply]:
+    """`mdpc:<cents>`: the merchant picked one reading of an unsure price."""
+    draft = _draft(turn)
+    doubt = draft.get("doubt") or {}
+    cents = int(turn.args[0]) if turn.args and turn.args[0].isdigit() else None
+    if cents not in doubt.get("readings", []):
+        raise Stale("not a reading of this draft's price")
+    draft["price"] = cents
+    draft.pop("doubt")
+    turn.remember(draft=draft)
+    return next_step(turn, [])
 
 
 def preview(turn: Turn) -> list[Reply]:
@@ -193,11 +236,13 @@ def draft_typed(turn: Turn) -> list[Reply]:
     what = (turn.state.expect or "").removeprefix("md_")
     if what == "name" and not draft["name"]:
         return _read(turn, draft, text)  # "Pull rouge 35 €" answers name and price at once
-    problem = value_problem(what, text)
+    picked = _picked_reading(draft, text) if what == "price" else None
+    problem = None if picked is not None else value_problem(what, text)
     if problem:
         return [turn.reply(problem, limit=MAX_NAME), *_ask_again(turn, what)]
     if what == "price":
-        draft["price"] = parse_price(text)
+        draft["price"] = picked if picked is not None else parse_price(text)
+        draft.pop("doubt", None)
     elif what == "stock":
         draft["stock"] = None if is_unlimited(text) else parse_stock(text)
     elif what == "name":
@@ -206,6 +251,14 @@ def draft_typed(turn: Turn) -> list[Reply]:
         draft["desc"] = text
     turn.remember(draft=draft)
     return next_step(turn, [])
+
+
+def _picked_reading(draft: dict[str, Any], text: str) -> int | None:
+    """ "2" under numbered readings (WhatsApp, console): the second reading, not 2,00 €."""
+    readings = (draft.get("doubt") or {}).get("readings", [])
+    if text.isdigit() and 1 <= int(text) <= len(readings) and int(text) * 100 not in readings:
+        return int(readings[int(text) - 1])
+    return None
 
 
 def _ask_again(turn: Turn, what: str) -> list[Reply]:

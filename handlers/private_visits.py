@@ -8,13 +8,12 @@ from datetime import datetime, timedelta
 
 from sqlmodel import select
 
-from handlers import i18n
+from handlers import i18n, visit_times
 from handlers.core import Option, Reply, Stale
 from handlers.turn import Turn
-from handlers.visits import int_arg, is_staff
+from handlers.visits import int_arg, is_staff, link_refusal
 from store.models import Shop, ShopStaff, User
 from store.parsing.links import BadLink, find_link, parse_link
-from store.parsing.when import parse_when
 from store.visits import PrivateVisitRequest
 
 REMINDER_LEAD = timedelta(minutes=10)
@@ -70,12 +69,15 @@ def ask(turn: Turn) -> list[Reply]:
         raise Stale(turn.args)
     if is_staff(turn, shop.id):  # type: ignore[arg-type]
         return [turn.reply("private_visit_own_shop", turn.nav())]
+    turn.forget(*visit_times.KEYS)
     turn.expect("vprivate", pshop=shop.id)
     return [turn.reply("private_visit_when", turn.nav(), shop=shop.name)]
 
 
-def _typed_time(turn: Turn) -> datetime | None:
-    return parse_when(turn.text, turn.now(), turn.ctx.timezone)
+def _typed_time(turn: Turn) -> datetime | list[Reply]:
+    """The time typed, once sure; else the replies that show it back or ask again."""
+    typed = visit_times.understood(turn)
+    return typed if isinstance(typed, list) else typed.moment
 
 
 def propose(turn: Turn) -> list[Reply]:
@@ -85,8 +87,8 @@ def propose(turn: Turn) -> list[Reply]:
         turn.expect(None)
         raise Stale("vprivate")
     at = _typed_time(turn)
-    if at is None:
-        return [turn.reply("visit_time_not_understood", turn.nav(), typed=turn.text[:40])]
+    if isinstance(at, list):
+        return at
     request = PrivateVisitRequest(
         shop_id=shop.id,
         customer_id=turn.user.id,
@@ -137,7 +139,7 @@ def send_link(turn: Turn) -> list[Reply]:
     try:
         link = parse_link(raw)
     except BadLink as refused:
-        return [turn.reply(f"visit_link_bad_{refused.reason}", turn.nav())]
+        return [link_refusal(turn, refused, turn.nav())]
     request.url, request.status = link.url, "accepted"
     turn.expect(None)
     turn.forget("preq")
@@ -166,6 +168,7 @@ def other_time(turn: Turn) -> list[Reply]:
     request = _request(turn, staff=True, statuses=("requested",))
     if request is None:
         return [turn.reply("private_visit_answered", turn.nav())]
+    turn.forget(*visit_times.KEYS)
     turn.expect("vpalt", preq=request.id)
     return [turn.reply("private_visit_which_time", turn.nav())]
 
@@ -178,8 +181,8 @@ def counter(turn: Turn) -> list[Reply]:
         turn.expect(None)
         return [turn.reply("private_visit_answered", turn.nav())]
     at = _typed_time(turn)
-    if at is None:
-        return [turn.reply("visit_time_not_understood", turn.nav(), typed=turn.text[:40])]
+    if isinstance(at, list):
+        return at
     request.proposed_at, request.status, request.proposed_by = at, "countered", "shop"
     turn.expect(None)
     turn.forget("preq")

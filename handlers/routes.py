@@ -24,6 +24,7 @@ from handlers import (
     private_visits,
     search,
     start,
+    visit_times,
     visit_view,
     visits,
 )
@@ -76,6 +77,7 @@ ACTIONS |= {
     "mhoursok": merchant_setup.hours_ok,
     "mdpub": merchant_items.publish,  # the draft item (in the conversation state)
     "mdp": merchant_items.draft_price,
+    "mdpc": merchant_items.draft_price_chosen,  # mdpc:<cents>, one reading of an unsure price
     "mds": merchant_items.draft_stock,
     "mdn": merchant_items.draft_name,
     "mdd": merchant_items.draft_desc,
@@ -225,6 +227,8 @@ ACTIONS |= {
     "vnow": visits.start_now,  # vnow:<shop> (go live with the link just sent)
     "vplan": visits.ask_time,  # vplan:<shop> (schedule it: ask the day and time)
     "vnot": visits.not_a_visit,
+    "vmeant": visits.use_meant,  # "yes, that link" to a "did you mean …?"
+    "vwhen": lambda turn: visit_times.confirm(turn, INPUTS),  # "yes" to a time shown back
     "vgo": visits.start_scheduled,  # vgo:<visit>
     "vpanel": visits.panel,  # vpanel:<visit> (joins, reservations)
     "vend": visits.end,  # vend:<visit>

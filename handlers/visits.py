@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
-from handlers import i18n
+from handlers import i18n, visit_times
 from handlers.core import Option, Reply, Stale
 from handlers.turn import Turn
 from handlers.visit_news import (
@@ -23,7 +23,6 @@ from handlers.visit_news import (
 )
 from store.models import Shop, ShopStaff
 from store.parsing.links import BadLink, find_link, parse_link
-from store.parsing.when import parse_when
 from store.users import staff_shop_ids
 from store.visits import (
     Visit,
@@ -100,7 +99,11 @@ def offer_visit(turn: Turn, raw: str, shop_id: int) -> list[Reply]:
     try:
         link = parse_link(raw)
     except BadLink as refused:
-        return [turn.reply(f"visit_link_bad_{refused.reason}", turn.nav())]
+        options = turn.nav()
+        if refused.suggestion:  # "did you mean …?": one tap takes the address meant
+            turn.remember(vmeant=refused.suggestion, vmshop=shop_id)
+            options = [turn.option("visit_link_use_meant", "vmeant"), *options]
+        return [link_refusal(turn, refused, options)]
     shop = turn.session.get(Shop, shop_id)
     assert shop is not None
     live = live_visit(session=turn.session, shop_id=shop_id)
@@ -114,6 +117,23 @@ def offer_visit(turn: Turn, raw: str, shop_id: int) -> list[Reply]:
         turn.option("visit_not_a_visit", "vnot"),
     ]
     return [turn.reply("visit_link_ask", options, platform=platform, shop=shop.name)]
+
+
+def link_refusal(turn: Turn, refused: BadLink, options: list[Option]) -> Reply:
+    """Why a link is not shared, with the address probably meant when there is one."""
+    key = f"visit_link_bad_{refused.reason}"
+    if refused.reason == "tld" and refused.suggestion:
+        key += "_meant"
+    return turn.reply(key, options, suggestion=refused.suggestion or "")
+
+
+def use_meant(turn: Turn) -> list[Reply]:
+    """`vmeant`: "yes, that link": the address suggested for a mistyped one is offered."""
+    meant, shop_id = turn.data.get("vmeant"), turn.data.get("vmshop")
+    if not meant or not isinstance(shop_id, int) or not is_staff(turn, shop_id):
+        raise Stale("vmeant")
+    turn.forget("vmeant", "vmshop")
+    return offer_visit(turn, meant, shop_id)
 
 
 def visit_options(turn: Turn, shop_id: int) -> list[Option]:
@@ -197,6 +217,7 @@ def ask_time(turn: Turn) -> list[Reply]:
     """`vplan:<shop>`: ask when the visit will be."""
     shop = staff_shop(turn)
     _pending_link(turn)
+    turn.forget(*visit_times.KEYS)
     turn.expect("vplan", vshop=shop.id)
     return [turn.reply("visit_ask_time", turn.nav())]
 
@@ -208,9 +229,15 @@ def schedule(turn: Turn) -> list[Reply]:
         turn.expect(None)
         raise Stale("vplan")
     url, platform = _pending_link(turn)
-    starts_at = parse_when(turn.text, turn.now(), turn.ctx.timezone)
-    if starts_at is None:
-        return [turn.reply("visit_time_not_understood", turn.nav(), typed=turn.text[:40])]
+    typed = visit_times.understood(turn)
+    if isinstance(typed, list):  # shown back, asked again or refused
+        return typed
+    if typed.right_now:  # "tout de suite": go live
+        turn.expect(None)
+        turn.forget("vshop")
+        turn.args = [str(shop_id)]
+        return start_now(turn)
+    starts_at = typed.moment
     visit = Visit(
         shop_id=shop_id, url=url, platform=platform, starts_at=starts_at, created_by=turn.user.id
     )
@@ -226,8 +253,7 @@ def schedule(turn: Turn) -> list[Reply]:
 
 
 def _when(turn: Turn, moment: datetime) -> str:
-    day = i18n.day(moment, turn.lang, turn.ctx.timezone)
-    return f"{day} {turn.t('visit_at')} {i18n.clock(moment, turn.lang, turn.ctx.timezone)}"
+    return visit_times.spoken(turn, moment)
 
 
 def panel(turn: Turn) -> list[Reply]:

@@ -1,6 +1,7 @@
 """Shops and the people who run them: invites, staff, the merchant's side of items and orders."""
 
 import secrets
+import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -133,6 +134,18 @@ def shop_items(*, session: Session, shop_id: int, limit: int, offset: int = 0) -
         .offset(offset)
     )
     return list(session.exec(query))
+
+
+def usual_price_cents(*, session: Session, shop_id: int, at_least: int = 3) -> int | None:
+    """The median price of a shop's recent items; None while it has fewer than `at_least`."""
+    query = (
+        select(Item.price_cents)
+        .where(Item.shop_id == shop_id, col(Item.deleted).is_(False))
+        .order_by(col(Item.id).desc())
+        .limit(200)
+    )
+    prices = list(session.exec(query))
+    return int(statistics.median(prices)) if len(prices) >= at_least else None
 
 
 def shop_orders(

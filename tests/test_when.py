@@ -41,3 +41,17 @@ def test_typed_times_are_read_in_the_towns_zone(typed, paris):
 )
 def test_no_time_or_a_past_one_is_not_understood(typed):
     assert parse_when(typed, NOW, "Europe/Paris") is None
+
+
+def test_in_two_hours_across_the_spring_change_is_two_real_hours():
+    night = datetime(2027, 3, 28, 0, 30, tzinfo=UTC)  # 01:30 in Paris; clocks go to 03:00 at 02:00
+    moment = parse_when("dans 2h", night, "Europe/Paris")
+    assert moment == datetime(2027, 3, 28, 2, 30, tzinfo=UTC)
+    assert moment.astimezone(ZoneInfo("Europe/Paris")).strftime("%H:%M") == "04:30"
+
+
+def test_a_summer_afternoon_is_two_hours_ahead_of_utc():
+    moment = parse_when(
+        "dimanche 28 mars 15h", datetime(2027, 3, 20, 9, tzinfo=UTC), "Europe/Paris"
+    )
+    assert moment == datetime(2027, 3, 28, 13, 0, tzinfo=UTC)

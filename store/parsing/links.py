@@ -1,34 +1,44 @@
 """Video links a merchant shares for a live visit: checked, cleaned and named. Pure functions.
 
-Any http(s) link of sane length is accepted; the platforms people in town already use get a
-name and an icon. What we share is rebuilt from the parsed parts, with tracking parameters
-removed, so nothing odd the merchant pasted travels to hundreds of customers.
+Any http(s) link of sane length to a real site is accepted; the platforms people in town already
+use get a name and an icon. Lookalikes of those platforms ("zoom.uss", "meet.google.con"),
+top-level domains that do not exist and link shorteners are refused, with the address the
+merchant probably meant when there is one. What we share is rebuilt from the parsed parts,
+with tracking parameters removed, so nothing odd the merchant pasted travels to hundreds of
+customers.
 """
 
 import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
+
+from store.parsing.lookalikes import is_shortener, lookalike, registrable, tld_suggestion
 
 MAX_LENGTH = 500
 TRACKING = ("fbclid", "gclid", "si", "igsh", "igshid", "mibextid")
-# A link inside a message: a scheme we know (good or bad), or a known host typed without one.
+# A link inside a message: a scheme we know (good or bad), a known host typed without one, or
+# any host typed without one when a path follows ("zoom.uss/j/123"; `find_links` then keeps
+# only real top-level domains and lookalikes, so "pull.rouge/bleu" is no link).
 CANDIDATE = re.compile(
     r"(?i)(?:\b(?:https?|ftp|javascript|data|file|vbscript):\S*|"
     r"\b(?:www\.)?(?:meet\.jit\.si|8x8\.vc|meet\.google\.com|zoom\.us|whereby\.com|"
-    r"join\.skype\.com|call\.whatsapp\.com|wa\.me|fb\.watch|youtu\.be)/\S*)"
+    r"join\.skype\.com|call\.whatsapp\.com|wa\.me|fb\.watch|youtu\.be)/\S*|"
+    r"(?<![@\w.])(?:www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+|"
+    r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24})(?::\d{1,5})?/\S*)"
 )
-TRAILING = ".,;:!?)]}»\"'…"
+TRAILING = ".,;:!?)]}>»\"'…*"
 HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
 class BadLink(ValueError):
     """A link we will not share; `reason` names why (a key of the visit texts)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, suggestion: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.suggestion = suggestion  # the link the merchant probably meant ("did you mean")
 
 
 @dataclass(frozen=True)
@@ -55,7 +65,13 @@ def _platform(host: str, path: str, query: dict[str, str]) -> tuple[str, str, st
         return "jitsi", "Jitsi Meet", "📹"
     if host == "meet.google.com" and parts:
         return "google_meet", "Google Meet", "🟢"
-    if _host_is(host, "zoom.us") and lowered[:1] in (["j"], ["my"], ["w"], ["s"], ["wc"]):
+    if _host_is(host, "zoom.us", "zoom.com") and lowered[:1] in (
+        ["j"],
+        ["my"],
+        ["w"],
+        ["s"],
+        ["wc"],
+    ):
         return "zoom", "Zoom", "🔵"
     if (host == "call.whatsapp.com" and parts) or (host == "wa.me" and parts):
         return "whatsapp", "WhatsApp", "🟩"
@@ -66,13 +82,17 @@ def _platform(host: str, path: str, query: dict[str, str]) -> tuple[str, str, st
     if _host_is(host, "whereby.com") and parts:
         return "whereby", "Whereby", "🟡"
     if (host == "fb.watch" and parts) or (
-        _host_is(host, "facebook.com") and ("live" in lowered or "live_videos" in lowered)
+        _host_is(host, "facebook.com")
+        and (
+            bool({"live", "live_videos", "videos"} & set(lowered)) or lowered[:2] == ["share", "v"]
+        )
     ):
         return "facebook", "Facebook Live", "📘"
     youtube = _host_is(host, "youtube.com")
     if (
         (host == "youtu.be" and parts)
         or (youtube and lowered[:1] == ["live"] and len(parts) > 1)
+        or (youtube and len(parts) == 2 and parts[0].startswith("@") and lowered[1] == "live")
         or (youtube and lowered == ["watch"] and query.get("v"))
     ):
         return "youtube", "YouTube Live", "▶️"
@@ -92,6 +112,18 @@ def _check_host(host: str) -> None:
         raise BadLink("host")  # a bare address is no meeting room, and a classic lure
     if not all(HOST_LABEL.match(label) for label in host.split(".")):
         raise BadLink("host")  # non-ASCII look-alike letters, underscores, empty labels
+
+
+def _check_site(host: str, rebuilt: SplitResult) -> None:
+    """Refuse lookalikes of the platforms, unknown top-level domains and shorteners."""
+    meant = lookalike(host)
+    if meant is not None:
+        raise BadLink("lookalike", urlunsplit(rebuilt._replace(netloc=meant)))
+    if registrable(host) is None:
+        better = tld_suggestion(host)
+        raise BadLink("tld", urlunsplit(rebuilt._replace(netloc=better)) if better else None)
+    if is_shortener(host):
+        raise BadLink("shortener")
 
 
 def parse_link(raw: str) -> VideoLink:
@@ -124,20 +156,51 @@ def parse_link(raw: str) -> VideoLink:
         if not k.lower().startswith("utm_") and k.lower() not in TRACKING
     ]
     netloc = host if port is None else f"{host}:{port}"
-    url = urlunsplit((scheme, netloc, parts.path, urlencode(pairs), parts.fragment))
+    rebuilt = SplitResult(scheme, netloc, parts.path, urlencode(pairs), parts.fragment)
+    _check_site(host, rebuilt)
+    url = urlunsplit(rebuilt)
     known = _platform(host.removeprefix("www.").removeprefix("m."), parts.path, dict(pairs))
     key, name, icon = known or ("other", "", "🎥")
     return VideoLink(url=url, platform=key, name=name, icon=icon)
 
 
-def find_link(text: str) -> str | None:
-    """The first link-looking word of a message (good or bad), without trailing punctuation."""
-    match = CANDIDATE.search(text)
-    if match is None:
-        return None
-    found = match.group(0)
-    while found and found[-1] in TRAILING:
-        if found[-1] == ")" and found.count("(") >= found.count(")"):
+def _trimmed(found: str) -> str:
+    """A link without what wraps or follows it: punctuation, brackets, emoji."""
+    while found:
+        last = found[-1]
+        if last == ")" and found.count("(") >= found.count(")"):
             break  # "(1)" belongs to the link; "(see link)" does not
-        found = found[:-1]
+        if last in TRAILING or (
+            not last.isascii() and unicodedata.category(last)[0] not in "LN"
+        ):  # "…/Noel🎄", "…/live ❤️", "»"
+            found = found[:-1]
+            continue
+        break
     return found
+
+
+def _looks_like_a_site(found: str) -> bool:
+    """A word with a scheme, or a host on a real top-level domain, or a platform's lookalike
+    ("pull.rouge/bleu" is no link; "zoom.uss/j/1" is a mistyped one)."""
+    if ":" in found.split("/")[0]:
+        return True
+    host = found.split("/")[0].lower()
+    return registrable(host) is not None or lookalike(host) is not None
+
+
+def find_links(text: str) -> list[str]:
+    """Every link-looking word of a message (good or bad), in order, trimmed."""
+    found = (_trimmed(m.group(0)) for m in CANDIDATE.finditer(text))
+    return [link for link in found if link and _looks_like_a_site(link)]
+
+
+def find_link(text: str) -> str | None:
+    """The link of a message: the first one on a platform we name, else the first one."""
+    found = find_links(text)
+    for raw in found:
+        try:
+            if parse_link(raw).platform != "other":
+                return raw
+        except BadLink:
+            continue
+    return found[0] if found else None
