@@ -21,8 +21,9 @@ from store.demo import load_demo
 from store.media import MediaStore
 from store.models import Item, Shop, Town
 from store.search import search_items
+from tests.corpora import HERE as CORPORA
+from tests.corpora import rows
 
-CORPORA = Path(__file__).parent / "corpora"
 TUNED = CORPORA / "search_queries.tsv"
 HELD_OUT = CORPORA / "search_queries_heldout.tsv"
 TOP = 5
@@ -36,12 +37,9 @@ class Case:
 
 def load(path: Path) -> list[Case]:
     cases = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        query, _, expected = line.partition("\t")
-        assert expected, f"{path.name}: no expected item for {query!r}"
-        cases.append(Case(query, tuple(e.strip() for e in expected.split("|"))))
+    for row in rows(path.name):
+        assert len(row) == 2, f"{path.name}: a query and its expected items: {row!r}"
+        cases.append(Case(row[0], tuple(e.strip() for e in row[1].split("|"))))
     return cases
 
 
