@@ -360,7 +360,7 @@ class Vocabulary:
             term.add([word])
         if self.matches(term):
             return []
-        corrections = self.correct(stem)
+        corrections = self.correct(stem, typos_allowed(term.word))
         for word in corrections:
             for written in sorted(self.by_base.get(word, ())):
                 term.add([written])
@@ -373,10 +373,10 @@ class Vocabulary:
                 corrections = [" ".join(split)]
         return corrections
 
-    def correct(self, word: str) -> list[str]:
-        """Indexed words and synonyms (without plural) within the typos `word`'s length
-        allows, nearest first; failing that, the words that sound the same."""
-        allowed = typos_allowed(word)
+    def correct(self, word: str, allowed: int | None = None) -> list[str]:
+        """Indexed words and synonyms (without plural) within `allowed` typos (what the
+        word's length allows), nearest first; failing that, the words that sound the same."""
+        allowed = typos_allowed(word) if allowed is None else allowed
         if not allowed:
             return []
         found = process.extract(
