@@ -10,9 +10,9 @@ of a prefix reads every matching entry in the country.
 Only when that finds nothing does the town's vocabulary step in (`store.search_words`):
 words sharing a stem ("chevaux" -> cheval), one typo from 5 letters and two from 9
 ("croisant" -> croissant), two words run together ("cerfvolant"); a word that still matches
-nothing is left out ("cadeau pour maman"), and words that match only apart are ranked by how
-many of them an item has ("vin rouge"). When no word matches at all, the closest words of the
-town are offered ("Vouliez-vous dire ... ?") with their items.
+nothing is left out ("cadeau pour maman"), and when the words match only apart the last typed
+are let go first. When no word matches at all, the closest words of the town are offered
+("Vouliez-vous dire ... ?") with their items.
 """
 
 import time
@@ -124,12 +124,11 @@ def _forgiving(
     for word in found.suggestions:
         for form in forms(word):
             hint.add([form])
-    return _ids(bind, [[hint]], town_id, limit, offset)
-
+    return _ids(bind, vocabulary.pruned([hint]), town_id, limit, offset)
 
 
 # A town's vocabulary, read again when the town's count of words has changed (words are only
-# ever added, so the count is a version) and at least every few minutes.
+# ever added, so the count is a version) and at least every ten minutes.
 _VOCABULARIES: dict[tuple[str, int], tuple[int, float, Vocabulary]] = {}
 _VOCABULARY_TTL = 600.0
 
