@@ -91,22 +91,19 @@ class PrintedInvite:
 
 def admin_invite(app: wiring.App, shop_name: str, town_name: str | None = None) -> PrintedInvite:
     """Create the shop when new, and a single-use owner invite with its QR code."""
-    from store.merchants import create_invite, find_town, get_or_create_shop
-    from store.models import Town
-    from store.parsing.text import slugify
     from store.qr import qr_png
+    from store.shops import owner_invite
 
     name = town_name or app.config.town.name
 
     def work(session: Session) -> tuple[str, str, datetime]:
-        town = find_town(session=session, name=name)
-        if town is None:
-            town = Town(slug=slugify(name), name=name, timezone=app.config.town.timezone)
-            session.add(town)
-            session.flush()
-        shop, _ = get_or_create_shop(session=session, name=shop_name, town=town)
-        now = app.ctx.now()
-        invite = create_invite(session=session, shop_id=shop.id, role="owner", now=now)  # type: ignore[arg-type]
+        shop, invite = owner_invite(
+            session=session,
+            shop_name=shop_name,
+            town_name=name,
+            timezone=app.config.town.timezone,
+            now=app.ctx.now(),
+        )
         return shop.name, invite.code, invite.expires_at
 
     shop, code, expires_at = app.db.run(work)
@@ -125,6 +122,10 @@ def admin_invite(app: wiring.App, shop_name: str, town_name: str | None = None) 
 
 def cmd_admin_invite(config: Config, args: argparse.Namespace) -> int:
     """Print a merchant invite: code, Telegram and WhatsApp links, QR code PNG."""
+    if args.csv:
+        from bot.admin import cmd_admin_invite_csv
+
+        return cmd_admin_invite_csv(config, args)
     app = wiring.build(config)
     wiring.prepare(app, demo=False)
     invite = admin_invite(app, args.shop, args.town)
@@ -200,9 +201,20 @@ def parser() -> argparse.ArgumentParser:
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
     invite = admin_sub.add_parser("invite", help="invite a shop's owner (creates the shop if new)")
     invite.add_argument("--config", dest="config_sub")
-    invite.add_argument("--shop", required=True, help="the shop's name")
+    which = invite.add_mutually_exclusive_group(required=True)
+    which.add_argument("--shop", help="the shop's name")
+    which.add_argument(
+        "--csv", help="a list of shops (name, category, phone, e-mail): invites and letters PDF"
+    )
     invite.add_argument("--town", help="the town's name (default: [town] name of the config)")
+    invite.add_argument("--format", choices=("A4", "A5"), default="A4", help="letters' paper")
+    invite.add_argument("--out", help="the letters PDF (default var/invites/<csv name>.pdf)")
     invite.set_defaults(func=cmd_admin_invite)
+    from bot.admin import add_poster_parser
+    from bot.cli_staff import add_parser as add_user_parser
+
+    add_poster_parser(admin_sub)
+    add_user_parser(admin_sub)  # vitrine admin user add
     notify = sub.add_parser("notify", help="deliver due notifications to console users")
     notify.add_argument("--config", dest="config_sub")
     notify.add_argument("--once", action="store_true", help="deliver what is due, then exit")

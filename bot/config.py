@@ -1,11 +1,15 @@
-"""Configuration: TOML (`--config`, else $VITRINE_CONFIG, else config.toml, else defaults)."""
+"""Configuration: TOML (`--config`, else $VITRINE_CONFIG, else config.toml, else defaults).
+
+The dataclasses below hold the only defaults of every setting: the handlers' `Context` and
+the dispatcher's `Settings` are built from a `Config` (`from_config`), never default alone.
+"""
 
 import os
 import re
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 
 class ConfigError(ValueError):
@@ -33,6 +37,11 @@ class WhatsAppConfig:
     auth_token: str = ""
     from_number: str = ""
     api_base_url: str = "https://api.twilio.com"
+    # Where Twilio's media URLs redirect to (its media CDN; the S3 host for media stored
+    # before "Enforce HTTP Auth on Media URLs"). Fetched without credentials.
+    media_hosts: list[str] = field(
+        default_factory=lambda: ["mms.twiliocdn.com", "s3-external-1.amazonaws.com"]
+    )
     # Approved templates (ContentSid) for messages outside the 24-hour window, by kind.
     templates: dict[str, str] = field(default_factory=dict)
 
@@ -42,6 +51,8 @@ class WebConfig:
     host: str = "127.0.0.1"
     port: int = 8080
     public_url: str = "http://localhost:8080"
+    # Signs the dashboard's session cookies; "" keeps a random one in var/.session-secret.
+    session_secret: str = ""
 
 
 @dataclass
@@ -77,13 +88,16 @@ class NotificationsConfig:
     max_in_flight: int = 32
     # The scheduler's safety poll; due rows are normally sent as soon as they are written.
     poll_seconds: float = 15.0
+    # An order's confirmation is also kept in the outbox, sent after this many seconds unless
+    # the reply itself went out: a crash between the order and the reply loses nothing.
+    reply_grace_seconds: float = 30.0
     # Demo: reminders come this many times sooner (60: an hour's wait takes a minute).
     demo_speedup: int = 1
 
 
 @dataclass
 class VisitsConfig:
-    """Live visits (issue 7)."""
+    """Live visits: reservations made while watching, visits nobody ended."""
 
     hold_minutes: int = 30  # how long an item reserved during a visit stays set aside
     max_live_minutes: int = 120  # a visit nobody ended ends itself after this long
@@ -130,7 +144,7 @@ def parse(data: dict[str, Any], path: str | None = None) -> Config:
     for name, values in data.items():
         if name not in sections or not isinstance(values, dict):
             raise ConfigError(f"unknown section [{name}]; known: {', '.join(sections)}")
-        kwargs[name] = _section(sections[name].default_factory, name, values)  # type: ignore[misc]
+        kwargs[name] = _section(cast(type, sections[name].default_factory), name, values)
     config = Config(**kwargs, path=path)
     if config.telegram.mode not in ("polling", "webhook"):
         raise ConfigError("[telegram] mode must be 'polling' or 'webhook'")
@@ -142,6 +156,9 @@ def parse(data: dict[str, Any], path: str | None = None) -> Config:
         raise ConfigError("[telegram] webhook_secret is required in webhook mode")
     if not re.fullmatch(r"[A-Za-z0-9_-]{0,256}", config.telegram.webhook_secret):
         raise ConfigError("[telegram] webhook_secret may only hold A-Z a-z 0-9 _ - (256 at most)")
+    secret = config.web.session_secret
+    if secret and len(secret) < 32:
+        raise ConfigError("[web] session_secret must be at least 32 characters (or empty)")
     _check_notifications(config.notifications)
     return config
 

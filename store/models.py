@@ -40,6 +40,7 @@ class Shop(SQLModel, table=True):
     description: str = Field(default="", max_length=1000)
     address: str = Field(default="", max_length=200)
     phone: str = Field(default="", max_length=30)
+    email: str = Field(default="", max_length=200)  # the town hall's contact (invite letters)
     photo: str | None = Field(default=None, max_length=80)
     # {"mon": [["10:00", "12:30"], ["14:00", "19:00"]], ...}; a missing day is closed.
     hours: dict[str, list[list[str]]] = _json(dict)
@@ -69,6 +70,7 @@ class User(SQLModel, table=True):
     town_id: int | None = Field(default=None, foreign_key="town.id")
     unreachable: bool = False
     quiet: bool = False  # turned off non-essential messages
+    town_news: bool = False  # opted in to the town hall's campaigns (off until they say yes)
     created_at: datetime = _created()
     last_inbound_at: datetime | None = _utc()
 
@@ -130,7 +132,7 @@ class Order(SQLModel, table=True):
     number: str = Field(unique=True, max_length=12)
     shop_id: int = Field(foreign_key="shop.id", index=True)
     customer_id: int = Field(foreign_key="user.id", index=True)
-    # pending | accepted | declined | ready | out_for_delivery | delivered | collected | cancelled
+    # An OrderStatus (store/statuses.py): the moves between them are listed there.
     status: str = Field(default="pending", max_length=20, index=True)
     fulfilment: str = Field(max_length=10)  # pickup | delivery
     slot_start: datetime | None = _utc()
@@ -217,6 +219,7 @@ class Invite(SQLModel, table=True):
     expires_at: datetime = _created()
     used_by: int | None = Field(default=None, foreign_key="user.id")
     used_at: datetime | None = _utc()
+    revoked_at: datetime | None = _utc()  # replaced by a fresh invite (its expiry is set then)
 
 
 class AuditLog(SQLModel, table=True):
@@ -247,5 +250,111 @@ class SeenMessage(SQLModel, table=True):
     received_at: datetime = _created()
 
 
-# Live visits (issue 7): Visit, VisitInterest, VisitJoin, VisitHold, PrivateVisitRequest.
-import store.visits  # noqa: E402, F401
+# Live visits: a shop's video tour, who asked to hear of it, who joined, what was held.
+class Visit(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    shop_id: int = Field(foreign_key="shop.id", index=True)
+    url: str = Field(max_length=500)
+    platform: str = Field(default="other", max_length=16)
+    status: str = Field(default="scheduled", max_length=10, index=True)  # VisitStatus
+    starts_at: datetime | None = _utc()  # the announced time (scheduled visits)
+    started_at: datetime | None = _utc()
+    ended_at: datetime | None = _utc()
+    announced: bool = False  # followers were told (once, however often the merchant taps)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _created()
+
+
+class VisitInterest(SQLModel, table=True):
+    """Someone who tapped "Me prévenir" on a scheduled visit."""
+
+    __table_args__ = (UniqueConstraint("visit_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = _created()
+
+
+class VisitJoin(SQLModel, table=True):
+    """One person's Join link for a visit (`/v/<token>`) and whether they opened it."""
+
+    __table_args__ = (UniqueConstraint("visit_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token: str = Field(max_length=24, unique=True)
+    taps: int = 0
+    joined_at: datetime | None = _utc()
+
+
+class VisitHold(SQLModel, table=True):
+    """Stock set aside for a viewer who reserved a featured item."""
+
+    __table_args__ = (Index("ix_visithold_due", "status", "held_until"),)
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    quantity: int = 1
+    took_stock: bool = True  # False for unlimited items: nothing to give back
+    held_until: datetime = _created()
+    status: str = Field(default="held", max_length=10)  # HoldStatus
+    created_at: datetime = _created()
+    closed_at: datetime | None = _utc()
+
+
+class PrivateVisitRequest(SQLModel, table=True):
+    """A customer asking a shop for a visit of their own."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    shop_id: int = Field(foreign_key="shop.id", index=True)
+    customer_id: int = Field(foreign_key="user.id", index=True)
+    proposed_at: datetime = _created()
+    # requested (by the customer) | countered (merchant proposed another time)
+    # | agreed (customer took the merchant's time) | accepted (link sent) | declined
+    status: str = Field(default="requested", max_length=10)
+    proposed_by: str = Field(default="customer", max_length=10)  # customer | shop
+    url: str = Field(default="", max_length=500)
+    created_at: datetime = _created()
+
+
+# The town hall: its staff's dashboard accounts, failed logins, campaigns to residents.
+class StaffAccount(SQLModel, table=True):
+    """A person of the town hall who may open the dashboard of their town."""
+
+    __tablename__ = "staff_account"
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(unique=True, max_length=254)
+    password_hash: str = Field(max_length=200)
+    town_id: int = Field(foreign_key="town.id", index=True)
+    # Part of every session cookie: logging out bumps it, so no copy of an old cookie works.
+    session_version: int = 1
+    created_at: datetime = _created()
+    last_login_at: datetime | None = _utc()
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins of one account (`account:<email>`) or one address (`ip:<address>`)."""
+
+    __tablename__ = "login_throttle"
+    key: str = Field(primary_key=True, max_length=300)
+    failures: int = 0
+    first_failure_at: datetime = _created()
+    locked_until: datetime | None = _utc()
+
+
+CAMPAIGN_TEXT = 900  # fits a Telegram photo caption (1,024) with the buttons' words to spare
+
+
+class Campaign(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    town_id: int = Field(foreign_key="town.id", index=True)
+    author_id: int = Field(foreign_key="staff_account.id")
+    text: str = Field(max_length=CAMPAIGN_TEXT)
+    photo: str | None = Field(default=None, max_length=80)  # media key
+    button: str = Field(default="", max_length=8)  # BUTTONS: none, one shop, the town page
+    shop_id: int | None = Field(default=None, foreign_key="shop.id")
+    status: str = Field(default="draft", max_length=8)  # draft | sent
+    recipients: int = 0  # how many it was queued for
+    created_at: datetime = _created()
+    sent_at: datetime | None = _utc()

@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 from store.models import Item, Shop
 from store.search_index import create_index, drop_index
 from store.search_words import Term, Vocabulary, fold, forms, parse, terms
+from store.types import persisted
 
 __all__ = ["Found", "create_index", "drop_index", "find_items", "fold", "forms", "search_items"]
 __all__ += ["terms"]
@@ -76,7 +77,7 @@ def find_items(
         return found
     rows = session.exec(select(Item, Shop).join(Shop).where(Item.id.in_(ids))).all()  # type: ignore[union-attr]
     order = {item_id: n for n, item_id in enumerate(ids)}
-    found.hits = sorted(((i, s) for i, s in rows), key=lambda pair: order.get(pair[0].id or 0, 0))
+    found.hits = sorted(((i, s) for i, s in rows), key=lambda pair: order[persisted(pair[0].id)])
     return found
 
 

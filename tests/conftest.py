@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
 from bot.channels.console import ConsoleChannel
+from bot.config import Config
 from handlers.context import Context
 from handlers.engine import Engine
 from store import migrate
@@ -21,8 +22,9 @@ from store.db import Database, normalise_url
 from store.demo import load_demo
 from store.media import MediaStore
 
-# The channels' fixtures: Telegram's (`tg`, `start_bot`, `run_vitrine`), Twilio's (`standin`).
-pytest_plugins = ["tests.telegram_harness", "tests.whatsapp_harness"]
+# The channels' fixtures: Telegram's (`tg`, `start_bot`, `run_vitrine`), Twilio's (`standin`);
+# the browser's (`web_server`, `browser_page`, `screenshot`: tests/browser.py).
+pytest_plugins = ["tests.telegram_harness", "tests.whatsapp_harness", "tests.browser"]
 
 PG_URL = os.environ.get("VITRINE_TEST_PG_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
@@ -118,7 +120,7 @@ def media(tmp_path: Path) -> MediaStore:
 
 @pytest.fixture
 def ctx(media: MediaStore, clock: Clock) -> Context:
-    return Context(media=media, clock=clock)
+    return Context.from_config(Config(), media=media, clock=clock)
 
 
 @pytest.fixture

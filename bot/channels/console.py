@@ -49,7 +49,8 @@ class ConsoleChannel:
         line = line.rstrip("\n")
         if line.startswith("/photo "):
             _, _, rest = line.partition(" ")
-            paths, caption = [], []
+            paths: list[str] = []
+            caption: list[str] = []
             for word in rest.split(" "):
                 (paths if not caption and Path(word).is_file() else caption).append(word)
             if not paths:
@@ -85,7 +86,9 @@ class ConsoleChannel:
             return [Reply(f"⚠️ {exc.args[0]}")]
         except (ValueError, OSError) as exc:
             return [Reply(f"⚠️ {exc}")]
-        return self.engine.handle(incoming)
+        replies = self.engine.handle(incoming)
+        self.engine.delivered(replies)  # shown on the screen at once
+        return replies
 
     def say(self, line: str) -> str:
         """Send a line and return the replies as the terminal shows them."""
