@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlalchemy import inspect, text
+from sqlmodel import Session, SQLModel, select
 
 from bench import Figure, figure, ms, percentile, private_pg, say
 from bench.gen import (
@@ -196,8 +196,29 @@ def measure(db: Database, backend: str, queries: int, like_everywhere: int) -> l
     return out
 
 
+def current_schema(db: Database) -> bool:
+    """Whether a kept database has every column the models have now (0001 is regenerated)."""
+    inspector = inspect(db.engine)
+    for table in SQLModel.metadata.sorted_tables:
+        if not inspector.has_table(table.name):
+            return False
+        have = {column["name"] for column in inspector.get_columns(table.name)}
+        if not {column.name for column in table.columns} <= have:
+            return False
+    return True
+
+
 def build(url: str, size: Size, reuse: bool = False) -> Database:
     db = Database(url)
+    if reuse and not current_schema(db):  # kept from an older schema: start again
+        with db.engine.begin() as conn:
+            if db.dialect == "postgresql":
+                conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+                conn.exec_driver_sql("CREATE SCHEMA public")
+        if db.dialect != "postgresql":
+            db.dispose()
+            Path(url.removeprefix("sqlite:///")).unlink()
+            db = Database(url)
     migrate.upgrade(db.engine)
     with db.engine.connect() as conn:
         filled = conn.exec_driver_sql("SELECT count(*) FROM item").scalar_one() == size.items
