@@ -98,6 +98,15 @@ class Item(SQLModel, table=True):
     updated_at: datetime = _created()
 
 
+class SearchWord(SQLModel, table=True):
+    """A word written in a town's items or shops, as written; filled by the search index's
+    triggers (store/search_index.py) and read by search to correct typos."""
+
+    __tablename__ = "search_word"
+    town_id: int = Field(primary_key=True)
+    word: str = Field(primary_key=True)
+
+
 class ConversationState(SQLModel, table=True):
     """One user's place in the conversation: what typed text means now, and the last menu."""
 

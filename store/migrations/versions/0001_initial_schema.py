@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 17:33:24.152203
+Create Date: 2026-12-02 17:48:40.398073
 """
 from collections.abc import Sequence
 
@@ -27,6 +27,11 @@ def upgrade() -> None:
     sa.Column('first_failure_at', store.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('locked_until', store.types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('key')
+    )
+    op.create_table('search_word',
+    sa.Column('town_id', sa.Integer(), nullable=False),
+    sa.Column('word', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.PrimaryKeyConstraint('town_id', 'word')
     )
     op.create_table('seen_message',
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
@@ -496,5 +501,6 @@ def downgrade() -> None:
     op.drop_table('town')
     op.drop_table('telegramfile')
     op.drop_table('seen_message')
+    op.drop_table('search_word')
     op.drop_table('login_throttle')
     # ### end Alembic commands ###
