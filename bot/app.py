@@ -2,6 +2,7 @@
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.config import Config
 from handlers.context import Context, ReminderSettings
@@ -43,6 +44,7 @@ def build(config: Config) -> App:
         ),
         visit_hold_minutes=config.visits.hold_minutes,
         visit_max_minutes=config.visits.max_live_minutes,
+        reply_grace=timedelta(seconds=config.notifications.reply_grace_seconds),
     )
     return App(config=config, db=db, media=media, ctx=ctx, engine=Engine(db, ctx))
 

@@ -33,6 +33,11 @@ class WhatsAppConfig:
     auth_token: str = ""
     from_number: str = ""
     api_base_url: str = "https://api.twilio.com"
+    # Where Twilio's media URLs redirect to (its media CDN; the S3 host for media stored
+    # before "Enforce HTTP Auth on Media URLs"). Fetched without credentials.
+    media_hosts: list[str] = field(
+        default_factory=lambda: ["mms.twiliocdn.com", "s3-external-1.amazonaws.com"]
+    )
     # Approved templates (ContentSid) for messages outside the 24-hour window, by kind.
     templates: dict[str, str] = field(default_factory=dict)
 
@@ -77,6 +82,9 @@ class NotificationsConfig:
     max_in_flight: int = 32
     # The scheduler's safety poll; due rows are normally sent as soon as they are written.
     poll_seconds: float = 15.0
+    # An order's confirmation is also kept in the outbox, sent after this many seconds unless
+    # the reply itself went out: a crash between the order and the reply loses nothing.
+    reply_grace_seconds: float = 30.0
     # Demo: reminders come this many times sooner (60: an hour's wait takes a minute).
     demo_speedup: int = 1
 

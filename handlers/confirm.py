@@ -131,6 +131,7 @@ def confirm(turn: Turn, shop: Shop, co: dict[str, Any]) -> list[Reply]:
         turn.option("menu_orders", "orders"),
         *turn.nav(),
     ]
+    turn.safety_copy = True  # committed with the order: a crash before the reply loses nothing
     return [Reply(text, photo=photo, options=tuple(options))]
 
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from store.media import MediaStore
@@ -40,6 +40,8 @@ class Context:
     # Called after a transaction that wrote outbox rows due now (wakes the dispatcher).
     on_outbox: Callable[[], None] = field(default=lambda: None)
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
+    # How long a reply's safety copy waits for the channel to say it was sent.
+    reply_grace: timedelta = timedelta(seconds=30)
 
     def now(self) -> datetime:
         return self.clock()

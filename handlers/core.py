@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from store.parsing.text import clean
+
 
 @dataclass(frozen=True)
 class Incoming:
@@ -21,6 +23,14 @@ class Incoming:
     language: str | None = None  # the app's language on first contact ("en", "fr-FR", ...)
     name: str | None = None
     phone: str | None = None
+
+    def __post_init__(self) -> None:
+        # The one place every channel's text passes: what reaches the store is clean text
+        # (PostgreSQL refuses NUL; stray control characters and lone surrogates break it too).
+        for name in ("text", "action", "name", "phone"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, clean(value))
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,15 @@ from handlers.context import Context
 from handlers.core import Incoming, Option, Reply, Stale
 from handlers.search import fold
 from handlers.turn import Turn
+from store import outbox
 from store.db import Database, is_transient
 from store.users import get_or_create_user, load_state
 
 log = logging.getLogger(__name__)
 
 INBOUND_PRECISION = timedelta(minutes=1)
+SAFETY_KIND = "reply"  # the outbox kind of replies kept in case the channel cannot send them
+RECEIPT = "receipt"  # Reply.extra key: the id of the replies' safety copy in the outbox
 MAX_TEXT = 1000  # longer messages are cut; handlers that keep text cap it themselves
 
 
@@ -54,6 +57,13 @@ class Engine:
         if wake:
             self.ctx.on_outbox()
         return replies
+
+    def delivered(self, replies: list[Reply]) -> None:
+        """The channel sent `replies`: their safety copy, if any, is not needed any more."""
+        receipts = [r.extra[RECEIPT] for r in replies if RECEIPT in r.extra]
+        if receipts:
+            now = self.ctx.now()
+            self.db.run(lambda s: outbox.cancel_copies(session=s, ids=receipts, now=now))
 
 
 def _turn(session: object, ctx: Context, incoming: Incoming) -> Turn:
@@ -95,6 +105,17 @@ def _finish(turn: Turn, replies: list[Reply]) -> list[Reply]:
             turn.state.menu = [[o.label, o.action] for o in reply.options if o.action]
             break
     turn.state.updated_at = turn.now()
+    if turn.safety_copy and replies:
+        copy = outbox.enqueue(
+            session=turn.session,
+            user_id=turn.user.id,  # type: ignore[arg-type]
+            kind=SAFETY_KIND,
+            replies=replies,
+            due_at=turn.now() + turn.ctx.reply_grace,
+        )
+        assert copy is not None
+        turn.session.flush()
+        replies[-1].extra[RECEIPT] = copy.id
     return replies
 
 

@@ -32,7 +32,9 @@ IN_A_ROW = timedelta(minutes=30)
 def photo(turn: Turn) -> list[Reply]:
     """A photo from shop staff: a new item, or more photos for the draft being written."""
     shop = require_shop(turn)
-    caption = (turn.incoming.text or "").strip()
+    # A caption sent with a file that was not a photo waits for the next photo.
+    caption = (turn.incoming.text or "").strip() or turn.data.get("file_caption", "")
+    turn.forget("file_caption")
     draft = dict(turn.data.get("draft") or {})  # a copy: the JSON column sees a new value
     if not caption and draft and turn.state.expect in DRAFT_INPUTS:
         draft["photos"] = [*draft["photos"], *turn.incoming.photos][:MAX_PHOTOS]
@@ -284,4 +286,8 @@ def not_an_image(turn: Turn) -> list[Reply]:
     options = [Option(turn.t("m_shop_menu"), "mshop")]
     if turn.data.get("draft"):
         options.insert(0, turn.option("m_back_to_draft", "mdshow"))
+    caption = turn.text  # the file's caption, never a search: kept for the next photo
+    if caption:
+        turn.remember(file_caption=caption)
+        return [turn.reply(f"m_file_{reason}_caption", options, caption=caption[:80])]
     return [turn.reply(f"m_file_{reason}", options)]

@@ -37,6 +37,7 @@ Handler = Callable[[Turn], list[Reply]]
 ACTIONS: dict[str, Handler] = {
     "home": start.home,
     "help": start.help_,
+    "photo_unexpected": start.unexpected_photo,  # sent by channels: a photo nobody keeps
     "langs": start.languages,
     "lang": start.set_language,  # lang:<fr|en>
     "cancel": start.cancel,

@@ -27,6 +27,10 @@ class Turn:
     args: list[str] = field(default_factory=list)  # the action's arguments, after its name
     text: str = ""  # what was typed, stripped
     outbox_now: bool = False  # set when a message for someone else is due now
+    # Set by a handler whose replies must arrive even if the process dies before sending
+    # them (an order's confirmation): they are also kept as an outbox row, due a little later,
+    # which the channel cancels once it has sent them (`Engine.delivered`).
+    safety_copy: bool = False
 
     @property
     def lang(self) -> str:

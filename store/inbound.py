@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from store.models import ConversationState, SeenMessage, User
+from store.models import ConversationState, SeenMessage, ShopStaff, User
 
 SEEN_KEPT = timedelta(days=3)  # platforms retry a webhook for hours, not days
 
@@ -48,3 +48,14 @@ def show_menu(*, session: Session, user_id: int, menu: list[list[str]]) -> None:
         state = ConversationState(user_id=user_id)
         session.add(state)
     state.menu = menu
+
+
+def takes_photos(*, session: Session, channel: str, channel_ref: str) -> bool:
+    """Whether this person's photos are kept (shop staff): nobody else's are even fetched."""
+    query = (
+        select(ShopStaff.id)
+        .join(User, col(User.id) == ShopStaff.user_id)
+        .where(User.channel == channel, User.channel_ref == channel_ref)
+        .limit(1)
+    )
+    return session.exec(query).first() is not None

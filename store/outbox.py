@@ -3,8 +3,9 @@
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from store.models import Outbox
 from store.types import utcnow
@@ -74,3 +75,15 @@ def enqueue_many(*, session: Session, rows: list[dict[str, Any]]) -> None:
     for start in range(0, len(values), 1000):
         statement = dialect.insert(Outbox).on_conflict_do_nothing()
         session.execute(statement, values[start : start + 1000])
+
+
+def cancel_copies(*, session: Session, ids: list[int], now: datetime) -> None:
+    """Mark safety copies of replies as sent: the channel delivered the replies themselves.
+
+    A copy the dispatcher already took (after a slow send) goes anyway: at-least-once.
+    """
+    session.execute(
+        update(Outbox)
+        .where(col(Outbox.id).in_(ids), col(Outbox.status) == "pending")
+        .values(status="sent", sent_at=now, last_error="sent as a reply")
+    )

@@ -108,11 +108,21 @@ def png(color: str, size: tuple[int, int] = (64, 48)) -> bytes:
 
 
 @pytest.fixture
-def photo_seen(monkeypatch):
-    """A test-only PHOTO route: it answers with what the core received."""
+def photo_seen(monkeypatch, db, engine):
+    """A test-only PHOTO route: it answers with what the core received. Alice works in a
+    shop: only shop staff's photos are fetched at all."""
+    from sqlmodel import select
+
     from handlers import routes
     from handlers.core import Reply
+    from store.models import Shop, ShopStaff, User
 
+    with db.session() as session:
+        alice = User(channel="telegram", channel_ref=str(ALICE), name="Alice")
+        session.add(alice)
+        session.flush()
+        shop = session.exec(select(Shop).order_by(Shop.id)).first()
+        session.add(ShopStaff(shop_id=shop.id, user_id=alice.id, role="owner"))
     seen = []
 
     def photo(turn):

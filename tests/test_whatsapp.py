@@ -125,7 +125,26 @@ def _media_files(whatsapp) -> set[str]:
     return {path.name for path in whatsapp.app.media.root.glob("*/*.*")}
 
 
-def test_a_photo_reaches_the_media_store_as_image_bytes(alice, standin, whatsapp):
+def _works_in_a_shop(db, number: str) -> None:
+    """The person behind `number` joins a shop's staff: their photos become items."""
+    with db.session() as session:
+        person = User(channel="whatsapp", channel_ref=number, name="Alice")
+        session.add(person)
+        session.flush()
+        choco = session.exec(select(Shop).where(Shop.slug == "chocolaterie-du-perche")).one()
+        session.add(ShopStaff(shop_id=choco.id, user_id=person.id, role="owner"))
+
+
+def test_a_customers_photo_is_answered_without_being_fetched(alice, standin, whatsapp):
+    before = _media_files(whatsapp)
+    url = standin.add_media(png(64, 48), "image/png")
+    replies = alice.send("", NumMedia="1", MediaUrl0=url, MediaContentType0="image/png")
+    assert "Seuls les commerçants publient des photos" in replies[0].body
+    assert standin.fetches == [] and _media_files(whatsapp) == before
+
+
+def test_a_photo_reaches_the_media_store_as_image_bytes(alice, standin, whatsapp, db):
+    _works_in_a_shop(db, ALICE)
     before = _media_files(whatsapp)
     url = standin.add_media(png(64, 48), "image/png")
     replies = alice.send("", NumMedia="1", MediaUrl0=url, MediaContentType0="image/png")
@@ -136,7 +155,8 @@ def test_a_photo_reaches_the_media_store_as_image_bytes(alice, standin, whatsapp
         assert img.size == (64, 48)
 
 
-def test_an_album_of_photos_is_one_message(whatsapp, standin):
+def test_an_album_of_photos_is_one_message(whatsapp, standin, db):
+    _works_in_a_shop(db, ALICE)
     # Each part must follow the one before within the window: 2 s, for a loaded machine
     # (the harness's shorter one keeps the one-photo tests quick).
     whatsapp.channel.album_wait = 2.0

@@ -63,6 +63,9 @@ class TwilioStandIn:
     unreachable: set[str] = field(default_factory=set)  # "whatsapp:+33..." addresses
     files: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     attempts: int = 0
+    # Where media URLs redirect to ("" for this server), and each GET as (path, Authorization).
+    redirect_base: str = ""
+    fetches: list[tuple[str, str | None]] = field(default_factory=list)
     lock: threading.Condition = field(default_factory=threading.Condition)
 
     def start(self) -> "TwilioStandIn":
@@ -200,6 +203,8 @@ def _handler(standin: TwilioStandIn) -> type[QuietHandler]:
 
         def do_GET(self) -> None:
             path = urlparse(self.path).path
+            with standin.lock:
+                standin.fetches.append((path, self.headers.get("Authorization")))
             match = MEDIA.match(path)
             if match:  # like Twilio: the media URL redirects to where the file is kept
                 expected = (
@@ -211,7 +216,7 @@ def _handler(standin: TwilioStandIn) -> type[QuietHandler]:
                 if self.headers.get("Authorization") != expected:
                     return self._json(401, _error(401, 20003, "Authenticate"))
                 self.send_response(307)
-                self.send_header("Location", f"/files/{match[3]}")
+                self.send_header("Location", f"{standin.redirect_base}/files/{match[3]}")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return None

@@ -34,7 +34,12 @@ BOT_NUMBER = "+33700000000"
 
 
 def whatsapp_app(
-    db: Database, ctx: Context, engine: Engine, api_base_url: str, templates: dict[str, str]
+    db: Database,
+    ctx: Context,
+    engine: Engine,
+    api_base_url: str,
+    templates: dict[str, str],
+    media_hosts: list[str] | None = None,
 ) -> App:
     """The App as `vitrine run` builds it, on the test's database, clock and stand-in."""
     config = Config(
@@ -44,6 +49,7 @@ def whatsapp_app(
             from_number=f"whatsapp:{BOT_NUMBER}",
             api_base_url=api_base_url,
             templates=templates,
+            media_hosts=media_hosts or [],
         ),
         web=WebConfig(public_url=PUBLIC_URL),
     )
@@ -159,3 +165,13 @@ class Phone:
     def say_with(self, body: str, **fields: str) -> str:
         """The bot's answer to a message with more fields (media, location)."""
         return "\n\n".join(m.body for m in self.send(body, **fields))
+
+
+@pytest.fixture
+def whatsapp_server(
+    db: Database, ctx: Context, engine: Engine, standin: TwilioStandIn
+) -> Iterator[WhatsAppServer]:
+    """Our web app with the WhatsApp channel, Twilio's stand-in behind it (no templates)."""
+    server = WhatsAppServer(whatsapp_app(db, ctx, engine, standin.url, templates={}))
+    yield server
+    server.close()

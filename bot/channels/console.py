@@ -85,7 +85,9 @@ class ConsoleChannel:
             return [Reply(f"⚠️ {exc.args[0]}")]
         except (ValueError, OSError) as exc:
             return [Reply(f"⚠️ {exc}")]
-        return self.engine.handle(incoming)
+        replies = self.engine.handle(incoming)
+        self.engine.delivered(replies)  # shown on the screen at once
+        return replies
 
     def say(self, line: str) -> str:
         """Send a line and return the replies as the terminal shows them."""

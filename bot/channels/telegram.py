@@ -11,8 +11,8 @@ import hmac
 import json
 import logging
 import weakref
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from starlette.requests import Request
@@ -23,20 +23,22 @@ from telegram.error import (
     BadRequest,
     Forbidden,
     InvalidToken,
-    NetworkError,
     RetryAfter,
     TelegramError,
 )
-from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.app import App
-from bot.channels.backoff import backoff_delay
+from bot.channels import telegram_files
+from bot.channels.telegram_dedupe import ClaimedUpdates
+from bot.channels.telegram_files import NOT_KEPT, image_file_id
+from bot.channels.telegram_limiter import PatientLimiter
 from bot.channels.telegram_render import Pressed, Renderer
 from bot.config import ConfigError
 from handlers import i18n
 from handlers.core import Incoming, Reply
 from notifications.base import DeliveryError, Recipient
-from store import users
+from store import inbound, users
 from store.media import NotAnImage
 
 log = logging.getLogger(__name__)
@@ -56,38 +58,6 @@ COMMANDS = [
     ("aide", "help", "tg_cmd_help"),
     ("langue", "language", "tg_cmd_language"),
 ]
-
-
-class PatientLimiter(AIORateLimiter):
-    """Telegram's flood limits (429 honoured), plus retries with backoff on network and 5xx."""
-
-    def __init__(self, attempts: int = 4, backoff: float = 0.5, flood_retries: int = 3) -> None:
-        super().__init__(max_retries=flood_retries)
-        self.attempts = attempts
-        self.backoff = backoff
-
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, Any]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: int | None,
-    ) -> Any:
-        for attempt in range(1, self.attempts + 1):
-            try:
-                return await super().process_request(
-                    callback, args, kwargs, endpoint, data, rate_limit_args
-                )
-            except BadRequest:
-                raise  # our request is wrong: sending it again will not help
-            except NetworkError as exc:  # connection trouble, timeouts, 5xx
-                if attempt == self.attempts:
-                    raise
-                log.warning("telegram %s failed (%s), try %d again", endpoint, exc, attempt + 1)
-                await asyncio.sleep(backoff_delay(attempt - 1, self.backoff))
-        raise AssertionError("unreachable")
 
 
 @dataclass
@@ -114,6 +84,9 @@ class TelegramChannel:
         self.app = app
         self.config = app.config.telegram
         self.album_quiet = album_quiet
+        # Webhook and poller both put updates here; it lets each update_id in once.
+        bot_id = self.config.token.partition(":")[0]
+        self.updates = ClaimedUpdates(app.db, bot_id, app.ctx.now)
         builder = (
             Application.builder()
             .token(self.config.token)
@@ -122,6 +95,7 @@ class TelegramChannel:
             .rate_limiter(PatientLimiter(backoff=backoff, flood_retries=flood_retries))
             .concurrent_updates(True)
             .job_queue(None)  # reminders are outbox rows, not PTB jobs
+            .update_queue(self.updates)
         )
         if self.webhook:
             builder = builder.updater(None)
@@ -201,8 +175,9 @@ class TelegramChannel:
         try:
             data = json.loads(await request.body())
             update = Update.de_json(data, self.application.bot)
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            log.warning("unreadable telegram update: %s", exc)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+            # RecursionError: JSON nested thousands deep, which json and PTB read recursively.
+            log.warning("unreadable telegram update: %s", type(exc).__name__)
             return Response(status_code=400)
         await self.application.update_queue.put(update)
         return Response(status_code=200)
@@ -231,13 +206,21 @@ class TelegramChannel:
 
     async def _on_message(self, message: Message) -> None:
         chat_id = message.chat_id
-        try:
-            photos = (await self._download([message])) if image_file_id(message) else ()
-        except (NotAnImage, TelegramError) as exc:
-            log.warning("photo from %s not received: %s", chat_id, exc)
-            await self._send(chat_id, [self._photo_failed(message)])
-            return
         text = message.text or message.caption
+        refused = telegram_files.refused_file(message)
+        if refused:  # a PDF, say: a kind answer, and its caption is not a search
+            await self._answer(chat_id, self._incoming(message, action=refused, text=text))
+            return
+        photos: tuple[str, ...] = ()
+        if image_file_id(message):
+            if not await self._takes_photos(chat_id):  # answered without fetching it
+                return await self._answer(chat_id, self._incoming(message, action=NOT_KEPT))
+            try:
+                photos = await self._download([message])
+            except (NotAnImage, TelegramError) as exc:
+                log.warning("photo from %s not received: %s", chat_id, exc)
+                await self._send(chat_id, [self._photo_failed(message)])
+                return
         phone = None
         contact = message.contact
         if contact and message.from_user and contact.user_id == message.from_user.id:
@@ -294,6 +277,10 @@ class TelegramChannel:
                 await asyncio.sleep(wait)
             del self._albums[key]
             parts = sorted(album.messages, key=lambda m: m.message_id)
+            if not await self._takes_photos(message.chat_id):
+                return await self._answer(
+                    message.chat_id, self._incoming(parts[0], action=NOT_KEPT)
+                )
             try:
                 photos = await self._download(parts)
             except (NotAnImage, TelegramError) as exc:
@@ -316,6 +303,12 @@ class TelegramChannel:
             data = await file.download_as_bytearray()
             keys.append(await asyncio.to_thread(self.app.media.put_image, bytes(data)))
         return tuple(keys)
+
+    async def _takes_photos(self, chat_id: int) -> bool:
+        """Shop staff's photos are kept; nobody else's are even downloaded."""
+        ref = str(chat_id)
+        work = partial(inbound.takes_photos, channel=CHANNEL, channel_ref=ref)
+        return bool(await asyncio.to_thread(self.app.db.run, lambda s: work(session=s)))
 
     @staticmethod
     def _unsupported(message: Message) -> Reply | None:
@@ -357,12 +350,13 @@ class TelegramChannel:
     ) -> None:
         """The core's replies (worked out in a thread: the loop never waits on the database)."""
         replies = await asyncio.to_thread(self.app.engine.handle, incoming)
-        await self._send(chat_id, [before, *replies] if before else replies, pressed)
+        if await self._send(chat_id, [before, *replies] if before else replies, pressed):
+            await asyncio.to_thread(self.app.engine.delivered, replies)  # no safety copy needed
 
     async def _send(
         self, chat_id: int, replies: list[Reply], pressed: Pressed | None = None
-    ) -> None:
-        """Render replies to a person who just wrote; failures are logged, never raised."""
+    ) -> bool:
+        """Render replies to a person who just wrote; False when they could not be sent."""
         try:
             await self.renderer.send(chat_id, replies, pressed)
         except Forbidden:
@@ -370,13 +364,13 @@ class TelegramChannel:
             await self._unreachable(chat_id)
         except TelegramError as exc:
             log.error("reply to telegram chat %s lost: %s", chat_id, exc)
+            return False
+        return True
 
     async def _unreachable(self, chat_id: int) -> None:
         await asyncio.to_thread(
             self.app.db.run,
-            lambda s: users.mark_unreachable(
-                session=s, channel=CHANNEL, channel_ref=str(chat_id)
-            ),
+            lambda s: users.mark_unreachable(session=s, channel=CHANNEL, channel_ref=str(chat_id)),
         )
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -398,16 +392,6 @@ class TelegramChannel:
             raise DeliveryError(f"refused: {exc.message}", permanent=True) from exc
         except TelegramError as exc:
             raise DeliveryError(f"{kind} not sent: {exc.message}") from exc
-
-
-def image_file_id(message: Message) -> str | None:
-    """The largest size of a photo, or a picture sent as a file (uncompressed), if any."""
-    if message.photo:
-        return message.photo[-1].file_id
-    document = message.document
-    if document and (document.mime_type or "").startswith("image/"):
-        return document.file_id
-    return None
 
 
 def _seconds(value: object) -> float:

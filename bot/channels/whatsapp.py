@@ -30,7 +30,7 @@ from twilio.request_validator import (
 from twilio.rest import Client
 
 from bot.app import App
-from bot.channels import whatsapp_media
+from bot.channels import twilio_params, whatsapp_media
 from bot.channels.twilio_http import RETRY_AFTER, TwilioHttp
 from bot.channels.whatsapp_render import Outgoing, menu_index, render, render_each
 from bot.web import signed_media_url
@@ -110,7 +110,12 @@ class WhatsAppChannel:
         self.http = http or TwilioHttp()
         self.client = Client(config.account_sid, config.auth_token, http_client=self.http)
         self.client.api.base_url = config.api_base_url.rstrip("/")
-        self.media = whatsapp_media.Downloader(app.media, (config.account_sid, config.auth_token))
+        self.media = whatsapp_media.Downloader(
+            app.media,
+            (config.account_sid, config.auth_token),
+            api_base_url=config.api_base_url,
+            media_hosts=config.media_hosts,
+        )
         self.album_wait = album_wait
         self._albums: dict[str, list[dict[str, str]]] = {}
         self._album_timers: dict[str, asyncio.Task[None]] = {}
@@ -143,7 +148,8 @@ class WhatsAppChannel:
     async def webhook(self, request: Request) -> Response:
         """Twilio's POST: 403 unless signed with our auth token; else handled once, later."""
         form = await request.form()
-        params = {key: value for key, value in form.items() if isinstance(value, str)}
+        items = [(key, value) for key, value in form.multi_items() if isinstance(value, str)]
+        params = dict(items)
         url = self.app.ctx.public_url + request.url.path
         if request.url.query:
             url += "?" + request.url.query
@@ -152,10 +158,16 @@ class WhatsAppChannel:
         if not signature or not self.validator.validate(url, params, signature, algorithm):
             log.warning("WhatsApp webhook with a missing or wrong signature, refused")
             return Response("invalid signature", status_code=403)
-        sid = params.get("MessageSid") or params.get("SmsMessageSid") or ""
-        sender = params.get("From", "")
         # Delivery status callbacks (MessageStatus) may share the URL: they are not messages.
-        if sid and sender.startswith("whatsapp:") and not params.get("MessageStatus"):
+        if "MessageStatus" in params:
+            return Response(EMPTY_TWIML, media_type="application/xml")
+        refused = twilio_params.refusal(items, self.config.account_sid)
+        if refused or len(items) != len(form.multi_items()):
+            log.warning("WhatsApp webhook refused: %s", refused or "a file in the form")
+            return Response("not a Twilio message", status_code=400)
+        sid = params["MessageSid"]
+        sender = params["From"]
+        if sender.startswith("whatsapp:"):
             now = self.app.ctx.now()
             first = await self._db(
                 lambda s: inbound.first_time(session=s, channel=CHANNEL, sid=sid, now=now)
@@ -220,6 +232,16 @@ class WhatsAppChannel:
         """Turn one message (or one album of photos) into replies and send them, in order."""
         photos: list[str] = []
         refusal: str | None = None
+        language = guess_language(number)
+        captions = [m["Body"].strip() for m in messages if (m.get("Body") or "").strip()]
+        staff = any(m.get("NumMedia", "0") not in ("", "0") for m in messages) and await self._db(
+            lambda s: inbound.takes_photos(session=s, channel=CHANNEL, channel_ref=number)
+        )
+        if not staff and any(_has_image(m) for m in messages):
+            # A customer's photo is answered without being fetched: nobody would keep it.
+            messages = [{**m, "NumMedia": "0"} for m in messages]
+            unexpected = Incoming(CHANNEL, number, action="photo_unexpected", language=language)
+            await self._answer(number, unexpected)
         for params in messages:
             keys, refused = await self.media.fetch_all(params)
             photos += keys
@@ -227,11 +249,16 @@ class WhatsAppChannel:
         if refusal == "failed":  # our download failed: ask again
             lang = await self._language(number)
             await self.send_replies(number, [Reply(i18n.t(lang, "wa_media_failed"))], lang)
+        elif refusal and staff and not photos:  # a merchant's PDF: its caption waits for a photo
+            text = "\n".join(captions) or None
+            file = Incoming(
+                CHANNEL, number, action=f"mfile:{refusal}", text=text, language=language
+            )
+            await self._answer(number, file)
+            return
         elif refusal:  # not a usable photo: the core answers (a merchant's draft is kept)
-            language = guess_language(number)
             file = Incoming(CHANNEL, number, action=f"mfile:{refusal}", language=language)
             await self._answer(number, file)
-        captions = [m["Body"].strip() for m in messages if (m.get("Body") or "").strip()]
         incoming = to_incoming({**messages[0], "Body": "\n".join(captions)}, photos)
         if incoming is not None:
             await self._answer(number, incoming)
@@ -239,6 +266,8 @@ class WhatsAppChannel:
     async def _answer(self, number: str, incoming: Incoming) -> None:
         replies = await asyncio.to_thread(self.app.engine.handle, incoming)
         await self.send_replies(number, replies, await self._language(number))
+        # Sent, or handed to the outbox by send_replies: the safety copy is not needed.
+        await asyncio.to_thread(self.app.engine.delivered, replies)
 
     async def _language(self, number: str) -> str:
         known = await self._db(
@@ -300,9 +329,7 @@ class WhatsAppChannel:
             if exc.code in UNREACHABLE_CODES:
                 log.warning("WhatsApp number ...%s unreachable (%s)", number[-4:], exc.code)
                 await self._db(
-                    lambda s: users.mark_unreachable(
-                        session=s, channel=CHANNEL, channel_ref=number
-                    )
+                    lambda s: users.mark_unreachable(session=s, channel=CHANNEL, channel_ref=number)
                 )
                 raise Unreachable(str(exc.code)) from exc
             raise
@@ -348,6 +375,12 @@ class WhatsAppChannel:
             )
         variables = json.dumps(payload.get("variables") or {}, ensure_ascii=False)
         return [Outgoing(content_sid=template, content_variables=variables)]
+
+
+def _has_image(params: dict[str, str]) -> bool:
+    """Whether a webhook's media include a picture (by the type Twilio gives)."""
+    types = (params.get(f"MediaContentType{i}") or "" for i in range(whatsapp_media.MAX_MEDIA))
+    return any(kind.lower().startswith("image/") for kind in types)
 
 
 def _reason(exc: Exception) -> str:

@@ -10,11 +10,13 @@ from functools import cache
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from bot.app import App
+from bot.web.limits import BodyLimit
 from store.media_access import is_public_photo
 
 # How long a signed media URL works: Twilio fetches a photo within seconds of the send.
@@ -79,5 +81,7 @@ def build_web(app: App, routes: list[Route] | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/media/{key}", media),
             *(routes or []),
-        ]
+        ],
+        # Outermost: a body over its limit is refused before any route reads it.
+        middleware=[Middleware(BodyLimit)],
     )
