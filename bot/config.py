@@ -38,8 +38,17 @@ class WhatsAppConfig:
     media_hosts: list[str] = field(
         default_factory=lambda: ["mms.twiliocdn.com", "s3-external-1.amazonaws.com"]
     )
-    # Approved templates (ContentSid) for messages outside the 24-hour window, by kind.
+    # Approved templates (ContentSid) for messages outside the 24-hour window, by kind:
+    # they override the ones `vitrine whatsapp setup` creates.
     templates: dict[str, str] = field(default_factory=dict)
+    # Twilio's Content API (buttons, lists, templates); a local stand-in in tests.
+    content_base_url: str = "https://content.twilio.com"
+    # Real buttons and lists once `vitrine whatsapp setup` made them; false: numbered text.
+    rich_replies: bool = True
+    # Estimated cost per message, in hundredths of a cent (248 = 2.48 c), by category.
+    pricing: dict[str, int] = field(
+        default_factory=lambda: {"service": 248, "utility": 248, "marketing": 1186, "twilio": 46}
+    )
 
 
 @dataclass

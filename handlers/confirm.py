@@ -158,4 +158,10 @@ def _alert_staff(turn: Turn, shop: Shop, order: Order) -> None:
             )
             return [Reply(text, options=options)]
 
-        turn.notify(staff_id, "order_new", build, dedupe_key=f"order_new:{order.id}:{staff_id}")
+        turn.notify(
+            staff_id,
+            "order_new",
+            build,
+            variables={"number": order.number},  # for a WhatsApp template after 24 hours
+            dedupe_key=f"order_new:{order.id}:{staff_id}",
+        )

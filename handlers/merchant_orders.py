@@ -15,6 +15,7 @@ from store.merchants import OPEN_STATUSES, give_back_stock, move_order, shop_ord
 from store.models import Order, Shop, User
 from store.orders import order_lines
 from store.parsing.caption import has_words
+from store.whatsapp import ready_notice_read
 
 REASONS = ("m_reason_stock", "m_reason_closed", "m_reason_delivery")
 
@@ -114,10 +115,10 @@ def order_options(turn: Turn, order: Order) -> list[Option]:
 def show(turn: Turn, order: Order, shop: Shop, note: str | None = None) -> list[Reply]:
     turn.expect(None)
     replies = [turn.reply(note)] if note else []
-    return [
-        *replies,
-        Reply(order_text(turn, order, shop), options=tuple(order_options(turn, order))),
-    ]
+    text = order_text(turn, order, shop)
+    if order.status == "ready" and ready_notice_read(session=turn.session, order_id=order.id):  # type: ignore[arg-type]
+        text += "\n" + turn.t("m_ready_seen")  # WhatsApp's read receipt of the ready notice
+    return [*replies, Reply(text, options=tuple(order_options(turn, order)))]
 
 
 def details(turn: Turn) -> list[Reply]:

@@ -148,5 +148,9 @@ def _tell_shop(turn: Turn, order: Order) -> None:
             return [Reply(i18n.t(lang, "order_cancelled_alert", number=order.number))]
 
         turn.notify(
-            staff_id, "order_cancelled", build, dedupe_key=f"order_cancelled:{order.id}:{staff_id}"
+            staff_id,
+            "order_cancelled",
+            build,
+            variables={"number": order.number},  # for a WhatsApp template after 24 hours
+            dedupe_key=f"order_cancelled:{order.id}:{staff_id}",
         )
