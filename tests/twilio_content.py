@@ -167,11 +167,26 @@ class ContentStore:
         if kind == "twilio/list-picker" and not in_session:
             raise ContentError(400, 63016, "A list-picker cannot open a conversation.")
         filled = _fill(spec, merged)
-        if kind == "twilio/quick-reply" and len(filled.get("actions", [])) > SESSION_BUTTONS:
+        if kind in ("twilio/quick-reply", "twilio/card") and len(
+            filled.get("actions", [])
+        ) > SESSION_BUTTONS:
             if not approved:
                 raise ContentError(400, 63021, "At most 3 quick-reply buttons without approval.")
         _check_lengths(kind, filled)
         return kind
+
+
+    def shown(self, sid: str, raw_variables: str | None) -> tuple[str, str, list[tuple[str, str]]]:
+        """What the person sees of a content send: its kind, text and (title, id) choices."""
+        resource = self.resources[sid]
+        kind = next((k for k in resource["types"] if k in RICH), "twilio/text")
+        filled = _fill(resource["types"][kind], json.loads(raw_variables or "{}"))
+        text = str(filled.get("body") or filled.get("title") or "")
+        if kind == "twilio/list-picker":
+            choices = [(str(i["item"]), str(i["id"])) for i in filled["items"]]
+        else:
+            choices = [(str(a["title"]), str(a.get("id", ""))) for a in filled.get("actions", [])]
+        return kind, text, choices
 
 
 def _check_definition(kind: str, spec: Any) -> None:
@@ -219,9 +234,13 @@ def _too_long(name: str, text: str, limit: int) -> None:
 
 
 def _check_lengths(kind: str, filled: dict[str, Any]) -> None:
-    body = str(filled.get("body", ""))
+    body = str(filled.get("title" if kind == "twilio/card" else "body", ""))
     _too_long("body", body, TEXT_BODY if kind == "twilio/text" else LIMITS["body"])
-    if kind == "twilio/quick-reply":
+    if kind == "twilio/card":
+        for url in filled.get("media", []):
+            if not str(url).startswith("https://"):
+                raise ContentError(400, 63021, "A card's media must be an https URL.")
+    if kind in ("twilio/quick-reply", "twilio/card"):
         for action in filled["actions"]:
             _too_long("button title", str(action.get("title", "")), LIMITS["title"])
             _too_long("button id", str(action.get("id", "")), LIMITS["id"])

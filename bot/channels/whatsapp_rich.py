@@ -9,7 +9,15 @@ rendered as the numbered text (`whatsapp_render`), which typed numbers still ans
 from collections.abc import Callable, Mapping, Sequence
 
 from bot.channels import whatsapp_shapes as shapes
-from bot.channels.whatsapp_render import MAX_BODY, MAX_CAPTION, Outgoing, reply_text, size, split
+from bot.channels.whatsapp_render import (
+    MAX_BODY,
+    MAX_CAPTION,
+    Outgoing,
+    menu_index,
+    reply_text,
+    size,
+    split,
+)
 from handlers.core import Option, Reply
 
 # Our media URLs all start with this under the public URL: a card's fixed part.
@@ -36,6 +44,7 @@ def render_reply(
     sids: Mapping[str, str],
     numbered: bool,
     before: str = "",
+    live: bool = True,
 ) -> list[Outgoing] | None:
     """One reply's messages with shapes (`before`: text folded in); None: use numbered text."""
     actions: list[Option] = [o for o in reply.options if o.action]
@@ -51,7 +60,9 @@ def render_reply(
     if reply.photo:
         url = media_url(reply.photo)
         base = url.split(MEDIA_PATH, 1)[0] + MEDIA_PATH
-        card = shapes.fill_card(text, url.removeprefix(base), actions, lang)
+        # "Autres choix" opens the menu the engine remembers: only that reply's own.
+        fits = live or shapes.fits_buttons(actions)
+        card = shapes.fill_card(text, url.removeprefix(base), actions, lang) if fits else None
         sent = _shaped(card, sids) if card is not None and size(text) <= MAX_CAPTION else None
         if sent is not None:
             return [sent]
@@ -83,7 +94,8 @@ def render_rich(
             pending = index
             rendered.append([])
             continue
-        shaped = render_reply(reply, lang, media_url, sids, numbered=False, before=before)
+        live = index == menu_index(replies)
+        shaped = render_reply(reply, lang, media_url, sids, False, before, live)
         if shaped is None and before:
             joined = _with_text(before, reply_text(reply, lang, False), MAX_BODY)
             if plain and joined is not None:  # two texts, one message

@@ -181,7 +181,14 @@ def fill(body: str, options: Sequence[Option], lang: str, offset: int = 0) -> Fi
 
 
 def fill_card(caption: str, photo_path: str, options: Sequence[Option], lang: str) -> Filled | None:
-    """A photo with its caption and up to 3 buttons in one message; None when it cannot."""
+    """A photo with its caption and up to 3 buttons in one message; None when it cannot.
+
+    With more options than fit, the card holds the first two and "Autres choix", which
+    opens the whole menu as a list (the engine remembers it, as for a typed number).
+    """
+    if not fits_buttons(options):
+        more = Option(i18n.t(lang, "wa_more_choices"), f"{MORE}:0")
+        options = [Option(cut(o.label, BUTTON_TITLE), o.action) for o in options[:2]] + [more]
     buttons = fill(caption, options, lang)
     if buttons is None or not buttons.shape.startswith("qr"):
         return None
