@@ -202,7 +202,9 @@ class Phone:
                 else:
                     fields = {"ButtonPayload": ident, "ButtonText": title, "MessageType": "button"}
                 return "\n\n".join(self.read(m) for m in self.send(title, **fields))
-        raise AssertionError(f"no button or row {label!r} among {[t for _, t, _ in self.choices()]}")
+        raise AssertionError(
+            f"no button or row {label!r} among {[t for _, t, _ in self.choices()]}"
+        )
 
 
 def set_up_shapes(server: WhatsAppServer) -> list[str]:
