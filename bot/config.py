@@ -160,6 +160,13 @@ def parse(data: dict[str, Any], path: str | None = None) -> Config:
     if not re.fullmatch(r"[A-Za-z0-9_-]{0,256}", config.telegram.webhook_secret):
         raise ConfigError("[telegram] webhook_secret may only hold A-Z a-z 0-9 _ - (256 at most)")
     _check_notifications(config.notifications)
+    known = set(WhatsAppConfig().pricing)
+    for key, value in config.whatsapp.pricing.items():
+        if key not in known:
+            raise ConfigError(f"unknown key [whatsapp.pricing] {key}; known: {', '.join(known)}")
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ConfigError(f"[whatsapp.pricing] {key} must be a whole number >= 0")
+    config.whatsapp.pricing = {**WhatsAppConfig().pricing, **config.whatsapp.pricing}
     return config
 
 

@@ -1,4 +1,4 @@
-"""WhatsApp after 24 hours (approved templates), delivery receipts, costs, and what Twilio refuses."""
+"""WhatsApp after 24 hours (approved templates), receipts, costs, and what Twilio refuses."""
 
 import json
 
@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from bot.cli_whatsapp import stats_lines
 from notifications.base import DeliveryError, Recipient
-from store.models import Outbox, User, WhatsAppMessage
+from store.models import User, WhatsAppMessage
 from tests.notify_helpers import dispatcher, queue, row
 from tests.whatsapp_harness import (
     AUTH_TOKEN,

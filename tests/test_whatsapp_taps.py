@@ -114,8 +114,8 @@ def test_a_stale_tap_gets_menu_out_of_date(alice):
 
 
 def test_more_than_ten_options_come_as_pages_with_suite(alice, whatsapp, standin):
-    from bot.channels.whatsapp_rich import render_rich
     from bot.channels.whatsapp_render import render_each
+    from bot.channels.whatsapp_rich import render_rich
     from handlers.core import Option, Reply
 
     options = tuple(Option(f"Article {n}", f"item:{n}") for n in range(1, 15))

@@ -167,14 +167,14 @@ class ContentStore:
         if kind == "twilio/list-picker" and not in_session:
             raise ContentError(400, 63016, "A list-picker cannot open a conversation.")
         filled = _fill(spec, merged)
-        if kind in ("twilio/quick-reply", "twilio/card") and len(
-            filled.get("actions", [])
-        ) > SESSION_BUTTONS:
+        if (
+            kind in ("twilio/quick-reply", "twilio/card")
+            and len(filled.get("actions", [])) > SESSION_BUTTONS
+        ):
             if not approved:
                 raise ContentError(400, 63021, "At most 3 quick-reply buttons without approval.")
         _check_lengths(kind, filled)
         return kind
-
 
     def shown(self, sid: str, raw_variables: str | None) -> tuple[str, str, list[tuple[str, str]]]:
         """What the person sees of a content send: its kind, text and (title, id) choices."""

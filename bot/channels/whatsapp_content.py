@@ -115,11 +115,12 @@ class ContentApi:
         sid = await self.create(item.definition)
         fields: dict[str, Any] = {"category": item.category, "reason": ""}
         fields["approval"] = "unsubmitted" if item.category else ""
-        return await self.app_db(
+        row: WhatsAppContent = await self.app_db(
             lambda s: records.save_content(
                 session=s, name=item.name, sid=sid, digest=item.digest, now=now, **fields
             )
         )
+        return row
 
     async def app_db(self, work: Any) -> Any:
         return await asyncio.to_thread(self.app.db.run, work)
