@@ -7,7 +7,8 @@ from sqlmodel import select
 
 from bot.channels.whatsapp_shapes import SHAPES
 from bot.channels.whatsapp_templates import TEMPLATES
-from store.models import Order, Shop, ShopStaff, User, WhatsAppContent, WhatsAppMessage
+from handlers import jobs
+from store.models import Order, Outbox, Shop, ShopStaff, User, WhatsAppContent, WhatsAppMessage
 from tests.notify_helpers import dispatcher
 from tests.whatsapp_harness import Phone, WhatsAppServer, set_up_shapes, whatsapp_app
 
@@ -199,3 +200,53 @@ def test_the_merchant_story_by_tapping(alice, whatsapp, standin, db, clock):
     assert "Le client a vu" not in view
     assert standin.post_status(notice, "read").status_code == 204
     assert "👀 Le client a vu le message « prête »." in lea.press(f"mord:{order.id}")
+
+
+def test_a_notice_without_an_approved_template_is_reported_to_the_shop(
+    alice, whatsapp, standin, db, clock
+):
+    lea = lea_owns_the_chocolaterie(whatsapp, standin, db)
+    alice.say("coffret")
+    alice.tap("Coffret chocolats")
+    alice.tap("Ajouter au panier")
+    checkout_by_tapping(alice, alice.say("panier"))
+    whatsapp.run(dispatcher(db, whatsapp.channel, clock).drain())
+    lea.tap("Accepter")
+    clock.advance(hours=30)  # Alice last wrote yesterday: only a template may reach her
+    with db.session() as session:
+        ready_fr = session.get(WhatsAppContent, "vitrine_order_ready_fr")
+    standin.content.approvals[ready_fr.sid].status = "rejected"  # Meta said no
+    standin.content.approvals[ready_fr.sid].rejection_reason = "TAG_CONTENT_MISMATCH"
+    assert "vitrine_order_ready_fr [utility]: rejected (TAG_CONTENT_MISMATCH)" in whatsapp.run(
+        whatsapp.channel.content.status()
+    )
+    whatsapp.channel.out.forget()
+    told = len(standin.to(alice.address))
+    lea.say("menu")  # Léa is in the chat today
+    lea.press(f"mrdy:{order_id(db)}", "📦 Marquer prête")
+    ctx = whatsapp.app.ctx
+    drain = dispatcher(  # as `vitrine run` builds it: a failed order message tells the shop
+        db,
+        whatsapp.channel,
+        clock,
+        on_failed=lambda s, row: jobs.tell_undelivered(session=s, ctx=ctx, outbox_id=row),
+    )
+    whatsapp.run(drain.drain())
+    later = [alice.read(m) for m in standin.to(alice.address)[told:]]
+    ready = ("la retirer", "Elle vous attend")  # the template's words and the free text's
+    assert not any(words in text for text in later for words in ready)  # nothing was tried
+    with db.session() as session:
+        notice = session.exec(select(Outbox).where(Outbox.kind == "order_ready")).one()
+    assert notice.status == "failed"
+    assert "'order_ready' template is not approved (rejected: TAG_CONTENT_MISMATCH)" in (
+        notice.last_error
+    )
+    whatsapp.run(drain.drain())  # the shop is told
+    warning = lea.read(standin.to(lea.address)[-1])
+    assert "Nous n'avons pas pu joindre le client de la commande" in warning
+    assert "06 12 34 56 78" in warning
+
+
+def order_id(db) -> int:
+    with db.session() as session:
+        return session.exec(select(Order)).one().id

@@ -57,6 +57,35 @@ TEMPLATES: dict[str, Template] = {
             until="vendredi 11 décembre à 19:00",
         ),
         _t(
+            "order_accepted",
+            "utility",
+            "Votre commande n°{{number}} est acceptée par {{shop}}. Nous vous prévenons dès "
+            "qu'elle est prête.",
+            "Your order no. {{number}} was accepted by {{shop}}. We will tell you as soon as "
+            "it is ready.",
+            number="12",
+            shop="Lingerie Christelle",
+        ),
+        _t(
+            "order_declined",
+            "utility",
+            "Votre commande n°{{number}} n'a pas pu être acceptée par {{shop}} ({{reason}}). "
+            "Répondez à ce message pour la voir.",
+            "Your order no. {{number}} could not be accepted by {{shop}} ({{reason}}). "
+            "Reply to this message to see it.",
+            number="12",
+            shop="Lingerie Christelle",
+            reason="article épuisé",
+        ),
+        _t(
+            "order_delivered",
+            "utility",
+            "Votre commande n°{{number}} de {{shop}} est livrée. Merci et à bientôt !",
+            "Your order no. {{number}} from {{shop}} was delivered. Thank you!",
+            number="12",
+            shop="Lingerie Christelle",
+        ),
+        _t(
             "pickup_reminder",
             "utility",
             "Rappel : votre commande n°{{number}} vous attend au magasin. À bientôt !",
