@@ -250,3 +250,46 @@ def test_a_notice_without_an_approved_template_is_reported_to_the_shop(
 def order_id(db) -> int:
     with db.session() as session:
         return session.exec(select(Order)).one().id
+
+
+def test_suite_shows_the_next_rows_and_a_row_there_works(alice, whatsapp, standin, db):
+    from handlers.core import Option, Reply
+    from notifications.base import Recipient
+
+    alice.say("/start")
+    options = [Option(f"Article {n}", f"item:{n}") for n in range(1, 12)]
+    options.append(Option("Mon panier", "cart"))
+    payload = {"replies": [Reply("Nos nouveautés", options=tuple(options)).to_dict()]}
+    with db.session() as session:
+        user = session.exec(select(User).where(User.channel_ref == ALICE)).one()
+    recipient = Recipient(user.id, "whatsapp", ALICE, "fr", user.last_inbound_at)
+    whatsapp.run(whatsapp.channel.deliver(recipient, "visit_live", payload))
+    first = alice.read(standin.to(alice.address)[-1])
+    assert "[Article 9]\n[Suite ▸]" in first and "Mon panier" not in first
+    second = alice.tap("Suite")
+    assert second.startswith("Que souhaitez-vous faire ?\n[Article 10]")
+    assert "[Mon panier]" in second
+    assert "Votre panier est vide" in alice.say("12")  # the row typed: the whole menu counts
+    assert "Votre panier est vide" in alice.tap("Mon panier")  # and tapped
+    stale = alice.say_with("Suite ▸", ListId="wamore:99", ListTitle="Suite ▸")
+    assert "Ce menu n'est plus à jour" in stale
+
+
+def test_a_card_twilio_refuses_goes_as_numbered_text_then_as_photo_and_list(
+    alice, whatsapp, standin
+):
+    standin.content.cards_need_approval = True  # what older Twilio docs said of cards
+    alice.say("/start")
+    alice.tap("Boutiques par catégo")
+    alice.tap("Chocolaterie (1)")
+
+    def shop_card() -> list:
+        before = len(standin.to(alice.address))
+        alice.tap("Chocolaterie du Perche")
+        return standin.to(alice.address)[before:]
+
+    [refused] = shop_card()  # refused: the numbered text, with the photo, instead
+    assert refused.media_urls and "1. 🛍️ Voir le catalogue" in refused.body
+    photo, rows = shop_card()  # no card any more: the photo, then a list
+    assert photo.media_urls and rows.fields["_kind"] == ["twilio/list-picker"]
+    assert "[🛍️ Voir le catalogue]" in alice.read(rows)

@@ -48,6 +48,7 @@ class ContentStore:
     outcome: str = "approved"
     outcomes: dict[str, str] = field(default_factory=dict)
     refuse_create: bool = False  # the Content API is down: creation answers 500
+    cards_need_approval: bool = False  # refuse unapproved cards even in session
     created: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -164,6 +165,8 @@ class ContentStore:
                 "Failed to send freeform message because you are outside the "
                 "allowed window. If you are using WhatsApp, please use a Message Template.",
             )
+        if kind == "twilio/card" and self.cards_need_approval and not approved:
+            raise ContentError(400, 63005, "Channel did not accept given content.")
         if kind == "twilio/list-picker" and not in_session:
             raise ContentError(400, 63016, "A list-picker cannot open a conversation.")
         filled = _fill(spec, merged)
