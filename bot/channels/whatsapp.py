@@ -286,18 +286,10 @@ class WhatsAppChannel:
             user_id = await self._db(
                 lambda s: inbound.user_id(session=s, channel=CHANNEL, channel_ref=number)
             )
-        rendered = await self.rendered(replies, lang)
-        for index, messages in enumerate(rendered):
+        groups = await self.rendered(replies, lang)
+        for index in range(len(groups)):
             try:
-                try:
-                    for message in messages:
-                        await self.out.create(number, message, user_id=user_id)
-                except ShapeRefused:  # this reply as numbered text, then go on
-                    fallback = render_each(replies, lang, self.media_url)[index]
-                    for message in (
-                        fallback or render_each([replies[index]], lang, self.media_url)[0]
-                    ):
-                        await self.out.create(number, message, user_id=user_id)
+                await self.send_group(number, replies, groups, index, lang, user_id=user_id)
             except Unreachable:
                 return
             except TwilioRestException as exc:
@@ -309,6 +301,28 @@ class WhatsAppChannel:
                 log.error("WhatsApp reply to ...%s not sent: %s", number[-4:], _reason(exc))
                 await self._later(number, replies[index:])
                 return
+
+    async def send_group(
+        self,
+        number: str,
+        replies: Sequence[Reply],
+        groups: list[list[Outgoing]],
+        index: int,
+        lang: str,
+        **record: Any,
+    ) -> None:
+        """The messages of reply `index`; a shape refused: it, and what it carried, numbered."""
+        try:
+            for message in groups[index]:
+                await self.out.create(number, message, **record)
+        except ShapeRefused:
+            first = index  # replies folded into this one had no message of their own
+            while first > 0 and not groups[first - 1]:
+                first -= 1
+            numbered = render_each(replies, lang, self.media_url)
+            for group in numbered[first : index + 1]:
+                for message in group:
+                    await self.out.create(number, message, **record)
 
     async def _later(self, number: str, replies: Sequence[Reply]) -> None:
         """Hand unsent replies to the notifications dispatcher, which retries for longer."""
@@ -334,25 +348,14 @@ class WhatsAppChannel:
     # The notifications Sender.
     async def deliver(self, recipient: Recipient, kind: str, payload: dict[str, Any]) -> None:
         """Inside the 24-hour window as replies are; the kind's approved template outside it."""
-        messages = await self.notification(recipient, kind, payload)
-        row = OUTBOX_ROW.get()
+        groups = await self.notification(recipient, kind, payload)
+        replies = [Reply.from_dict(r) for r in payload.get("replies", [])]
+        record = {"user_id": recipient.user_id, "kind": kind, "outbox_id": OUTBOX_ROW.get()}
         try:
-            for message in messages:
-                try:
-                    await self.out.create(
-                        recipient.channel_ref,
-                        message,
-                        user_id=recipient.user_id,
-                        kind=kind,
-                        outbox_id=row,
-                    )
-                except ShapeRefused:
-                    replies = [Reply.from_dict(r) for r in payload.get("replies", [])]
-                    for plain in render_each(replies, recipient.language, self.media_url)[-1]:
-                        await self.out.create(
-                            recipient.channel_ref, plain, user_id=recipient.user_id,
-                            kind=kind, outbox_id=row,
-                        )  # fmt: skip
+            for index in range(len(groups)):
+                await self.send_group(
+                    recipient.channel_ref, replies, groups, index, recipient.language, **record
+                )
         except Unreachable as exc:
             raise DeliveryError(f"WhatsApp number unreachable ({exc})", permanent=True) from exc
         except TwilioRestException as exc:
@@ -361,14 +364,9 @@ class WhatsAppChannel:
             raise DeliveryError(_reason(exc), permanent=not retry, retry_after=after) from exc
         except httpx.HTTPError as exc:
             raise DeliveryError(f"Twilio unreachable: {exc}") from exc
-        replies = [Reply.from_dict(r) for r in payload.get("replies", [])]
         live = menu_index(replies)
-        template = (
-            messages
-            and messages[0].shape not in ("text", "media")
-            and not (messages[0].shape.startswith(("qr", "list", "card")))
-        )
-        if messages and not template and live is not None:
+        template = any(message.template for group in groups for message in group)
+        if groups and not template and live is not None:
             menu = [[o.label, o.action] for o in replies[live].options if o.action]
             await self._db(
                 lambda s: inbound.show_menu(session=s, user_id=recipient.user_id, menu=menu)
@@ -376,13 +374,12 @@ class WhatsAppChannel:
 
     async def notification(
         self, recipient: Recipient, kind: str, payload: dict[str, Any]
-    ) -> list[Outgoing]:
-        """The messages for one outbox row, or DeliveryError when none may be sent."""
+    ) -> list[list[Outgoing]]:
+        """The messages for one outbox row (by reply), or DeliveryError when none may go."""
         last = recipient.last_inbound_at
         if last is not None and self.app.ctx.now() - last < WINDOW:
             replies = [Reply.from_dict(r) for r in payload.get("replies", [])]
-            rendered = await self.rendered(replies, recipient.language)
-            return [message for messages in rendered for message in messages]
+            return await self.rendered(replies, recipient.language)
         found = await self.out.template(kind, recipient.language, payload.get("variables") or {})
         if isinstance(found, str):
             raise DeliveryError(
@@ -390,7 +387,7 @@ class WhatsAppChannel:
                 "template may go",
                 permanent=True,
             )
-        return [found]
+        return [[found]]
 
 
 def _reason(exc: Exception) -> str:

@@ -82,7 +82,9 @@ class Outbound:
         override = self.app.config.whatsapp.templates.get(kind)
         if override:  # [whatsapp.templates]: an explicit ContentSid, variables as given
             given = json.dumps(variables or {}, ensure_ascii=False)
-            return Outgoing(content_sid=override, content_variables=given, shape=kind)
+            return Outgoing(
+                content_sid=override, content_variables=given, shape=kind, template=True
+            )
         template = TEMPLATES.get(kind)
         if template is None:
             return f"no WhatsApp template for {kind!r} ([whatsapp.templates] {kind})"
@@ -104,11 +106,12 @@ class Outbound:
             content_sid=row.sid,
             content_variables=json.dumps(filled, ensure_ascii=False),
             shape=row.name,
+            template=True,
         )
 
     def category_of(self, message: Outgoing, kind: str) -> str:
         """What Meta bills it as: a template's category, else a service message."""
-        if message.shape in SHAPES or message.shape in ("text", "media"):
+        if not message.template:
             return "service"
         template = TEMPLATES.get(kind)
         return template.category if template is not None else "utility"

@@ -25,6 +25,7 @@ class Outgoing:
     content_sid: str | None = None
     content_variables: str | None = None
     shape: str = "text"  # what it is, for the counts: text, media, qr2, list7, card1, a template
+    template: bool = False  # an approved template (outside the 24-hour window)
 
 
 def size(text: str) -> int:
