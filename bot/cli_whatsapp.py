@@ -4,6 +4,8 @@ import argparse
 import asyncio
 from typing import Any
 
+from sqlmodel import select
+
 from bot import app as wiring
 from bot.config import Config
 from store import whatsapp as records
@@ -48,7 +50,7 @@ def stats_lines(app: wiring.App) -> list[str]:
     def read(
         session: Any,
     ) -> tuple[list[tuple[int | None, str, int]], tuple[int, int], dict[int, str]]:
-        towns = {t.id: t.name for t in session.query(Town).all()}
+        towns = {t.id: t.name for t in session.exec(select(Town))}
         return records.counts(session=session), records.order_counts(session=session), towns
 
     counts, (orders, linked), towns = app.db.run(read)

@@ -194,3 +194,34 @@ def test_the_stand_in_refuses_what_twilio_refuses(alice, whatsapp, standin, db, 
     ok_row = {**row_vars, "3": "Accueil"}
     assert refused(content_sid=sids["list1"], content_variables=json.dumps(ok_row)) == 63016
     assert refused(body="Bonjour") == 63016  # no free text outside the window either
+
+
+def test_the_commands_set_up_show_approvals_and_print_stats(tmp_path, standin, capsys):
+    from bot.cli import main
+
+    standin.content.outcomes["vitrine_visit_live_fr"] = "pending"
+    config = tmp_path / "vitrine.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{tmp_path / "v.db"}"\n'
+        f'[media]\nroot = "{tmp_path / "media"}"\n'
+        f'[whatsapp]\naccount_sid = "{standin.account_sid}"\nauth_token = "{AUTH_TOKEN}"\n'
+        f'from_number = "whatsapp:{BOT_NUMBER}"\napi_base_url = "{standin.url}"\n'
+        f'content_base_url = "{standin.url}"\n'
+        f'[web]\npublic_url = "{PUBLIC_URL}"\n'
+        "[whatsapp.pricing]\nmarketing = 1000\n"
+    )
+    assert main(["--config", str(config), "whatsapp", "setup"]) == 0
+    setup = capsys.readouterr().out
+    assert "\nqr3: created HX" in setup and "list10: created HX" in setup
+    assert (
+        "vitrine_order_ready_fr: created HX" in setup
+        and "submitted for approval (utility)" in setup
+    )
+    assert main(["--config", str(config), "whatsapp", "status"]) == 0
+    status = capsys.readouterr().out
+    assert "vitrine_visit_live_fr [marketing]: pending" in status
+    assert "vitrine_order_ready_en [utility]: approved" in status
+    assert main(["--config", str(config), "whatsapp", "setup"]) == 0
+    assert "created" not in capsys.readouterr().out  # nothing new the second time
+    assert main(["--config", str(config), "stats"]) == 0
+    assert "WhatsApp messages sent: 0, estimated cost 0.00 EUR" in capsys.readouterr().out
