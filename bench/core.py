@@ -10,6 +10,7 @@ from sqlalchemy import event
 
 from bench import Figure, figure, private_pg, say
 from bench.script import Customer, crowd, describe
+from bot.config import Config
 from handlers.context import Context
 from handlers.core import Incoming
 from handlers.engine import Engine
@@ -38,7 +39,7 @@ def demo_engine(url: str, workdir: Path) -> Engine:
     migrate.upgrade(db.engine)
     media = MediaStore(workdir / "media")
     db.run(lambda session: load_demo(session=session, media=media))
-    return Engine(db, Context(media=media, clock=Clock()))
+    return Engine(db, Context.from_config(Config(), media=media, clock=Clock()))
 
 
 def drive(engine: Engine, customers: list[Customer], updates: int) -> Counter[str]:

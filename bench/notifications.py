@@ -16,6 +16,7 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import func, select
 
+from bot.config import Config
 from notifications.dispatcher import Dispatcher, Settings
 from notifications.limits import RateLimits
 from store import migrate
@@ -73,7 +75,10 @@ async def drain(
     """Deliver every due row through `sender`s pointed at the rate-enforcing stand-in."""
     senders = [sender(channel, standin.url) for channel in rates]
     dispatcher = Dispatcher(
-        db, senders, settings=Settings(max_in_flight=256), limits=RateLimits(rates, PER_CHAT)
+        db,
+        senders,
+        settings=replace(Settings.from_config(Config()), max_in_flight=256),
+        limits=RateLimits(rates, PER_CHAT),
     )
     try:
         return await dispatcher.drain()

@@ -23,6 +23,7 @@ from sqlmodel import func, select
 
 from bench.notifications import PER_CHAT, REAL, delivery_figures, drain, print_delivery
 from bot.channels.console import ConsoleChannel
+from bot.config import Config
 from handlers.context import Context
 from handlers.engine import Engine
 from notifications.base import Recipient
@@ -77,7 +78,9 @@ def run(full: bool, url: str | None = None, followers: int = FOLLOWERS) -> dict[
             migrate.upgrade(db.engine)
             media = MediaStore(Path(tmp) / "media")
             ids = _town(db, media, followers)
-            merchant = ConsoleChannel(Engine(db, Context(media=media)), user="christelle")
+            merchant = ConsoleChannel(
+                Engine(db, Context.from_config(Config(), media=media)), user="christelle"
+            )
             merchant.say("https://meet.jit.si/LingerieChristelle")
             started = time.monotonic()
             screen = merchant.say("1")  # Commencer maintenant

@@ -1,4 +1,4 @@
-"""Vitrine on Telegram for the benchmarks, while `bot/channels/telegram.py` is not in main.
+"""Vitrine on Telegram for the benchmarks, through a minimal adapter of its own.
 
 The same wiring as `vitrine run` (`bot.app.build` + `prepare`, the real engine and database)
 behind a plain python-telegram-bot polling adapter: text and button presses become `Incoming`,

@@ -91,22 +91,19 @@ class PrintedInvite:
 
 def admin_invite(app: wiring.App, shop_name: str, town_name: str | None = None) -> PrintedInvite:
     """Create the shop when new, and a single-use owner invite with its QR code."""
-    from store.merchants import create_invite, find_town, get_or_create_shop
-    from store.models import Town
-    from store.parsing.text import slugify
     from store.qr import qr_png
+    from store.shops import owner_invite
 
     name = town_name or app.config.town.name
 
     def work(session: Session) -> tuple[str, str, datetime]:
-        town = find_town(session=session, name=name)
-        if town is None:
-            town = Town(slug=slugify(name), name=name, timezone=app.config.town.timezone)
-            session.add(town)
-            session.flush()
-        shop, _ = get_or_create_shop(session=session, name=shop_name, town=town)
-        now = app.ctx.now()
-        invite = create_invite(session=session, shop_id=shop.id, role="owner", now=now)  # type: ignore[arg-type]
+        shop, invite = owner_invite(
+            session=session,
+            shop_name=shop_name,
+            town_name=name,
+            timezone=app.config.town.timezone,
+            now=app.ctx.now(),
+        )
         return shop.name, invite.code, invite.expires_at
 
     shop, code, expires_at = app.db.run(work)

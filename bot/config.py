@@ -1,11 +1,15 @@
-"""Configuration: TOML (`--config`, else $VITRINE_CONFIG, else config.toml, else defaults)."""
+"""Configuration: TOML (`--config`, else $VITRINE_CONFIG, else config.toml, else defaults).
+
+The dataclasses below hold the only defaults of every setting: the handlers' `Context` and
+the dispatcher's `Settings` are built from a `Config` (`from_config`), never default alone.
+"""
 
 import os
 import re
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 
 class ConfigError(ValueError):
@@ -100,7 +104,7 @@ class NotificationsConfig:
 
 @dataclass
 class VisitsConfig:
-    """Live visits (issue 7)."""
+    """Live visits: reservations made while watching, visits nobody ended."""
 
     hold_minutes: int = 30  # how long an item reserved during a visit stays set aside
     max_live_minutes: int = 120  # a visit nobody ended ends itself after this long
@@ -147,7 +151,7 @@ def parse(data: dict[str, Any], path: str | None = None) -> Config:
     for name, values in data.items():
         if name not in sections or not isinstance(values, dict):
             raise ConfigError(f"unknown section [{name}]; known: {', '.join(sections)}")
-        kwargs[name] = _section(sections[name].default_factory, name, values)  # type: ignore[misc]
+        kwargs[name] = _section(cast(type, sections[name].default_factory), name, values)
     config = Config(**kwargs, path=path)
     if config.telegram.mode not in ("polling", "webhook"):
         raise ConfigError("[telegram] mode must be 'polling' or 'webhook'")

@@ -7,9 +7,11 @@ from collections.abc import Iterable
 
 from bot.app import App
 from handlers import jobs
+from handlers.notices.orders import tell_undelivered
 from notifications.base import Sender
-from notifications.dispatcher import Dispatcher, Settings
+from notifications.dispatcher import Dispatcher
 from notifications.limits import RateLimits
+from notifications.rows import Settings
 from notifications.service import NotificationService
 
 log = logging.getLogger(__name__)
@@ -20,14 +22,7 @@ JOBS_SECONDS = 60.0  # digests at opening time, expiry of uncollected orders
 def build_dispatcher(app: App, senders: Iterable[Sender]) -> Dispatcher:
     """A dispatcher over `senders` with the config's retries, lease and rates."""
     cfg = app.config.notifications
-    settings = Settings(
-        max_attempts=cfg.max_attempts,
-        retry_seconds=float(cfg.retry_seconds),
-        lease_seconds=float(cfg.lease_seconds),
-        max_in_flight=cfg.max_in_flight,
-        timezone=app.config.town.timezone,
-        quiet_hours=cfg.quiet_hours,
-    )
+    settings = Settings.from_config(app.config)
     limits = RateLimits(
         {"telegram": cfg.telegram_per_second, "whatsapp": cfg.whatsapp_per_second},
         {"telegram": cfg.telegram_per_chat_per_second},
@@ -38,7 +33,7 @@ def build_dispatcher(app: App, senders: Iterable[Sender]) -> Dispatcher:
         clock=app.ctx.clock,
         settings=settings,
         limits=limits,
-        on_failed=lambda session, row_id: jobs.tell_undelivered(
+        on_failed=lambda session, row_id: tell_undelivered(
             session=session, ctx=app.ctx, outbox_id=row_id
         ),
     )

@@ -50,7 +50,7 @@ async def serve_async(app: App, stop: asyncio.Event | None = None) -> None:
         channels.append(whatsapp)
         routes += whatsapp.routes()
         senders.append(whatsapp)
-    routes += visit_routes(app)  # live visits' Join links (issue 7)
+    routes += visit_routes(app)  # /v/<visit>/<token>: a live visit's Join link, counted
     web = build_web(app, routes)
     server = uvicorn.Server(
         uvicorn.Config(web, host=app.config.web.host, port=app.config.web.port, log_level="info")

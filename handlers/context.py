@@ -1,25 +1,38 @@
-"""What handlers know of the world besides the database: settings, clock, media, links."""
+"""What handlers know of the world besides the database: settings, clock, media, links.
+
+The settings come from the config (`Context.from_config`); `bot/config.py` holds their only
+defaults, so tests build their context from `Config()` like the running program does.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from store.media import MediaStore
+from store.parsing.text import slugify
+
+if TYPE_CHECKING:  # the type only: handlers never import bot at run time
+    from bot.config import Config
 
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+def _no_wake() -> None:
+    """Until the notifications start, nobody needs waking."""
+
+
 @dataclass(frozen=True)
 class ReminderSettings:
     """When reminders go out (the config's [notifications] section)."""
 
-    minutes_before: tuple[int, ...] = (60,)
-    next_morning: bool = True
-    quiet_hours: str = "21:00-08:00"
-    speedup: int = 1  # demo: reminders this many times sooner
+    minutes_before: tuple[int, ...]
+    next_morning: bool
+    quiet_hours: str
+    speedup: int  # demo: reminders this many times sooner
 
 
 @dataclass
@@ -27,21 +40,51 @@ class Context:
     """Handed to every handler; built once by `bot` from the config."""
 
     media: MediaStore
-    town_slug: str = "nogent-le-rotrou"
-    timezone: str = "Europe/Paris"
-    currency: str = "EUR"
-    telegram_username: str = "VitrineNogentBot"
-    whatsapp_number: str = ""
-    public_url: str = "http://localhost:8080"
+    town_slug: str
+    timezone: str
+    currency: str
+    telegram_username: str
+    whatsapp_number: str
+    public_url: str
     # Live visits: how long a reserved item stays held, and when a forgotten visit ends.
-    visit_hold_minutes: int = 30
-    visit_max_minutes: int = 120
+    visit_hold_minutes: int
+    visit_max_minutes: int
+    reminders: ReminderSettings
     clock: Callable[[], datetime] = field(default=system_clock)
     # Called after a transaction that wrote outbox rows due now (wakes the dispatcher).
-    on_outbox: Callable[[], None] = field(default=lambda: None)
-    reminders: ReminderSettings = field(default_factory=ReminderSettings)
+    on_outbox: Callable[[], None] = field(default=_no_wake)
     # How long a reply's safety copy waits for the channel to say it was sent.
     reply_grace: timedelta = timedelta(seconds=30)
+
+    @classmethod
+    def from_config(
+        cls,
+        config: "Config",
+        *,
+        media: MediaStore,
+        clock: Callable[[], datetime] = system_clock,
+    ) -> "Context":
+        """The context of a program (or a test) running with `config`."""
+        notifications = config.notifications
+        return cls(
+            media=media,
+            town_slug=slugify(config.town.name),
+            timezone=config.town.timezone,
+            currency=config.town.currency,
+            telegram_username=config.telegram.bot_username,
+            whatsapp_number=config.whatsapp.from_number,
+            public_url=config.web.public_url.rstrip("/"),
+            visit_hold_minutes=config.visits.hold_minutes,
+            visit_max_minutes=config.visits.max_live_minutes,
+            reminders=ReminderSettings(
+                minutes_before=tuple(notifications.reminder_minutes_before),
+                next_morning=notifications.reminder_next_morning,
+                quiet_hours=notifications.quiet_hours,
+                speedup=notifications.demo_speedup,
+            ),
+            reply_grace=timedelta(seconds=notifications.reply_grace_seconds),
+            clock=clock,
+        )
 
     def now(self) -> datetime:
         return self.clock()

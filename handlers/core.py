@@ -1,16 +1,19 @@
 """The vocabulary between channels and the core: `Incoming` in, `Reply` out."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from store.parsing.text import clean
+
+MAX_PAYLOAD_BYTES = 64  # Telegram's limit for a button's callback data
 
 
 @dataclass(frozen=True)
 class Incoming:
     """One message from a person, normalised at the channel's edge.
 
-    `action` is set for a button press (or a typed menu number the dispatcher resolved);
+    `action` is set for a button press (or a typed menu number the engine resolved);
     `text` for typed words; `photos` are media-store keys; `location` is (lat, lon).
     """
 
@@ -44,8 +47,15 @@ class Option:
     def __post_init__(self) -> None:
         if (self.action is None) == (self.url is None):
             raise ValueError(f"option {self.label!r} needs exactly one of action or url")
-        if self.action is not None and len(self.action.encode()) > 64:
-            raise ValueError(f"action {self.action!r} is over Telegram's 64 bytes")
+        if self.action is not None:
+            check_payload(self.action)
+
+
+def check_payload(action: str) -> str:
+    """`action` itself, when it fits in a button; a longer one is a programming error."""
+    if len(action.encode()) > MAX_PAYLOAD_BYTES:
+        raise ValueError(f"action {action!r} is over Telegram's {MAX_PAYLOAD_BYTES} bytes")
+    return action
 
 
 @dataclass(frozen=True)
@@ -75,3 +85,13 @@ class Reply:
 
 class Stale(Exception):
     """An option payload that is out of date, unknown, or not this user's to use."""
+
+
+def menu_of(replies: Sequence[Reply]) -> list[list[str]] | None:
+    """What a typed number or label picks from after `replies`: the actions of the last reply
+    that has options ([] when its options are only links); None when no reply has any, so
+    the menu shown before stays. The engine, the outbox and every channel go by this."""
+    for reply in reversed(replies):
+        if reply.options:
+            return [[o.label, o.action] for o in reply.options if o.action]
+    return None

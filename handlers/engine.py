@@ -1,17 +1,24 @@
-"""The dispatcher: load the person and their state, pick the handler, commit one transaction."""
+"""The engine: load the person and their state, pick the handler, commit one transaction.
+
+The only reader of `handlers/routes.py`: features never import the table or the engine.
+"""
 
 import logging
 import threading
 import weakref
 from datetime import timedelta
 
+from sqlmodel import Session
+
 from handlers import i18n, routes
+from handlers.common import actions, args
 from handlers.context import Context
-from handlers.core import Incoming, Option, Reply, Stale
-from handlers.search import fold
+from handlers.core import Incoming, Option, Reply, Stale, menu_of
 from handlers.turn import Turn
 from store import outbox
 from store.db import Database, is_transient
+from store.parsing.text import fold
+from store.types import persisted
 from store.users import get_or_create_user, load_state
 
 log = logging.getLogger(__name__)
@@ -58,6 +65,10 @@ class Engine:
             self.ctx.on_outbox()
         return replies
 
+    def commands(self) -> frozenset[str]:
+        """The slash commands it knows (for a channel's command menu)."""
+        return frozenset(routes.COMMANDS)
+
     def delivered(self, replies: list[Reply]) -> None:
         """The channel sent `replies`: their safety copy, if any, is not needed any more."""
         receipts = [r.extra[RECEIPT] for r in replies if RECEIPT in r.extra]
@@ -66,9 +77,10 @@ class Engine:
             self.db.run(lambda s: outbox.cancel_copies(session=s, ids=receipts, now=now))
 
 
-def _turn(session: object, ctx: Context, incoming: Incoming) -> Turn:
+
+def _turn(session: Session, ctx: Context, incoming: Incoming) -> Turn:
     user, created = get_or_create_user(
-        session=session,  # type: ignore[arg-type]
+        session=session,
         channel=incoming.channel,
         channel_ref=incoming.user_ref,
         language=i18n.language_of(incoming.language),
@@ -82,83 +94,100 @@ def _turn(session: object, ctx: Context, incoming: Incoming) -> Turn:
     user.unreachable = False
     if incoming.phone and not user.phone:
         user.phone = incoming.phone
-    state = load_state(session=session, user_id=user.id)  # type: ignore[arg-type]
+    state = load_state(session=session, user_id=persisted(user.id))
     text = (incoming.text or "").strip()[:MAX_TEXT]
-    return Turn(session=session, ctx=ctx, user=user, state=state, incoming=incoming, text=text)  # type: ignore[arg-type]
+    return Turn(session=session, ctx=ctx, user=user, state=state, incoming=incoming, text=text)
 
 
-def dispatch(session: object, ctx: Context, incoming: Incoming) -> tuple[list[Reply], bool]:
+def dispatch(session: Session, ctx: Context, incoming: Incoming) -> tuple[list[Reply], bool]:
     """Route one message and return the replies and whether the outbox has work due now."""
     turn = _turn(session, ctx, incoming)
     try:
         replies = route(turn)
     except Stale:
         turn.expect(None)
-        replies = [Reply(turn.t("menu_out_of_date")), *routes.ACTIONS["home"](turn)]
+        replies = [Reply(turn.t("menu_out_of_date")), *routes.ACTIONS[actions.HOME.name](turn)]
     return _finish(turn, replies), turn.outbox_now
 
 
 def _finish(turn: Turn, replies: list[Reply]) -> list[Reply]:
     """Remember the last menu, so a typed number or label picks the same option."""
-    for reply in reversed(replies):
-        if reply.options:
-            turn.state.menu = [[o.label, o.action] for o in reply.options if o.action]
-            break
+    menu = menu_of(replies)
+    if menu is not None:
+        turn.state.menu = menu
     turn.state.updated_at = turn.now()
     if turn.safety_copy and replies:
         copy = outbox.enqueue(
             session=turn.session,
-            user_id=turn.user.id,  # type: ignore[arg-type]
+            user_id=turn.user_id,
             kind=SAFETY_KIND,
             replies=replies,
+            menu=menu,
             due_at=turn.now() + turn.ctx.reply_grace,
         )
         assert copy is not None
         turn.session.flush()
-        replies[-1].extra[RECEIPT] = copy.id
+        replies[-1].extra[RECEIPT] = persisted(copy.id)
     return replies
 
 
 def route(turn: Turn) -> list[Reply]:
     """Pick the handler for this message: the routing rules in one place."""
     incoming = turn.incoming
+    awaited = routes.INPUTS.get(turn.state.expect or "")
     if incoming.action:
         return run_action(turn, incoming.action)
     if incoming.photos:
+        if awaited is not None and awaited.photos is not None:
+            return awaited.photos(turn)
         return routes.PHOTO(turn)
     if incoming.location:
-        handler = routes.INPUTS.get(turn.state.expect or "")
-        return handler(turn) if handler else routes.LOCATION(turn)
+        return awaited.handler(turn) if awaited else routes.LOCATION(turn)
     text = turn.text
     if not text:
-        return routes.ACTIONS["home"](turn)
+        return routes.ACTIONS[actions.HOME.name](turn)
     if text.startswith("/"):
-        command, _, rest = text[1:].partition(" ")
-        handler = routes.COMMANDS.get(command.split("@")[0].lower())
-        if handler is None:
-            return [Reply(turn.t("unknown_command")), *routes.ACTIONS["help"](turn)]
-        turn.args = rest.split()
-        return handler(turn)
-    action = menu_choice(turn, text)
+        return _command(turn, text)
+    reads = awaited.reads if awaited else "text"
+    action = menu_choice(turn, text, reads)
     if action:
         return run_action(turn, action)
-    if text.isdigit() and turn.state.menu and turn.state.expect not in routes.NUMERIC_INPUTS:
+    if text.isdigit() and turn.state.menu and reads in ("text", "photo"):
         count = len(turn.state.menu)
         menu = [Option(label, action) for label, action in turn.state.menu]
         return [Reply(turn.t("choose_number", count=count), options=tuple(menu))]
-    handler = routes.INPUTS.get(turn.state.expect or "")
-    if handler:
-        return handler(turn)
+    if awaited is not None:
+        return awaited.handler(turn)
     return routes.TEXT(turn)
 
 
+def _command(turn: Turn, text: str) -> list[Reply]:
+    """A slash command; `/start <kind>-<value>` opens its deep link."""
+    command, _, rest = text[1:].partition(" ")
+    name = command.split("@")[0].lower()
+    handler = routes.COMMANDS.get(name)
+    if handler is None:
+        return [Reply(turn.t("unknown_command")), *routes.ACTIONS[actions.HELP.name](turn)]
+    turn.args = rest.split()
+    if name == "start" and turn.args:
+        kind, _, value = turn.args[0].partition("-")
+        link = routes.DEEP_LINKS.get(kind)
+        if link is not None and value:
+            turn.expect(None)
+            resumed = routes.ON_START(turn)
+            turn.args = [value]
+            return [*resumed, *link(turn)]
+    return handler(turn)
+
+
 def run_action(turn: Turn, action: str) -> list[Reply]:
-    """Run an action string `name:arg:arg`; unknown names are stale payloads."""
-    name, *args = action.split(":")
+    """Run an action string `name:arg:arg`; unknown names and malformed arguments are stale."""
+    name, *parts = action.split(":")
     handler = routes.ACTIONS.get(name)
     if handler is None:
         raise Stale(action)
-    turn.args = args
+    args.check(turn, name, parts)
+    turn.args = parts
     return handler(turn)
 
 
@@ -167,11 +196,20 @@ def _plain(text: str) -> str:
     return "".join(c for c in folded if c.isalnum() or c == " ").strip()
 
 
-def menu_choice(turn: Turn, text: str) -> str | None:
+def _picks_by_number(text: str, count: int, reads: str) -> bool:
+    """Does a typed number pick from the menu? Not where a number is the answer; where a
+    phone is, only a 1- or 2-digit number within the menu."""
+    if reads == "number":
+        return False
+    if reads == "phone":
+        return len(text) <= 2 and 1 <= int(text) <= count
+    return True
+
+
+def menu_choice(turn: Turn, text: str, reads: str = "text") -> str | None:
     """The action a typed number, option label or keyword stands for, if any."""
     menu = turn.state.menu
-    awaiting_number = turn.state.expect in routes.NUMERIC_INPUTS
-    if text.isdigit() and not awaiting_number:
+    if text.isdigit() and _picks_by_number(text, len(menu), reads):
         index = int(text) - 1
         if 0 <= index < len(menu):
             return menu[index][1]

@@ -1,112 +1,159 @@
-"""The routing table: every action, command, typed input and keyword, in one place.
+"""The routing table: every action, command, deep link, awaited input, keyword and fallback.
 
-An action is `name:arg:arg` (what a button carries, at most 64 bytes); `handlers.engine`
-resolves a typed menu number or label to the same action before looking here.
+One section per folder. An action is `name:arg:arg` (what a button carries, at most 64
+bytes), declared with its typed arguments in `handlers/common/actions.py`; the engine
+resolves a typed menu number, label or keyword to the same action before looking here.
+Only `handlers/engine.py` imports this module (tests/test_layering.py checks it).
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
 
-from handlers import (
-    browse,
-    cart,
-    checkout,
-    follow,
-    merchant_items,
-    merchant_join,
-    merchant_manage,
-    merchant_menu,
-    merchant_orders,
-    merchant_photo,
-    merchant_setup,
-    orders,
-    pickup,
-    prefs,
-    private_visits,
-    search,
-    start,
-    visit_times,
-    visit_view,
-    visits,
-)
+from handlers.common import actions as a
 from handlers.core import Reply
+from handlers.customer import browse, cart, checkout, orders, prefs, search, start
+from handlers.merchant import catalogue, handover, items, join, menu, photos, setup
+from handlers.merchant import orders as shop_orders
 from handlers.turn import Turn
+from handlers.visits import follow, live, private, times, viewer
 
 Handler = Callable[[Turn], list[Reply]]
+Claimer = Callable[[Turn], list[Reply] | None]  # None: not mine, ask the next one
 
-# Button payloads: name -> handler (arguments in turn.args).
+
+@dataclass(frozen=True)
+class Awaited:
+    """What typed input means while the conversation awaits it (`ConversationState.expect`).
+
+    `reads`: "text" (a typed 1, 2, ... still picks from the menu), "number" (digits are the
+    answer), "phone" (a 1- or 2-digit number within the menu picks from it, anything longer
+    is the answer), "photo" (photos go to `photos`; words to `handler`, which asks again).
+    A shared location goes to `handler` too.
+    """
+
+    handler: Handler
+    reads: Literal["text", "number", "phone", "photo"] = "text"
+    photos: Handler | None = None
+
+
+def first_of(*claimers: Claimer, last: Handler) -> Handler:
+    """The first claimer that takes the message, else `last`."""
+
+    def claim(turn: Turn) -> list[Reply]:
+        for claimer in claimers:
+            replies = claimer(turn)
+            if replies is not None:
+                return replies
+        return last(turn)
+
+    return claim
+
+
+# Button payloads: name -> handler (read its arguments with `SPEC.args(turn)`).
 ACTIONS: dict[str, Handler] = {
-    "home": start.home,
-    "help": start.help_,
-    "photo_unexpected": start.unexpected_photo,  # sent by channels: a photo nobody keeps
-    "langs": start.languages,
-    "lang": start.set_language,  # lang:<fr|en>
-    "cancel": start.cancel,
-    "search": search.ask,
-    "found": search.results,  # found:<page> (the last query, next page)
-    # Browsing the town (handlers/browse.py).
-    "cats": browse.categories,  # cats[:<page>]
-    "cat": browse.category,  # cat:<category>:<page>
-    "shop": browse.shop,  # shop:<shop_id>
-    "items": browse.catalogue,  # items:<shop_id>:<page>
-    "item": browse.item,  # item:<item_id>
-    # Cart, checkout and my orders (handlers/cart.py, checkout.py, confirm.py, orders.py).
-    "add": cart.add,  # add:<item_id>
-    "cart": cart.show,
-    "cq": cart.change,  # cq:<item_id>[:<quantity>]
-    "rm": cart.remove,  # rm:<item_id>
-    "checkout": cart.checkout,
-    "co": checkout.step,  # co:<shop_id>[:mode|p|d|day:<YYYYMMDD>|slot:<HHMM>|tel|note|skip|ok]
-    "orders": orders.listing,
-    "order": orders.detail,  # order:<order_id>
-    "ocancel": orders.cancel,  # ocancel:<order_id>[:yes]
-    # Notifications: message preferences.
-    "prefs": prefs.switch,  # prefs | prefs:<on|off>
-}
-
-# Merchants run their shop (every handler checks the user is staff of that shop).
-ACTIONS |= {
-    "mshop": merchant_menu.menu,
-    "mshops": merchant_menu.shops,
-    "mswitch": merchant_menu.switch,  # mswitch:<shop_id>
-    "minvite": merchant_join.invite_staff,
-    "msettings": merchant_setup.settings,
-    "mset": merchant_setup.edit,  # mset:<field>
-    "mskip": merchant_setup.skip,  # mskip:<field>
-    "mcat": merchant_setup.category,  # mcat:<category>
-    "mpickup": merchant_setup.pickup,  # mpickup:<0|1>
-    "mdelivery": merchant_setup.delivery,  # mdelivery:<0|1>
-    "mhoursok": merchant_setup.hours_ok,
-    "mdpub": merchant_items.publish,  # the draft item (in the conversation state)
-    "mdp": merchant_items.draft_price,
-    "mds": merchant_items.draft_stock,
-    "mdn": merchant_items.draft_name,
-    "mdd": merchant_items.draft_desc,
-    "mdshow": merchant_items.draft_show,
-    "mdx": merchant_items.cancel,
-    "mfile": merchant_items.not_an_image,  # mfile:<big|other> (sent by channels)
-    "mitems": merchant_manage.items,  # mitems:<page>
-    "mitem": merchant_manage.item,  # mitem:<item_id>
-    "mie": merchant_manage.ask,  # mie:<item_id>:<price|stock|name|desc|photos>
-    "mhide": merchant_manage.hide,  # mhide:<item_id>
-    "mdel": merchant_manage.delete,  # mdel:<item_id>
-    "mdelok": merchant_manage.delete_confirmed,  # mdelok:<item_id>
-    "mpending": merchant_orders.pending,
-    "mtoday": merchant_orders.today,
-    "mord": merchant_orders.details,  # mord:<order_id>
-    "macc": merchant_orders.accept,  # macc:<order_id>
-    "mdec": merchant_orders.decline,  # mdec:<order_id>
-    "mdecr": merchant_orders.decline_reason,  # mdecr:<order_id>:<reason>
-    "mrdy": merchant_orders.ready,  # mrdy:<order_id>
-    "mout": merchant_orders.out,  # mout:<order_id>
-    "mdlv": merchant_orders.delivered,  # mdlv:<order_id>
-    "mremise": pickup.ask_code,
-    "mhand": pickup.hand_over,  # mhand:<order_id>
-    "mnrdy": pickup.not_ready,  # mnrdy:<order_id>
+    # Start, help, language (customer/start.py); search (customer/search.py).
+    a.HOME.name: start.home,
+    a.HELP.name: start.help_,
+    a.PHOTO_UNEXPECTED.name: start.unexpected_photo,  # sent by channels: a photo nobody keeps
+    a.LANGUAGES.name: start.languages,
+    a.LANGUAGE.name: start.set_language,
+    a.CANCEL.name: start.cancel,
+    a.SEARCH.name: search.ask,
+    a.FOUND.name: search.results,
+    # Customers: browsing, cart, checkout step by step, orders, preferences (customer/).
+    a.CATEGORIES.name: browse.categories,
+    a.CATEGORY.name: browse.category,
+    a.SHOP.name: browse.shop,
+    a.CATALOGUE.name: browse.catalogue,
+    a.ITEM.name: browse.item,
+    a.ADD.name: cart.add,
+    a.CART.name: cart.show,
+    a.QUANTITY.name: cart.change,
+    a.REMOVE.name: cart.remove,
+    a.CHECKOUT.name: checkout.from_cart,
+    a.CO_START.name: checkout.start,
+    a.CO_MODE.name: checkout.mode,
+    a.CO_PICKUP.name: checkout.pickup,
+    a.CO_DELIVERY.name: checkout.delivery,
+    a.CO_DAY.name: checkout.day,
+    a.CO_SLOT.name: checkout.slot,
+    a.CO_PHONE.name: checkout.known_phone,
+    a.CO_NOTE.name: checkout.note,
+    a.CO_SKIP.name: checkout.skip,
+    a.CO_CONFIRM.name: checkout.place,
+    a.ORDERS.name: orders.listing,
+    a.ORDER.name: orders.detail,
+    a.ORDER_CANCEL.name: orders.cancel,
+    a.PREFS.name: prefs.switch,
+    # Merchants run their shop (merchant/): every handler checks the user is its staff.
+    a.M_MENU.name: menu.menu,
+    a.M_SHOPS.name: menu.shops,
+    a.M_SWITCH.name: menu.switch,
+    a.M_INVITE.name: join.invite_staff,
+    a.M_SETTINGS.name: setup.settings,
+    a.M_SET.name: setup.edit,
+    a.M_SKIP.name: setup.skip,
+    a.M_CATEGORY.name: setup.category,
+    a.M_PICKUP.name: setup.pickup,
+    a.M_DELIVERY.name: setup.delivery,
+    a.M_HOURS_OK.name: setup.hours_ok,
+    a.M_PUBLISH.name: items.publish,
+    a.M_DRAFT_PRICE.name: items.draft_price,
+    a.M_DRAFT_STOCK.name: items.draft_stock,
+    a.M_DRAFT_NAME.name: items.draft_name,
+    a.M_DRAFT_DESC.name: items.draft_desc,
+    a.M_DRAFT_SHOW.name: items.draft_show,
+    a.M_DRAFT_DROP.name: items.cancel,
+    a.M_DRAFT_PRICE_CHOSEN.name: items.draft_price_chosen,
+    a.M_FILE.name: items.not_an_image,
+    a.M_ITEMS.name: catalogue.items,
+    a.M_ITEM.name: catalogue.item,
+    a.M_ITEM_EDIT.name: catalogue.ask,
+    a.M_HIDE.name: catalogue.hide,
+    a.M_DELETE.name: catalogue.delete,
+    a.M_DELETE_OK.name: catalogue.delete_confirmed,
+    a.M_PENDING.name: shop_orders.pending,
+    a.M_TODAY.name: shop_orders.today,
+    a.M_ORDER.name: shop_orders.details,
+    a.M_ACCEPT.name: shop_orders.accept,
+    a.M_DECLINE.name: shop_orders.decline,
+    a.M_DECLINE_REASON.name: shop_orders.decline_reason,
+    a.M_READY.name: shop_orders.ready,
+    a.M_OUT.name: shop_orders.out,
+    a.M_DELIVERED.name: shop_orders.delivered,
+    a.M_HANDOVER.name: handover.ask_code,
+    a.M_HAND_OVER.name: handover.hand_over,
+    a.M_NOT_READY.name: handover.not_ready,
+    # Live visits (visits/): the merchant's side, the viewers', following, private visits.
+    a.V_NOW.name: live.start_now,
+    a.V_PLAN.name: live.ask_time,
+    a.V_NOT.name: live.not_a_visit,
+    a.V_MEANT.name: live.use_meant,
+    a.V_WHEN.name: lambda turn: times.confirm(turn, INPUTS),
+    a.V_GO.name: live.start_scheduled,
+    a.V_PANEL.name: live.panel,
+    a.V_END.name: live.end,
+    a.V_CANCEL.name: live.cancel,
+    a.V_LIVE.name: viewer.live,
+    a.V_SEE.name: viewer.see,
+    a.V_NOTIFY.name: viewer.notify_me,
+    a.V_ITEMS.name: viewer.items,
+    a.V_RESERVE.name: viewer.reserve,
+    a.FOLLOW.name: follow.follow,
+    a.UNFOLLOW.name: follow.unfollow,
+    a.MY_SHOPS.name: follow.my_shops,
+    a.P_ASK.name: private.ask,
+    a.P_ACCEPT.name: private.accept,
+    a.P_OTHER_TIME.name: private.other_time,
+    a.P_SHOP_DECLINES.name: private.shop_declines,
+    a.P_TAKE.name: private.take,
+    a.P_CUSTOMER_DECLINES.name: private.customer_declines,
 }
 
 # Slash commands (Telegram's menu; typed anywhere).
 COMMANDS: dict[str, Handler] = {
-    "start": start.start,  # /start [shop-<slug> | pickup-<token> | join-<code>]
+    "start": start.start,  # /start [shop-<slug> | pickup-<token> | join-<code>]: DEEP_LINKS
     "menu": start.home,
     "aide": start.help_,
     "help": start.help_,
@@ -114,161 +161,124 @@ COMMANDS: dict[str, Handler] = {
     "language": start.languages,
     "recherche": search.ask,
     "search": search.ask,
-    # Browsing the town.
+    # Customers.
     "boutiques": browse.categories,
     "shops": browse.categories,
-    # Cart and orders.
     "panier": cart.show,
     "cart": cart.show,
-    "commander": cart.checkout,
-    "checkout": cart.checkout,
+    "commander": checkout.from_cart,
+    "checkout": checkout.from_cart,
     "commandes": orders.listing,
     "orders": orders.listing,
-    # Notifications: message preferences.
     "stop": prefs.stop,
     "reglages": prefs.menu,
     "settings": prefs.menu,
     "notifications": prefs.menu,
-}
-
-# Deep-link payloads of /start: kind -> handler (the value in turn.args[0]).
-DEEP_LINKS: dict[str, Handler] = {
-    "shop": browse.shop_link,  # shop-<slug>
-    "join": merchant_join.link,  # join-<invite code>
-    "pickup": pickup.link,  # pickup-<token> (the customer's QR, scanned by the shop)
-}
-
-# What typed text means while the conversation awaits it (ConversationState.expect).
-INPUTS: dict[str, Handler] = {
-    "search": merchant_join.typed,  # codes typed after a search still work; else search
-    # Cart and checkout.
-    cart.QUANTITY: cart.typed_quantity,
-    checkout.ADDRESS: checkout.typed_address,  # also a shared location
-    checkout.PHONE: checkout.typed_phone,
-    checkout.NOTE: checkout.typed_note,
-}
-# Merchants: set-up answers, a draft item's details, item changes, decline reason, pickup code.
-INPUTS |= {
-    "mset": merchant_setup.typed,
-    "mset_num": merchant_setup.typed,
-    "mset_photo": merchant_setup.typed,  # words instead of the photo: re-asked
-    "md_name": merchant_items.draft_typed,
-    "md_price": merchant_items.draft_typed,
-    "md_stock": merchant_items.draft_typed,
-    "md_desc": merchant_items.draft_typed,
-    "mi_text": merchant_manage.typed,
-    "mi_num": merchant_manage.typed,
-    "mi_photos": merchant_manage.typed,
-    "m_decline": merchant_orders.decline_typed,
-    "m_code": pickup.typed_code,
-}
-# Awaited inputs that are numbers, so a typed "2" is not read as the 2nd menu option.
-NUMERIC_INPUTS: set[str] = {cart.QUANTITY, checkout.PHONE}
-NUMERIC_INPUTS |= {"mset_num", "md_price", "md_stock", "mi_num", "m_code"}  # merchants
-
-# Typed words (accents and case folded) that work everywhere.
-KEYWORDS: dict[str, str] = {
-    "menu": "home",
-    "accueil": "home",
-    "home": "home",
-    "bonjour": "home",
-    "hello": "home",
-    "salut": "home",
-    "bonsoir": "home",
-    "coucou": "home",
-    "hi": "home",
-    "aide": "help",
-    # "retour" picks the menu's own Retour option when there is one (labels match first).
-    "retour": "home",
-    "back": "home",
-    "help": "help",
-    "annuler": "cancel",
-    "cancel": "cancel",
-    "recherche": "search",
-    "search": "search",
-    "langue": "langs",
-    "language": "langs",
-    # Browsing the town.
-    "boutiques": "cats",
-    "boutique": "cats",
-    "commerces": "cats",
-    "magasins": "cats",
-    "categories": "cats",
-    "shops": "cats",
-    "stores": "cats",
-    # Cart and orders.
-    "panier": "cart",
-    "cart": "cart",
-    "basket": "cart",
-    "commander": "checkout",
-    "checkout": "checkout",
-    "commandes": "orders",
-    "mes commandes": "orders",
-    "orders": "orders",
-    "my orders": "orders",
-    # Merchants, from anywhere.
-    "ma boutique": "mshop",
-    "my shop": "mshop",
-    # Notifications: message preferences.
-    "reglages": "prefs",
-    "settings": "prefs",
-    "notifications": "prefs",
-    "stop": "prefs:off",
-}
-
-PHOTO: Handler = merchant_photo.photo  # staff: a new item; others: start.unexpected_photo
-LOCATION: Handler = start.unexpected_location  # a location nobody asked for
-TEXT: Handler = merchant_join.typed  # an invite code, else search.results
-
-
-# Live visits (issue 7).
-ACTIONS |= {
-    # The merchant's side (handlers/visits.py).
-    "vnow": visits.start_now,  # vnow:<shop> (go live with the link just sent)
-    "vplan": visits.ask_time,  # vplan:<shop> (schedule it: ask the day and time)
-    "vnot": visits.not_a_visit,
-    "vmeant": visits.use_meant,  # "yes, that link" to a "did you mean …?"
-    "vwhen": lambda turn: visit_times.confirm(turn, INPUTS),  # "yes" to a time shown back
-    "vgo": visits.start_scheduled,  # vgo:<visit>
-    "vpanel": visits.panel,  # vpanel:<visit> (joins, reservations)
-    "vend": visits.end,  # vend:<visit>
-    "vcancel": visits.cancel,  # vcancel:<visit> (a scheduled one)
-    # The viewers' side (handlers/visit_view.py).
-    "live": visit_view.live,
-    "vsee": visit_view.see,  # vsee:<visit>
-    "vnotify": visit_view.notify_me,  # vnotify:<visit> ("Me prévenir")
-    "vitems": visit_view.items,  # vitems:<visit> (the featured items)
-    "vres": visit_view.reserve,  # vres:<visit>:<item>
-    # Following shops (handlers/follow.py).
-    "follow": follow.follow,  # follow:<shop>
-    "unfollow": follow.unfollow,  # unfollow:<shop>
-    "myshops": follow.my_shops,
-    # Private visits (handlers/private_visits.py).
-    "vprivate": private_visits.ask,  # vprivate:<shop>
-    "vpacc": private_visits.accept,  # vpacc:<request> (the shop: yes, here is the link)
-    "vpalt": private_visits.other_time,  # vpalt:<request> (the shop: another time)
-    "vpdec": private_visits.shop_declines,  # vpdec:<request>
-    "vpok": private_visits.take,  # vpok:<request> (the customer takes the shop's time)
-    "vpno": private_visits.customer_declines,  # vpno:<request>
-}
-COMMANDS |= {
-    "direct": visit_view.live,
-    "live": visit_view.live,
+    # Live visits.
+    "direct": viewer.live,
+    "live": viewer.live,
     "mesboutiques": follow.my_shops,
     "myshops": follow.my_shops,
 }
-INPUTS |= {
-    "vplan": visits.schedule,  # the day and time of a visit
-    "vprivate": private_visits.propose,  # the time a customer proposes
-    "vpalt": private_visits.counter,  # the time the shop proposes instead
-    "vplink": private_visits.send_link,  # the link of an accepted private visit
+
+# Deep links `/start <kind>-<value>`: kind -> handler (the value in turn.args[0]). The engine
+# opens them, after ON_START.
+DEEP_LINKS: dict[str, Handler] = {
+    "shop": browse.shop_link,  # shop-<slug>
+    "join": join.link,  # join-<invite code>
+    "pickup": handover.link,  # pickup-<token> (the customer's QR, scanned by the shop)
 }
-KEYWORDS |= {
-    "en direct": "live",
-    "direct": "live",
-    "live": "live",
-    "mes boutiques": "myshops",
-    "my shops": "myshops",
+ON_START: Handler = prefs.resume  # /start after /stop: messages welcome again
+
+# Words typed anywhere that are not a menu's: the first claimer that takes them answers.
+SEARCH_WORDS: Handler = first_of(
+    join.join_words,  # "join <code>" (a WhatsApp deep link's words)
+    handover.pickup_words,  # "retrait <token>" (the same, for a pickup QR)
+    join.typed_code,  # an invite code on its own
+    handover.counter_code,  # a customer's pickup code, typed by staff
+    last=search.results,
+)
+TEXT: Handler = first_of(live.video_link, last=SEARCH_WORDS)  # staff's video link first
+PHOTO: Handler = first_of(photos.for_staff, last=start.unexpected_photo)
+LOCATION: Handler = start.unexpected_location  # a location nobody asked for
+
+# What typed text means while the conversation awaits it (ConversationState.expect).
+INPUTS: dict[str, Awaited] = {
+    search.SEARCHING: Awaited(SEARCH_WORDS),  # codes typed after a search still work
+    cart.QUANTITY: Awaited(cart.typed_quantity, reads="number"),
+    checkout.ADDRESS: Awaited(checkout.typed_address),  # also a shared location
+    checkout.PHONE: Awaited(checkout.typed_phone, reads="phone"),
+    checkout.NOTE: Awaited(checkout.typed_note),
+    # Merchants: set-up answers, a draft item, item changes, decline reason, pickup code.
+    setup.ANSWER: Awaited(setup.typed),
+    setup.NUMBER: Awaited(setup.typed, reads="number"),
+    setup.PHOTO: Awaited(setup.typed, reads="photo", photos=setup.photo),
+    "md_name": Awaited(items.draft_typed),
+    "md_price": Awaited(items.draft_typed, reads="number"),
+    "md_stock": Awaited(items.draft_typed, reads="number"),
+    "md_desc": Awaited(items.draft_typed),
+    catalogue.TEXT: Awaited(catalogue.typed),
+    catalogue.NUMBER: Awaited(catalogue.typed, reads="number"),
+    catalogue.PHOTOS: Awaited(catalogue.typed, reads="photo", photos=catalogue.new_photos),
+    shop_orders.DECLINING: Awaited(shop_orders.decline_typed),
+    handover.CODE: Awaited(handover.typed_code, reads="number"),
+    # Live visits: the day and time of a visit; a private visit's time, counter-time, link.
+    live.SCHEDULING: Awaited(live.schedule),
+    private.PROPOSING: Awaited(private.propose),
+    private.COUNTERING: Awaited(private.counter),
+    private.LINKING: Awaited(private.send_link),
 }
-# A staff member's video link offers a live visit; any other words go on as before.
-TEXT = visits.with_video_links(TEXT)
+
+# Typed words (accents and case folded) that work everywhere.
+KEYWORDS: dict[str, str] = {
+    "menu": a.HOME.pack(),
+    "accueil": a.HOME.pack(),
+    "home": a.HOME.pack(),
+    "bonjour": a.HOME.pack(),
+    "hello": a.HOME.pack(),
+    "salut": a.HOME.pack(),
+    "bonsoir": a.HOME.pack(),
+    "coucou": a.HOME.pack(),
+    "hi": a.HOME.pack(),
+    "aide": a.HELP.pack(),
+    # "retour" picks the menu's own Retour option when there is one (labels match first).
+    "retour": a.HOME.pack(),
+    "back": a.HOME.pack(),
+    "help": a.HELP.pack(),
+    "annuler": a.CANCEL.pack(),
+    "cancel": a.CANCEL.pack(),
+    "recherche": a.SEARCH.pack(),
+    "search": a.SEARCH.pack(),
+    "langue": a.LANGUAGES.pack(),
+    "language": a.LANGUAGES.pack(),
+    # Customers.
+    "boutiques": a.CATEGORIES.pack(),
+    "boutique": a.CATEGORIES.pack(),
+    "commerces": a.CATEGORIES.pack(),
+    "magasins": a.CATEGORIES.pack(),
+    "categories": a.CATEGORIES.pack(),
+    "shops": a.CATEGORIES.pack(),
+    "stores": a.CATEGORIES.pack(),
+    "panier": a.CART.pack(),
+    "cart": a.CART.pack(),
+    "basket": a.CART.pack(),
+    "commander": a.CHECKOUT.pack(),
+    "checkout": a.CHECKOUT.pack(),
+    "commandes": a.ORDERS.pack(),
+    "mes commandes": a.ORDERS.pack(),
+    "orders": a.ORDERS.pack(),
+    "my orders": a.ORDERS.pack(),
+    "reglages": a.PREFS.pack(),
+    "settings": a.PREFS.pack(),
+    "notifications": a.PREFS.pack(),
+    "stop": a.PREFS.pack("off"),
+    # Merchants, from anywhere.
+    "ma boutique": a.M_MENU.pack(),
+    "my shop": a.M_MENU.pack(),
+    # Live visits.
+    "en direct": a.V_LIVE.pack(),
+    "direct": a.V_LIVE.pack(),
+    "live": a.V_LIVE.pack(),
+    "mes boutiques": a.MY_SHOPS.pack(),
+    "my shops": a.MY_SHOPS.pack(),
+}

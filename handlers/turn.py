@@ -6,13 +6,15 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from handlers import i18n
 from handlers.context import Context
-from handlers.core import Incoming, Option, Reply
+from handlers.core import Incoming, Option, Reply, menu_of
 from store import outbox
 from store.models import ConversationState, Town, User
+from store.shops import staff_ids
+from store.types import persisted
 
 
 @dataclass
@@ -33,6 +35,11 @@ class Turn:
     safety_copy: bool = False
 
     @property
+    def user_id(self) -> int:
+        """The person's id (their row exists before any handler runs)."""
+        return persisted(self.user.id)
+
+    @property
     def lang(self) -> str:
         return self.user.language
 
@@ -50,7 +57,7 @@ class Turn:
         """The town this bot serves (looked up once a turn: handlers ask for it often)."""
         town = self.session.exec(select(Town).where(Town.slug == self.ctx.town_slug)).first()
         if town is None:
-            town = self.session.exec(select(Town).order_by(Town.id)).first()  # type: ignore[arg-type]
+            town = self.session.exec(select(Town).order_by(col(Town.id))).first()
         if town is None:
             raise LookupError(
                 f"no town {self.ctx.town_slug!r} in the database: run `vitrine demo` "
@@ -111,11 +118,13 @@ class Turn:
         if recipient is None:
             return
         due = due_at or self.now()
+        replies = build(recipient.language)
         outbox.enqueue(
             session=self.session,
             user_id=user_id,
             kind=kind,
-            replies=build(recipient.language),
+            replies=replies,
+            menu=menu_of(replies),
             due_at=due,
             essential=essential,
             variables=variables,
@@ -125,3 +134,24 @@ class Turn:
         )
         if due <= self.now():
             self.outbox_now = True
+
+    def notify_staff(
+        self,
+        shop_id: int,
+        kind: str,
+        build: Callable[[str], list[Reply]],
+        *,
+        dedupe: str,
+        variables: dict[str, str] | None = None,
+        order_id: int | None = None,
+    ) -> None:
+        """The same message for everyone working in the shop, each once (`<dedupe>:<user>`)."""
+        for staff_id in staff_ids(session=self.session, shop_id=shop_id):
+            self.notify(
+                staff_id,
+                kind,
+                build,
+                variables=variables,
+                dedupe_key=f"{dedupe}:{staff_id}",
+                order_id=order_id,
+            )

@@ -40,7 +40,6 @@ from sqlmodel import Session, col, select
 from notifications.base import OUTBOX_ROW, DeliveryError, Recipient, Sender
 from notifications.limits import RateLimits
 from notifications.rows import (
-    OPEN_ORDER,
     REMINDER_KINDS,
     TO_DELIVER,
     Claimed,
@@ -53,7 +52,8 @@ from notifications.rows import (
 from store import quiet
 from store.db import Database
 from store.models import Order, Outbox, User
-from store.types import utcnow
+from store.statuses import BEFORE_PICKUP
+from store.types import persisted, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +66,8 @@ class Dispatcher:
         db: Database,
         senders: Iterable[Sender],
         *,
+        settings: Settings,
         clock: Callable[[], datetime] = utcnow,
-        settings: Settings | None = None,
         limits: RateLimits | None = None,
         name: str | None = None,
         on_failed: Callable[[Session, int], None] | None = None,
@@ -78,7 +78,7 @@ class Dispatcher:
         self.on_failed = on_failed
         self.senders = {sender.channel: sender for sender in senders}
         self.clock = clock
-        self.settings = settings or Settings()
+        self.settings = settings
         self.limits = limits
         self.name = name or worker_name()
         self._user_locks: dict[int, asyncio.Lock] = {}
@@ -127,12 +127,12 @@ class Dispatcher:
                 continue
             claimed.append(
                 Claimed(
-                    id=row.id,  # type: ignore[arg-type]
+                    id=persisted(row.id),
                     kind=row.kind,
                     payload=row.payload,
                     attempts=row.attempts + 1,
                     recipient=Recipient(
-                        user_id=user.id,  # type: ignore[arg-type]
+                        user_id=persisted(user.id),
                         channel=user.channel,
                         channel_ref=user.channel_ref,
                         language=user.language,
@@ -160,18 +160,18 @@ class Dispatcher:
         if user.unreachable:
             settle(row, "failed", "recipient unreachable (blocked the bot or unknown)")
             session.flush()
-            return self._failed(session, row.id)  # type: ignore[arg-type]
+            return self._failed(session, persisted(row.id))
         if user.quiet and not row.essential:
             return settle(row, "dropped", "recipient turned these messages off")
         if row.kind in REMINDER_KINDS and row.order_id is not None:
             order = session.get(Order, row.order_id)
-            if order is None or order.status not in OPEN_ORDER:
+            if order is None or order.status not in BEFORE_PICKUP:
                 status = order.status if order else "gone"
                 return settle(row, "dropped", f"order {status}")
         if row.attempts >= self.settings.max_attempts:
             settle(row, "failed", f"gave up after {row.attempts} attempts: {row.last_error}")
             session.flush()
-            return self._failed(session, row.id)  # type: ignore[arg-type]
+            return self._failed(session, persisted(row.id))
         if row.quiet_hours:
             later = quiet.after_quiet(now, self.settings.timezone, self.settings.quiet_hours)
             if later > now:
@@ -190,18 +190,26 @@ class Dispatcher:
             mine = col(Outbox.claimed_by) == self.name
             done = 0
             if sent:
-                done += session.execute(  # type: ignore[attr-defined]
-                    update(Outbox)
-                    .where(col(Outbox.id).in_(sent), mine)
-                    .values(status="sent", sent_at=now, last_error="", claimed_by=None)
-                ).rowcount
+                done += (
+                    session.connection()
+                    .execute(
+                        update(Outbox)
+                        .where(col(Outbox.id).in_(sent), mine)
+                        .values(status="sent", sent_at=now, last_error="", claimed_by=None)
+                    )
+                    .rowcount
+                )
             for claimed, error in results:
                 if error is None:
                     continue
                 values = self._after_failure(claimed, error, now)
-                changed = session.execute(  # type: ignore[attr-defined]
-                    update(Outbox).where(col(Outbox.id) == claimed.id, mine).values(**values)
-                ).rowcount
+                changed = (
+                    session.connection()
+                    .execute(
+                        update(Outbox).where(col(Outbox.id) == claimed.id, mine).values(**values)
+                    )
+                    .rowcount
+                )
                 done += changed
                 if changed and values["status"] == "failed":
                     log.warning("outbox %s given up: %s", claimed.id, values["last_error"])
@@ -267,7 +275,7 @@ class Dispatcher:
         """Seconds before the next try: what the platform asked for, else doubling delays."""
         if retry_after is not None:
             return max(0.0, retry_after)
-        delay = self.settings.retry_seconds * 2 ** max(0, attempts - 1)
+        delay: float = self.settings.retry_seconds * 2.0 ** max(0, attempts - 1)
         return min(delay, self.settings.max_retry_seconds)
 
     # Delivering.
@@ -348,6 +356,7 @@ class Dispatcher:
             query = select(func.min(Outbox.due_at)).where(
                 TO_DELIVER, channel_of_recipient().in_(list(self.senders))
             )
-            return session.exec(query).one()  # type: ignore[call-overload]
+            due: datetime | None = session.execute(query).scalar_one()
+            return due
 
         return self.db.run(work)

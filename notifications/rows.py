@@ -5,7 +5,7 @@ import socket
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text, update
 from sqlmodel import Session, col, select
@@ -13,26 +13,41 @@ from sqlmodel import Session, col, select
 from notifications.base import Recipient
 from store.models import ConversationState, Outbox, User
 
+if TYPE_CHECKING:  # the type only: notifications never import bot at run time
+    from bot.config import Config
+
 # Rows still to deliver: the predicate of the partial index ix_outbox_todo, spelled out as
 # literal SQL so the planner can match it (a bound parameter would hide the values).
 TO_DELIVER = text("outbox.status IN ('pending', 'sending')")
-# A reminder about an order goes only while the order is still to be collected.
+# A reminder about an order goes only while the order is still to be collected
+# (store.statuses.BEFORE_PICKUP).
 REMINDER_KINDS = {"pickup_reminder"}
-OPEN_ORDER = {"pending", "accepted", "ready"}
 
 
 @dataclass(frozen=True)
 class Settings:
-    """How the dispatcher retries and claims ([notifications] in the config)."""
+    """How the dispatcher retries and claims ([notifications] in the config, its defaults)."""
 
-    max_attempts: int = 10
-    retry_seconds: float = 5.0  # the first retry; each next one waits twice as long
-    max_retry_seconds: float = 3600.0
-    lease_seconds: float = 120.0
-    max_in_flight: int = 32
-    send_timeout: float = 30.0
-    timezone: str = "Europe/Paris"
-    quiet_hours: str = "21:00-08:00"
+    max_attempts: int
+    retry_seconds: float  # the first retry; each next one waits twice as long
+    lease_seconds: float
+    max_in_flight: int
+    timezone: str
+    quiet_hours: str
+    max_retry_seconds: float = 3600.0  # not a config key: a retry waits an hour at most
+    send_timeout: float = 30.0  # not a config key: one delivery's time limit
+
+    @classmethod
+    def from_config(cls, config: "Config") -> "Settings":
+        cfg = config.notifications
+        return cls(
+            max_attempts=cfg.max_attempts,
+            retry_seconds=float(cfg.retry_seconds),
+            lease_seconds=float(cfg.lease_seconds),
+            max_in_flight=cfg.max_in_flight,
+            timezone=config.town.timezone,
+            quiet_hours=cfg.quiet_hours,
+        )
 
 
 @dataclass(frozen=True)
@@ -66,16 +81,15 @@ def channel_of_recipient() -> Any:
 
 def remember_menu(session: Session, claimed: Claimed) -> None:
     """A delivered message with options is the menu the person sees last: a typed "1" (in
-    the console, on WhatsApp) now means its first option."""
-    for reply in reversed(claimed.payload.get("replies", [])):
-        menu = [[label, action] for label, action, _url in reply.get("options", []) if action]
-        if menu:
-            session.execute(
-                update(ConversationState)
-                .where(col(ConversationState.user_id) == claimed.recipient.user_id)
-                .values(menu=menu)
-            )
-            return
+    the console, on WhatsApp) now means its first option. The outbox row carries that menu
+    (`payload["menu"]`, from `handlers.core.menu_of`): the rule is not written twice."""
+    menu = claimed.payload.get("menu")
+    if menu is not None:
+        session.execute(
+            update(ConversationState)
+            .where(col(ConversationState.user_id) == claimed.recipient.user_id)
+            .values(menu=menu)
+        )
 
 
 def settle(row: Outbox, status: str, reason: str) -> bool:

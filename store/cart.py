@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from store.models import CartLine, Item, Shop
+from store.types import persisted
 
 MAX_QUANTITY = 99
 
@@ -32,7 +33,7 @@ def lines(*, session: Session, user_id: int, shop_id: int | None = None) -> list
         .join(Item, col(Item.id) == CartLine.item_id)
         .join(Shop, col(Shop.id) == Item.shop_id)
         .where(CartLine.user_id == user_id)
-        .order_by(Shop.name, CartLine.id)  # type: ignore[arg-type]
+        .order_by(col(Shop.name), col(CartLine.id))
     )
     if shop_id is not None:
         query = query.where(Shop.id == shop_id)
@@ -65,4 +66,5 @@ def set_quantity(*, session: Session, user_id: int, item_id: int, quantity: int)
 def clear_shop(*, session: Session, user_id: int, shop_id: int) -> None:
     """Remove the lines of one shop (after its order is placed)."""
     for line in lines(session=session, user_id=user_id, shop_id=shop_id):
-        set_quantity(session=session, user_id=user_id, item_id=line.item.id, quantity=0)  # type: ignore[arg-type]
+        item_id = persisted(line.item.id)
+        set_quantity(session=session, user_id=user_id, item_id=item_id, quantity=0)

@@ -8,6 +8,7 @@ from store.demo_data import SHOPS, TOWN
 from store.demo_images import picture
 from store.media import MediaStore
 from store.models import Item, Shop, Town
+from store.types import persisted
 
 # Picture -> the JPEG `put_image` made of it, so the next load (every test loads the demo)
 # stores those same bytes again, under the same key, without encoding them again.
@@ -27,16 +28,16 @@ def load_demo(*, session: Session, media: MediaStore) -> bool:
     """Load the demo town when the database has no town; True when it did."""
     if session.exec(select(Town.id)).first() is not None:
         return False
-    town = Town(**TOWN)
+    town = Town(slug=TOWN["slug"], name=TOWN["name"], postcode=TOWN["postcode"])
     session.add(town)
     session.flush()
     for spec in SHOPS:
-        shop = _shop(spec, town_id=town.id, media=media)  # type: ignore[arg-type]
+        shop = _shop(spec, town_id=persisted(town.id), media=media)
         session.add(shop)
         session.flush()
         session.add_all(
             Item(
-                shop_id=shop.id,  # type: ignore[arg-type]
+                shop_id=persisted(shop.id),
                 name=name,
                 description=description,
                 price_cents=price,

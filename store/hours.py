@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from store.models import Shop
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+LOOKAHEAD_DAYS = 14  # a shop closed longer than this is treated as not opening
 
 
 def _time(value: str) -> time:
@@ -53,15 +54,31 @@ def closure_on(shop: Shop, day: date) -> tuple[date, date] | None:
     return None
 
 
-def next_opening(shop: Shop, local: datetime, horizon_days: int = 14) -> datetime | None:
-    """The first opening time after local moment `local` (aware, in the town's zone)."""
+def next_opening(
+    shop: Shop, local: datetime, horizon_days: int = LOOKAHEAD_DAYS, *, inclusive: bool = False
+) -> datetime | None:
+    """The first opening time after local moment `local` (aware, in the town's zone);
+    `inclusive`: an opening at `local` itself counts."""
     for offset in range(horizon_days + 1):
         day = local.date() + timedelta(days=offset)
         for start, _ in intervals_on(shop, day):
             moment = datetime.combine(day, start, tzinfo=local.tzinfo)
-            if moment > local:
+            if moment > local or (inclusive and moment == local):
                 return moment
     return None
+
+
+def pickup_deadline(shop: Shop, ready_at: datetime, tz: str) -> datetime:
+    """How long a ready order is held: until closing time of the first open day at least
+    `shop.hold_days` after it was ready (then the expiry job cancels it)."""
+    zone = ZoneInfo(tz)
+    first = ready_at.astimezone(zone).date() + timedelta(days=shop.hold_days)
+    for offset in range(LOOKAHEAD_DAYS):
+        day = first + timedelta(days=offset)
+        intervals = intervals_on(shop, day)
+        if intervals:
+            return datetime.combine(day, intervals[-1][1], tzinfo=zone)
+    return ready_at + timedelta(days=shop.hold_days)
 
 
 def describe_today(shop: Shop, moment: datetime, tz: str, warn_days: int = 21) -> Today:

@@ -6,7 +6,7 @@ from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from store.models import ConversationState, SeenMessage, ShopStaff, User
+from store.models import SeenMessage, ShopStaff, User
 
 SEEN_KEPT = timedelta(days=3)  # platforms retry a webhook for hours, not days
 
@@ -18,15 +18,15 @@ def first_time(*, session: Session, channel: str, sid: str, now: datetime) -> bo
         dialect.insert(SeenMessage)
         .values(channel=channel, sid=sid, received_at=now)
         .on_conflict_do_nothing()
-        .returning(SeenMessage.sid)  # type: ignore[arg-type]
+        .returning(col(SeenMessage.sid))
     )
     return result.first() is not None
 
 
 def forget_seen(*, session: Session, before: datetime) -> int:
     """Drop records of messages older than any retry; returns how many."""
-    query = delete(SeenMessage).where(SeenMessage.received_at < before)  # type: ignore[arg-type]
-    return session.execute(query).rowcount  # type: ignore[attr-defined]
+    query = delete(SeenMessage).where(col(SeenMessage.received_at) < before)
+    return session.connection().execute(query).rowcount
 
 
 def user_language(*, session: Session, channel: str, channel_ref: str) -> str | None:
@@ -39,15 +39,6 @@ def user_id(*, session: Session, channel: str, channel_ref: str) -> int | None:
     """The id of a known person, None for someone new."""
     query = select(User.id).where(User.channel == channel, User.channel_ref == channel_ref)
     return session.exec(query).first()
-
-
-def show_menu(*, session: Session, user_id: int, menu: list[list[str]]) -> None:
-    """Make `menu` the one a typed number picks from (a message the bot sent on its own)."""
-    state = session.get(ConversationState, user_id)
-    if state is None:
-        state = ConversationState(user_id=user_id)
-        session.add(state)
-    state.menu = menu
 
 
 def takes_photos(*, session: Session, channel: str, channel_ref: str) -> bool:

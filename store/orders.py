@@ -1,4 +1,9 @@
-"""Orders: placing one atomically (stock, slot, codes), listing, cancelling."""
+"""Orders: placing one atomically (stock, slot, codes), lookups, and every status change.
+
+The statuses and the moves allowed between them are in `store.statuses`; `move_order` is the
+one function that changes a status, with one conditional UPDATE, so two people acting on
+the same order at once (a cancel and a "ready", a scan and the expiry) never both win.
+"""
 
 import hashlib
 import secrets
@@ -10,12 +15,14 @@ from sqlmodel import Session, col, select
 
 from store import slots
 from store.cart import Line, orderable
-from store.models import Item, Order, OrderLine, Shop, ShopStaff
+from store.hours import pickup_deadline
+from store.models import Item, Order, OrderLine, Shop
+from store.statuses import BEFORE_PICKUP, CANCELLABLE, OrderStatus, sources, values
+from store.types import persisted
 from store.visits import holds_claimed
 
 # No 0/O, 1/I/L: codes are read aloud at the counter and typed by hand.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CANCELLABLE = ("pending", "accepted")
 
 
 class OutOfStock(Exception):
@@ -88,7 +95,8 @@ def _take_stock(session: Session, lines: list[Line]) -> None:
         else:
             missing.append(item.name)
     if missing:
-        restore_stock(session=session, quantities=[(ln.item.id, ln.quantity) for ln in taken])  # type: ignore[misc]
+        back = [(persisted(ln.item.id), ln.quantity) for ln in taken]
+        restore_stock(session=session, quantities=back)
         raise OutOfStock(missing)
     for line in lines:
         session.expire(line.item)
@@ -135,17 +143,17 @@ def place_order(
             session=session, shop=shop, start=how.slot_start, now=now, tz=tz
         ):
             raise SlotFull()
-    # Live visits (issue 7): units held for this customer during a visit were taken from
-    # stock already; they are given back here and taken again by the order, never twice.
-    item_ids = [line.item.id for line in lines]
-    with holds_claimed(session=session, user_id=customer_id, item_ids=item_ids, now=now):  # type: ignore[arg-type]
+    # Units held for this customer during a live visit were taken from stock already;
+    # they are given back here and taken again by the order, never twice.
+    item_ids = [persisted(line.item.id) for line in lines]
+    with holds_claimed(session=session, user_id=customer_id, item_ids=item_ids, now=now):
         _take_stock(session, lines)
     subtotal = sum(line.total_cents for line in lines)
     fee = delivery_fee(shop, subtotal) if how.mode == "delivery" else 0
     token = secrets.token_urlsafe(16)
     order = Order(
         number=_new_number(session),
-        shop_id=shop.id,  # type: ignore[arg-type]
+        shop_id=persisted(shop.id),
         customer_id=customer_id,
         fulfilment=how.mode,
         slot_start=how.slot_start,
@@ -169,7 +177,7 @@ def place_order(
     for line in lines:
         session.add(
             OrderLine(
-                order_id=order.id,  # type: ignore[arg-type]
+                order_id=persisted(order.id),
                 item_id=line.item.id,
                 name=line.item.name,
                 unit_price_cents=line.item.price_cents,
@@ -181,9 +189,8 @@ def place_order(
 
 
 def order_lines(*, session: Session, order_id: int) -> list[OrderLine]:
-    return list(
-        session.exec(select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.id))
-    )  # type: ignore[arg-type]
+    query = select(OrderLine).where(OrderLine.order_id == order_id)
+    return list(session.exec(query.order_by(col(OrderLine.id))))
 
 
 def customer_orders(*, session: Session, customer_id: int, limit: int = 10) -> list[Order]:
@@ -203,30 +210,114 @@ def customer_order(*, session: Session, customer_id: int, order_id: int) -> Orde
     return order if order is not None and order.customer_id == customer_id else None
 
 
-def cancel(*, session: Session, order: Order, now: datetime) -> bool:
-    """Cancel an order that is not yet ready and give its stock back; False when too late."""
-    # Conditional on the status, so a merchant marking it ready at the same moment wins cleanly.
+def move_order(
+    *,
+    session: Session,
+    order: Order,
+    to: OrderStatus,
+    now: datetime,
+    only_from: frozenset[OrderStatus] | None = None,
+) -> bool:
+    """Move an order to `to` if `store.statuses` allows it from where it stands now.
+
+    `only_from` narrows the moves further (a customer cancels only what is not ready yet).
+    One conditional UPDATE, race-safe; False when the order had already moved on.
+    """
+    allowed = sources(to) & only_from if only_from is not None else sources(to)
+    changes: dict[str, object] = {"status": to.value, "updated_at": now}
+    if to == OrderStatus.READY:
+        changes["ready_at"] = now
+    if to in (OrderStatus.COLLECTED, OrderStatus.DELIVERED):
+        changes["collected_at"] = now
     stmt = (
         update(Order)
-        .where(col(Order.id) == order.id, col(Order.status).in_(CANCELLABLE))
-        .values(status="cancelled", updated_at=now)
+        .where(col(Order.id) == order.id, col(Order.status).in_(values(allowed)))
+        .values(**changes)
     )
-    if session.connection().execute(stmt).rowcount != 1:
-        session.expire(order)
-        return False
+    moved = session.connection().execute(stmt).rowcount == 1
     session.expire(order)
-    lines = order_lines(session=session, order_id=order.id)  # type: ignore[arg-type]
-    restore_stock(
-        session=session,
-        quantities=[(ln.item_id, ln.quantity) for ln in lines if ln.item_id is not None],
-    )
+    return moved
+
+
+def give_back_stock(*, session: Session, order_id: int) -> None:
+    """A called-off order's units go back on the shelf (items that count their stock)."""
+    lines = order_lines(session=session, order_id=order_id)
+    quantities = [(line.item_id, line.quantity) for line in lines if line.item_id is not None]
+    restore_stock(session=session, quantities=quantities)
+
+
+def cancel(*, session: Session, order: Order, now: datetime) -> bool:
+    """The customer cancels an order not yet ready; its stock goes back. False when too late."""
+    if not move_order(
+        session=session, order=order, to=OrderStatus.CANCELLED, now=now, only_from=CANCELLABLE
+    ):
+        return False
+    give_back_stock(session=session, order_id=persisted(order.id))
     return True
 
 
-def staff_of(*, session: Session, shop_id: int) -> list[int]:
-    """The user ids working in a shop (who get its order alerts)."""
-    return list(
-        session.exec(
-            select(ShopStaff.user_id).where(ShopStaff.shop_id == shop_id).order_by(ShopStaff.id)
+@dataclass(frozen=True)
+class Expired:
+    """A ready order nobody collected by its deadline: cancelled, its stock back."""
+
+    order: Order
+    shop: Shop
+    deadline: datetime
+
+
+def expire_uncollected(*, session: Session, now: datetime, tz: str) -> list[Expired]:
+    """Cancel ready orders past their pickup deadline (`store.hours.pickup_deadline`)."""
+    query = select(Order).where(
+        Order.status == OrderStatus.READY.value, col(Order.ready_at).is_not(None)
+    )
+    expired = []
+    for order in session.exec(query).all():
+        shop = session.get(Shop, order.shop_id)
+        if shop is None or order.ready_at is None:
+            continue
+        deadline = pickup_deadline(shop, order.ready_at, tz)
+        if now < deadline:
+            continue
+        # Conditional on the status: a pickup scanned at this very moment wins cleanly.
+        only_ready = frozenset({OrderStatus.READY})
+        if not move_order(
+            session=session, order=order, to=OrderStatus.CANCELLED, now=now, only_from=only_ready
+        ):
+            continue
+        give_back_stock(session=session, order_id=persisted(order.id))
+        expired.append(Expired(order, shop, deadline))
+    return expired
+
+
+def shop_orders(
+    *, session: Session, shop_id: int, statuses: frozenset[OrderStatus], limit: int = 20
+) -> list[Order]:
+    """A shop's orders in these statuses, the soonest slot (then the oldest) first."""
+    query = (
+        select(Order)
+        .where(Order.shop_id == shop_id, col(Order.status).in_(values(statuses)))
+        .order_by(col(Order.slot_start).asc(), col(Order.created_at).asc())
+        .limit(limit)
+    )
+    return list(session.exec(query))
+
+
+def order_by_token(*, session: Session, token: str) -> Order | None:
+    if not token or len(token) > 64:
+        return None
+    query = select(Order).where(Order.pickup_token_hash == token_hash(token))
+    return session.exec(query).first()
+
+
+def order_by_code(*, session: Session, shop_ids: list[int], code: str) -> Order | None:
+    """The open order of one of these shops with that 6-character pickup code."""
+    query = (
+        select(Order)
+        .where(
+            col(Order.shop_id).in_(shop_ids),
+            Order.pickup_code == code,
+            col(Order.status).in_(values(BEFORE_PICKUP | {OrderStatus.COLLECTED})),
         )
-    )  # type: ignore[arg-type]
+        .order_by(col(Order.created_at).desc())
+    )
+    return session.exec(query).first()

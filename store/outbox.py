@@ -17,6 +17,7 @@ def enqueue(
     user_id: int,
     kind: str,
     replies: list[Any],
+    menu: list[list[str]] | None,
     due_at: datetime,
     essential: bool = True,
     variables: dict[str, str] | None = None,
@@ -24,7 +25,11 @@ def enqueue(
     order_id: int | None = None,
     quiet_hours: bool = False,
 ) -> Outbox | None:
-    """Add an outbox row in the caller's transaction; a repeated `dedupe_key` adds nothing."""
+    """Add an outbox row in the caller's transaction; a repeated `dedupe_key` adds nothing.
+
+    `replies` are `handlers.core.Reply`s; `menu` is what a typed number picks from once they
+    are delivered (`handlers.core.menu_of(replies)`; None leaves the last menu as it is).
+    """
     if dedupe_key is not None:
         existing = session.exec(select(Outbox.id).where(Outbox.dedupe_key == dedupe_key)).first()
         if existing is not None:
@@ -32,7 +37,11 @@ def enqueue(
     row = Outbox(
         user_id=user_id,
         kind=kind,
-        payload={"replies": [r.to_dict() for r in replies], "variables": variables or {}},
+        payload={
+            "replies": [r.to_dict() for r in replies],
+            "variables": variables or {},
+            "menu": menu,
+        },
         due_at=due_at,
         essential=essential,
         dedupe_key=dedupe_key,
@@ -46,7 +55,8 @@ def enqueue(
 def enqueue_many(*, session: Session, rows: list[dict[str, Any]]) -> None:
     """Add many outbox rows in one statement (fan-outs to thousands of followers).
 
-    Each row: user_id, kind, replies, due_at, and optionally essential, variables, dedupe_key.
+    Each row: user_id, kind, replies, menu, due_at, and optionally essential, variables,
+    dedupe_key (as `enqueue` takes them).
     A row whose dedupe_key is already there is skipped by the database, so two racing
     fan-outs still write each message once.
     """
@@ -60,6 +70,7 @@ def enqueue_many(*, session: Session, rows: list[dict[str, Any]]) -> None:
             "payload": {
                 "replies": [r.to_dict() for r in row["replies"]],
                 "variables": row.get("variables") or {},
+                "menu": row["menu"],
             },
             "essential": row.get("essential", True),
             "due_at": row["due_at"],

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from store.models import Item, Shop
+from store.types import persisted
 
 STOPWORDS = frozenset(
     "a au aux avec de des du en et la le les l d un une pour par sur the of and for".split()
@@ -69,7 +70,7 @@ def search_items(
         return []
     rows = session.exec(select(Item, Shop).join(Shop).where(Item.id.in_(ids))).all()  # type: ignore[union-attr]
     order = {item_id: n for n, item_id in enumerate(ids)}
-    return sorted(((i, s) for i, s in rows), key=lambda pair: order[pair[0].id])
+    return sorted(((i, s) for i, s in rows), key=lambda pair: order[persisted(pair[0].id)])
 
 
 _VISIBLE = "item.hidden = false AND item.deleted = false AND shop.active = true"

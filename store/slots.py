@@ -4,14 +4,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from store.hours import intervals_on
 from store.models import Order, Shop
+from store.statuses import CALLED_OFF, values
+from store.types import persisted
 
-# Orders in these states no longer hold their slot.
-RELEASED = ("cancelled", "declined")
 HORIZON_DAYS = 21
+PART_SIZE = 6  # slots in one list before the day is split into parts
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,13 @@ def _taken_between(
         select(Order.slot_start, func.count())
         .where(
             Order.shop_id == shop_id,
-            Order.slot_start >= start,  # type: ignore[operator]
-            Order.slot_start <= end,  # type: ignore[operator]
-            Order.status.not_in(RELEASED),  # type: ignore[attr-defined]
+            col(Order.slot_start) >= start,
+            col(Order.slot_start) <= end,
+            col(Order.status).not_in(values(CALLED_OFF)),  # called off: the slot is free again
         )
-        .group_by(Order.slot_start)
+        .group_by(col(Order.slot_start))
     )
-    return {moment: int(count) for moment, count in session.exec(query)}
+    return {moment: int(count) for moment, count in session.exec(query) if moment is not None}
 
 
 def free_slots(*, session: Session, shop: Shop, day: date, now: datetime, tz: str) -> list[Slot]:
@@ -61,9 +62,9 @@ def free_slots(*, session: Session, shop: Shop, day: date, now: datetime, tz: st
         return []
     counts = _taken_between(
         session=session,
-        shop_id=shop.id,
+        shop_id=persisted(shop.id),
         start=candidates[0][0],
-        end=candidates[-1][0],  # type: ignore[arg-type]
+        end=candidates[-1][0],
     )
     result = []
     for start, end in candidates:
@@ -94,3 +95,28 @@ def slot_is_free(*, session: Session, shop: Shop, start: datetime, now: datetime
     return any(
         s.start == start for s in free_slots(session=session, shop=shop, day=day, now=now, tz=tz)
     )
+
+
+def parts(found: list[Slot]) -> list[list[Slot]]:
+    """A day's slots in parts of at most PART_SIZE, split where the shop closes (lunch), so
+    a WhatsApp list stays within its ten rows and each choice reads as a time of day."""
+    if len(found) <= PART_SIZE:
+        return [found]
+    runs: list[list[Slot]] = []
+    for slot in found:
+        if runs and runs[-1][-1].end == slot.start:
+            runs[-1].append(slot)
+        else:
+            runs.append([slot])
+    groups = []
+    for run in runs:
+        pieces = -(-len(run) // PART_SIZE)  # as few parts as fit, of even sizes
+        size = -(-len(run) // pieces)
+        groups += [run[i : i + size] for i in range(0, len(run), size)]
+    return groups
+
+
+def part_key(group: list[Slot], tz: str) -> str:
+    """ "0930-1230": the first start and last end of a part of the day, local."""
+    zone = ZoneInfo(tz)
+    return f"{group[0].start.astimezone(zone):%H%M}-{group[-1].end.astimezone(zone):%H%M}"

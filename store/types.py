@@ -25,9 +25,17 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        moment: datetime = value
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(UTC)
+
+
+def persisted(row_id: int | None) -> int:
+    """The id of a row already flushed (SQLModel types every primary key `int | None`)."""
+    if row_id is None:
+        raise ValueError("the row has no id yet: flush the session first")
+    return row_id

@@ -3,7 +3,7 @@
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from store.models import ConversationState, ShopStaff, User
+from store.models import ConversationState, User
 from store.types import utcnow
 
 
@@ -41,9 +41,13 @@ def load_state(*, session: Session, user_id: int) -> ConversationState:
     return state
 
 
-def staff_shop_ids(*, session: Session, user_id: int) -> list[int]:
-    """The shops this user works in."""
-    return list(session.exec(select(ShopStaff.shop_id).where(ShopStaff.user_id == user_id)))
+def show_menu(*, session: Session, user_id: int, menu: list[list[str]]) -> None:
+    """Make `menu` the one a typed number picks from (a message the bot sent on its own)."""
+    state = session.get(ConversationState, user_id)
+    if state is None:
+        state = ConversationState(user_id=user_id)
+        session.add(state)
+    state.menu = menu
 
 
 def mark_unreachable(*, session: Session, channel: str, channel_ref: str) -> bool:

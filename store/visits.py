@@ -1,4 +1,4 @@
-"""Live shop visits: the tables and their queries (imported at the end of `store.models`).
+"""Live shop visits: their queries (the tables are in `store.models`).
 
 Stock held for a reservation is taken from `Item.stock` at once, so nobody else can buy it,
 and recorded as a `VisitHold`. The hold ends one of two ways, each exactly once:
@@ -14,87 +14,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint, insert, update
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlalchemy import insert, update
+from sqlmodel import Session, col, select
 
-from store.models import Follow, Item, ShopStaff, _created, _utc
+from store.models import Follow, Item, Visit, VisitHold, VisitInterest, VisitJoin
+from store.shops import staff_ids
+from store.statuses import HoldStatus, VisitStatus
+from store.types import persisted
 
-VISIT_STATUSES = ("scheduled", "live", "ended")
 CHUNK = 500  # ids per IN (...) list
 
 
-class Visit(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    shop_id: int = Field(foreign_key="shop.id", index=True)
-    url: str = Field(max_length=500)
-    platform: str = Field(default="other", max_length=16)
-    status: str = Field(default="scheduled", max_length=10, index=True)  # VISIT_STATUSES
-    starts_at: datetime | None = _utc()  # the announced time (scheduled visits)
-    started_at: datetime | None = _utc()
-    ended_at: datetime | None = _utc()
-    announced: bool = False  # followers were told (once, however often the merchant taps)
-    created_by: int | None = Field(default=None, foreign_key="user.id")
-    created_at: datetime = _created()
-
-
-class VisitInterest(SQLModel, table=True):
-    """Someone who tapped "Me prévenir" on a scheduled visit."""
-
-    __table_args__ = (UniqueConstraint("visit_id", "user_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    visit_id: int = Field(foreign_key="visit.id", index=True)
-    user_id: int = Field(foreign_key="user.id", index=True)
-    created_at: datetime = _created()
-
-
-class VisitJoin(SQLModel, table=True):
-    """One person's Join link for a visit (`/v/<token>`) and whether they opened it."""
-
-    __table_args__ = (UniqueConstraint("visit_id", "user_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    visit_id: int = Field(foreign_key="visit.id", index=True)
-    user_id: int = Field(foreign_key="user.id", index=True)
-    token: str = Field(max_length=24, unique=True)
-    taps: int = 0
-    joined_at: datetime | None = _utc()
-
-
-class VisitHold(SQLModel, table=True):
-    """Stock set aside for a viewer who reserved a featured item."""
-
-    __table_args__ = (Index("ix_visithold_due", "status", "held_until"),)
-    id: int | None = Field(default=None, primary_key=True)
-    visit_id: int = Field(foreign_key="visit.id", index=True)
-    user_id: int = Field(foreign_key="user.id", index=True)
-    item_id: int = Field(foreign_key="item.id", index=True)
-    quantity: int = 1
-    took_stock: bool = True  # False for unlimited items: nothing to give back
-    held_until: datetime = _created()
-    status: str = Field(default="held", max_length=10)  # held | ordered | released
-    created_at: datetime = _created()
-    closed_at: datetime | None = _utc()
-
-
-class PrivateVisitRequest(SQLModel, table=True):
-    """A customer asking a shop for a visit of their own."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    shop_id: int = Field(foreign_key="shop.id", index=True)
-    customer_id: int = Field(foreign_key="user.id", index=True)
-    proposed_at: datetime = _created()
-    # requested (by the customer) | countered (merchant proposed another time)
-    # | agreed (customer took the merchant's time) | accepted (link sent) | declined
-    status: str = Field(default="requested", max_length=10)
-    proposed_by: str = Field(default="customer", max_length=10)  # customer | shop
-    url: str = Field(default="", max_length=500)
-    created_at: datetime = _created()
-
-
-# Queries.
-
-
 def live_visit(*, session: Session, shop_id: int) -> Visit | None:
-    query = select(Visit).where(Visit.shop_id == shop_id, Visit.status == "live")
+    query = select(Visit).where(Visit.shop_id == shop_id, Visit.status == VisitStatus.LIVE.value)
     return session.exec(query).first()
 
 
@@ -102,7 +34,7 @@ def audience(*, session: Session, visit: Visit) -> list[int]:
     """Followers of the shop and everyone who asked to be told, each once, staff left out."""
     followers = select(Follow.user_id).where(Follow.shop_id == visit.shop_id)
     interested = select(VisitInterest.user_id).where(VisitInterest.visit_id == visit.id)
-    staff = set(session.exec(select(ShopStaff.user_id).where(ShopStaff.shop_id == visit.shop_id)))
+    staff = set(staff_ids(session=session, shop_id=visit.shop_id))
     people = set(session.exec(followers)) | set(session.exec(interested))
     return sorted(people - staff)
 
@@ -126,14 +58,14 @@ def join_tokens(*, session: Session, visit_id: int, user_ids: list[int]) -> dict
             VisitJoin.visit_id == visit_id, col(VisitJoin.user_id).in_(chunk)
         )
         tokens.update(dict(session.exec(query).all()))
-    new = [
-        {"visit_id": visit_id, "user_id": user_id, "token": secrets.token_urlsafe(12), "taps": 0}
-        for user_id in user_ids
-        if user_id not in tokens
-    ]
+    new = {user_id: secrets.token_urlsafe(12) for user_id in user_ids if user_id not in tokens}
     if new:
-        session.execute(insert(VisitJoin), new)  # one statement: no ORM object per follower
-        tokens.update({row["user_id"]: row["token"] for row in new})
+        rows = [
+            {"visit_id": visit_id, "user_id": user_id, "token": token, "taps": 0}
+            for user_id, token in new.items()
+        ]
+        session.execute(insert(VisitJoin), rows)  # one statement: no ORM object per follower
+        tokens.update(new)
     return tokens
 
 
@@ -171,7 +103,9 @@ def featured_items(*, session: Session, visit: Visit, now: datetime) -> list[Ite
 
 def active_hold(*, session: Session, user_id: int, item_id: int) -> VisitHold | None:
     query = select(VisitHold).where(
-        VisitHold.user_id == user_id, VisitHold.item_id == item_id, VisitHold.status == "held"
+        VisitHold.user_id == user_id,
+        VisitHold.item_id == item_id,
+        VisitHold.status == HoldStatus.HELD.value,
     )
     return session.exec(query).first()
 
@@ -182,18 +116,18 @@ def hold_item(
     """Take one from stock and keep it for the viewer; None when it is sold out."""
     took = item.stock is not None
     if took:
-        taken = session.execute(
+        taken = session.connection().execute(
             update(Item)
             .where(col(Item.id) == item.id, col(Item.stock) >= 1)
             .values(stock=col(Item.stock) - 1)
         )
-        if taken.rowcount != 1:  # type: ignore[attr-defined]
+        if taken.rowcount != 1:
             return None
         session.refresh(item)
     hold = VisitHold(
-        visit_id=visit.id,  # type: ignore[arg-type]
+        visit_id=persisted(visit.id),
         user_id=user_id,
-        item_id=item.id,  # type: ignore[arg-type]
+        item_id=persisted(item.id),
         took_stock=took,
         held_until=until,
     )
@@ -202,7 +136,7 @@ def hold_item(
     return hold
 
 
-def _close(session: Session, hold: VisitHold, status: str, now: datetime) -> None:
+def _close(session: Session, hold: VisitHold, status: HoldStatus, now: datetime) -> None:
     """Give the held stock back and mark the hold closed."""
     if hold.took_stock:
         session.execute(
@@ -224,12 +158,12 @@ def claim_holds(
     """
     query = select(VisitHold).where(
         VisitHold.user_id == user_id,
-        VisitHold.status == "held",
+        VisitHold.status == HoldStatus.HELD.value,
         col(VisitHold.item_id).in_(item_ids),
     )
     holds = list(session.exec(query.with_for_update()))
     for hold in holds:
-        _close(session, hold, "ordered", now)
+        _close(session, hold, HoldStatus.ORDERED, now)
     session.flush()
     return holds
 
@@ -253,7 +187,7 @@ def holds_claimed(
                     .where(col(Item.id) == hold.item_id, col(Item.stock).is_not(None))
                     .values(stock=col(Item.stock) - hold.quantity)
                 )
-            hold.status, hold.closed_at = "held", None
+            hold.status, hold.closed_at = HoldStatus.HELD, None
         session.flush()
         raise
 
@@ -262,12 +196,12 @@ def release_expired_holds(*, session: Session, now: datetime) -> list[VisitHold]
     """Give back the stock of holds whose time is up; safe to run again or in parallel."""
     query = (
         select(VisitHold)
-        .where(VisitHold.status == "held", col(VisitHold.held_until) <= now)
+        .where(VisitHold.status == HoldStatus.HELD.value, col(VisitHold.held_until) <= now)
         .with_for_update(skip_locked=True)
     )
     holds = list(session.exec(query))
     for hold in holds:
-        _close(session, hold, "released", now)
+        _close(session, hold, HoldStatus.RELEASED, now)
     session.flush()
     return holds
 

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
 from bot.channels.console import ConsoleChannel
+from bot.config import Config
 from handlers.context import Context
 from handlers.engine import Engine
 from store import migrate
@@ -118,7 +119,7 @@ def media(tmp_path: Path) -> MediaStore:
 
 @pytest.fixture
 def ctx(media: MediaStore, clock: Clock) -> Context:
-    return Context(media=media, clock=clock)
+    return Context.from_config(Config(), media=media, clock=clock)
 
 
 @pytest.fixture

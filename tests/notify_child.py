@@ -11,8 +11,9 @@ import sys
 from typing import Any
 
 from notifications.base import Recipient
-from notifications.dispatcher import Dispatcher, Settings
+from notifications.dispatcher import Dispatcher
 from store.db import Database
+from tests.notify_helpers import dispatch_settings
 
 
 class FileSender:
@@ -33,7 +34,7 @@ class FileSender:
 
 def main(url: str, log: str) -> None:
     db = Database(url)
-    settings = Settings(max_in_flight=1, lease_seconds=60)
+    settings = dispatch_settings(max_in_flight=1, lease_seconds=60)
     asyncio.run(Dispatcher(db, [FileSender(log)], settings=settings).drain())
 
 

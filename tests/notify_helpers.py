@@ -3,12 +3,14 @@
 import asyncio
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import select
 
-from handlers.core import Reply
+from bot.config import Config
+from handlers.core import Reply, menu_of
 from notifications.base import DeliveryError, Recipient
 from notifications.dispatcher import Dispatcher, Settings
 from store import outbox
@@ -71,8 +73,16 @@ def queue(db: Database, user_id: int, text: str, due_at: datetime, **kw: Any) ->
 
     def work(session: Any) -> int:
         kind = kw.pop("kind", "order_ready")
+        replies = [Reply(text)]
+        menu = kw.pop("menu", menu_of(replies))
         row = outbox.enqueue(
-            session=session, user_id=user_id, kind=kind, replies=[Reply(text)], due_at=due_at, **kw
+            session=session,
+            user_id=user_id,
+            kind=kind,
+            replies=replies,
+            menu=menu,
+            due_at=due_at,
+            **kw,
         )
         session.flush()
         return row.id  # type: ignore[union-attr]
@@ -93,9 +103,16 @@ def user(db: Database, user_id: int) -> User:
 
 
 def dispatcher(db: Database, sender: Any, clock: Callable[[], datetime], **kw: Any) -> Dispatcher:
-    settings = Settings(**{k: kw.pop(k) for k in list(kw) if k in Settings.__annotations__})
+    settings = dispatch_settings(
+        **{k: kw.pop(k) for k in list(kw) if k in Settings.__annotations__}
+    )
     return Dispatcher(db, [sender], clock=clock, settings=settings, **kw)
 
 
 def drain(d: Dispatcher) -> int:
     return asyncio.run(d.drain())
+
+
+def dispatch_settings(**changes: Any) -> Settings:
+    """The dispatcher's settings of a default config, with `changes`."""
+    return replace(Settings.from_config(Config()), **changes)

@@ -68,7 +68,7 @@ def test_empty_cart_checkout_gets_told_what_to_do(chat, db):
     assert "Votre panier est vide" in alice.say("commander")
     shop_id = item(db, "Coffret chocolats assortis").shop_id
     assert "Votre panier est vide pour cette boutique" in press(alice, f"co:{shop_id}")
-    assert "Votre panier est vide pour cette boutique" in press(alice, f"co:{shop_id}:ok")
+    assert "Votre panier est vide pour cette boutique" in press(alice, f"co.ok:{shop_id}")
 
 
 def test_forged_item_ids_are_out_of_date(engine):

@@ -187,8 +187,8 @@ def test_stale_checkout_buttons_are_out_of_date(chat, db):
     choco = shop(db, "chocolaterie-du-perche")
     add(alice, "coffret", "Coffret chocolats")
     press(alice, f"co:{choco.id}")
-    assert "n'est plus à jour" in press(alice, f"co:{choco.id}:slot:0300")
-    assert "n'est plus à jour" in press(alice, f"co:{choco.id}:day:banana")
+    assert "n'est plus à jour" in press(alice, f"co.slot:{choco.id}:0300")
+    assert "n'est plus à jour" in press(alice, f"co.day:{choco.id}:banana")
     assert "n'est plus à jour" in press(alice, f"co:{choco.id}:zz")
 
 

@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from store.visits import PrivateVisitRequest
+from store.models import PrivateVisitRequest
 from tests.visit_helpers import make_staff, options, outbox, shop_id, tap, text, user_id
 
 

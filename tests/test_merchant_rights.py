@@ -76,7 +76,7 @@ def test_forged_payloads_from_a_customer_or_another_shop_change_nothing(
         marc = join_as_owner(chat, engine, db, "marc", "Fromagerie du Marché")
         post_item(marc, tmp_path, "Comté 18 mois 6,50 €")
     before = _snapshot(db)
-    caplog.set_level(logging.WARNING, logger="handlers.merchant_rights")
+    caplog.set_level(logging.WARNING, logger="handlers.common.rights")
     for template in FORGED:
         action = template.format(**lea_shop)
         replies = engine.handle(Incoming("console", who, action=action))

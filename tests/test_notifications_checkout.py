@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from sqlmodel import select
 
 from handlers import jobs
+from handlers.notices import orders as order_notices
 from store.models import Order
 from tests.merchant_support import join_as_owner
 from tests.notify_helpers import Recorder, dispatcher, drain
@@ -59,7 +60,7 @@ def test_a_ready_order_nobody_collects_goes_back_on_the_shelf_and_the_shop_hears
     sender = Recorder(blocked={"alice"})
 
     def tell_the_shop(session, row_id):
-        jobs.tell_undelivered(session=session, ctx=engine.ctx, outbox_id=row_id)
+        order_notices.tell_undelivered(session=session, ctx=engine.ctx, outbox_id=row_id)
 
     d = dispatcher(db, sender, clock, on_failed=tell_the_shop)
     drain(d)

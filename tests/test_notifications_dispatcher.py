@@ -15,11 +15,21 @@ from pathlib import Path
 import pytest
 
 from notifications.base import DeliveryError
-from notifications.dispatcher import Dispatcher, Settings
+from notifications.dispatcher import Dispatcher
 from store.db import Database
 from store.models import Order, Shop, Town
 from store.types import utcnow
-from tests.notify_helpers import Recorder, dispatcher, drain, person, queue, row, rows, user
+from tests.notify_helpers import (
+    Recorder,
+    dispatch_settings,
+    dispatcher,
+    drain,
+    person,
+    queue,
+    row,
+    rows,
+    user,
+)
 
 
 def test_a_due_message_goes_once_and_a_later_one_on_time(db, clock):
@@ -257,7 +267,7 @@ def test_two_dispatchers_on_one_database_deliver_each_of_1000_rows_once(db, cloc
     def work(name: str) -> None:
         own = Database(db.url)  # its own engine and connections, like another process
         try:
-            d = Dispatcher(own, [sender], clock=clock, settings=Settings(), name=name)
+            d = Dispatcher(own, [sender], clock=clock, settings=dispatch_settings(), name=name)
             barrier.wait()
             by[name] = asyncio.run(d.drain())
         except BaseException as exc:  # pragma: no cover - reported below

@@ -11,11 +11,11 @@ import pytest
 from sqlmodel import select
 
 from bot.config import ConfigError, NotificationsConfig, parse
-from notifications.dispatcher import Dispatcher, Settings
+from notifications.dispatcher import Dispatcher
 from notifications.limits import Pacer, RateLimits
 from store.models import Outbox
 from store.types import utcnow
-from tests.notify_helpers import person, rows
+from tests.notify_helpers import dispatch_settings, person, rows
 from tests.rate_standin import HttpSender, RateStandin
 
 
@@ -108,7 +108,9 @@ def test_a_burst_to_followers_drains_at_the_limit_without_a_429(db):
     with RateStandin({"telegram": 60}, {"telegram": 1}) as platform:
         sender = HttpSender("telegram", platform.url)
         limits = RateLimits({"telegram": 60}, {"telegram": 1})
-        dispatcher = Dispatcher(db, [sender], settings=Settings(max_in_flight=64), limits=limits)
+        dispatcher = Dispatcher(
+            db, [sender], settings=dispatch_settings(max_in_flight=64), limits=limits
+        )
         asyncio.run(_deliver_all(db, dispatcher, sender, within=20))
         assert platform.refused == 0
         assert set(platform.delivered.values()) == {1} and len(platform.delivered) == 180
@@ -120,7 +122,9 @@ def test_a_platform_answering_429_delays_delivery_but_loses_and_doubles_nothing(
     _followers(db, 120, channel="whatsapp")
     with RateStandin({"whatsapp": 80}) as platform:
         sender = HttpSender("whatsapp", platform.url)
-        dispatcher = Dispatcher(db, [sender], settings=Settings(max_in_flight=64))  # no limits
+        dispatcher = Dispatcher(
+            db, [sender], settings=dispatch_settings(max_in_flight=64)
+        )  # no limits
         asyncio.run(_deliver_all(db, dispatcher, sender, within=30))
         assert platform.refused > 0  # it did push back
         assert sender.answered_429 == platform.refused

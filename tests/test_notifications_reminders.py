@@ -4,8 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from handlers import jobs, reminders
-from handlers.context import Context, ReminderSettings
+from bot.config import Config
+from handlers import jobs
+from handlers.context import Context
+from handlers.notices import orders as order_notices
+from handlers.notices import reminders
 from notifications.base import DeliveryError
 from store.models import Item, Order, OrderLine, Shop, ShopStaff, Town
 from tests.conftest import Clock
@@ -64,7 +67,7 @@ def _set(db, order_id, **fields) -> None:
 
 def _paris(db, start: datetime) -> tuple[Clock, Context]:
     clock = Clock(start)
-    return clock, Context(media=None, clock=clock)  # type: ignore[arg-type]
+    return clock, Context.from_config(Config(), media=None, clock=clock)  # type: ignore[arg-type]
 
 
 def test_spring_forward_reminders_fire_an_hour_before_and_next_morning(db):
@@ -151,7 +154,9 @@ def test_a_slot_within_the_hour_gets_only_the_morning_reminder(db):
 
 def test_demo_speedup_brings_the_reminder_sooner(db):
     clock, _ = _paris(db, datetime(2026, 12, 8, 9, 0, tzinfo=UTC))
-    ctx = Context(media=None, clock=clock, reminders=ReminderSettings(speedup=60))  # type: ignore[arg-type]
+    demo = Config()
+    demo.notifications.demo_speedup = 60
+    ctx = Context.from_config(demo, media=None, clock=clock)  # type: ignore[arg-type]
     shop = _shop(db)
     alice = person(db, "alice")
     order = _order(db, shop, alice, datetime(2026, 12, 8, 10, 30, tzinfo=UTC))  # 11:30 Paris
@@ -231,7 +236,9 @@ def test_the_shop_is_told_when_its_customer_cannot_be_reached(db):
     sender = Recorder(fail=lambda text, n: blocked if text.startswith("Votre") else None)
     d = dispatcher(
         db, sender, clock,
-        on_failed=lambda s, row_id: jobs.tell_undelivered(session=s, ctx=ctx, outbox_id=row_id),
+        on_failed=lambda s, row_id: order_notices.tell_undelivered(
+            session=s, ctx=ctx, outbox_id=row_id
+        ),
     )  # fmt: skip
     drain(d)
     assert sender.texts("alice") == []

@@ -10,13 +10,14 @@ from sqlmodel import select
 
 from bot.channels.console_sender import ConsoleSender
 from bot.cli import main
-from handlers import reminders
-from handlers.context import Context, ReminderSettings
+from bot.config import Config
+from handlers.context import Context
+from handlers.notices import reminders
 from notifications.dispatcher import Dispatcher
 from notifications.service import NotificationService
 from store.models import ConversationState, Order, Shop
 from store.types import utcnow
-from tests.notify_helpers import Recorder, person, queue, rows
+from tests.notify_helpers import Recorder, dispatch_settings, person, queue, rows
 
 
 async def _until(predicate, timeout: float) -> float:
@@ -32,7 +33,9 @@ async def _until(predicate, timeout: float) -> float:
 def test_a_message_committed_in_a_handler_thread_is_sent_within_a_second(db):
     alice = person(db, "alice")
     sender = Recorder()
-    service = NotificationService(Dispatcher(db, [sender]), poll_seconds=3600)
+    service = NotificationService(
+        Dispatcher(db, [sender], settings=dispatch_settings()), poll_seconds=3600
+    )
 
     async def scenario() -> float:
         await service.start()
@@ -55,7 +58,9 @@ def test_a_message_committed_in_a_handler_thread_is_sent_within_a_second(db):
 def test_a_message_due_later_is_sent_on_time_without_a_wake_up(db):
     alice = person(db, "alice")
     sender = Recorder()
-    service = NotificationService(Dispatcher(db, [sender]), poll_seconds=3600)
+    service = NotificationService(
+        Dispatcher(db, [sender], settings=dispatch_settings()), poll_seconds=3600
+    )
 
     async def scenario() -> float:
         # Timed from the moment the due time is set: the row's write (slow on a loaded
@@ -77,7 +82,9 @@ def test_a_restart_delivers_what_was_due_while_down(db):
     alice = person(db, "alice")
     queue(db, alice, "Commande prête", utcnow() - timedelta(hours=2))
     sender = Recorder()
-    service = NotificationService(Dispatcher(db, [sender]), poll_seconds=3600)
+    service = NotificationService(
+        Dispatcher(db, [sender], settings=dispatch_settings()), poll_seconds=3600
+    )
 
     async def scenario() -> None:
         await service.start()
@@ -110,7 +117,7 @@ def test_the_console_shows_the_reminder_of_an_order_an_hour_away(chat, db, clock
     order_id, planned = db.run(order)
     assert planned == 2
     terminal = io.StringIO()
-    d = Dispatcher(db, [ConsoleSender(stream=terminal)], clock=clock)
+    d = Dispatcher(db, [ConsoleSender(stream=terminal)], clock=clock, settings=dispatch_settings())
     asyncio.run(d.drain())
     assert terminal.getvalue() == ""
     clock.advance(minutes=10)
@@ -136,7 +143,9 @@ def test_vitrine_notify_once_ahead_delivers_a_reminder_before_its_time(tmp_path,
     db = Database(f"sqlite:///{tmp_path / 'v.db'}")
     try:
         alice = person(db, "alice")
-        ctx = Context(media=None, reminders=ReminderSettings(quiet_hours=""))  # type: ignore[arg-type]
+        quiet = Config()
+        quiet.notifications.quiet_hours = ""
+        ctx = Context.from_config(quiet, media=None)  # type: ignore[arg-type]
 
         def order(session):
             shop = session.exec(select(Shop).where(Shop.slug == "lingerie-christelle")).one()
@@ -194,7 +203,9 @@ def test_a_normal_stop_lets_the_message_on_the_wire_finish_and_be_recorded(db):
     alice = person(db, "alice")
     queue(db, alice, "Commande prête", utcnow())
     sender = Recorder(delay=0.3)  # a slow platform
-    service = NotificationService(Dispatcher(db, [sender]), poll_seconds=3600)
+    service = NotificationService(
+        Dispatcher(db, [sender], settings=dispatch_settings()), poll_seconds=3600
+    )
 
     async def scenario() -> None:
         await service.start()

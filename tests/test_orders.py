@@ -110,21 +110,21 @@ def test_twenty_customers_race_for_the_last_five_units(engine, db):
         say(ref, action=f"add:{coffret.id}")
         say(ref, action=f"co:{choco.id}")
         if n % 2:  # half collect, half get it delivered
-            say(ref, action=f"co:{choco.id}:d")
+            say(ref, action=f"co.delivery:{choco.id}")
             say(ref, text="3 place Saint-Pol 28400 Nogent")
         else:
-            say(ref, action=f"co:{choco.id}:p")
-            say(ref, action=f"co:{choco.id}:day:20261208")
-            say(ref, action=f"co:{choco.id}:slot:1400")
+            say(ref, action=f"co.pickup:{choco.id}")
+            say(ref, action=f"co.day:{choco.id}:20261208")
+            say(ref, action=f"co.slot:{choco.id}:1400")
         say(ref, text="0612345678")
-        assert "Récapitulatif" in say(ref, action=f"co:{choco.id}:skip")
+        assert "Récapitulatif" in say(ref, action=f"co.skip:{choco.id}")
 
     barrier = threading.Barrier(len(people))
     results: dict[str, str] = {}
 
     def confirm(ref: str) -> None:
         barrier.wait()
-        results[ref] = say(ref, action=f"co:{choco.id}:ok")
+        results[ref] = say(ref, action=f"co.ok:{choco.id}")
 
     threads = [threading.Thread(target=confirm, args=(ref,)) for ref in people]
     for thread in threads:

@@ -8,8 +8,8 @@ import pytest
 import zxingcpp
 from sqlmodel import select
 
-pytest.importorskip("handlers.browse")
-pytest.importorskip("handlers.checkout")
+pytest.importorskip("handlers.customer.browse")
+pytest.importorskip("handlers.customer.checkout")
 
 from tests.telegram_steps import ALICE, picture, shop_and_order, text_of  # noqa: E402
 

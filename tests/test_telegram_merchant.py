@@ -9,7 +9,7 @@ import zxingcpp
 from PIL import Image
 from sqlmodel import select
 
-pytest.importorskip("handlers.merchant_photo")
+pytest.importorskip("handlers.merchant.photos")
 
 from tests.telegram_steps import ALICE, picture, shop_and_order, text_of  # noqa: E402
 

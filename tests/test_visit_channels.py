@@ -16,7 +16,8 @@ from bot.web import build_web
 from bot.web.visits import visit_routes
 from notifications.base import Recipient
 from notifications.dispatcher import Dispatcher
-from store.visits import Visit
+from store.models import Visit
+from tests.notify_helpers import dispatch_settings
 from tests.visit_helpers import make_staff, shop_id, tap
 from tests.whatsapp_harness import (
     PUBLIC_URL,
@@ -74,7 +75,9 @@ def test_followers_on_telegram_and_whatsapp_get_the_news_with_a_join_link(
     assert "déjà en direct" in tap(christelle, f"vnow:{shop_id(db)}")
 
     senders = [OnItsLoop(bot.channel, bot.loop.loop), OnItsLoop(whatsapp.channel, whatsapp.loop)]
-    delivered = asyncio.run(Dispatcher(db, senders, clock=clock).drain())
+    delivered = asyncio.run(
+        Dispatcher(db, senders, clock=clock, settings=dispatch_settings()).drain()
+    )
     assert delivered == 3
 
     joins = []

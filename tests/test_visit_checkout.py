@@ -2,13 +2,11 @@
 
 from sqlmodel import select
 
-from handlers.visits import release_expired_holds
-from store.models import Item, Order, Shop
-from store.visits import Visit, VisitHold
+from store.models import Item, Order, Shop, Visit, VisitHold
 from tests.merchant_support import join_as_owner
 from tests.merchant_support import post_item as post_by_photo
 from tests.shopping import add, plain, update
-from tests.visit_helpers import make_staff, post_item, stock, tap
+from tests.visit_helpers import make_staff, post_item, release_expired_holds, stock, tap
 
 
 def _live_with_body(chat, db, clock, units: int) -> tuple[object, int]:
@@ -46,7 +44,7 @@ def test_the_reserved_last_unit_is_ordered_once_and_never_released(chat, db, clo
     assert stock(db, body) == 0  # taken by the order, not twice
     assert _holds(db) == ["ordered"]
     clock.advance(minutes=40)
-    db.run(lambda s: release_expired_holds(s, clock()))
+    release_expired_holds(db, clock())
     assert stock(db, body) == 0
     assert len(db.run(lambda s: s.exec(select(Order)).all())) == 1
 
@@ -60,7 +58,7 @@ def test_a_failed_order_leaves_the_hold_standing(chat, db, clock):
     assert "plus assez de stock pour : Nuisette en soie" in _checkout(alice)
     assert stock(db, body) == 0 and _holds(db) == ["held"]
     clock.advance(minutes=31)
-    assert db.run(lambda s: release_expired_holds(s, clock())) == 1
+    assert release_expired_holds(db, clock()) == 1
     assert stock(db, body) == 1
 
 

@@ -6,7 +6,7 @@ The clock is Tuesday 8 December 2026, 10:00 in Paris (tests/conftest.py).
 import pytest
 from sqlmodel import select
 
-from store.visits import PrivateVisitRequest, Visit
+from store.models import PrivateVisitRequest, Visit
 from tests.visit_helpers import make_staff, shop_id, tap
 
 JITSI = "https://meet.jit.si/LingerieChristelle"

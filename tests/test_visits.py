@@ -11,15 +11,16 @@ from bot.app import App
 from bot.config import Config
 from bot.web import build_web
 from bot.web.visits import visit_routes
-from handlers.visit_news import announce_live, sweep
-from handlers.visits import release_expired_holds
-from store.models import CartLine, Outbox
-from store.visits import Visit, claim_holds
+from handlers.notices.visits import announce_live
+from handlers.visits.news import sweep
+from store.models import CartLine, Outbox, Visit
+from store.visits import claim_holds
 from tests.visit_helpers import (
     make_staff,
     options,
     outbox,
     post_item,
+    release_expired_holds,
     shop_id,
     stock,
     tap,
@@ -134,11 +135,11 @@ def test_reserved_item_is_held_then_released_when_not_ordered(town, db, clock):
     assert "Body en dentelle × 2" in tap(christelle, f"vpanel:{visit.id}")
     # Not ordered in time: the scheduled job gives the stock back, once.
     clock.advance(minutes=29)
-    assert db.run(lambda s: release_expired_holds(s, clock())) == 0
+    assert release_expired_holds(db, clock()) == 0
     assert stock(db, body) == 0
     clock.advance(minutes=2)
-    assert db.run(lambda s: release_expired_holds(s, clock())) == 2
-    assert db.run(lambda s: release_expired_holds(s, clock())) == 0
+    assert release_expired_holds(db, clock()) == 2
+    assert release_expired_holds(db, clock()) == 0
     assert stock(db, body) == 2
 
 
@@ -156,7 +157,7 @@ def test_checkout_takes_held_stock_once(town, db, clock):
     )
     assert len(claimed) == 1 and stock(db, body) == 1
     clock.advance(minutes=45)
-    assert db.run(lambda s: release_expired_holds(s, clock())) == 0
+    assert release_expired_holds(db, clock()) == 0
     assert stock(db, body) == 1
 
 
@@ -181,10 +182,10 @@ def test_a_forgotten_visit_ends_itself_after_two_hours(town, db, clock):
     christelle, _ = town
     go_live(christelle)
     clock.advance(minutes=119)
-    db.run(lambda s: release_expired_holds(s, clock()))
+    release_expired_holds(db, clock())
     assert the_visit(db).status == "live"
     clock.advance(minutes=2)
-    db.run(lambda s: release_expired_holds(s, clock()))
+    release_expired_holds(db, clock())
     assert the_visit(db).status == "ended"
     # The shop can go live again.
     assert "est en direct" in go_live(christelle)
@@ -358,7 +359,7 @@ def test_two_sweeps_at_once_give_the_stock_back_once(town, db, clock):
     clock.advance(minutes=31)
     with ThreadPoolExecutor(4) as pool:
         released = list(
-            pool.map(lambda _: db.run(lambda s: release_expired_holds(s, clock())), range(4))
+            pool.map(lambda _: release_expired_holds(db, clock()), range(4))
         )
     assert sum(released) == 3
     assert stock(db, body) == 3

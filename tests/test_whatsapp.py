@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from bot.cli import admin_invite
 from bot.web import signed_media_url
-from handlers.core import Option, Reply
+from handlers.core import Option, Reply, menu_of
 from notifications.base import DeliveryError, Recipient
 from store.models import Item, Order, Outbox, SeenMessage, Shop, ShopStaff, User
 from tests.notify_helpers import dispatcher, queue, row, rows
@@ -230,11 +230,11 @@ def test_notification_inside_the_window_is_free_text_and_its_menu_answers(
     alice, whatsapp, standin, db
 ):
     alice.say("bonjour")
+    replies = [Reply("Votre commande est prête !", options=(Option("Aide", "help"),))]
     payload = {
-        "replies": [
-            Reply("Votre commande est prête !", options=(Option("Aide", "help"),)).to_dict()
-        ],
+        "replies": [r.to_dict() for r in replies],
         "variables": {"1": "A12"},
+        "menu": menu_of(replies),  # as the outbox keeps it
     }
     whatsapp.run(whatsapp.channel.deliver(_recipient(db, ALICE), "order_ready", payload))
     sent = standin.sent[-1]

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from bot.channels.whatsapp_shapes import SHAPES
 from bot.channels.whatsapp_templates import TEMPLATES
-from handlers import jobs
+from handlers.notices.orders import tell_undelivered
 from store.models import Order, Outbox, Shop, ShopStaff, User, WhatsAppContent, WhatsAppMessage
 from tests.notify_helpers import dispatcher
 from tests.whatsapp_harness import Phone, WhatsAppServer, set_up_shapes, whatsapp_app
@@ -229,7 +229,7 @@ def test_a_notice_without_an_approved_template_is_reported_to_the_shop(
         db,
         whatsapp.channel,
         clock,
-        on_failed=lambda s, row: jobs.tell_undelivered(session=s, ctx=ctx, outbox_id=row),
+        on_failed=lambda s, row: tell_undelivered(session=s, ctx=ctx, outbox_id=row),
     )
     whatsapp.run(drain.drain())
     later = [alice.read(m) for m in standin.to(alice.address)[told:]]
@@ -253,13 +253,14 @@ def order_id(db) -> int:
 
 
 def test_suite_shows_the_next_rows_and_a_row_there_works(alice, whatsapp, standin, db):
-    from handlers.core import Option, Reply
+    from handlers.core import Option, Reply, menu_of
     from notifications.base import Recipient
 
     alice.say("/start")
     options = [Option(f"Article {n}", f"item:{n}") for n in range(1, 12)]
     options.append(Option("Mon panier", "cart"))
-    payload = {"replies": [Reply("Nos nouveautés", options=tuple(options)).to_dict()]}
+    replies = [Reply("Nos nouveautés", options=tuple(options))]
+    payload = {"replies": [r.to_dict() for r in replies], "menu": menu_of(replies)}
     with db.session() as session:
         user = session.exec(select(User).where(User.channel_ref == ALICE)).one()
     recipient = Recipient(user.id, "whatsapp", ALICE, "fr", user.last_inbound_at)

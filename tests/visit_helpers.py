@@ -3,7 +3,9 @@
 from sqlmodel import select
 
 from bot.channels.console import ConsoleChannel, render
+from bot.config import Config
 from handlers.core import Incoming
+from handlers.visits.news import sweep_at
 from store.models import Item, Outbox, Shop, ShopStaff, User
 
 
@@ -74,3 +76,9 @@ def post_item(db, clock, name: str, price: int, stock: int | None, slug: str) ->
 def stock(db, item_id: int) -> int | None:
     with db.session() as session:
         return session.get(Item, item_id).stock
+
+
+def release_expired_holds(db, now) -> int:
+    """The visits' sweep at `now` with the default maximum visit length; holds released."""
+    limit = Config().visits.max_live_minutes
+    return db.run(lambda s: sweep_at(s, now, max_live_minutes=limit).holds_released)

@@ -49,7 +49,8 @@ class ConsoleChannel:
         line = line.rstrip("\n")
         if line.startswith("/photo "):
             _, _, rest = line.partition(" ")
-            paths, caption = [], []
+            paths: list[str] = []
+            caption: list[str] = []
             for word in rest.split(" "):
                 (paths if not caption and Path(word).is_file() else caption).append(word)
             if not paths:

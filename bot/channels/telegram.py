@@ -151,13 +151,12 @@ class TelegramChannel:
 
     async def _set_commands(self) -> None:
         """The command menu in French (everyone) and in English (English apps)."""
-        from handlers.routes import COMMANDS as KNOWN
-
+        known = self.app.engine.commands()
         for lang, code in (("fr", None), ("en", "en")):
             commands = [
                 BotCommand(fr if lang == "fr" else en, i18n.t(lang, key))
                 for fr, en, key in COMMANDS
-                if (fr if lang == "fr" else en) in KNOWN
+                if (fr if lang == "fr" else en) in known
             ]
             await self.application.bot.set_my_commands(commands, language_code=code)
 
@@ -313,7 +312,8 @@ class TelegramChannel:
     @staticmethod
     def _unsupported(message: Message) -> Reply | None:
         """A kind word for what the bot cannot read (voice, video, sticker, other files)."""
-        kinds = (message.voice, message.audio, message.video, message.video_note)
+        kinds: tuple[object, ...] = (message.voice, message.audio, message.video)
+        kinds += (message.video_note,)
         kinds += (message.sticker, message.animation, message.document)
         if not any(kinds):
             return None

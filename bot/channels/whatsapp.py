@@ -34,12 +34,12 @@ from bot.channels.twilio_http import RETRY_AFTER, TwilioHttp
 from bot.channels.whatsapp_content import ContentApi
 from bot.channels.whatsapp_inbound import guess_language, has_image, to_incoming
 from bot.channels.whatsapp_out import Outbound, ShapeRefused, Unreachable
-from bot.channels.whatsapp_render import Outgoing, menu_index, render_each
+from bot.channels.whatsapp_render import Outgoing, render_each
 from bot.channels.whatsapp_rich import render_rich
 from bot.channels.whatsapp_shapes import MORE
 from bot.web import signed_media_url
 from handlers import i18n
-from handlers.core import Incoming, Option, Reply
+from handlers.core import Incoming, Option, Reply, menu_of
 from notifications.base import OUTBOX_ROW, DeliveryError, Recipient
 from store import inbound, outbox, users
 
@@ -335,6 +335,7 @@ class WhatsAppChannel:
                     user_id=user_id,
                     kind=REPLY_KIND,
                     replies=list(replies),
+                    menu=menu_of(replies),
                     due_at=self.app.ctx.now(),
                 )
 
@@ -364,12 +365,11 @@ class WhatsAppChannel:
             raise DeliveryError(_reason(exc), permanent=not retry, retry_after=after) from exc
         except httpx.HTTPError as exc:
             raise DeliveryError(f"Twilio unreachable: {exc}") from exc
-        live = menu_index(replies)
+        menu = payload.get("menu")  # handlers.core.menu_of, kept with the row
         template = any(message.template for group in groups for message in group)
-        if groups and not template and live is not None:
-            menu = [[o.label, o.action] for o in replies[live].options if o.action]
+        if groups and not template and menu is not None:
             await self._db(
-                lambda s: inbound.show_menu(session=s, user_id=recipient.user_id, menu=menu)
+                lambda s: users.show_menu(session=s, user_id=recipient.user_id, menu=menu)
             )
 
     async def notification(

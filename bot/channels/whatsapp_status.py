@@ -25,7 +25,7 @@ from twilio.request_validator import (
 
 from bot.app import App
 from bot.channels.whatsapp_out import OUTSIDE_WINDOW, UNREACHABLE_CODES
-from handlers import jobs
+from handlers.notices.orders import tell_undelivered
 from store import whatsapp as records
 from store.models import User
 
@@ -113,5 +113,5 @@ def _record(app: App, session: Session, sid: str, status: str, code: int | None)
         return
     log.warning("WhatsApp message %s %s (%s): user %s marked", sid, status, code, user.id)
     if message.outbox_id is not None:
-        jobs.tell_undelivered(session=session, ctx=app.ctx, outbox_id=message.outbox_id)
+        tell_undelivered(session=session, ctx=app.ctx, outbox_id=message.outbox_id)
     app.ctx.on_outbox()

@@ -1,52 +1,70 @@
 """Reading what merchants type: item captions, prices, stock, durations, codes. Pure functions."""
 
 import re
-import unicodedata
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, replace
 
-from price_parser import Price
+from store.parsing.caption_lines import Line, read_caption_line
+from store.parsing.caption_prices import (
+    PRICE,
+    SIZED,
+    LineRead,
+    Mention,
+    read_line,
+)
+from store.parsing.caption_words import (
+    HASHTAG,
+    MAX_STOCK,
+    UNLIMITED,
+    clean_name,
+    has_words,
+    undecorated,
+    without_trailing_hashtags,
+)
+
+__all__ = [  # MAX_STOCK and has_words live in caption_words since the split; still here too
+    "CODE_ALPHABET",
+    "CODE_LENGTH",
+    "MAX_DESCRIPTION",
+    "MAX_NAME",
+    "MAX_PRICE_CENTS",
+    "MAX_STOCK",
+    "Doubt",
+    "ParsedCaption",
+    "has_words",
+    "is_unlimited",
+    "looks_like_code",
+    "normalise_code",
+    "parse_caption",
+    "parse_count",
+    "parse_minutes",
+    "parse_postcodes",
+    "parse_price",
+    "parse_stock",
+    "price_problem",
+]
 
 MAX_PRICE_CENTS = 100_000 * 100  # over 100 000 € is a typo, not a price
 MAX_NAME = 120
 MAX_DESCRIPTION = 1000
-MAX_STOCK = 100_000
+FAR_ABOVE_USUAL = 10  # a price over 10 times the shop's usual one is questioned
 
-_CURRENCY = r"(?:€|euros?\b|eur\b|e\b)"
-_NUMBER = r"\d{1,3}(?:[  .]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
-# "35€", "12,90 €", "8 euros", "EUR 8.5", "12€90", "€ 12".
-_PRICE_WITH_CURRENCY = re.compile(
-    rf"(?P<neg>(?<![\w-])-(?=\d))?(?:(?P<a>{_NUMBER})\s*{_CURRENCY}(?P<cents>\d{{2}}\b)?"
-    rf"|(?:€|eur\b|euros?\b)\s*(?P<b>{_NUMBER}))",
-    re.IGNORECASE,
-)
-# A bare number that is a price only when nothing else is: not "70%", "350 g", "2 paires".
-_BARE_NUMBER = re.compile(
-    rf"(?P<neg>(?<![\w-])-)?(?<![\w.,])(?P<n>{_NUMBER})(?![\w.,%]|\s*(?:%|g\b|kg|cl\b|ml\b|l\b|cm\b"
-    r"|mm\b|m\b|paires?|pieces?|pièces?|pcs|x\b|ans\b|mois\b|ex\b))",
-    re.IGNORECASE,
-)
-_STOCK = [
-    re.compile(
-        r"(?<![\w.,])(?P<n>\d+)\s*(?:en stock|pi[eè]ces? dispo\w*|ex(?:emplaires?)?\b"
-        r"|dispo(?:nibles?)?\b|restants?\b)",
-        re.I,
-    ),
-    re.compile(
-        r"\b(?:stock|qt[eé]|quantit[eé]|dispo(?:nible)?s?)\s*:?\s*(?P<n>[^\s,;|()]+)"
-        r"(?:\s*(?:pi[eè]ces?|ex(?:emplaires?)?|unit[eé]s?)\b)?",
-        re.I,
-    ),
-    re.compile(r"(?<![\w.,])[x×]\s?(?P<n>\d+)\b", re.I),
-]
+_SIZE_TOKEN = re.compile(r"(?:\bT\.?\s?|\btaille\s+|\bpointure\s+|\bP)(\d{2})\b", re.I)
 _TYPED_STOCK = re.compile(
     r"(?:stock|qt[eé])?\s*:?\s*(\d{1,6})\s*(?:pi[eè]ces?|ex\w*|en stock)?", re.I
 )
-_UNLIMITED = re.compile(r"illimit|infini|sur commande|unlimited", re.I)
-_SEPARATORS = " -–—|:;,/·*"
-# Words that only introduce or qualify the price: "prix : 12 €", "à 12 €", "12 € la pièce".
-_BEFORE_PRICE = re.compile(r"(?:\b(?:au\s+)?(?:prix|tarif)(?:\s+de)?|\bà|\bpour)\s*:?\s*$", re.I)
-_AFTER_PRICE = re.compile(r"^\s*(?:la\s+|l')?(?:pi[eè]ce|unit[eé]|chacune?|ttc)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A reading the bot should not take silently: `readings` are the prices to choose from.
+
+    `kind`: `two_prices` (two amounts, no promotion word), `discount` (a percentage worked
+    out), `price_or_size` (a bare number after a sized item), `grouped_number` ("3 150 €"),
+    `far_above_usual` (over 10 times the shop's usual price).
+    """
+
+    kind: str
+    readings: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -55,7 +73,7 @@ class ParsedCaption:
 
     `problems` names what is wrong, for the bot to ask about: `name_missing`, `name_too_long`,
     `price_missing`, `price_not_positive`, `price_too_high`, `stock_not_number`,
-    `description_too_long`.
+    `description_too_long`. `doubts` are readings to confirm (see `Doubt`).
     """
 
     name: str = ""
@@ -63,41 +81,14 @@ class ParsedCaption:
     stock: int | None = None
     description: str = ""
     problems: tuple[str, ...] = ()
-
-
-def has_words(text: str) -> bool:
-    """True when `text` has letters or digits (an emoji-only name has none)."""
-    return any(unicodedata.category(c)[0] in "LN" for c in text)
-
-
-def _cents(fragment: str) -> int | None:
-    """Cents of a number fragment read by price-parser (French decimal comma understood)."""
-    price = Price.fromstring(fragment)
-    if price.amount is None:
-        return None
-    return int((price.amount * 100).quantize(Decimal(1)))
+    doubts: tuple[Doubt, ...] = ()
 
 
 def parse_price(text: str) -> int | None:
-    """Cents of a typed price ("12,90", "35 €", "EUR 8.5"); negative when a minus leads.
-
-    None when there is no number at all.
-    """
-    text = text.strip()
-    match = _PRICE_WITH_CURRENCY.search(text) or _BARE_NUMBER.search(text)
-    if match is None:
-        return None
-    cents = _price_of(match)
-    return -cents if cents is not None and match.group("neg") else cents
-
-
-def _price_of(match: re.Match[str]) -> int | None:
-    groups = match.groupdict()
-    number = groups.get("a") or groups.get("b") or groups.get("n") or ""
-    cents = _cents(number)
-    if cents is not None and groups.get("cents"):
-        cents += int(groups["cents"])
-    return cents
+    """Cents of a typed price ("12,90", "35 €", "EUR 8.5", "35 € → 25 €"); negative when a
+    minus leads. None when there is no number at all."""
+    price, _ = _resolve([read_line(text.strip(), bare=True)], ())
+    return price
 
 
 def price_problem(cents: int | None) -> str | None:
@@ -123,59 +114,165 @@ def parse_stock(text: str) -> int | None:
 
 def is_unlimited(text: str) -> bool:
     """ "illimité", "sur commande": a stock nobody counts."""
-    return bool(_UNLIMITED.search(text))
+    return bool(UNLIMITED.search(text))
 
 
-def _clean_name(text: str) -> str:
-    text = re.sub(r"\s+", " ", text)
-    text = re.sub(r"\(\s*\)", "", text)
-    return text.strip(_SEPARATORS + "()").strip()
+def _resolve(reads: list[LineRead], lines: tuple[Line, ...]) -> tuple[int | None, list[Doubt]]:
+    """The price a customer pays now, and the doubts about it."""
+    doubts: list[Doubt] = []
+    mentions: list[Mention] = []
+    apart = [r.discount for r in reads if r.discount is not None and not r.mentions]
+    for read in reads:
+        line = [replace(m) for m in read.mentions]  # copies: the line's reading stays as read
+        plain = [m for m in line if m.role == "plain"]
+        discount = read.discount
+        if discount is None and apart and plain and not _promoted(reads):
+            discount = apart.pop()  # "Sweat 55€" then "PROMO -20% jusqu'à dimanche"
+        if discount is not None and plain:
+            before = plain[-1]
+            after = round(before.cents * (100 - discount) / 100)
+            before.role = "old"
+            line.append(Mention(after, "new"))
+            doubts.append(Doubt("discount", (after, before.cents)))
+        mentions += line
+    chosen: Mention | None = None
+    news = [m for m in mentions if m.role == "new"]
+    froms = [m for m in mentions if m.role == "from"]
+    plains = [m for m in mentions if m.role == "plain"]
+    if news:
+        chosen = news[-1]
+    elif froms:
+        chosen = min(froms, key=lambda m: m.cents)
+    elif plains and all(m.bare for m in plains):
+        chosen = plains[-1]  # the price comes last: "Tablette 70% 4,50"
+    elif plains:
+        priced = [m for m in plains if not m.bare]
+        chosen = priced[0]
+        values = list(dict.fromkeys(m.cents for m in priced))
+        if len(values) > 1:
+            doubts.append(Doubt("two_prices", tuple(values[:3])))
+    if chosen is None:
+        return None, doubts
+    if chosen.grouped and chosen.role == "plain":
+        doubts.append(Doubt("grouped_number", (chosen.cents, chosen.grouped[1])))
+    if chosen.other is not None and chosen.other != chosen.cents:
+        doubts.append(Doubt("two_prices", (chosen.cents, chosen.other)))
+    elif _maybe_a_size(chosen, lines):
+        doubts.append(Doubt("price_or_size", (chosen.cents,)))
+    return chosen.cents, doubts
 
 
-def parse_caption(text: str) -> ParsedCaption:
-    """Read `Pull en laine rouge 35€`, `Bougie - 12,90 € - stock 4`, `Coffret x3 24.50`.
+def _maybe_a_size(price: Mention, lines: tuple[Line, ...]) -> bool:
+    """ "Robe 38", "Robe T38 38€": a price that reads as well as a size."""
+    if price.cents % 100:
+        return False
+    texts = [line.text for line in lines]
+    if price.bare and any(SIZED.search(text) for text in texts):
+        return 1600 <= price.cents <= 5600
+    sizes = {int(n) for text in texts for n in _SIZE_TOKEN.findall(text)}
+    return price.cents // 100 in sizes
 
-    The first line holds name, price and stock; the following lines are the description.
+
+def _promoted(reads: list[LineRead]) -> bool:
+    return any(m.role in ("old", "new", "from") for r in reads for m in r.mentions)
+
+
+def _far_above(price: int, usual: int | None) -> Doubt | None:
+    """A price much higher than the shop's usual one: maybe "1290" meant 12,90 €."""
+    if usual is None or usual <= 0 or price <= FAR_ABOVE_USUAL * usual:
+        return None
+    smaller = price // 100
+    readings = (price, smaller) if price % 100 == 0 and smaller >= 100 else (price,)
+    return Doubt("far_above_usual", readings)
+
+
+def _named(lines: tuple[Line, ...]) -> int | None:
+    """The line that names the product: the first with words, unless it only exclaims
+    ("Trop mignon !!", "Ça vient d'arriver ! 😍") above a line with a product and its price."""
+    saying = [i for i, line in enumerate(lines) if not line.says_nothing_else and not line.field]
+    if not saying:  # only details: the first one is all there is to call it by
+        saying = [i for i, line in enumerate(lines) if not line.says_nothing_else]
+    if len(saying) > 1 and _exclaims(lines[saying[0]]):
+        second = lines[saying[1]]
+        if second.read.mentions and has_words(undecorated(second.before_price)):
+            return saying[1]
+    return saying[0] if saying else None
+
+
+def _exclaims(line: Line) -> bool:
+    """A short exclamation with no number ("Trop mignon !!", "Le retour ! 😍")."""
+    text = undecorated(line.text).strip()
+    words = re.findall(r"[^\W\d_]+", text)
+    return 0 < len(words) <= 4 and not any(c.isdigit() for c in text) and text.endswith("!")
+
+
+def _name(lines: tuple[Line, ...], named: int | None) -> tuple[str, str]:
+    """The name a customer sees, and what the merchant wrote after its price."""
+    if named is None:
+        return "", ""
+    line = lines[named]
+    name, tail = clean_name(line.before_price), line.after_price  # the price ends the name
+    if not name:  # "15€ Bougie coton", "Black friday -40% sur ce plaid : 39€"
+        name, tail = clean_name(line.rest, price_first=line.price_first), ""
+    unit = next((line.read.unit for line in lines if line.read.unit), "")
+    name = f"{name} ({unit})" if name and unit else name
+    return name[:1].upper() + name[1:], tail  # typed in lowercase, read with a capital
+
+
+def _description(lines: tuple[Line, ...], named: int | None, tail: str) -> str:
+    """The lines after the name, as typed, less those that only gave price, stock or tags."""
+    if named is None:
+        return ""
+    if tail.startswith("(") and tail.endswith(")"):
+        tail = tail[1:-1]
+    kept = [line.field for line in lines[:named] if line.field]  # "Prix : 20 € | État : neuf"
+    kept += [tail] + [
+        without_trailing_hashtags(line.text)
+        for line in lines[named + 1 :]
+        if not line.says_nothing_else
+    ]
+    return "\n".join(line for line in kept if line)
+
+
+def parse_caption(text: str, *, usual_cents: int | None = None) -> ParsedCaption:
+    """Read `Pull en laine rouge 35€`, `Nouveau ✨\nBougie 35 € → 25 €\nplus que 2`.
+
+    The first line that names something is the name; price and stock are read on any line;
+    the other lines are the description. `usual_cents`: the shop's median item price, to
+    question a price far above it.
     """
-    first, _, rest = (text or "").strip().partition("\n")
+    raw = [line.strip() for line in (text or "").strip().splitlines()]
+    bare = PRICE.search(HASHTAG.sub(" ", text or "")) is None
+    lines = tuple(read_caption_line(line, bare) for line in raw if line)
+    named = _named(lines)
     problems: list[str] = []
-    stock: int | None = None
-    line = first
-    for pattern in _STOCK:
-        match = pattern.search(line)
-        if match is None:
-            continue
-        value = match.group("n")
-        if value.isdigit() and int(value) <= MAX_STOCK:
-            stock = int(value)
-        elif not _UNLIMITED.search(value):
-            problems.append("stock_not_number")
-        line = line[: match.start()] + " " + line[match.end() :]
-        break
-    match = _PRICE_WITH_CURRENCY.search(line)
-    if match is None:
-        bare = list(_BARE_NUMBER.finditer(line))
-        match = bare[-1] if bare else None  # the price comes last: "Tablette 70% 4,50"
-    price: int | None = None
-    if match is not None:
-        price = _price_of(match)
-        if price is not None and match.group("neg"):
-            price = -price
-        before = _BEFORE_PRICE.sub("", line[: match.start()])
-        line = before + " " + _AFTER_PRICE.sub("", line[match.end() :])
+    stocks = [line.stock for line in lines if line.stock is not None]
+    stock = stocks[0].count if stocks else None
+    if stocks and stocks[0].bad:
+        problems.append("stock_not_number")
+    told = [
+        line
+        for i, line in enumerate(lines)
+        if i == named or line.says_nothing_else or line.promotes
+    ]
+    price, doubts = _resolve([line.read for line in told], lines)
+    if price is None:  # a price only inside a description line: "Dimensions 20 cm, 15€"
+        price, doubts = _resolve([line.read for line in lines], lines)
     problem = price_problem(price)
     if problem:
         problems.append(problem)
-    name = _clean_name(line)
+    if price is not None and (far := _far_above(price, usual_cents)):
+        doubts.append(far)
+    name, tail = _name(lines, named)
     if not has_words(name):
         problems.append("name_missing")
         name = ""
     elif len(name) > MAX_NAME:
         problems.append("name_too_long")
-    description = rest.strip()
+    description = _description(lines, named, tail)
     if len(description) > MAX_DESCRIPTION:
         problems.append("description_too_long")
-    return ParsedCaption(name, price, stock, description, tuple(problems))
+    return ParsedCaption(name, price, stock, description, tuple(problems), tuple(doubts))
 
 
 # Invite codes: no 0/O, 1/I/L, so they survive being read aloud and typed by hand.

@@ -5,6 +5,8 @@ import unicodedata
 
 from store.search import fold
 
+__all__ = ["fold", "slugify"]
+
 
 def slugify(value: str) -> str:
     """ "Crêperie du Perche" -> "creperie-du-perche"."""

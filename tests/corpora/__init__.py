@@ -16,9 +16,15 @@ CLOCK_START = datetime(2026, 12, 8, 9, 0, tzinfo=UTC)  # tests/conftest.py Clock
 
 
 def rows(name: str) -> list[list[str]]:
-    """The tab-separated rows of corpus file `name`, comments and blank lines left out."""
+    """The tab-separated rows of corpus file `name`, comments ("# ...") and blank lines left out.
+
+    A row may start with "#": a caption that opens with a hashtag ("#nouveaute Sac 28€")."""
     lines = (HERE / name).read_text(encoding="utf-8").splitlines()
-    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+    return [line.split("\t") for line in lines if line.strip() and not _comment(line)]
+
+
+def _comment(line: str) -> bool:
+    return line == "#" or line.startswith("# ")
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 17:16:08.714003
+Create Date: 2026-12-02 17:47:10.670223
 """
 from collections.abc import Sequence
 

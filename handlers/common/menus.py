@@ -1,0 +1,22 @@
+"""The home menu every screen leads back to."""
+
+from handlers.common import actions as a
+from handlers.core import Option
+from handlers.turn import Turn
+from store.shops import staff_shop_ids
+
+
+def home_options(turn: Turn) -> tuple[Option, ...]:
+    """Shop staff run their shop from here; customers never see the entry."""
+    staff = staff_shop_ids(session=turn.session, user_id=turn.user_id)
+    merchant = (turn.option("menu_my_shop", a.M_MENU.pack()),) if staff else ()
+    return (
+        *merchant,
+        turn.option("menu_shops", a.CATEGORIES.pack()),
+        turn.option("menu_search", a.SEARCH.pack()),
+        turn.option("menu_cart", a.CART.pack()),
+        turn.option("menu_orders", a.ORDERS.pack()),
+        turn.option("menu_help", a.HELP.pack()),
+        turn.option("menu_language", a.LANGUAGES.pack()),
+        turn.option("menu_live", a.V_LIVE.pack()),
+    )

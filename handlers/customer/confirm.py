@@ -1,0 +1,172 @@
+"""The end of checkout: the summary, then the order placed (stock, slot, codes, QR, alerts).
+
+`place` says what happened (`Placed`, `SlotTaken`, `SoldOut`, `Incomplete`); the checkout
+chooses the next question, as `store.orders.place_order` leaves the choice to its caller.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from handlers import i18n
+from handlers.common import actions as a
+from handlers.common.formats import show_phone
+from handlers.core import Reply
+from handlers.notices import orders as order_notices
+from handlers.notices.reminders import plan_pickup_reminders
+from handlers.turn import Turn
+from store import cart
+from store import orders as store_orders
+from store.models import Shop
+from store.qr import qr_png
+from store.types import persisted
+
+
+@dataclass(frozen=True)
+class Placed:
+    """The order exists: its confirmation, code and QR."""
+
+    replies: list[Reply]
+
+
+@dataclass(frozen=True)
+class SlotTaken:
+    """Others took the slot's last places meanwhile: choose another on that day."""
+
+    day: str
+
+
+@dataclass(frozen=True)
+class SoldOut:
+    """These items cannot be served any more; nothing was taken."""
+
+    names: list[str]
+
+
+@dataclass(frozen=True)
+class Incomplete:
+    """The cart or an answer is missing: checkout starts again."""
+
+
+Outcome = Placed | SlotTaken | SoldOut | Incomplete
+
+
+def fulfilment(co: dict[str, Any]) -> store_orders.Fulfilment | None:
+    """The answers as a pickup or delivery, or None when a step is missing."""
+    if not co.get("phone"):
+        return None
+    if co.get("mode") == "pickup" and co.get("slot"):
+        return store_orders.Fulfilment(
+            "pickup",
+            slot_start=datetime.fromisoformat(co["slot"]),
+            slot_end=datetime.fromisoformat(co["slot_end"]),
+        )
+    if co.get("mode") == "delivery" and co.get("address"):
+        return store_orders.Fulfilment(
+            "delivery",
+            address=co["address"],
+            postcode=co["postcode"],
+            latitude=co.get("latitude"),
+            longitude=co.get("longitude"),
+        )
+    return None
+
+
+def complete(co: dict[str, Any]) -> bool:
+    """Has every checkout question been answered?"""
+    return fulfilment(co) is not None and "note" in co
+
+
+def _how(turn: Turn, how: store_orders.Fulfilment) -> str:
+    tz = turn.ctx.timezone
+    if how.mode == "pickup" and how.slot_start and how.slot_end:
+        return turn.t(
+            "co_how_pickup",
+            day=i18n.day(how.slot_start, turn.lang, tz),
+            start=i18n.clock(how.slot_start, turn.lang, tz),
+            end=i18n.clock(how.slot_end, turn.lang, tz),
+        )
+    return turn.t("co_how_delivery", address=how.address)
+
+
+def summary(
+    turn: Turn,
+    shop: Shop,
+    co: dict[str, Any],
+    lines: list[cart.Line],
+    how: store_orders.Fulfilment,
+    notice: str = "",
+) -> list[Reply]:
+    """Everything about the order before it is placed."""
+    subtotal = sum(ln.total_cents for ln in lines)
+    fee = store_orders.delivery_fee(shop, subtotal) if how.mode == "delivery" else 0
+    rows = [
+        turn.t(
+            "cart_line", quantity=ln.quantity, name=ln.item.name, total=turn.money(ln.total_cents)
+        )
+        for ln in lines
+    ]
+    if how.mode == "delivery":
+        rows.append(turn.t("co_fee", fee=turn.money(fee)) if fee else turn.t("co_fee_free"))
+    rows += [
+        turn.t("co_total", total=turn.money(subtotal + fee)),
+        "",
+        _how(turn, how),
+        turn.t("co_phone_line", phone=show_phone(co["phone"])),
+    ]
+    if co.get("note"):
+        rows.append(turn.t("co_note_line", note=co["note"]))
+    text = turn.t("co_summary", shop=shop.name) + "\n" + "\n".join(rows)
+    if notice:
+        text = f"{notice}\n\n{text}"
+    shop_id = persisted(shop.id)
+    options = [
+        turn.option("co_confirm", a.CO_CONFIRM.pack(shop_id)),
+        turn.option("co_change_note", a.CO_NOTE.pack(shop_id)),
+        turn.option("co_change_how", a.CO_MODE.pack(shop_id)),
+        turn.option("cart_view", a.CART.pack()),
+        *turn.nav(),
+    ]
+    return [Reply(text, options=tuple(options))]
+
+
+def place(turn: Turn, shop: Shop, co: dict[str, Any]) -> Outcome:
+    """Place the order: all its stock or nothing; the shop alerted, reminders planned."""
+    turn.expect(None)
+    shop_id = persisted(shop.id)
+    lines = cart.lines(session=turn.session, user_id=turn.user_id, shop_id=shop_id)
+    how = fulfilment(co)
+    if not lines or how is None:
+        return Incomplete()
+    try:
+        order, token = store_orders.place_order(
+            session=turn.session,
+            customer_id=turn.user_id,
+            shop=shop,
+            lines=lines,
+            how=how,
+            phone=co["phone"],
+            note=co.get("note", ""),
+            now=turn.now(),
+            tz=turn.ctx.timezone,
+        )
+    except store_orders.SlotFull:
+        return SlotTaken(co["day"])
+    except store_orders.OutOfStock as exc:
+        return SoldOut(exc.names)
+    cart.clear_shop(session=turn.session, user_id=turn.user_id, shop_id=shop_id)
+    turn.forget("co")
+    link = turn.ctx.deep_link(turn.user.channel, f"pickup-{token}")
+    photo = turn.ctx.media.put(qr_png(link), "png")
+    order_notices.alert_new(turn, shop, order)
+    plan_pickup_reminders(turn, order)
+    details = order_notices.details(turn.lang, turn.session, turn.ctx, order, shop)
+    key = "co_done_pickup" if how.mode == "pickup" else "co_done_delivery"
+    text = turn.t(key, number=order.number, code=order.pickup_code) + "\n\n" + details
+    options = [
+        turn.option("orders_see", a.ORDER.pack(persisted(order.id))),
+        turn.option("menu_orders", a.ORDERS.pack()),
+        *turn.nav(),
+    ]
+    turn.safety_copy = True  # committed with the order: a crash before the reply loses nothing
+    return Placed([Reply(text, photo=photo, options=tuple(options))])

@@ -1,0 +1,283 @@
+"""Shop set-up: a few optional questions after joining, each editable later from the settings."""
+
+from babel.dates import get_day_names
+
+from handlers import i18n
+from handlers.common import actions as a
+from handlers.common.cards import category_name
+from handlers.common.formats import show_phone
+from handlers.common.rights import require_shop
+from handlers.core import Option, Reply, Stale
+from handlers.turn import Turn
+from store.hours import DAYS
+from store.models import Shop
+from store.parsing.caption import (
+    has_words,
+    parse_count,
+    parse_minutes,
+    parse_postcodes,
+    parse_price,
+)
+from store.parsing.hours import parse_closures, parse_hours
+from store.parsing.phone import normalise_phone
+
+CATEGORIES = (
+    "bakery", "books", "cheese", "chocolate", "clothes", "creperie", "flowers", "gifts",
+    "jewellery", "lingerie", "toys", "wine", "other",
+)  # fmt: skip
+FIELDS = ("category", "description", "address", "phone", "hours", "closures", "pickup",
+          "delivery", "hold", "photo")  # fmt: skip
+# The question after each answer; sub-questions follow a "yes" to pickup or delivery.
+NEXT = {
+    "category": "description", "description": "address", "address": "phone", "phone": "hours",
+    "hours": "closures", "closures": "pickup", "pickup": "delivery", "pickup_on": "prep",
+    "prep": "capacity", "capacity": "delivery", "delivery": "hold", "delivery_on": "fee",
+    "fee": "free", "free": "postcodes", "postcodes": "hold", "hold": "photo", "photo": None,
+}  # fmt: skip
+CHAINED = {"pickup_on", "prep", "delivery_on", "fee", "free"}  # always go on to the next one
+NUMERIC = {"phone", "prep", "capacity", "fee", "free", "postcodes", "hold"}
+TEXT_LIMITS = {"description": 1000, "address": 200}
+# Awaited typed answers: a text, a number, a photo (words instead are answered kindly).
+ANSWER, NUMBER, PHOTO = "mset", "mset_num", "mset_photo"
+
+
+def start_wizard(turn: Turn, shop: Shop) -> list[Reply]:
+    """The first question of the set-up, right after the owner joined."""
+    turn.remember(mwiz=True)
+    return [turn.reply("m_setup_intro", shop=shop.name), *ask(turn, "category")]
+
+
+def ask(turn: Turn, field: str) -> list[Reply]:
+    """Ask one set-up question; every question can be skipped."""
+    skip = turn.option("m_skip", a.M_SKIP.pack(field))
+    if field == "category":
+        turn.expect(None)
+        options = [Option(category_name(turn, key), a.M_CATEGORY.pack(key)) for key in CATEGORIES]
+        return [turn.reply("m_ask_category", [*options, skip])]
+    if field in ("pickup", "delivery"):
+        turn.expect(None)
+        switch = a.M_PICKUP if field == "pickup" else a.M_DELIVERY
+        yes, no = turn.option("m_yes", switch.pack("1")), turn.option("m_no", switch.pack("0"))
+        return [turn.reply(f"m_ask_{field}", [yes, no, skip])]
+    turn.expect(PHOTO if field == "photo" else NUMBER if field in NUMERIC else ANSWER)
+    turn.remember(mfield=field)
+    stop = turn.option("m_setup_stop", a.M_SETTINGS.pack())
+    return [turn.reply(f"m_ask_{field}", [skip, stop])]
+
+
+def again(turn: Turn, field: str, key: str, **values: object) -> list[Reply]:
+    """Ask the same question again, the text saying what to send instead."""
+    question = ask(turn, field)[-1]
+    return [Reply(turn.t(key, **values), options=question.options)]
+
+
+def after(turn: Turn, field: str) -> list[Reply]:
+    """What comes after an answer: the next question in the wizard, else the settings."""
+    following = NEXT.get(field)
+    if following and (turn.data.get("mwiz") or field in CHAINED):
+        return ask(turn, following)
+    if turn.data.get("mwiz"):
+        turn.forget("mwiz")
+        return [turn.reply("m_setup_done"), *settings(turn)]
+    return settings(turn)
+
+
+def edit(turn: Turn) -> list[Reply]:
+    """`mset:<field>`: change one setting."""
+    field = a.M_SET.args(turn).word
+    if field not in FIELDS:
+        raise Stale(field)
+    require_shop(turn)
+    turn.forget("mwiz")
+    return ask(turn, field)
+
+
+def skip(turn: Turn) -> list[Reply]:
+    """`mskip:<field>`: leave this one as it is."""
+    field = a.M_SKIP.args(turn).word
+    if field not in NEXT:
+        raise Stale(field)
+    require_shop(turn)
+    return after(turn, field)
+
+
+def category(turn: Turn) -> list[Reply]:
+    """`mcat:<key>`: the shop's category."""
+    key = a.M_CATEGORY.args(turn).word
+    if key not in CATEGORIES:
+        raise Stale(key)
+    require_shop(turn).category = key
+    return after(turn, "category")
+
+
+def pickup(turn: Turn) -> list[Reply]:
+    """`mpickup:<0|1>`: click-and-collect on or off."""
+    on = a.M_PICKUP.args(turn).on == "1"
+    require_shop(turn).pickup_enabled = on
+    return after(turn, "pickup_on" if on else "pickup")
+
+
+def delivery(turn: Turn) -> list[Reply]:
+    """`mdelivery:<0|1>`: home delivery on or off."""
+    on = a.M_DELIVERY.args(turn).on == "1"
+    require_shop(turn).delivery_enabled = on
+    return after(turn, "delivery_on" if on else "delivery")
+
+
+def typed(turn: Turn) -> list[Reply]:
+    """A typed answer to the current set-up question."""
+    shop = require_shop(turn)
+    field = turn.data.get("mfield", "")
+    text = (turn.incoming.text or "").strip()
+    if field == "phone":
+        phone = normalise_phone(text)
+        if phone is None:
+            return again(turn, field, "m_bad_phone")
+        shop.phone = show_phone(phone)
+        return after(turn, field)
+    if field in TEXT_LIMITS:
+        if len(text) > TEXT_LIMITS[field] or not has_words(text):
+            return again(turn, field, "m_bad_text", limit=TEXT_LIMITS[field])
+        setattr(shop, field, text)
+        return after(turn, field)
+    if field == "hours":
+        return _hours(turn, text)
+    if field == "photo":
+        return again(turn, field, "m_bad_photo")
+    if field == "closures":
+        today = i18n.local(turn.now(), turn.ctx.timezone).date()
+        closures = parse_closures(text, today)
+        if closures is None:
+            return again(turn, field, "m_bad_closures")
+        shop.closures = closures
+        return [turn.reply("m_closures_saved", closures=_closures(turn, shop)), *after(turn, field)]
+    return _number(turn, shop, field, text)
+
+
+def _number(turn: Turn, shop: Shop, field: str, text: str) -> list[Reply]:
+    if field == "prep":
+        value = parse_minutes(text)
+        ok = value is not None and value <= 7 * 24 * 60
+        if ok and value is not None:
+            shop.prep_minutes = value
+    elif field in ("capacity", "hold"):
+        value = parse_count(text, 100 if field == "capacity" else 60)
+        ok = value is not None and value >= 1
+        if ok:
+            setattr(shop, "slot_capacity" if field == "capacity" else "hold_days", value)
+    elif field in ("fee", "free"):
+        value = 0 if text.lower() in ("0", "gratuit", "gratuite", "free") else parse_price(text)
+        ok = value is not None and 0 <= value <= 100_000
+        if ok and value is not None and field == "fee":
+            shop.delivery_fee_cents = value
+        elif ok:
+            shop.free_delivery_cents = value or None
+    elif field == "postcodes":
+        codes = parse_postcodes(text)
+        ok = bool(codes)
+        if ok:
+            shop.delivery_postcodes = codes
+    else:
+        raise Stale(field)
+    if not ok:
+        return again(turn, field, f"m_bad_{field}")
+    return after(turn, field)
+
+
+def _hours(turn: Turn, text: str) -> list[Reply]:
+    hours = parse_hours(text)
+    if hours is None:
+        return again(turn, "hours", "m_bad_hours")
+    turn.remember(mhours=hours)
+    turn.expect(ANSWER, mfield="hours")  # typing again corrects them
+    options = [
+        turn.option("m_hours_ok", a.M_HOURS_OK.pack()),
+        turn.option("m_skip", a.M_SKIP.pack("hours")),
+    ]
+    return [turn.reply("m_hours_check", options, hours=format_hours(turn, hours))]
+
+
+def hours_ok(turn: Turn) -> list[Reply]:
+    """`mhoursok`: the hours read back were right; save them."""
+    shop = require_shop(turn)
+    hours = turn.data.get("mhours")
+    if not isinstance(hours, dict) or not hours:
+        raise Stale("no hours to confirm")
+    shop.hours = hours
+    turn.forget("mhours")
+    return [turn.reply("m_hours_saved"), *after(turn, "hours")]
+
+
+def photo(turn: Turn) -> list[Reply]:
+    """A photo sent while the set-up asked for the shop's photo."""
+    require_shop(turn).photo = turn.incoming.photos[0]
+    return [turn.reply("m_photo_saved"), *after(turn, "photo")]
+
+
+def format_hours(turn: Turn, hours: dict[str, list[list[str]]]) -> str:
+    """ "mardi → samedi : 09:30–12:30, 14:00–19:00" lines, days with the same hours together."""
+    names = get_day_names("wide", locale=i18n.LOCALES[turn.lang])
+    lines: list[str] = []
+    run: list[int] = []
+    for index, day in enumerate([*DAYS, None]):
+        spans = hours.get(day) if day else None
+        if run and (spans != hours.get(DAYS[run[0]]) or day is None):
+            days = names[run[0]] if len(run) == 1 else f"{names[run[0]]} → {names[run[-1]]}"
+            times = ", ".join(f"{a}–{b}" for a, b in hours[DAYS[run[0]]])
+            lines.append(turn.t("m_hours_line", days=days, times=times))
+            run = []
+        if spans:
+            run.append(index)
+    closed = [names[i] for i, day in enumerate(DAYS) if day not in hours]
+    if closed:
+        lines.append(turn.t("m_hours_closed", days=", ".join(closed)))
+    return "\n".join(lines)
+
+
+def _closures(turn: Turn, shop: Shop) -> str:
+    if not shop.closures:
+        return turn.t("m_none")
+    return ", ".join(a if a == b else f"{a} → {b}" for a, b in shop.closures)
+
+
+def settings(turn: Turn) -> list[Reply]:
+    """`msettings`: the shop's settings, each one a button to change it."""
+    turn.expect(None)
+    shop = require_shop(turn)
+    none = turn.t("m_none")
+    summary = turn.t(
+        "m_settings",
+        shop=shop.name,
+        category=category_name(turn, shop.category),
+        description=shop.description[:120] or none,
+        address=shop.address or none,
+        phone=shop.phone or none,
+        hours=format_hours(turn, shop.hours) if shop.hours else none,
+        closures=_closures(turn, shop),
+        pickup=_pickup(turn, shop),
+        delivery=_delivery(turn, shop),
+        hold=shop.hold_days,
+        photo=turn.t("m_yes") if shop.photo else none,
+    )
+    if not (shop.pickup_enabled or shop.delivery_enabled):
+        summary += "\n" + turn.t("m_no_way_to_order")
+    options = [turn.option(f"m_set_{field}", a.M_SET.pack(field)) for field in FIELDS]
+    return [Reply(summary, photo=shop.photo, options=(*options, *turn.nav(a.M_MENU.pack())))]
+
+
+def _pickup(turn: Turn, shop: Shop) -> str:
+    if not shop.pickup_enabled:
+        return turn.t("m_off")
+    return turn.t("m_pickup_summary", prep=shop.prep_minutes, capacity=shop.slot_capacity)
+
+
+def _delivery(turn: Turn, shop: Shop) -> str:
+    if not shop.delivery_enabled:
+        return turn.t("m_off")
+    free = turn.money(shop.free_delivery_cents) if shop.free_delivery_cents else turn.t("m_none")
+    return turn.t(
+        "m_delivery_summary",
+        fee=turn.money(shop.delivery_fee_cents),
+        free=free,
+        postcodes=", ".join(shop.delivery_postcodes) or turn.t("m_none"),
+    )
