@@ -225,3 +225,14 @@ def test_the_commands_set_up_show_approvals_and_print_stats(tmp_path, standin, c
     assert "created" not in capsys.readouterr().out  # nothing new the second time
     assert main(["--config", str(config), "stats"]) == 0
     assert "WhatsApp messages sent: 0, estimated cost 0.00 EUR" in capsys.readouterr().out
+
+
+def test_every_template_fills_from_what_its_outbox_rows_carry():
+    from bot.channels.whatsapp_templates import TEMPLATES, VARIABLE_NAMES
+    from handlers.notices import digest, orders, reminders, visits
+
+    registry = {**orders.KINDS, **visits.KINDS, **reminders.KINDS, **digest.KINDS}
+    for kind, template in TEMPLATES.items():
+        assert kind in registry, kind
+        assert set(VARIABLE_NAMES[kind]) <= set(registry[kind]), kind
+        assert set(template.samples) == set(VARIABLE_NAMES[kind]), kind
