@@ -17,14 +17,15 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bot.config import Config
 from handlers.context import Context
 from handlers.engine import Engine
-from notifications.dispatcher import Dispatcher, Settings
 from store import migrate
 from store.db import Database
 from store.demo import load_demo
 from store.media import MediaStore
 from tests.conftest import Clock
+from tests.notify_helpers import dispatcher
 from tests.twilio_standin import TwilioStandIn
 from tests.whatsapp_harness import (
     ACCOUNT_SID,
@@ -93,7 +94,7 @@ def one_order(fulfilment: str, tapping: bool, root: Path) -> tuple[int, int]:
     db = Database(f"sqlite:///{root / f'{fulfilment}-{tapping}.db'}")
     migrate.upgrade(db.engine)
     clock = Clock()
-    ctx = Context(media=MediaStore(root / "media"), clock=clock)
+    ctx = Context.from_config(Config(), media=MediaStore(root / "media"), clock=clock)
     db.run(lambda session: load_demo(session=session, media=ctx.media))
     standin = TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN).start()
     server = WhatsAppServer(whatsapp_app(db, ctx, Engine(db, ctx), standin.url, templates={}))
@@ -109,7 +110,7 @@ def one_order(fulfilment: str, tapping: bool, root: Path) -> tuple[int, int]:
         for label in [*TO_CART, *(PICKUP if fulfilment == "pickup" else DELIVERY), *CONFIRM]:
             customer.pick(label)
         assert "confirmée" in customer.screen, customer.screen
-        drain = Dispatcher(db, [server.channel], clock=clock, settings=Settings())
+        drain = dispatcher(db, server.channel, clock)  # as the tests build it
         server.run(drain.drain())  # the new-order alert
         shop.last()
         for label in SHOP_STEPS[fulfilment]:
