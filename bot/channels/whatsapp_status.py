@@ -48,7 +48,6 @@ STATUSES = frozenset(
      "scheduled", "canceled"}
 )  # fmt: skip
 MESSAGE_SID = re.compile(r"^(SM|MM)[0-9a-f]{32}$")
-OK = Response("", status_code=204)
 
 
 def refusal(items: list[tuple[str, str]], account_sid: str) -> str | None:
@@ -92,7 +91,7 @@ async def receive(app: App, validator: RequestValidator, request: Request) -> Re
     await asyncio.to_thread(
         app.db.run, lambda s: _record(app, s, params["MessageSid"], params["MessageStatus"], code)
     )
-    return OK
+    return Response(status_code=204)
 
 
 def _record(app: App, session: Session, sid: str, status: str, code: int | None) -> None:
