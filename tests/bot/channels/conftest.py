@@ -13,6 +13,8 @@ TEMPLATE = "HX" + "a" * 32  # the approved template of `order_ready`
 
 @pytest.fixture
 def whatsapp(db, ctx, engine, standin):
+    # A template approved in Twilio's console, named in [whatsapp.templates] (the override).
+    standin.content.add_approved(TEMPLATE, "Votre commande {{1}} est prête, à retirer.")
     app = whatsapp_app(db, ctx, engine, standin.url, templates={"order_ready": TEMPLATE})
     server = WhatsAppServer(app)
     yield server
