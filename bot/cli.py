@@ -140,6 +140,39 @@ def cmd_admin_invite(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_admin_town_add(config: Config, args: argparse.Namespace) -> int:
+    """Add a town (or update the one of that name): postcodes, time zone, position."""
+    from store.towns import add_town, postcodes_of
+
+    if (args.lat is None) != (args.lon is None):
+        print("vitrine: --lat et --lon vont ensemble.", file=sys.stderr)
+        return 2
+    app = wiring.build(config)
+    wiring.prepare(app, demo=False)
+
+    def work(session: Session) -> tuple[str, str, list[str], bool]:
+        town, created = add_town(
+            session=session,
+            name=args.name,
+            postcodes=args.postcode,
+            timezone=args.timezone or config.town.timezone,
+            lat=args.lat,
+            lon=args.lon,
+        )
+        return town.name, town.slug, postcodes_of(town), created
+
+    try:
+        name, slug, codes, created = app.db.run(work)
+    except ValueError as exc:
+        print(f"vitrine: {exc}", file=sys.stderr)
+        return 2
+    print(f"Ville {'ajoutée' if created else 'mise à jour'} : {name} ({', '.join(codes)})")
+    print(f"Telegram : https://t.me/{config.telegram.bot_username}?start=town-{slug}")
+    if config.whatsapp.from_number:
+        print(f"WhatsApp : {app.ctx.deep_link('whatsapp', f'town-{slug}')}")
+    return 0
+
+
 def cmd_notify(config: Config, args: argparse.Namespace) -> int:
     """Deliver the console users' notifications here (demo: `--once --ahead 60`)."""
     import asyncio
@@ -200,6 +233,18 @@ def parser() -> argparse.ArgumentParser:
     invite.add_argument("--shop", required=True, help="the shop's name")
     invite.add_argument("--town", help="the town's name (default: [town] name of the config)")
     invite.set_defaults(func=cmd_admin_invite)
+    town = admin_sub.add_parser("town", help="the towns this deployment serves")
+    town_sub = town.add_subparsers(dest="town_command", required=True)
+    add = town_sub.add_parser("add", help="add a town (or update the one of that name)")
+    add.add_argument("--config", dest="config_sub")
+    add.add_argument("--name", required=True, help="the town's name")
+    add.add_argument(
+        "--postcode", action="append", required=True, help="its postcode (repeat for several)"
+    )
+    add.add_argument("--timezone", help="default: [town] timezone of the config")
+    add.add_argument("--lat", type=float, help="latitude (with --lon): for the nearest town")
+    add.add_argument("--lon", type=float)
+    add.set_defaults(func=cmd_admin_town_add)
     notify = sub.add_parser("notify", help="deliver due notifications to console users")
     notify.add_argument("--config", dest="config_sub")
     notify.add_argument("--once", action="store_true", help="deliver what is due, then exit")

@@ -25,10 +25,13 @@ class Town(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, max_length=80)
     name: str = Field(max_length=120)
-    postcode: str = Field(default="", max_length=10)
+    postcode: str = Field(default="", max_length=10)  # the main one, shown with the name
+    postcodes: list[str] = _json(list)  # every postcode it answers to (the main one too)
     timezone: str = Field(default="Europe/Paris", max_length=60)
     locale: str = Field(default="fr_FR", max_length=10)
     currency: str = Field(default="EUR", max_length=3)
+    lat: float | None = None  # where it is, for "share your location": the nearest town
+    lon: float | None = None
 
 
 class Shop(SQLModel, table=True):

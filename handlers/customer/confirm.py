@@ -78,7 +78,7 @@ def complete(co: dict[str, Any]) -> bool:
 
 
 def _how(turn: Turn, how: store_orders.Fulfilment) -> str:
-    tz = turn.ctx.timezone
+    tz = turn.tz
     if how.mode == "pickup" and how.slot_start and how.slot_end:
         return turn.t(
             "co_how_pickup",
@@ -148,7 +148,7 @@ def place(turn: Turn, shop: Shop, co: dict[str, Any]) -> Outcome:
             phone=co["phone"],
             note=co.get("note", ""),
             now=turn.now(),
-            tz=turn.ctx.timezone,
+            tz=turn.tz,
         )
     except store_orders.SlotFull:
         return SlotTaken(co["day"])

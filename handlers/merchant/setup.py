@@ -145,7 +145,7 @@ def typed(turn: Turn) -> list[Reply]:
     if field == "photo":
         return again(turn, field, "m_bad_photo")
     if field == "closures":
-        today = i18n.local(turn.now(), turn.ctx.timezone).date()
+        today = i18n.local(turn.now(), turn.tz).date()
         closures = parse_closures(text, today)
         if closures is None:
             return again(turn, field, "m_bad_closures")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 03:02:44.310001
+Create Date: 2026-12-02 17:26:44.550859
 """
 from collections.abc import Sequence
 
@@ -37,9 +37,12 @@ def upgrade() -> None:
     sa.Column('slug', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('postcode', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('postcodes', sa.JSON(), nullable=False),
     sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
     sa.Column('locale', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('currency', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
+    sa.Column('lat', sa.Float(), nullable=True),
+    sa.Column('lon', sa.Float(), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('slug')
     )
