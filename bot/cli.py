@@ -20,8 +20,16 @@ def cmd_run(config: Config, args: argparse.Namespace) -> int:
     from bot.memory import limit_malloc_arenas
 
     limit_malloc_arenas()  # before any worker thread allocates
+    role = getattr(args, "role", "all")
+    if role != "all" and config.database.url.startswith("sqlite"):
+        print(
+            f"vitrine: --role {role} partage la base entre processus : il faut PostgreSQL "
+            "([database] url). Avec SQLite, un seul processus : --role all.",
+            file=sys.stderr,
+        )
+        return 2
     app = wiring.build(config)
-    wiring.prepare(app)
+    wiring.prepare(app, demo=role != "worker")
     if not (config.telegram_enabled or config.whatsapp_enabled):
         print(
             "Aucun identifiant Telegram ou WhatsApp configuré : discussion en console.",
@@ -30,7 +38,7 @@ def cmd_run(config: Config, args: argparse.Namespace) -> int:
         return _chat(app, args.user, getattr(args, "lang", "fr"))
     from bot.runner import serve
 
-    return serve(app)
+    return serve(app, role)
 
 
 def _chat(app: wiring.App, user: str, lang: str = "fr") -> int:
@@ -211,6 +219,12 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the configured channels, web server, notifications")
     run.add_argument("--config", dest="config_sub")
     run.add_argument("--user", default="console", help="console user when no channel is set")
+    run.add_argument(
+        "--role",
+        choices=("all", "web", "worker"),
+        default="all",
+        help="web: webhooks, media, pages; worker: notifications and jobs; all: both (default)",
+    )
     run.set_defaults(func=cmd_run)
     chat = sub.add_parser("chat", help="talk to the bot in this terminal (or through a pipe)")
     chat.add_argument("--config", dest="config_sub")

@@ -111,8 +111,10 @@ class TelegramChannel:
         return self.config.mode == "webhook"
 
     # Life cycle.
-    async def start(self) -> None:
-        """Connect (getMe), register commands, then poll or register the webhook."""
+    async def start(self, receive: bool = True) -> None:
+        """Connect (getMe), register commands, then poll or register the webhook.
+
+        `receive=False` (a worker): connect only, to send the outbox's messages."""
         # httpx logs every request URL at INFO, and Telegram's URLs hold the bot's token.
         logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.root.level))
         try:
@@ -122,6 +124,8 @@ class TelegramChannel:
         username = self.application.bot.username
         if username:
             self.app.ctx.telegram_username = username  # deep links name the real bot
+        if not receive:
+            return
         await self._set_commands()
         await self.application.start()
         if self.webhook:

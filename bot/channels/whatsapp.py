@@ -125,8 +125,8 @@ class WhatsAppChannel:
     def routes(self) -> list[Route]:
         return [Route("/whatsapp/webhook", self.webhook, methods=["POST"])]
 
-    async def start(self) -> None:
-        """Forget MessageSids older than any retry."""
+    async def start(self, receive: bool = True) -> None:
+        """Forget MessageSids older than any retry (`receive`: the same for a worker)."""
         before = self.app.ctx.now() - inbound.SEEN_KEPT
         await self._db(lambda s: inbound.forget_seen(session=s, before=before))
 
