@@ -38,7 +38,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from notifications.base import DeliveryError, Recipient, Sender
-from notifications.limits import RateLimits
+from notifications.limits import Limits
 from notifications.rows import (
     REMINDER_KINDS,
     TO_DELIVER,
@@ -68,7 +68,7 @@ class Dispatcher:
         *,
         settings: Settings,
         clock: Callable[[], datetime] = utcnow,
-        limits: RateLimits | None = None,
+        limits: Limits | None = None,
         name: str | None = None,
         on_failed: Callable[[Session, int], None] | None = None,
     ) -> None:

@@ -307,3 +307,13 @@ class PrivateVisitRequest(SQLModel, table=True):
     proposed_by: str = Field(default="customer", max_length=10)  # customer | shop
     url: str = Field(default="", max_length=500)
     created_at: datetime = _created()
+
+
+class RateSlot(SQLModel, table=True):
+    """A sending rate shared by every process (notifications/shared.py, PostgreSQL backend):
+    the next free slot and the last second's send times (epoch seconds, the server's clock)."""
+
+    __tablename__ = "rate_slot"
+    key: str = Field(primary_key=True, max_length=120)  # "telegram", "telegram:<chat>"
+    next_at: float = 0.0
+    sent: list[float] = _json(list)

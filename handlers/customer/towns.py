@@ -80,5 +80,3 @@ def shared_location(turn: Turn) -> list[Reply]:
     if town is None or towns.count_towns(session=turn.session) < 2:
         return start.unexpected_location(turn)
     return [turn.reply("town_nearest", town=town.name), *move(turn, town)]
-
-
