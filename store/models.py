@@ -236,9 +236,15 @@ class SeenMessage(SQLModel, table=True):
     """An inbound platform message already handled, so a webhook retried is handled once."""
 
     __tablename__ = "seen_message"
+    __table_args__ = (Index("ix_seen_message_chat", "channel", "chat", "seq"),)
     channel: str = Field(primary_key=True, max_length=16)
     sid: str = Field(primary_key=True, max_length=64)
     received_at: datetime = _created()
+    # Telegram: the chat and update_id, so that a chat's updates are handled in order by
+    # whichever process received them; `done_at` once handled and answered.
+    chat: str | None = Field(default=None, max_length=64)
+    seq: int | None = None
+    done_at: datetime | None = _utc()
 
 
 # Live visits: a shop's video tour, who asked to hear of it, who joined, what was held.

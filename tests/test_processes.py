@@ -165,3 +165,23 @@ def test_two_web_and_two_worker_processes_serve_three_towns_at_once(db, tg, tmp_
               f"{(len(sends) - 1) / span:.2f}/s for a limit of {PER_SECOND:g}/s")  # fmt: skip
     finally:
         fleet.stop()
+
+
+@pytest.mark.parametrize("db", ["postgresql"], indirect=True)
+def test_one_chats_updates_are_answered_in_order_across_two_web_processes(db, tg, tmp_path):
+    fleet = Fleet(tg, db.url, tmp_path, {"shared_limits": "postgresql"})
+    fill(db, fleet.media_root)
+    try:
+        for n in range(2):
+            fleet.start("web", f"web{n}")
+        alice = Person(fleet, 4242, "Alice")
+        words = [f"mot{n}" for n in range(12)]
+        before = len(tg.chat_log(alice.chat_id))
+        for n, word in enumerate(words):  # as fast as Telegram hands them over, web 0, 1, 0, ...
+            fleet.post(n, alice._update(text=word))
+        alice.answer(before, timeout=60, quiet=2.0)
+        answers = [m.get("text") or "" for m in tg.chat_log(alice.chat_id)[before:]]
+        order = [w for a in answers for w in words if f"« {w} »" in a]
+        assert order == words, answers
+    finally:
+        fleet.stop()

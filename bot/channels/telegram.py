@@ -112,9 +112,7 @@ class TelegramChannel:
 
     # Life cycle.
     async def start(self, receive: bool = True) -> None:
-        """Connect (getMe), register commands, then poll or register the webhook.
-
-        `receive=False` (a worker): connect only, to send the outbox's messages."""
+        """Connect (getMe); to `receive`, register commands, then poll or set the webhook."""
         # httpx logs every request URL at INFO, and Telegram's URLs hold the bot's token.
         logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.root.level))
         try:
@@ -187,14 +185,13 @@ class TelegramChannel:
 
     # Updates in.
     def _lock(self, chat_id: int) -> asyncio.Lock:
-        lock = self._locks.get(chat_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[chat_id] = lock
-        return lock
+        return self._locks.setdefault(chat_id, asyncio.Lock())
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Route one update. Nothing awaits before the chat's lock is queued for: order holds."""
+        """After the chat's earlier updates, whichever process has them (`in_order`)."""
+        await self.updates.in_order(update, self._route)
+
+    async def _route(self, update: Update) -> None:
         if update.my_chat_member:
             await self._membership(update)
         elif update.callback_query:

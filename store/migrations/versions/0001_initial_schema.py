@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 17:36:31.917512
+Create Date: 2026-12-02 17:49:29.078539
 """
 from collections.abc import Sequence
 
@@ -31,8 +31,14 @@ def upgrade() -> None:
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('sid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('received_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('chat', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('seq', sa.Integer(), nullable=True),
+    sa.Column('done_at', store.types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('channel', 'sid')
     )
+    with op.batch_alter_table('seen_message', schema=None) as batch_op:
+        batch_op.create_index('ix_seen_message_chat', ['channel', 'chat', 'seq'], unique=False)
+
     op.create_table('telegramfile',
     sa.Column('media_key', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('file_id', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -451,6 +457,9 @@ def downgrade() -> None:
     op.drop_table('shop')
     op.drop_table('town')
     op.drop_table('telegramfile')
+    with op.batch_alter_table('seen_message', schema=None) as batch_op:
+        batch_op.drop_index('ix_seen_message_chat')
+
     op.drop_table('seen_message')
     op.drop_table('rate_slot')
     # ### end Alembic commands ###
