@@ -37,6 +37,7 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from notifications import metrics
 from notifications.base import DeliveryError, Recipient, Sender
 from notifications.limits import Limits
 from notifications.rows import (
@@ -289,6 +290,7 @@ class Dispatcher:
             if self.limits is not None:
                 await self.limits.wait(recipient.channel, recipient.channel_ref)
             error = await self._send(claimed)
+            metrics.delivered(recipient.channel, error, bool(error and error.permanent))
             try:
                 await self._record(claimed, error)
             except Exception:  # logged by the committer; the row's lease brings it back
@@ -302,6 +304,8 @@ class Dispatcher:
                 self.settings.send_timeout,
             )
         except DeliveryError as exc:
+            if exc.retry_after:
+                metrics.RATE_LIMITED.labels(claimed.recipient.channel).inc()
             if exc.retry_after and self.limits is not None:
                 self.limits.hold(claimed.recipient.channel, exc.retry_after)
             log.info("outbox %s to %s: %s", claimed.id, claimed.recipient.channel, exc)

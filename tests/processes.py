@@ -2,6 +2,7 @@
 stand-in: the updates go to the web processes' webhooks by hand, as a load balancer would."""
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -27,8 +28,14 @@ class Fleet:
     """Web and worker processes; `stop()` ends them (and only them)."""
 
     def __init__(
-        self, tg: TelegramStandIn, db_url: str, folder: Path, notifications: dict[str, Any]
+        self,
+        tg: TelegramStandIn,
+        db_url: str,
+        folder: Path,
+        notifications: dict[str, Any],
+        env: dict[str, str] | None = None,
     ) -> None:
+        self.env = {**os.environ, **(env or {})}
         self.tg = tg
         self.db_url = db_url
         self.folder = folder
@@ -67,7 +74,7 @@ root = "{self.media_root}"
         log = open(self.folder / f"{name}.log", "wb")  # noqa: SIM115 - kept for the process
         command = [sys.executable, "-m", "bot.cli", "--config", str(config), "run", "--role", role]
         self.processes.append(
-            subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+            subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         )
         if role == "web":
             url = f"http://127.0.0.1:{port}"
@@ -156,3 +163,17 @@ def screen(message: dict[str, Any]) -> str:
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
     buttons = [f"[{b['text']}]" for row in rows for b in row]
     return "\n".join([message.get("text") or message.get("caption") or "", *buttons])
+
+
+def scrape(url: str) -> dict[str, float]:
+    """`GET /metrics`, as Prometheus reads it: sample name with labels -> value."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    with urllib.request.urlopen(f"{url}/metrics", timeout=20) as answer:
+        text = answer.read().decode()
+    samples = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            labels = ",".join(f'{k}="{v}"' for k, v in sorted(sample.labels.items()))
+            samples[f"{sample.name}{{{labels}}}"] = sample.value
+    return samples

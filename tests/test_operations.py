@@ -1,0 +1,89 @@
+"""Operations: /metrics moves during a journey (every process counted), /healthz, /readyz."""
+
+import json
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from sqlalchemy import text
+
+from tests.processes import Fleet, Person, scrape
+from tests.test_processes import fill
+
+TG = 'channel="telegram"'
+UPDATES = f"vitrine_updates_total{{{TG}}}"
+
+
+def get(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=20) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+@pytest.mark.parametrize("db", ["postgresql"], indirect=True)
+def test_metrics_move_during_a_journey_across_web_and_worker(db, tg, tmp_path):
+    shared = tmp_path / "prometheus"
+    shared.mkdir()
+    fleet = Fleet(tg, db.url, tmp_path, {"shared_limits": "postgresql", "poll_seconds": 2.0},
+                  env={"PROMETHEUS_MULTIPROC_DIR": str(shared)})  # fmt: skip
+    made = fill(db, fleet.media_root)
+    tg.known_chats.update(m["merchant"] for m in made.values())
+    try:
+        fleet.start("web", "web0")
+        fleet.start("worker", "worker0")
+        web = fleet.web_urls[0]
+        before = scrape(web)
+        assert before["vitrine_outbox_depth{}"] == 0
+        alice = Person(fleet, 777, "Alice")
+        alice.say("/start town-belleme")
+        alice.say(f"/start item-{made['belleme']['item']}")
+        alice.say("1")
+        alice.say("panier")
+        answer = alice.say("1")
+        for _ in range(5):
+            if "téléphone" in answer:
+                break
+            answer = alice.say("1")
+        alice.say("06 12 34 56 78")
+        alice.say("passer")
+        assert "confirmée" in alice.say("1")
+        merchant = made["belleme"]["merchant"]
+        alice.fleet.tg.known_chats.add(merchant)
+        deadline = time.monotonic() + 60
+        while not any("Nouvelle commande" in (m.get("text") or m.get("caption") or "")
+                      for m in tg.chat_log(merchant)):  # fmt: skip
+            assert time.monotonic() < deadline, fleet.log("worker0")
+            time.sleep(0.2)
+        time.sleep(0.5)
+        after = scrape(web)
+        turns = after[f"vitrine_updates_total{{{TG}}}"] - before.get(
+            f"vitrine_updates_total{{{TG}}}", 0
+        )
+        assert turns >= 9  # every message of the journey, counted by the web process
+        assert after[f"vitrine_replies_total{{{TG}}}"] > after[UPDATES] - 1
+        assert after[f"vitrine_update_seconds_count{{{TG}}}"] >= turns
+        # The worker's delivery shows on the web process's page (one folder for all).
+        assert after[f'vitrine_deliveries_total{{{TG},result="sent"}}'] >= 1
+        assert after["vitrine_outbox_depth{}"] == 0
+    finally:
+        fleet.stop()
+
+
+@pytest.mark.parametrize("db", ["postgresql"], indirect=True)
+def test_readyz_says_whether_the_database_answers_and_is_migrated(db, tg, tmp_path):
+    fleet = Fleet(tg, db.url, tmp_path, {"shared_limits": "postgresql"})
+    fill(db, fleet.media_root)
+    try:
+        fleet.start("web", "web0")
+        web = fleet.web_urls[0]
+        assert get(f"{web}/healthz") == (200, {"ok": True})
+        assert get(f"{web}/readyz") == (200, {"ok": True})
+        with db.engine.begin() as conn:  # as if an older release ran the database
+            conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+        assert get(f"{web}/readyz") == (503, {"ok": False, "migrations": "behind"})
+        assert get(f"{web}/healthz") == (200, {"ok": True})  # alive all the same
+    finally:
+        fleet.stop()
