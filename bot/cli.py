@@ -215,6 +215,9 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vitrine", description="Vitrine: the town's shops in chat.")
     p.add_argument("--config", help="TOML config file (default $VITRINE_CONFIG or config.toml)")
     p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument(
+        "--log-format", choices=("text", "json"), default="text", help="json: one object a line"
+    )
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the configured channels, web server, notifications")
     run.add_argument("--config", dest="config_sub")
@@ -271,10 +274,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from bot.logs import configure
+
+    configure(logging.INFO if args.verbose else logging.WARNING, args.log_format)
     try:
         config = load(getattr(args, "config_sub", None) or args.config)
         return int(args.func(config, args) or 0)

@@ -50,7 +50,7 @@ from notifications.rows import (
     settle,
     worker_name,
 )
-from store import quiet
+from store import logctx, quiet
 from store.db import Database
 from store.models import Order, Outbox, User
 from store.statuses import BEFORE_PICKUP
@@ -283,6 +283,7 @@ class Dispatcher:
     async def deliver(self, claimed: Claimed) -> None:
         """Send one claimed row (after the rate limits) and record the result."""
         recipient = claimed.recipient
+        logctx.bind(outbox=claimed.id)
         lock = self._user_locks.setdefault(recipient.user_id, asyncio.Lock())
         async with lock:  # one message at a time per person, in due order
             if self.clock() >= claimed.lease_until:

@@ -68,11 +68,13 @@ root = "{self.media_root}"
         path.write_text(text)
         return path
 
-    def start(self, role: str, name: str) -> None:
+    def start(self, role: str, name: str, *flags: str) -> None:
+        """`vitrine [flags] run --role <role>`; a web process is up once /healthz answers."""
         port = free_port()
         config = self._config(name, port)
         log = open(self.folder / f"{name}.log", "wb")  # noqa: SIM115 - kept for the process
-        command = [sys.executable, "-m", "bot.cli", "--config", str(config), "run", "--role", role]
+        command = [sys.executable, "-m", "bot.cli", "--config", str(config), *flags]
+        command += ["run", "--role", role]
         self.processes.append(
             subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         )

@@ -73,12 +73,22 @@ def test_metrics_move_during_a_journey_across_web_and_worker(db, tg, tmp_path):
 
 
 @pytest.mark.parametrize("db", ["postgresql"], indirect=True)
-def test_readyz_says_whether_the_database_answers_and_is_migrated(db, tg, tmp_path):
+def test_readyz_and_json_logs_of_a_web_process(db, tg, tmp_path):
     fleet = Fleet(tg, db.url, tmp_path, {"shared_limits": "postgresql"})
     fill(db, fleet.media_root)
     try:
-        fleet.start("web", "web0")
+        fleet.start("web", "web0", "--log-format", "json", "-v")
         web = fleet.web_urls[0]
+        bob = Person(fleet, 888, "Bob")
+        update = bob._update(text="bonjour")
+        fleet.post(0, update)
+        bob.answer(0)
+        lines = [
+            json.loads(line) for line in fleet.log("web0").splitlines() if line.startswith("{")
+        ]
+        [handled] = [x for x in lines if x.get("update_id") == update["update_id"]]
+        assert handled["message"].startswith("telegram update handled in")
+        assert handled["chat"] == 888 and handled["level"] == "info"
         assert get(f"{web}/healthz") == (200, {"ok": True})
         assert get(f"{web}/readyz") == (200, {"ok": True})
         with db.engine.begin() as conn:  # as if an older release ran the database
@@ -87,3 +97,19 @@ def test_readyz_says_whether_the_database_answers_and_is_migrated(db, tg, tmp_pa
         assert get(f"{web}/healthz") == (200, {"ok": True})  # alive all the same
     finally:
         fleet.stop()
+
+
+def test_json_log_lines_carry_the_order_number(capsys):
+    import logging
+
+    from bot.logs import configure
+    from store import logctx
+
+    configure(logging.INFO, "json")
+    try:
+        logctx.bind(order="A7K2")
+        logging.getLogger("vitrine.test").warning("stock low")
+        line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+        assert line["order"] == "A7K2" and line["message"] == "stock low"
+    finally:
+        logging.basicConfig(force=True)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 from telegram import Update
 
-from store import inbound
+from store import inbound, logctx
 from store.db import Database
 
 log = logging.getLogger(__name__)
@@ -76,13 +76,18 @@ class ClaimedUpdates(asyncio.Queue[object]):
         """`route(update)` once the chat's earlier updates are handled, then mark it done.
         In one process, the chat's lock queues in arrival order; across processes, the
         claims' update ids do (PostgreSQL)."""
+        chat = update.effective_chat
+        logctx.bind(update_id=update.update_id, chat=chat.id if chat else None)
         album = bool(update.message and update.message.media_group_id)
         if not album:  # an album's first part waits for the others: they cannot wait for it
             await self.my_turn(update)
+        started = asyncio.get_running_loop().time()
         try:
             await route(update)
         finally:
             await self.done(update)
+            elapsed = asyncio.get_running_loop().time() - started
+            log.info("telegram update handled in %.0f ms", elapsed * 1000)
 
     async def my_turn(self, update: Update) -> None:
         """Return once the chat's earlier updates are handled, whichever process has them."""

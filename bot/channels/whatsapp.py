@@ -37,7 +37,7 @@ from bot.web import signed_media_url
 from handlers import i18n
 from handlers.core import Incoming, Reply, menu_of
 from notifications.base import DeliveryError, Recipient
-from store import inbound, outbox, users
+from store import inbound, logctx, outbox, users
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +166,7 @@ class WhatsAppChannel:
             log.warning("WhatsApp webhook refused: %s", refused or "a file in the form")
             return Response("not a Twilio message", status_code=400)
         sid = params["MessageSid"]
+        logctx.bind(message_sid=sid)  # on this message's log lines, its handling's too
         sender = params["From"]
         if sender.startswith("whatsapp:"):
             now = self.app.ctx.now()
