@@ -28,6 +28,8 @@ def cmd_run(config: Config, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if getattr(args, "port", None):
+        config.web.port = args.port  # several web processes on one host, one config
     app = wiring.build(config)
     wiring.prepare(app, demo=role != "worker")
     if not (config.telegram_enabled or config.whatsapp_enabled):
@@ -228,6 +230,7 @@ def parser() -> argparse.ArgumentParser:
         default="all",
         help="web: webhooks, media, pages; worker: notifications and jobs; all: both (default)",
     )
+    run.add_argument("--port", type=int, help="listen on this port (default: [web] port)")
     run.set_defaults(func=cmd_run)
     chat = sub.add_parser("chat", help="talk to the bot in this terminal (or through a pipe)")
     chat.add_argument("--config", dest="config_sub")
