@@ -23,6 +23,10 @@ from notifications.limits import HEADROOM, RateLimits
 from store.db import Database
 
 CHAT_TTL = 60  # seconds a chat's state is kept after its last send
+# The overall rate is checked over half a second (at most half a second's worth in any half
+# second): processes that wake late cannot bunch a second's worth into a burst, which a
+# platform measuring with a small bucket would refuse.
+OVERALL_WINDOW = 0.5
 # A chat's 1/s is checked over a little more than a second: a request's trip to the platform
 # jitters by some milliseconds, and two sends a hair under a second apart would be refused.
 CHAT_WINDOW = 1.1
@@ -226,14 +230,14 @@ class SharedRateLimits:
         the limits."""
         keys, intervals, most, windows = [], [], [], []
         wanted = (
-            (channel, self.overall.get(channel), 1.0),
+            (channel, self.overall.get(channel), OVERALL_WINDOW),
             (f"{channel}:{chat}", self.per_chat.get(channel), CHAT_WINDOW),
         )
         for key, rate, window in wanted:
             if rate is not None:
                 keys.append(key)
                 intervals.append(1.0 / rate)
-                most.append(max(1, int(rate)))
+                most.append(max(1, int(rate * min(window, 1.0))))
                 windows.append(window)
         if not keys:
             return
@@ -241,6 +245,19 @@ class SharedRateLimits:
         if delay > 0:
             await self.sleep(delay)
         while (delay := await self.backend.admit(keys, most, windows)) > 0:
+            await self.sleep(delay)
+
+    async def wait_overall(self, channel: str) -> None:
+        """The channel's overall rate only (a reply: the person is waiting for it, and its
+        messages follow each other as one answer)."""
+        rate = self.overall.get(channel)
+        if rate is None:
+            return
+        delay = await self.backend.reserve([channel], [1.0 / rate])
+        if delay > 0:
+            await self.sleep(delay)
+        most = [max(1, int(rate * OVERALL_WINDOW))]
+        while (delay := await self.backend.admit([channel], most, [OVERALL_WINDOW])) > 0:
             await self.sleep(delay)
 
     def hold(self, channel: str, seconds: float) -> None:

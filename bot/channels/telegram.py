@@ -32,7 +32,7 @@ from bot.app import App
 from bot.channels import telegram_files
 from bot.channels.telegram_dedupe import ClaimedUpdates
 from bot.channels.telegram_files import NOT_KEPT, image_file_id
-from bot.channels.telegram_limiter import PatientLimiter
+from bot.channels.telegram_limiter import limiter_for, prepaid
 from bot.channels.telegram_render import Pressed, Renderer
 from bot.config import ConfigError
 from handlers import i18n
@@ -92,7 +92,7 @@ class TelegramChannel:
             .token(self.config.token)
             .base_url(self.config.api_base_url)
             .base_file_url(self.config.api_file_url)
-            .rate_limiter(PatientLimiter(backoff=backoff, flood_retries=flood_retries))
+            .rate_limiter(limiter_for(app, backoff=backoff, flood_retries=flood_retries))
             .concurrent_updates(True)
             .job_queue(None)  # reminders are outbox rows, not PTB jobs
             .update_queue(self.updates)
@@ -188,7 +188,6 @@ class TelegramChannel:
         return self._locks.setdefault(chat_id, asyncio.Lock())
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        """After the chat's earlier updates, whichever process has them (`in_order`)."""
         await self.updates.in_order(update, self._route)
 
     async def _route(self, update: Update) -> None:
@@ -382,6 +381,7 @@ class TelegramChannel:
         """Send an outbox row's replies; DeliveryError tells the dispatcher what to do next."""
         replies = [Reply.from_dict(r) for r in payload.get("replies", [])]
         chat_id = int(recipient.channel_ref)
+        prepaid(1)  # the dispatcher waited for the row's first message; the others wait here
         try:
             await self.renderer.send(chat_id, replies)
         except Forbidden as exc:
