@@ -132,6 +132,10 @@ def admin_invite(app: wiring.App, shop_name: str, town_name: str | None = None) 
 
 def cmd_admin_invite(config: Config, args: argparse.Namespace) -> int:
     """Print a merchant invite: code, Telegram and WhatsApp links, QR code PNG."""
+    if args.csv:
+        from bot.admin import cmd_admin_invite_csv
+
+        return cmd_admin_invite_csv(config, args)
     app = wiring.build(config)
     wiring.prepare(app, demo=False)
     invite = admin_invite(app, args.shop, args.town)
@@ -250,8 +254,14 @@ def parser() -> argparse.ArgumentParser:
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
     invite = admin_sub.add_parser("invite", help="invite a shop's owner (creates the shop if new)")
     invite.add_argument("--config", dest="config_sub")
-    invite.add_argument("--shop", required=True, help="the shop's name")
+    which = invite.add_mutually_exclusive_group(required=True)
+    which.add_argument("--shop", help="the shop's name")
+    which.add_argument(
+        "--csv", help="a list of shops (name, category, phone, e-mail): invites and letters PDF"
+    )
     invite.add_argument("--town", help="the town's name (default: [town] name of the config)")
+    invite.add_argument("--format", choices=("A4", "A5"), default="A4", help="letters' paper")
+    invite.add_argument("--out", help="the letters PDF (default var/invites/<csv name>.pdf)")
     invite.set_defaults(func=cmd_admin_invite)
     town = admin_sub.add_parser("town", help="the towns this deployment serves")
     town_sub = town.add_subparsers(dest="town_command", required=True)
@@ -265,6 +275,11 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--lat", type=float, help="latitude (with --lon): for the nearest town")
     add.add_argument("--lon", type=float)
     add.set_defaults(func=cmd_admin_town_add)
+    from bot.admin import add_poster_parser
+    from bot.cli_staff import add_parser as add_user_parser
+
+    add_poster_parser(admin_sub)
+    add_user_parser(admin_sub)  # vitrine admin user add
     notify = sub.add_parser("notify", help="deliver due notifications to console users")
     notify.add_argument("--config", dest="config_sub")
     notify.add_argument("--once", action="store_true", help="deliver what is due, then exit")

@@ -11,12 +11,13 @@ import logging
 from typing import Any
 
 import uvicorn
-from starlette.routing import Route
+from starlette.routing import BaseRoute
 
 from bot import wakeup
 from bot.app import App
 from bot.notify import start_notifications
 from bot.web import build_web
+from bot.web.admin import admin_mount
 from bot.web.visits import visit_routes
 from notifications.base import Sender
 
@@ -51,7 +52,7 @@ async def serve_async(app: App, stop: asyncio.Event | None = None, role: str = "
     if role == "worker":
         await _work(app, stop)
         return
-    routes: list[Route] = []
+    routes: list[BaseRoute] = []
     senders: list[Sender] = []
     # Each channel brings its webhook routes, start/stop hooks and its notifications Sender.
     channels: list[Any] = []
@@ -66,6 +67,7 @@ async def serve_async(app: App, stop: asyncio.Event | None = None, role: str = "
         routes += whatsapp.routes()
         senders.append(whatsapp)
     routes += visit_routes(app)  # /v/<visit>/<token>: a live visit's Join link, counted
+    routes.append(admin_mount(app))  # the town hall's dashboard under /admin/
     web = build_web(app, routes)
     server = uvicorn.Server(
         uvicorn.Config(web, host=app.config.web.host, port=app.config.web.port, log_level="info")

@@ -13,11 +13,12 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from bot import metrics
 from bot.app import App
 from bot.web.limits import BodyLimit
+from bot.web.public import kind_not_found, public_routes
 from store import migrate
 from store.media_access import is_public_photo
 
@@ -57,7 +58,7 @@ def media_url_valid(app: App, key: str, expires: str, signature: str) -> bool:
     return hmac.compare_digest(_signature(app, key, int(expires)), signature)
 
 
-def build_web(app: App, routes: list[Route] | None = None) -> Starlette:
+def build_web(app: App, routes: list[BaseRoute] | None = None) -> Starlette:
     """The ASGI app; channels add their webhook routes through `routes`."""
 
     scraped = metrics.registry(app.db)
@@ -85,6 +86,7 @@ def build_web(app: App, routes: list[Route] | None = None) -> Starlette:
         if not app.media.exists(key):
             return Response(status_code=404)
         query = request.query_params
+        headers = {}
         if not media_url_valid(app, key, query.get("exp", ""), query.get("sig", "")):
             # Unsigned: only the public catalogue's photos, never a QR code or a private photo.
             public = await asyncio.to_thread(
@@ -92,8 +94,15 @@ def build_web(app: App, routes: list[Route] | None = None) -> Starlette:
             )
             if not public:
                 return Response("This link has expired or is not valid.", status_code=403)
+            # A key is its content's hash: the public pages' photos can be kept a day.
+            headers["Cache-Control"] = "public, max-age=86400"
         # FileResponse reads the file off the event loop, in chunks.
-        return FileResponse(app.media.path(key), media_type=app.media.content_type(key))
+        return FileResponse(
+            app.media.path(key), media_type=app.media.content_type(key), headers=headers
+        )
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return await kind_not_found(app, request)
 
     return Starlette(
         routes=[
@@ -102,7 +111,10 @@ def build_web(app: App, routes: list[Route] | None = None) -> Starlette:
             Route("/metrics", metrics_page),
             Route("/media/{key}", media),
             *(routes or []),
+            # The town's public pages, after the channels' routes.
+            *public_routes(app),
         ],
+        exception_handlers={404: not_found},
         # Outermost: a body over its limit is refused before any route reads it.
         middleware=[Middleware(BodyLimit)],
     )
