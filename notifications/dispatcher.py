@@ -38,7 +38,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from notifications import metrics
-from notifications.base import DeliveryError, Recipient, Sender
+from notifications.base import OUTBOX_ROW, DeliveryError, Recipient, Sender
 from notifications.limits import Limits
 from notifications.rows import (
     REMINDER_KINDS,
@@ -299,6 +299,7 @@ class Dispatcher:
 
     async def _send(self, claimed: Claimed) -> DeliveryError | None:
         sender = self.senders[claimed.recipient.channel]
+        OUTBOX_ROW.set(claimed.id)  # copied into the task wait_for makes
         try:
             await asyncio.wait_for(
                 sender.deliver(claimed.recipient, claimed.kind, claimed.payload),

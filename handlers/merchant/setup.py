@@ -1,6 +1,8 @@
 """Shop set-up: a few optional questions after joining, each editable later from the settings."""
 
-from babel.dates import get_day_names
+from datetime import date
+
+from babel.dates import format_date, get_day_names
 
 from handlers import i18n
 from handlers.common import actions as a
@@ -145,12 +147,7 @@ def typed(turn: Turn) -> list[Reply]:
     if field == "photo":
         return again(turn, field, "m_bad_photo")
     if field == "closures":
-        today = i18n.local(turn.now(), turn.tz).date()
-        closures = parse_closures(text, today)
-        if closures is None:
-            return again(turn, field, "m_bad_closures")
-        shop.closures = closures
-        return [turn.reply("m_closures_saved", closures=_closures(turn, shop)), *after(turn, field)]
+        return _closures_typed(turn, shop, text)
     return _number(turn, shop, field, text)
 
 
@@ -185,16 +182,62 @@ def _number(turn: Turn, shop: Shop, field: str, text: str) -> list[Reply]:
 
 
 def _hours(turn: Turn, text: str) -> list[Reply]:
+    """Typed hours read back as a week, with what was not understood, before they are saved."""
     hours = parse_hours(text)
     if hours is None:
-        return again(turn, "hours", "m_bad_hours")
-    turn.remember(mhours=hours)
+        return again(turn, "hours", "m_bad_hours", text=_quoted(text))
+    if not hours:  # only "sur rendez-vous": a shop shown open then would turn people away
+        return again(turn, "hours", "m_hours_only_appointment")
+    turn.remember(mhours=dict(hours))
     turn.expect(ANSWER, mfield="hours")  # typing again corrects them
+    notes = [turn.t("m_not_understood", text=part) for part in hours.unread]
+    if hours.appointment:
+        notes.append(turn.t("m_hours_appointment"))
     options = [
         turn.option("m_hours_ok", a.M_HOURS_OK.pack()),
         turn.option("m_skip", a.M_SKIP.pack("hours")),
     ]
-    return [turn.reply("m_hours_check", options, hours=format_hours(turn, hours))]
+    week = "\n".join([format_hours(turn, hours), *notes])
+    return [turn.reply("m_hours_check", options, hours=week)]
+
+
+def _quoted(text: str) -> str:
+    """What the merchant typed, short enough to be said back in one line."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= 80 else flat[:79] + "…"
+
+
+def _closures_typed(turn: Turn, shop: Shop, text: str) -> list[Reply]:
+    """Closures read surely are saved and said back in words; a doubtful reading asks first."""
+    today = i18n.local(turn.now(), turn.tz).date()
+    closures = parse_closures(text, today)
+    if closures is None:
+        return again(turn, "closures", "m_bad_closures", text=_quoted(text))
+    notes = [turn.t("m_not_understood", text=part) for part in closures.unread]
+    if not closures.unread or not closures:  # sure, or "aucune" with a word more
+        shop.closures = list(closures)
+        said = "\n".join([_closures(turn, shop), *notes])
+        return [turn.reply("m_closures_saved", closures=said), *after(turn, "closures")]
+    turn.remember(mclosures=list(closures))
+    turn.expect(ANSWER, mfield="closures")  # typing again corrects them
+    understood = closure_words(turn, list(closures)) or turn.t("m_none")
+    options = [
+        turn.option("m_hours_ok", a.M_CLOSURES_OK.pack()),
+        turn.option("m_skip", a.M_SKIP.pack("closures")),
+    ]
+    return [turn.reply("m_closures_check", options, closures="\n".join([understood, *notes]))]
+
+
+def closures_ok(turn: Turn) -> list[Reply]:
+    """`mclosok`: the closures read back were right; save them."""
+    shop = require_shop(turn)
+    closures = turn.data.get("mclosures")
+    if not isinstance(closures, list):
+        raise Stale("no closures to confirm")
+    shop.closures = closures
+    turn.forget("mclosures")
+    saved = turn.reply("m_closures_saved", closures=_closures(turn, shop))
+    return [saved, *after(turn, "closures")]
 
 
 def hours_ok(turn: Turn) -> list[Reply]:
@@ -235,9 +278,25 @@ def format_hours(turn: Turn, hours: dict[str, list[list[str]]]) -> str:
 
 
 def _closures(turn: Turn, shop: Shop) -> str:
-    if not shop.closures:
-        return turn.t("m_none")
-    return ", ".join(a if a == b else f"{a} → {b}" for a, b in shop.closures)
+    return closure_words(turn, shop.closures) or turn.t("m_none")
+
+
+def closure_words(turn: Turn, closures: list[list[str]]) -> str:
+    """ "du jeudi 24 décembre au samedi 26 décembre, le vendredi 1 janvier 2027"."""
+    this_year = i18n.local(turn.now(), turn.tz).year
+    locale = i18n.LOCALES[turn.lang]
+
+    def day(iso: str) -> str:
+        value = date.fromisoformat(iso)
+        pattern = "EEEE d MMMM" if value.year == this_year else "EEEE d MMMM y"
+        return format_date(value, pattern, locale=locale)
+
+    return ", ".join(
+        turn.t("m_closure_day", day=day(a))
+        if a == b
+        else turn.t("m_closure_range", first=day(a), last=day(b))
+        for a, b in closures
+    )
 
 
 def settings(turn: Turn) -> list[Reply]:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 18:09:01.376147
+Create Date: 2026-12-02 18:17:16.935496
 """
 from collections.abc import Sequence
 
@@ -34,6 +34,11 @@ def upgrade() -> None:
     sa.Column('sent', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('key')
     )
+    op.create_table('search_word',
+    sa.Column('town_id', sa.Integer(), nullable=False),
+    sa.Column('word', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.PrimaryKeyConstraint('town_id', 'word')
+    )
     op.create_table('seen_message',
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('sid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -56,7 +61,7 @@ def upgrade() -> None:
     sa.Column('slug', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('postcode', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
-    sa.Column('postcodes', sa.JSON(), nullable=False),
+    sa.Column('postcodes', sa.JSON(), server_default=sa.text("'[]'"), nullable=False),
     sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
     sa.Column('locale', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('currency', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
@@ -64,6 +69,17 @@ def upgrade() -> None:
     sa.Column('lon', sa.Float(), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('slug')
+    )
+    op.create_table('whatsapp_content',
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('sid', sqlmodel.sql.sqltypes.AutoString(length=34), nullable=False),
+    sa.Column('digest', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('approval', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('refused', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('name')
     )
     op.create_table('shop',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -356,6 +372,7 @@ def upgrade() -> None:
     sa.Column('claimed_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('order_id', sa.Integer(), nullable=True),
     sa.Column('quiet_hours', sa.Boolean(), nullable=False),
+    sa.Column('receipt', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], ),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -420,11 +437,45 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_visitjoin_user_id'), ['user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_visitjoin_visit_id'), ['visit_id'], unique=False)
 
+    op.create_table('whatsapp_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('sid', sqlmodel.sql.sqltypes.AutoString(length=34), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('town_id', sa.Integer(), nullable=True),
+    sa.Column('outbox_id', sa.Integer(), nullable=True),
+    sa.Column('order_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('shape', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('error_code', sa.Integer(), nullable=True),
+    sa.Column('created_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], ),
+    sa.ForeignKeyConstraint(['outbox_id'], ['outbox.id'], ),
+    sa.ForeignKeyConstraint(['town_id'], ['town.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('sid')
+    )
+    with op.batch_alter_table('whatsapp_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_whatsapp_message_order_id'), ['order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_whatsapp_message_outbox_id'), ['outbox_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_whatsapp_message_town_id'), ['town_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_whatsapp_message_user_id'), ['user_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('whatsapp_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_whatsapp_message_user_id'))
+        batch_op.drop_index(batch_op.f('ix_whatsapp_message_town_id'))
+        batch_op.drop_index(batch_op.f('ix_whatsapp_message_outbox_id'))
+        batch_op.drop_index(batch_op.f('ix_whatsapp_message_order_id'))
+
+    op.drop_table('whatsapp_message')
     with op.batch_alter_table('visitjoin', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_visitjoin_visit_id'))
         batch_op.drop_index(batch_op.f('ix_visitjoin_user_id'))
@@ -508,12 +559,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_shop_category'))
 
     op.drop_table('shop')
+    op.drop_table('whatsapp_content')
     op.drop_table('town')
     op.drop_table('telegramfile')
     with op.batch_alter_table('seen_message', schema=None) as batch_op:
         batch_op.drop_index('ix_seen_message_chat')
 
     op.drop_table('seen_message')
+    op.drop_table('search_word')
     op.drop_table('rate_slot')
     op.drop_table('login_throttle')
     # ### end Alembic commands ###
