@@ -4,6 +4,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.config import Config
+from bot.metrics import MeteredEngine
 from handlers.context import Context
 from handlers.engine import Engine
 from store import migrate
@@ -27,7 +28,7 @@ def build(config: Config) -> App:
     db = Database(config.database.url)
     media = MediaStore(config.media.root)
     ctx = Context.from_config(config, media=media)
-    return App(config=config, db=db, media=media, ctx=ctx, engine=Engine(db, ctx))
+    return App(config=config, db=db, media=media, ctx=ctx, engine=MeteredEngine(db, ctx))
 
 
 def prepare(app: App, *, demo: bool = True) -> None:

@@ -164,7 +164,7 @@ def pickup_days(turn: Turn, shop: Shop) -> list[Reply]:
     co.update(mode="pickup")
     _save(turn, co)
     turn.expect(None)
-    tz = turn.ctx.timezone
+    tz = turn.tz
     days = slots.pickup_days(session=turn.session, shop=shop, now=turn.now(), tz=tz)
     shop_id = persisted(shop.id)
     back = turn.nav(a.CO_MODE.pack(shop_id))
@@ -175,7 +175,7 @@ def pickup_days(turn: Turn, shop: Shop) -> list[Reply]:
 
 
 def _day_label(turn: Turn, day: date) -> str:
-    today = turn.now().astimezone(ZoneInfo(turn.ctx.timezone)).date()
+    today = turn.now().astimezone(ZoneInfo(turn.tz)).date()
     label = i18n.day(day, turn.lang)
     # Only the first letter: str.capitalize() would turn "December" into "december".
     return turn.t("co_today", day=label) if day == today else label[:1].upper() + label[1:]
@@ -189,13 +189,13 @@ def pickup_slots(turn: Turn, shop: Shop, raw: str, notice: str = "", part: str =
     except ValueError as exc:
         raise Stale(raw) from exc
     found = slots.free_slots(
-        session=turn.session, shop=shop, day=day, now=turn.now(), tz=turn.ctx.timezone
+        session=turn.session, shop=shop, day=day, now=turn.now(), tz=turn.tz
     )
     if not found:
         return [turn.reply("co_day_full"), *pickup_days(turn, shop)]
     co.update(mode="pickup", day=raw)
     _save(turn, co)
-    tz = turn.ctx.timezone
+    tz = turn.tz
     shop_id = persisted(shop.id)
     groups = slots.parts(found)
     back = a.CO_PICKUP.pack(shop_id)
@@ -233,10 +233,10 @@ def choose_slot(turn: Turn, shop: Shop, raw: str) -> list[Reply]:
     co = _co(turn, shop)
     if not re.fullmatch(r"\d{4}", raw) or "day" not in co:
         raise Stale(raw)
-    tz = ZoneInfo(turn.ctx.timezone)
+    tz = ZoneInfo(turn.tz)
     local = datetime.strptime(co["day"] + raw, "%Y%m%d%H%M").replace(tzinfo=tz)
     found = slots.free_slots(
-        session=turn.session, shop=shop, day=local.date(), now=turn.now(), tz=turn.ctx.timezone
+        session=turn.session, shop=shop, day=local.date(), now=turn.now(), tz=turn.tz
     )
     chosen = next((s for s in found if s.start == local), None)
     if chosen is None:

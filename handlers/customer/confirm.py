@@ -15,7 +15,7 @@ from handlers.core import Reply
 from handlers.notices import orders as order_notices
 from handlers.notices.reminders import plan_pickup_reminders
 from handlers.turn import Turn
-from store import cart
+from store import cart, logctx
 from store import orders as store_orders
 from store.models import Shop
 from store.qr import qr_png
@@ -78,7 +78,7 @@ def complete(co: dict[str, Any]) -> bool:
 
 
 def _how(turn: Turn, how: store_orders.Fulfilment) -> str:
-    tz = turn.ctx.timezone
+    tz = turn.tz
     if how.mode == "pickup" and how.slot_start and how.slot_end:
         return turn.t(
             "co_how_pickup",
@@ -148,12 +148,13 @@ def place(turn: Turn, shop: Shop, co: dict[str, Any]) -> Outcome:
             phone=co["phone"],
             note=co.get("note", ""),
             now=turn.now(),
-            tz=turn.ctx.timezone,
+            tz=turn.tz,
         )
     except store_orders.SlotFull:
         return SlotTaken(co["day"])
     except store_orders.OutOfStock as exc:
         return SoldOut(exc.names)
+    logctx.bind(order=order.number)
     cart.clear_shop(session=turn.session, user_id=turn.user_id, shop_id=shop_id)
     turn.forget("co")
     link = turn.ctx.deep_link(turn.user.channel, f"pickup-{token}")

@@ -62,7 +62,7 @@ def _detail(turn: Turn, order: Order, notice: str = "") -> list[Reply]:
         order,
         lines,
         shop_name=_shop_name(turn, order),
-        tz=turn.ctx.timezone,
+        tz=turn.tz,
         currency=turn.ctx.currency,
     )
     options = []

@@ -209,7 +209,7 @@ def _quoted(text: str) -> str:
 
 def _closures_typed(turn: Turn, shop: Shop, text: str) -> list[Reply]:
     """Closures read surely are saved and said back in words; a doubtful reading asks first."""
-    today = i18n.local(turn.now(), turn.ctx.timezone).date()
+    today = i18n.local(turn.now(), turn.tz).date()
     closures = parse_closures(text, today)
     if closures is None:
         return again(turn, "closures", "m_bad_closures", text=_quoted(text))
@@ -283,7 +283,7 @@ def _closures(turn: Turn, shop: Shop) -> str:
 
 def closure_words(turn: Turn, closures: list[list[str]]) -> str:
     """ "du jeudi 24 décembre au samedi 26 décembre, le vendredi 1 janvier 2027"."""
-    this_year = i18n.local(turn.now(), turn.ctx.timezone).year
+    this_year = i18n.local(turn.now(), turn.tz).year
     locale = i18n.LOCALES[turn.lang]
 
     def day(iso: str) -> str:
