@@ -21,12 +21,12 @@ from typing import Any
 
 import aiohttp
 from sqlalchemy import create_engine, text
-from tests.fakes.rates import RateStandin
 
 from notifications.limits import RateLimits
 from notifications.shared import PostgresBackend, RedisBackend, SharedRateLimits
 from store import migrate
 from store.db import Database, normalise_url
+from tests.fakes.rates import RateStandin
 
 RATE = {"telegram": 30.0}
 PER_CHAT = {"telegram": 1.0}

@@ -8,8 +8,8 @@ import urllib.request
 import pytest
 from sqlalchemy import text
 
-from tests.fakes.processes import Fleet, Person, scrape
 from tests.bot.test_processes import fill
+from tests.fakes.processes import Fleet, Person, scrape
 
 TG = 'channel="telegram"'
 UPDATES = f"vitrine_updates_total{{{TG}}}"
