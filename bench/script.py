@@ -46,13 +46,13 @@ VISIT = (
     Step(text="<search>"),
     Step(tap=r"^add:\d+$"),
     Step(tap=r"^co:\d+$", first=True),  # "Commander chez ..."
-    Step(tap=r"^co:\d+:p$"),  # pickup in the shop
-    Step(tap=r"^co:\d+:day:", first=True),
-    Step(tap=r"^co:\d+:day:\d+:", first=True, optional=True),  # morning / afternoon
-    Step(tap=r"^co:\d+:slot:", first=True),
+    Step(tap=r"^co\.pickup:\d+$"),  # pickup in the shop
+    Step(tap=r"^co\.day:\d+:\d+$", first=True),
+    Step(tap=r"^co\.day:\d+:\d+:", first=True, optional=True),  # morning / afternoon
+    Step(tap=r"^co\.slot:", first=True),
     Step(text=PHONE),
-    Step(tap=r"^co:\d+:skip$"),  # no note
-    Step(tap=r"^co:\d+:ok$"),  # confirm
+    Step(tap=r"^co\.skip:\d+$", optional=True),  # no note
+    Step(tap=r"^co\.ok:\d+$"),  # confirm
     # Browsing.
     Step(text="/start"),
     Step(tap=r"^cats$"),

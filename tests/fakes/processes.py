@@ -15,7 +15,7 @@ from typing import Any
 from tests.fakes.telegram import SECRET
 from tests.fakes.telegram_standin import TelegramStandIn
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]  # the project: `python -m bot.cli` runs from there
 
 
 def free_port() -> int:
