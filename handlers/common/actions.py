@@ -101,6 +101,12 @@ class PickupSlot(NamedTuple):
     time: str  # HHMM, local
 
 
+class PickupSoon(NamedTuple):
+    shop: int
+    day: str  # YYYYMMDD, local
+    time: str  # HHMM, local
+
+
 class Reserve(NamedTuple):
     visit: int
     item: int
@@ -124,6 +130,7 @@ CATALOGUE = common("items", ShopPage)
 ITEM = common("item", ItemArg)
 # Cart (customer/cart.py).
 ADD = common("add", ItemArg)
+BUY = common("buy", ItemArg)  # "Commander" on an item card: into the cart, then checkout
 CART = common("cart", NoArgs)
 QUANTITY = common("cq", Quantity)  # ask for a quantity, or set it
 REMOVE = common("rm", ItemArg)
@@ -135,7 +142,10 @@ CO_PICKUP = common("co.pickup", ShopArg)
 CO_DELIVERY = common("co.delivery", ShopArg)
 CO_DAY = common("co.day", PickupDay)
 CO_SLOT = common("co.slot", PickupSlot)
+CO_SOON = common("co.soon", PickupSoon)  # "Dès que possible": the first free slot, one tap
+CO_ADDRESS_LAST = common("co.addr", ShopArg)  # deliver to the last order's address
 CO_PHONE = common("co.tel", ShopArg)  # use the phone number we know
+CO_PHONE_ASK = common("co.tel2", ShopArg)  # another phone number (from the summary)
 CO_NOTE = common("co.note", ShopArg)
 CO_SKIP = common("co.skip", ShopArg)  # no note
 CO_CONFIRM = common("co.ok", ShopArg)

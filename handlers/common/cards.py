@@ -8,6 +8,7 @@ from handlers.common import actions as a
 from handlers.common.formats import show_phone
 from handlers.core import Reply
 from handlers.turn import Turn
+from store import cart
 from store.models import Item, Order, OrderLine, Shop, User
 from store.orders import order_lines
 from store.statuses import CALLED_OFF, OrderStatus
@@ -51,12 +52,20 @@ def item_card(turn: Turn, item: Item, shop: Shop) -> Reply:
     item_id, shop_id = persisted(item.id), persisted(shop.id)
     options = []
     if item.stock != 0:
+        if _only_this_shop(turn, shop_id):  # one tap to the checkout
+            options.append(turn.option("item_buy", a.BUY.pack(item_id)))
         options.append(turn.option("item_add", a.ADD.pack(item_id)))
     options.append(turn.option("nav_back", a.CATALOGUE.pack(shop_id, page_of(turn, item))))
     options.append(turn.option("shop_back_to", a.SHOP.pack(shop_id), name=shop.name[:40]))
     options.append(turn.option("nav_home", a.HOME.pack()))
     photo = next((key for key in item.photos if turn.ctx.media.exists(key)), None)
     return Reply(text, photo=photo, options=tuple(options))
+
+
+def _only_this_shop(turn: Turn, shop_id: int) -> bool:
+    """Is the cart empty or holding only this shop's items ("Commander" orders them all)?"""
+    held = {ln.shop.id for ln in cart.lines(session=turn.session, user_id=turn.user_id)}
+    return held <= {shop_id}
 
 
 def visible(shop_id: int) -> tuple[ColumnElement[bool], ...]:

@@ -122,7 +122,8 @@ def summary(
     shop_id = persisted(shop.id)
     options = [
         turn.option("co_confirm", a.CO_CONFIRM.pack(shop_id)),
-        turn.option("co_change_note", a.CO_NOTE.pack(shop_id)),
+        turn.option("co_change_note" if co.get("note") else "co_add_note", a.CO_NOTE.pack(shop_id)),
+        turn.option("co_change_phone", a.CO_PHONE_ASK.pack(shop_id)),
         turn.option("co_change_how", a.CO_MODE.pack(shop_id)),
         turn.option("cart_view", a.CART.pack()),
         *turn.nav(),
