@@ -1,4 +1,4 @@
-"""Periodic work that writes messages: merchants' digests, uncollected orders, live visits.
+"""Periodic work that writes messages: digests, uncollected orders, live visits, set-up hints.
 
 `bot` runs `tick` every minute or so through the notifications scheduler. Each step is
 idempotent (dedupe keys, status checks), so running it twice, late, or in two processes at
@@ -12,6 +12,7 @@ from sqlmodel import Session
 from handlers.context import Context
 from handlers.notices import orders as order_notices
 from handlers.notices.digest import write_digests
+from handlers.notices.setup import remind_setups
 from handlers.visits.news import sweep
 from store.orders import expire_uncollected
 
@@ -31,7 +32,7 @@ def sweep_visits(*, session: Session, ctx: Context) -> int:
     return int(sweep(session=session, ctx=ctx))
 
 
-JOBS: tuple[Job, ...] = (write_digests, expire_orders, sweep_visits)
+JOBS: tuple[Job, ...] = (write_digests, expire_orders, sweep_visits, remind_setups)
 
 
 def tick(*, session: Session, ctx: Context) -> bool:

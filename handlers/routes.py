@@ -102,6 +102,7 @@ ACTIONS: dict[str, Handler] = {
     a.M_PICKUP.name: setup.pickup,
     a.M_DELIVERY.name: setup.delivery,
     a.M_HOURS_OK.name: setup.hours_ok,
+    a.M_COMPLETE.name: setup.complete,
     a.M_PUBLISH.name: items.publish,
     a.M_DRAFT_PRICE.name: items.draft_price,
     a.M_DRAFT_STOCK.name: items.draft_stock,

@@ -47,8 +47,10 @@ def test_merchant_story_from_invite_to_handed_over_order(chat, engine, db, clock
     assert "responsable de la boutique « Bougies de Léa »" in screen
     assert "Quel est le type de votre boutique" in screen
 
-    # Set-up: a few messages, one skipped, hours read back for confirmation.
-    assert "Décrivez votre boutique" in lea.say("Déco et cadeaux")
+    # One question before the first sale; the rest from "Compléter ma boutique", one skipped,
+    # hours read back for confirmation.
+    assert "C'est prêt" in lea.say("Déco et cadeaux")
+    assert "Décrivez votre boutique" in lea.say("Compléter ma boutique")
     assert "adresse" in lea.say("Bougies artisanales coulées à la main dans le Perche")
     assert "téléphone" in lea.say("8 rue Saint-Laurent, 28400 Nogent-le-Rotrou")
     assert "Je n'ai pas reconnu ce numéro" in lea.say("02 37")

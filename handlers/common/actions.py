@@ -169,6 +169,7 @@ M_CATEGORY = merchant("mcat", Word)
 M_PICKUP = merchant("mpickup", Switch)
 M_DELIVERY = merchant("mdelivery", Switch)
 M_HOURS_OK = merchant("mhoursok", NoArgs)
+M_COMPLETE = merchant("mcomplete", NoArgs)  # the set-up questions left, one after the other
 # A draft item, from a photo (merchant/items.py).
 M_PUBLISH = merchant("mdpub", NoArgs)
 M_DRAFT_PRICE = merchant("mdp", NoArgs)

@@ -1,4 +1,6 @@
-"""Shop set-up: a few optional questions after joining, each editable later from the settings."""
+"""Shop set-up: the kind of shop (and hours, in the same message) before the first sale; the
+rest when the merchant wants it ("Compléter ma boutique"), each editable from the settings.
+"""
 
 from babel.dates import get_day_names
 
@@ -6,8 +8,10 @@ from handlers import i18n
 from handlers.common import actions as a
 from handlers.common.cards import category_name
 from handlers.common.formats import show_phone
+from handlers.common.readiness import read_category, read_hours
 from handlers.common.rights import require_shop
 from handlers.core import Option, Reply, Stale
+from handlers.merchant import items
 from handlers.turn import Turn
 from store.hours import DAYS
 from store.models import Shop
@@ -41,10 +45,57 @@ TEXT_LIMITS = {"description": 1000, "address": 200}
 ANSWER, NUMBER, PHOTO = "mset", "mset_num", "mset_photo"
 
 
+ANSWERED = {  # questions the completion skips once answered
+    "category": lambda shop: shop.category != "other",
+    "description": lambda shop: bool(shop.description),
+    "address": lambda shop: bool(shop.address),
+    "phone": lambda shop: bool(shop.phone),
+    "hours": lambda shop: bool(shop.hours),
+    "photo": lambda shop: bool(shop.photo),
+}
+
+
 def start_wizard(turn: Turn, shop: Shop) -> list[Reply]:
-    """The first question of the set-up, right after the owner joined."""
+    """Right after the owner joined: only the kind of shop (hours welcome in the same message)."""
+    turn.remember(mfirst=True)
+    turn.forget("mwiz")
+    question = ask(turn, "category")[-1]
+    turn.expect(ANSWER, mfield="category")  # "Fromagerie, mar-sam 9h-19h" is read as typed
+    text = turn.t("m_setup_intro", shop=shop.name) + "\n\n" + turn.t("m_ask_category_first")
+    return [Reply(text, options=question.options)]
+
+
+def ready(turn: Turn, shop: Shop, notice: str = "") -> list[Reply]:
+    """After the first answer: send a photo to sell; the rest can wait."""
+    turn.forget("mfirst")
+    turn.expect(None)
+    text = turn.t("m_setup_ready", shop=shop.name)
+    if notice:
+        text = f"{notice}\n\n{text}"
+    options = [
+        turn.option("m_complete", a.M_COMPLETE.pack()),
+        turn.option("m_shop_menu", a.M_MENU.pack()),
+    ]
+    return [Reply(text, options=tuple(options))]
+
+
+def complete(turn: Turn) -> list[Reply]:
+    """`mcomplete`: the questions left, one after the other, each one skippable."""
+    shop = require_shop(turn)
+    turn.forget("mfirst")
     turn.remember(mwiz=True)
-    return [turn.reply("m_setup_intro", shop=shop.name), *ask(turn, "category")]
+    first = _open(shop, "category")  # a photo sent first left the kind of shop unasked
+    if first is None:
+        turn.forget("mwiz")
+        return [turn.reply("m_setup_done"), *settings(turn)]
+    return ask(turn, first)
+
+
+def _open(shop: Shop, field: str | None) -> str | None:
+    """`field`, or the first question after it the shop has not answered yet."""
+    while field is not None and field in ANSWERED and ANSWERED[field](shop):
+        field = NEXT.get(field)
+    return field
 
 
 def ask(turn: Turn, field: str) -> list[Reply]:
@@ -73,7 +124,11 @@ def again(turn: Turn, field: str, key: str, **values: object) -> list[Reply]:
 
 def after(turn: Turn, field: str) -> list[Reply]:
     """What comes after an answer: the next question in the wizard, else the settings."""
+    if field == "category" and turn.data.get("mfirst"):
+        return ready(turn, require_shop(turn))
     following = NEXT.get(field)
+    if following and turn.data.get("mwiz"):
+        following = _open(require_shop(turn), following)
     if following and (turn.data.get("mwiz") or field in CHAINED):
         return ask(turn, following)
     if turn.data.get("mwiz"):
@@ -129,6 +184,8 @@ def typed(turn: Turn) -> list[Reply]:
     shop = require_shop(turn)
     field = turn.data.get("mfield", "")
     text = (turn.incoming.text or "").strip()
+    if field == "category":
+        return _first_answer(turn, shop, text)
     if field == "phone":
         phone = normalise_phone(text)
         if phone is None:
@@ -152,6 +209,26 @@ def typed(turn: Turn) -> list[Reply]:
         shop.closures = closures
         return [turn.reply("m_closures_saved", closures=_closures(turn, shop)), *after(turn, field)]
     return _number(turn, shop, field, text)
+
+
+def _first_answer(turn: Turn, shop: Shop, text: str) -> list[Reply]:
+    """The kind of shop typed in words, with the hours when they came in the same message."""
+    key, hours = read_category(text, CATEGORIES), read_hours(text)
+    if key is None and hours is None:
+        return again(turn, "category", "m_bad_category")
+    if key is not None:
+        shop.category = key
+    notice = ""
+    if hours:
+        shop.hours = hours
+        notice = turn.t("m_hours_noted", hours=format_hours(turn, hours))
+    if key is None:  # hours only: the kind of shop is still the first question
+        question = ask(turn, "category")[-1]
+        turn.expect(ANSWER, mfield="category")
+        return [Reply(f"{notice}\n\n{question.text}", options=question.options)]
+    if turn.data.get("mfirst"):
+        return ready(turn, shop, notice)
+    return [Reply(notice), *after(turn, "category")] if notice else after(turn, "category")
 
 
 def _number(turn: Turn, shop: Shop, field: str, text: str) -> list[Reply]:
@@ -209,7 +286,9 @@ def hours_ok(turn: Turn) -> list[Reply]:
 
 
 def photo(turn: Turn) -> list[Reply]:
-    """A photo sent while the set-up asked for the shop's photo."""
+    """A photo sent while the set-up asked for the shop's photo; with a caption, an item."""
+    if (turn.incoming.text or "").strip():
+        return items.photo(turn)  # a photo with a caption is something to sell
     require_shop(turn).photo = turn.incoming.photos[0]
     return [turn.reply("m_photo_saved"), *after(turn, "photo")]
 
