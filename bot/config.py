@@ -29,6 +29,9 @@ class TelegramConfig:
     api_base_url: str = "https://api.telegram.org/bot"
     api_file_url: str = "https://api.telegram.org/file/bot"
     bot_username: str = "VitrineNogentBot"
+    # One payment provider token per deployment (from @BotFather > Payments): Telegram links a
+    # provider to the bot, not to a shop. Empty: Telegram customers get the Stripe link.
+    payment_provider_token: str = ""
 
 
 @dataclass
@@ -44,6 +47,15 @@ class WhatsAppConfig:
     )
     # Approved templates (ContentSid) for messages outside the 24-hour window, by kind.
     templates: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class StripeConfig:
+    """Stripe Checkout links for "Payer en ligne"; the money goes to each shop's account."""
+
+    api_key: str = ""  # the platform's secret key (sk_...); empty: online payment is off
+    webhook_secret: str = ""  # whsec_... of the /stripe/webhook endpoint
+    api_base_url: str = "https://api.stripe.com"
 
 
 @dataclass
@@ -111,6 +123,7 @@ class Config:
     media: MediaConfig = field(default_factory=MediaConfig)
     notifications: NotificationsConfig = field(default_factory=NotificationsConfig)
     visits: VisitsConfig = field(default_factory=VisitsConfig)
+    stripe: StripeConfig = field(default_factory=StripeConfig)
     path: str | None = None
 
     @property
@@ -155,6 +168,8 @@ def parse(data: dict[str, Any], path: str | None = None) -> Config:
     if not re.fullmatch(r"[A-Za-z0-9_-]{0,256}", config.telegram.webhook_secret):
         raise ConfigError("[telegram] webhook_secret may only hold A-Z a-z 0-9 _ - (256 at most)")
     _check_notifications(config.notifications)
+    if config.stripe.api_key and not config.stripe.webhook_secret:
+        raise ConfigError("[stripe] webhook_secret is required with an api_key")
     return config
 
 

@@ -9,7 +9,9 @@ from starlette.routing import Route
 
 from bot.app import App
 from bot.notify import start_notifications
+from bot.payments import StripeLinks
 from bot.web import build_web
+from bot.web.stripe import stripe_routes
 from bot.web.visits import visit_routes
 from notifications.base import Sender
 
@@ -51,6 +53,8 @@ async def serve_async(app: App, stop: asyncio.Event | None = None) -> None:
         routes += whatsapp.routes()
         senders.append(whatsapp)
     routes += visit_routes(app)  # /v/<visit>/<token>: a live visit's Join link, counted
+    if isinstance(app.ctx.payments, StripeLinks):
+        routes += stripe_routes(app, app.ctx.payments)  # /stripe/webhook: paid orders
     web = build_web(app, routes)
     server = uvicorn.Server(
         uvicorn.Config(web, host=app.config.web.host, port=app.config.web.port, log_level="info")

@@ -7,7 +7,7 @@ defaults, so tests build their context from `Config()` like the running program 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote
 
 from store.media import MediaStore
@@ -23,6 +23,33 @@ def system_clock() -> datetime:
 
 def _no_wake() -> None:
     """Until the notifications start, nobody needs waking."""
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """A payment page opened at the provider: its id and the link the customer opens."""
+
+    session_id: str
+    url: str
+
+
+class PaymentLinks(Protocol):
+    """The payment provider behind "Payer en ligne" (bot/payments.py: Stripe Checkout)."""
+
+    def checkout(
+        self, *, reference: str, title: str, amount_cents: int, currency: str,
+        expires_at: datetime, account: str, lang: str,
+    ) -> Checkout:  # fmt: skip
+        """Open a payment page for `amount_cents`, paid to the shop's `account`."""
+        ...
+
+    def expire(self, session_id: str) -> None:
+        """Close a page nobody paid (the hold ran out)."""
+        ...
+
+    def refund(self, *, payment_intent: str, amount_cents: int, key: str) -> str:
+        """Give the money back (once per `key`); the refund's id."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -55,6 +82,8 @@ class Context:
     on_outbox: Callable[[], None] = field(default=_no_wake)
     # How long a reply's safety copy waits for the channel to say it was sent.
     reply_grace: timedelta = timedelta(seconds=30)
+    # Online payment, when the deployment has a provider ([stripe] api_key).
+    payments: PaymentLinks | None = None
 
     @classmethod
     def from_config(

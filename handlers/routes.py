@@ -86,6 +86,7 @@ ACTIONS: dict[str, Handler] = {
     a.CO_NOTE.name: checkout.note,
     a.CO_SKIP.name: checkout.skip,
     a.CO_CONFIRM.name: checkout.place,
+    a.CO_PAY.name: checkout.pay,
     a.ORDERS.name: orders.listing,
     a.ORDER.name: orders.detail,
     a.ORDER_CANCEL.name: orders.cancel,

@@ -127,6 +127,7 @@ def place_order(
     note: str,
     now: datetime,
     tz: str,
+    status: OrderStatus = OrderStatus.PENDING,
 ) -> tuple[Order, str]:
     """Create the order and take its stock; returns it with the clear pickup token.
 
@@ -171,6 +172,7 @@ def place_order(
         pickup_token_hash=token_hash(token),
         created_at=now,
         updated_at=now,
+        status=status.value,
     )
     session.add(order)
     session.flush()

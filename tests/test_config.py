@@ -10,10 +10,18 @@ from bot.config import ConfigError, load, parse
 EXAMPLE = Path(__file__).parents[1] / "config.example.toml"
 DESIGN_KEYS = {
     "database": {"url"},
-    "telegram": {"token", "mode", "webhook_secret", "api_base_url", "api_file_url"},
+    "telegram": {
+        "token",
+        "mode",
+        "webhook_secret",
+        "api_base_url",
+        "api_file_url",
+        "payment_provider_token",
+    },
     "whatsapp": {"account_sid", "auth_token", "from_number", "api_base_url", "templates"},
     "web": {"host", "port", "public_url"},
     "town": {"name", "timezone", "locale", "currency"},
+    "stripe": {"api_key", "webhook_secret", "api_base_url"},
 }
 
 

@@ -149,6 +149,7 @@ CO_PHONE_ASK = common("co.tel2", ShopArg)  # another phone number (from the summ
 CO_NOTE = common("co.note", ShopArg)
 CO_SKIP = common("co.skip", ShopArg)  # no note
 CO_CONFIRM = common("co.ok", ShopArg)
+CO_PAY = common("co.pay", ShopArg)  # place it and pay online
 # My orders (customer/orders.py) and message preferences (customer/prefs.py).
 ORDERS = common("orders", NoArgs)
 ORDER = common("order", OrderArg)

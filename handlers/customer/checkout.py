@@ -24,6 +24,7 @@ from store import cart
 from store import orders as store_orders
 from store.models import Item, Order, Shop
 from store.parsing.phone import normalise_phone
+from store.payments import shop_takes_online
 from store.types import persisted
 
 ADDRESS, PHONE, NOTE = "co_address", "co_phone", "co_note"  # awaited typed answers
@@ -143,6 +144,11 @@ def skip(turn: Turn) -> list[Reply]:
 def place(turn: Turn) -> list[Reply]:
     """`co.ok:<shop>`: place the order; a full slot or a sold-out line says so."""
     return _step(turn, a.CO_CONFIRM.args(turn).shop, lambda shop: _place(turn, shop))
+
+
+def pay(turn: Turn) -> list[Reply]:
+    """`co.pay:<shop>`: place the order, held until it is paid online; the payment link."""
+    return _step(turn, a.CO_PAY.args(turn).shop, lambda shop: _place(turn, shop, online=True))
 
 
 # The steps.
@@ -361,10 +367,14 @@ def _summary(turn: Turn, shop: Shop, co: dict[str, Any], notice: str = "") -> li
     return confirm.summary(turn, shop, co, lines, how, notice=notice)
 
 
-def _place(turn: Turn, shop: Shop) -> list[Reply]:
+def _place(turn: Turn, shop: Shop, online: bool = False) -> list[Reply]:
     """The order placed, or the question the outcome calls for."""
     co = _co(turn, shop)
-    outcome = confirm.place(turn, shop, co)
+    if online and (turn.ctx.payments is None or not shop_takes_online(shop)):
+        raise Stale("pay")
+    if not online and turn.ctx.payments is not None and shop.payment_mode == "online":
+        raise Stale("counter")  # this shop takes online payment only
+    outcome = confirm.place(turn, shop, co, online=online)
     if isinstance(outcome, confirm.Placed):
         return outcome.replies
     if isinstance(outcome, confirm.SlotTaken):

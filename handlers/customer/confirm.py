@@ -11,14 +11,16 @@ from typing import Any
 from handlers import i18n
 from handlers.common import actions as a
 from handlers.common.formats import show_phone
-from handlers.core import Reply
+from handlers.core import Option, Reply
 from handlers.notices import orders as order_notices
 from handlers.notices.reminders import plan_pickup_reminders
 from handlers.turn import Turn
 from store import cart
 from store import orders as store_orders
-from store.models import Shop
+from store.models import Order, Shop
+from store.payments import open_payment, shop_takes_online
 from store.qr import qr_png
+from store.statuses import OrderStatus
 from store.types import persisted
 
 
@@ -27,6 +29,36 @@ class Placed:
     """The order exists: its confirmation, code and QR."""
 
     replies: list[Reply]
+
+
+def payment_link(turn: Turn, shop: Shop, order: Order) -> list[Reply]:
+    """Open the order's payment at the provider; one message with the link."""
+    provider = turn.ctx.payments
+    assert provider is not None
+    payment = open_payment(
+        session=turn.session, order=order, provider="stripe", now=turn.now(),
+        currency=turn.ctx.currency,
+    )  # fmt: skip
+    page = provider.checkout(
+        reference=f"order-{order.id}",
+        title=turn.t("pay_title", number=order.number, shop=shop.name)[:120],
+        amount_cents=payment.amount_cents,
+        currency=payment.currency,
+        expires_at=payment.expires_at,
+        account=shop.stripe_account,
+        lang=turn.lang,
+    )
+    payment.session_id, payment.url = page.session_id, page.url
+    turn.session.add(payment)
+    text = turn.t(
+        "pay_link",
+        number=order.number,
+        total=turn.money(payment.amount_cents),
+        until=i18n.clock(payment.expires_at, turn.lang, turn.ctx.timezone),
+    )
+    pay = Option(turn.t("pay_button", total=turn.money(payment.amount_cents)), url=page.url)
+    see = turn.option("orders_see", a.ORDER.pack(persisted(order.id)))
+    return [Reply(text, options=(pay, see, *turn.nav()))]
 
 
 @dataclass(frozen=True)
@@ -120,8 +152,15 @@ def summary(
     if notice:
         text = f"{notice}\n\n{text}"
     shop_id = persisted(shop.id)
+    online = turn.ctx.payments is not None and shop_takes_online(shop)
+    paying = []
+    if online:
+        paying.append(turn.option("co_pay_online", a.CO_PAY.pack(shop_id)))
+    if not online or shop.payment_mode == "both":
+        paying.append(turn.option("co_confirm_counter" if online else "co_confirm",
+                                  a.CO_CONFIRM.pack(shop_id)))  # fmt: skip
     options = [
-        turn.option("co_confirm", a.CO_CONFIRM.pack(shop_id)),
+        *paying,
         turn.option("co_change_note" if co.get("note") else "co_add_note", a.CO_NOTE.pack(shop_id)),
         turn.option("co_change_phone", a.CO_PHONE_ASK.pack(shop_id)),
         turn.option("co_change_how", a.CO_MODE.pack(shop_id)),
@@ -131,8 +170,11 @@ def summary(
     return [Reply(text, options=tuple(options))]
 
 
-def place(turn: Turn, shop: Shop, co: dict[str, Any]) -> Outcome:
-    """Place the order: all its stock or nothing; the shop alerted, reminders planned."""
+def place(turn: Turn, shop: Shop, co: dict[str, Any], online: bool = False) -> Outcome:
+    """Place the order: all its stock or nothing; the shop alerted, reminders planned.
+
+    `online`: the order waits for its payment (units and slot held), the link is the reply;
+    the shop hears of it once paid (handlers/customer/paid.py)."""
     turn.expect(None)
     shop_id = persisted(shop.id)
     lines = cart.lines(session=turn.session, user_id=turn.user_id, shop_id=shop_id)
@@ -150,6 +192,7 @@ def place(turn: Turn, shop: Shop, co: dict[str, Any]) -> Outcome:
             note=co.get("note", ""),
             now=turn.now(),
             tz=turn.ctx.timezone,
+            status=OrderStatus.AWAITING_PAYMENT if online else OrderStatus.PENDING,
         )
     except store_orders.SlotFull:
         return SlotTaken(co["day"])
@@ -157,6 +200,8 @@ def place(turn: Turn, shop: Shop, co: dict[str, Any]) -> Outcome:
         return SoldOut(exc.names)
     cart.clear_shop(session=turn.session, user_id=turn.user_id, shop_id=shop_id)
     turn.forget("co")
+    if online:
+        return Placed(payment_link(turn, shop, order))
     link = turn.ctx.deep_link(turn.user.channel, f"pickup-{token}")
     photo = turn.ctx.media.put(qr_png(link), "png")
     order_notices.alert_new(turn, shop, order)

@@ -4,10 +4,11 @@ from handlers.common import actions as a
 from handlers.common.cards import order_text, status_text
 from handlers.core import Option, Reply, Stale
 from handlers.notices import orders as order_notices
+from handlers.notices import payments as pay_notices
 from handlers.turn import Turn
 from store import orders as store_orders
 from store.models import Order, Shop
-from store.statuses import CANCELLABLE
+from store.statuses import CANCELLABLE, OrderStatus
 from store.types import persisted
 
 
@@ -85,7 +86,10 @@ def cancel(turn: Turn) -> list[Reply]:
             turn.option("order_cancel_no", a.ORDER.pack(order_id)),
         ]
         return [turn.reply("order_cancel_sure", options, number=order.number)]
+    unpaid = order.status == OrderStatus.AWAITING_PAYMENT  # the shop never heard of it
     if not store_orders.cancel(session=turn.session, order=order, now=turn.now()):
         return _detail(turn, order, notice=turn.t("order_cancel_too_late"))
-    order_notices.alert_cancelled(turn, order)
+    pay_notices.call_off(session=turn.session, ctx=turn.ctx, order=order, reason="cancelled")
+    if not unpaid:
+        order_notices.alert_cancelled(turn, order)
     return _detail(turn, order, notice=turn.t("order_cancelled_done", number=order.number))

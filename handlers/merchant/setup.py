@@ -2,6 +2,8 @@
 rest when the merchant wants it ("Compléter ma boutique"), each editable from the settings.
 """
 
+from collections.abc import Callable
+
 from babel.dates import get_day_names
 
 from handlers import i18n
@@ -45,7 +47,7 @@ TEXT_LIMITS = {"description": 1000, "address": 200}
 ANSWER, NUMBER, PHOTO = "mset", "mset_num", "mset_photo"
 
 
-ANSWERED = {  # questions the completion skips once answered
+ANSWERED: dict[str, Callable[[Shop], bool]] = {  # questions the completion skips once answered
     "category": lambda shop: shop.category != "other",
     "description": lambda shop: bool(shop.description),
     "address": lambda shop: bool(shop.address),
