@@ -84,6 +84,8 @@ class Context:
     reply_grace: timedelta = timedelta(seconds=30)
     # Online payment, when the deployment has a provider ([stripe] api_key).
     payments: PaymentLinks | None = None
+    # Telegram's native invoices, when [telegram] payment_provider_token is set.
+    telegram_invoices: bool = False
 
     @classmethod
     def from_config(
@@ -112,6 +114,7 @@ class Context:
                 speedup=notifications.demo_speedup,
             ),
             reply_grace=timedelta(seconds=notifications.reply_grace_seconds),
+            telegram_invoices=bool(config.telegram.payment_provider_token),
             clock=clock,
         )
 

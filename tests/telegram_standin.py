@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from tests.loopback import LoopbackServer, QuietHandler, spec
+from tests.telegram_payments import Payments
 from tests.telegram_people import People
 
 BOT = {"id": 7000001, "is_bot": True, "first_name": "Vitrine", "username": "VitrineTestBot"}
@@ -59,7 +60,7 @@ def _spec_methods() -> dict[str, list[str]]:
     }
 
 
-class TelegramStandIn(People):
+class TelegramStandIn(Payments, People):
     """The Bot API on 127.0.0.1:<port>, and the people using the bot."""
 
     def __init__(self, token: str = "123456:TEST-token") -> None:
@@ -307,10 +308,8 @@ class TelegramStandIn(People):
     def _m_answercallbackquery(self, params: dict, files: dict) -> bool:
         query_id = params["callback_query_id"]
         if self.queries.get(query_id) is not False:
-            raise ApiError(
-                400,
-                "Bad Request: query is too old and response timeout expired or query ID is invalid",
-            )
+            too_old = "query is too old and response timeout expired or query ID is invalid"
+            raise ApiError(400, f"Bad Request: {too_old}")
         self.queries[query_id] = True
         return True
 

@@ -253,9 +253,7 @@ def test_expired_timestamps_use_the_injected_clock(engine, db, clock):
     assert printed.expires_at == clock.now + timedelta(days=14)
 
 
-def test_items_are_listed_a_page_at_a_time_and_photos_can_be_replaced(
-    chat, engine, db, tmp_path
-):
+def test_items_are_listed_a_page_at_a_time_and_photos_can_be_replaced(chat, engine, db, tmp_path):
     lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
     photo = engine.ctx.media.put_image(picture(tmp_path, "one").read_bytes())
     for n in range(10):

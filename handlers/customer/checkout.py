@@ -24,7 +24,6 @@ from store import cart
 from store import orders as store_orders
 from store.models import Item, Order, Shop
 from store.parsing.phone import normalise_phone
-from store.payments import shop_takes_online
 from store.types import persisted
 
 ADDRESS, PHONE, NOTE = "co_address", "co_phone", "co_note"  # awaited typed answers
@@ -370,9 +369,9 @@ def _summary(turn: Turn, shop: Shop, co: dict[str, Any], notice: str = "") -> li
 def _place(turn: Turn, shop: Shop, online: bool = False) -> list[Reply]:
     """The order placed, or the question the outcome calls for."""
     co = _co(turn, shop)
-    if online and (turn.ctx.payments is None or not shop_takes_online(shop)):
+    if online and not confirm.can_pay_online(turn, shop):
         raise Stale("pay")
-    if not online and turn.ctx.payments is not None and shop.payment_mode == "online":
+    if not online and confirm.can_pay_online(turn, shop) and shop.payment_mode == "online":
         raise Stale("counter")  # this shop takes online payment only
     outcome = confirm.place(turn, shop, co, online=online)
     if isinstance(outcome, confirm.Placed):

@@ -4,6 +4,7 @@
 chooses the next question, as `store.orders.place_order` leaves the choice to its caller.
 """
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,8 +32,39 @@ class Placed:
     replies: list[Reply]
 
 
+def can_pay_online(turn: Turn, shop: Shop) -> bool:
+    """The shop takes online payment and this channel has a way to pay."""
+    invoice = turn.user.channel == "telegram" and turn.ctx.telegram_invoices
+    return shop_takes_online(shop) and (turn.ctx.payments is not None or invoice)
+
+
+def invoice(turn: Turn, shop: Shop, order: Order) -> list[Reply]:
+    """Telegram: a native invoice in EUR (physical goods: a provider, never Stars)."""
+    payment = open_payment(
+        session=turn.session, order=order, provider="telegram", now=turn.now(),
+        currency=turn.ctx.currency,
+    )  # fmt: skip
+    payment.session_id = f"pay-{payment.id}-{secrets.token_hex(8)}"  # the invoice payload
+    turn.session.add(payment)
+    lines = store_orders.order_lines(session=turn.session, order_id=persisted(order.id))
+    items = ", ".join(f"{ln.quantity} × {ln.name}" for ln in lines)
+    until = i18n.clock(payment.expires_at, turn.lang, turn.ctx.timezone)
+    bill = {
+        "title": turn.t("pay_invoice_title", number=order.number)[:32],
+        "description": f"{shop.name} — {items}"[:255],
+        "payload": payment.session_id,
+        "currency": payment.currency,
+        "label": turn.t("co_total", total="").strip(" :")[:32] or "Total",
+        "amount": payment.amount_cents,
+    }
+    text = turn.t("pay_invoice", number=order.number, until=until)
+    return [Reply(text, extra={"invoice": bill})]
+
+
 def payment_link(turn: Turn, shop: Shop, order: Order) -> list[Reply]:
     """Open the order's payment at the provider; one message with the link."""
+    if turn.user.channel == "telegram" and turn.ctx.telegram_invoices:
+        return invoice(turn, shop, order)
     provider = turn.ctx.payments
     assert provider is not None
     payment = open_payment(
@@ -152,7 +184,7 @@ def summary(
     if notice:
         text = f"{notice}\n\n{text}"
     shop_id = persisted(shop.id)
-    online = turn.ctx.payments is not None and shop_takes_online(shop)
+    online = can_pay_online(turn, shop)
     paying = []
     if online:
         paying.append(turn.option("co_pay_online", a.CO_PAY.pack(shop_id)))

@@ -182,3 +182,40 @@ def expire_unpaid(*, session: Session, ctx: Context) -> int:
 
         _tell(session, ctx, order.customer_id, "payment_expired", order, build)
     return len(expired)
+
+
+def pre_checkout(
+    *, session: Session, ctx: Context, payload: str, amount_cents: int, currency: str, lang: str
+) -> str:
+    """Telegram asks before charging: "" to go ahead, else why not (in the payer's language).
+
+    The order must still wait for this payment, within its hold (its units and slot are
+    held since the invoice), for exactly the amount and currency of its lines."""
+    payment = store_payments.by_session(session=session, session_id=payload)
+    order = session.get(Order, payment.order_id) if payment else None
+    if (
+        payment is None
+        or order is None
+        or payment.status != PaymentStatus.OPEN
+        or order.status != "awaiting_payment"
+        or ctx.now() >= payment.expires_at
+        or amount_cents != payment.amount_cents
+        or currency != payment.currency
+    ):
+        return i18n.t(lang, "pay_not_possible")
+    return ""
+
+
+def telegram_paid(
+    *, session: Session, ctx: Context, payload: str, amount_cents: int, charge_id: str,
+    provider_charge_id: str,
+) -> str:  # fmt: skip
+    """`successful_payment`: the order confirmed (both charge ids kept), or marked to refund."""
+    payment = store_payments.by_session(session=session, session_id=payload)
+    if payment is None:
+        log.error("telegram payment %s for an unknown invoice %r", charge_id, payload)
+        return "unknown"
+    return paid(
+        session=session, ctx=ctx, payment=payment, amount_cents=amount_cents,
+        telegram_charge_id=charge_id, provider_charge_id=provider_charge_id,
+    )  # fmt: skip
