@@ -62,6 +62,24 @@ class StripeLinks:
         )
         return refund.id
 
+    def connect(self, *, account: str, reference: str) -> tuple[str, str]:
+        """An Express account for the shop (once per shop) and Stripe's onboarding link."""
+        if not account:
+            made = self.client.v1.accounts.create(
+                params={"type": "express", "metadata": {"reference": reference}},
+                options={"idempotency_key": f"vitrine-account-{reference}"},
+            )
+            account = made.id
+        link = self.client.v1.account_links.create(
+            params={
+                "account": account,
+                "type": "account_onboarding",
+                "refresh_url": f"{self.public_url}/healthz?stripe=refresh",
+                "return_url": f"{self.public_url}/healthz?stripe=done",
+            }
+        )
+        return account, link.url
+
     def event(self, payload: bytes, signature: str, secret: str) -> stripe.Event:
         """The webhook's event, its `Stripe-Signature` checked (raises when forged or stale)."""
         return self.client.construct_event(payload, signature, secret)

@@ -51,6 +51,10 @@ class PaymentLinks(Protocol):
         """Give the money back (once per `key`); the refund's id."""
         ...
 
+    def connect(self, *, account: str, reference: str) -> tuple[str, str]:
+        """The shop's own account (made when `account` is empty) and its onboarding link."""
+        ...
+
 
 @dataclass(frozen=True)
 class ReminderSettings:

@@ -15,6 +15,7 @@ from handlers.core import Reply
 from handlers.customer import browse, cart, checkout, orders, prefs, search, start
 from handlers.merchant import catalogue, handover, items, join, menu, photos, setup
 from handlers.merchant import orders as shop_orders
+from handlers.merchant import payments as shop_payments
 from handlers.turn import Turn
 from handlers.visits import follow, live, private, times, viewer
 
@@ -96,6 +97,8 @@ ACTIONS: dict[str, Handler] = {
     a.M_SHOPS.name: menu.shops,
     a.M_SWITCH.name: menu.switch,
     a.M_INVITE.name: join.invite_staff,
+    a.M_PAYMENTS.name: shop_payments.menu,
+    a.M_PAY_MODE.name: shop_payments.set_mode,
     a.M_SETTINGS.name: setup.settings,
     a.M_SET.name: setup.edit,
     a.M_SKIP.name: setup.skip,

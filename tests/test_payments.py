@@ -202,3 +202,37 @@ def test_twenty_customers_race_to_pay_for_the_last_five_units(engine, db, stripe
         paid = session.exec(select(Order).where(Order.status == "pending")).all()
         assert len(paid) == 5 and all(o.paid_online for o in paid)
     assert item(db, "Coffret chocolats assortis").stock == 0
+
+
+def test_the_owner_connects_stripe_from_ma_boutique_and_chooses_both(
+    chat, engine, db, stripe, webhook
+):
+    from tests.merchant_support import Person, invite
+
+    code = invite(engine, db, "Bougies de Léa").code
+    lea = Person(chat("lea"))
+    lea.say(f"/start join-{code}")
+    lea.say("Déco et cadeaux")
+    screen = lea.say("ma boutique")
+    screen = lea.say("paiement des clients")
+    assert "Payer au retrait" in screen and "https://connect.stripe.test/setup/acct_" in screen
+    lea_shop = shop(db, "bougies-de-lea")
+    assert lea_shop.stripe_account in stripe.accounts and lea_shop.payment_mode == "counter"
+    assert "C'est noté" in lea.say("les deux (le client choisit)")
+    assert shop(db, "bougies-de-lea").payment_mode == "both"
+
+
+def test_the_admin_sets_an_account_id_never_a_secret_key(engine, db):
+    from store.shops import set_payments
+
+    def run(**values: str | None):
+        return db.run(
+            lambda s: set_payments(session=s, shop_name="Chocolaterie du Perche", **values)
+        )
+
+    with pytest.raises(ValueError, match="acct_"):
+        run(mode="online", account="sk_live_51Hsecret")
+    with pytest.raises(ValueError, match="needs the shop's Stripe account"):
+        run(mode="online", account=None)
+    assert run(mode="both", account="acct_1Nv0FGQ9RKHgCVdK").payment_mode == "both"
+    assert shop(db, "chocolaterie-du-perche").stripe_account == "acct_1Nv0FGQ9RKHgCVdK"

@@ -162,6 +162,8 @@ M_MENU = merchant("mshop", NoArgs)
 M_SHOPS = merchant("mshops", NoArgs)
 M_SWITCH = merchant("mswitch", ShopArg)
 M_INVITE = merchant("minvite", NoArgs)
+M_PAYMENTS = merchant("mpay", NoArgs)  # how customers pay (merchant/payments.py)
+M_PAY_MODE = merchant("mpaymode", Word)
 # Set-up and settings (merchant/setup.py).
 M_SETTINGS = merchant("msettings", NoArgs)
 M_SET = merchant("mset", Word)  # a setting to change

@@ -34,6 +34,7 @@ def menu(turn: Turn) -> list[Reply]:
         text += "\n\n" + turn.t("m_menu_missing", missing=todo)
         options.insert(len(options) - 1, turn.option("m_complete", a.M_COMPLETE.pack()))
     if role_in(turn, shop_id) == "owner":
+        options.append(turn.option("m_menu_payments", a.M_PAYMENTS.pack()))
         options.append(turn.option("m_menu_invite", a.M_INVITE.pack()))
     if len(shops_of(session=turn.session, user_id=turn.user_id)) > 1:
         options.append(turn.option("m_menu_switch", a.M_SHOPS.pack()))
