@@ -96,6 +96,9 @@ def test_paying_online_confirms_the_order_only_once_the_signed_webhook_says_paid
     [session] = stripe.sessions.values()
     assert session["amount_total"] == 2450 and session["destination"].startswith("acct_")
     assert _rows(db, "order_new") == []  # the shop hears of it once paid
+    alice.say("mes commandes")
+    detail = alice.say("1")
+    assert "Paiement en ligne : en attente" in detail and "Payer 24,50 €" in detail
 
     event = stripe.pay(session["id"])
     assert webhook(event) == (200, "confirmed")
@@ -129,6 +132,7 @@ def test_a_link_nobody_pays_gives_the_units_back_and_a_late_payment_is_refunded(
     assert item(db, "Coffret chocolats assortis").stock == 10
     assert "a expiré" in _rows(db, "payment_expired")[0].payload["replies"][0]["text"]
     assert webhook(event) == (200, "refunded")
+    assert "Paiement en ligne : remboursé" in alice.say("mes commandes") + alice.say("1")
     [refund] = stripe.refunds.values()
     assert refund["amount"] == 2450 and refund["payment_intent"] == session["payment_intent"]
     assert _one(db, Payment).status == "refunded" and _one(db, Order).status == "cancelled"

@@ -1,7 +1,7 @@
 """Cards shared by customer and merchant screens: an item, an order (both views), a category."""
 
 from sqlalchemy import ColumnElement
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from handlers import i18n
 from handlers.common import actions as a
@@ -11,6 +11,7 @@ from handlers.turn import Turn
 from store import cart
 from store.models import Item, Order, OrderLine, Shop, User
 from store.orders import order_lines
+from store.payments import payment_of
 from store.statuses import CALLED_OFF, OrderStatus
 from store.types import persisted
 
@@ -134,6 +135,14 @@ def order_text(
     return "\n".join(rows)
 
 
+def payment_line(lang: str, session: Session, order: Order) -> str:
+    """ "💳 Paiement en ligne : payé" (each state, for both sides); "" when paid at pickup."""
+    payment = payment_of(session=session, order_id=persisted(order.id))
+    if payment is None:
+        return ""
+    return i18n.t(lang, "pay_state_line", state=i18n.t(lang, f"pay_state_{payment.status}"))
+
+
 def staff_order_text(turn: Turn, order: Order, shop: Shop) -> str:
     """Everything the shop needs to prepare and hand over an order."""
     customer = turn.session.get(User, order.customer_id)
@@ -164,4 +173,5 @@ def staff_order_text(turn: Turn, order: Order, shop: Shop) -> str:
         text += "\n" + turn.t("m_order_note", note=order.note)
     if order.decline_reason:
         text += "\n" + turn.t("m_order_declined_because", reason=order.decline_reason)
-    return text
+    paid = payment_line(turn.lang, turn.session, order)
+    return f"{text}\n{paid}" if paid else text

@@ -1,13 +1,14 @@
 """My orders: the list, one order's detail and status, cancelling while not yet ready."""
 
 from handlers.common import actions as a
-from handlers.common.cards import order_text, status_text
+from handlers.common.cards import order_text, payment_line, status_text
 from handlers.core import Option, Reply, Stale
 from handlers.notices import orders as order_notices
 from handlers.notices import payments as pay_notices
 from handlers.turn import Turn
 from store import orders as store_orders
 from store.models import Order, Shop
+from store.payments import payment_of
 from store.statuses import CANCELLABLE, OrderStatus
 from store.types import persisted
 
@@ -66,7 +67,13 @@ def _detail(turn: Turn, order: Order, notice: str = "") -> list[Reply]:
         tz=turn.ctx.timezone,
         currency=turn.ctx.currency,
     )
+    paid = payment_line(turn.lang, turn.session, order)
+    text = f"{text}\n{paid}" if paid else text
     options = []
+    payment = payment_of(session=turn.session, order_id=order_id)
+    if payment is not None and payment.status == "open" and payment.url:  # the link again
+        options.append(Option(turn.t("pay_button", total=turn.money(payment.amount_cents)),
+                              url=payment.url))  # fmt: skip
     if order.status in CANCELLABLE:
         options.append(turn.option("order_cancel", a.ORDER_CANCEL.pack(order_id)))
     options += [turn.option("menu_orders", a.ORDERS.pack()), *turn.nav()]
