@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bench import Figure, admin_pg_url, say
 
-NAMES = ("search", "core", "e2e", "memory", "notifications")
+NAMES = ("search", "core", "e2e", "memory", "notifications", "pages", "dashboard")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -142,6 +142,14 @@ def main(argv: list[str] | None = None) -> int:
         figures += memory.main(args.full, workdir, search_db)
     if "notifications" in only:
         figures += notifications(args.full)
+    if "pages" in only:
+        from bench import pages
+
+        figures += pages.main(args.full, workdir)
+    if "dashboard" in only:
+        from bench import dashboard
+
+        figures += dashboard.main(args.full, workdir)
     summary(figures)
     say(f"\ntotal {time.perf_counter() - started:.0f} s")
     return 0

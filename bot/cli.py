@@ -144,6 +144,10 @@ def cmd_admin_payments(config: Config, args: argparse.Namespace) -> int:
 
 def cmd_admin_invite(config: Config, args: argparse.Namespace) -> int:
     """Print a merchant invite: code, Telegram and WhatsApp links, QR code PNG."""
+    if args.csv:
+        from bot.admin import cmd_admin_invite_csv
+
+        return cmd_admin_invite_csv(config, args)
     app = wiring.build(config)
     wiring.prepare(app, demo=False)
     invite = admin_invite(app, args.shop, args.town)
@@ -219,8 +223,14 @@ def parser() -> argparse.ArgumentParser:
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
     invite = admin_sub.add_parser("invite", help="invite a shop's owner (creates the shop if new)")
     invite.add_argument("--config", dest="config_sub")
-    invite.add_argument("--shop", required=True, help="the shop's name")
+    which = invite.add_mutually_exclusive_group(required=True)
+    which.add_argument("--shop", help="the shop's name")
+    which.add_argument(
+        "--csv", help="a list of shops (name, category, phone, e-mail): invites and letters PDF"
+    )
     invite.add_argument("--town", help="the town's name (default: [town] name of the config)")
+    invite.add_argument("--format", choices=("A4", "A5"), default="A4", help="letters' paper")
+    invite.add_argument("--out", help="the letters PDF (default var/invites/<csv name>.pdf)")
     invite.set_defaults(func=cmd_admin_invite)
     payments = admin_sub.add_parser("payments", help="how a shop's customers pay")
     payments.add_argument("--config", dest="config_sub")
@@ -228,6 +238,11 @@ def parser() -> argparse.ArgumentParser:
     payments.add_argument("--mode", choices=["counter", "online", "both"])
     payments.add_argument("--account", help="the shop's Stripe account id (acct_...)")
     payments.set_defaults(func=cmd_admin_payments)
+    from bot.admin import add_poster_parser
+    from bot.cli_staff import add_parser as add_user_parser
+
+    add_poster_parser(admin_sub)
+    add_user_parser(admin_sub)  # vitrine admin user add
     notify = sub.add_parser("notify", help="deliver due notifications to console users")
     notify.add_argument("--config", dest="config_sub")
     notify.add_argument("--once", action="store_true", help="deliver what is due, then exit")

@@ -63,6 +63,8 @@ class WebConfig:
     host: str = "127.0.0.1"
     port: int = 8080
     public_url: str = "http://localhost:8080"
+    # Signs the dashboard's session cookies; "" keeps a random one in var/.session-secret.
+    session_secret: str = ""
 
 
 @dataclass
@@ -167,6 +169,9 @@ def parse(data: dict[str, Any], path: str | None = None) -> Config:
         raise ConfigError("[telegram] webhook_secret is required in webhook mode")
     if not re.fullmatch(r"[A-Za-z0-9_-]{0,256}", config.telegram.webhook_secret):
         raise ConfigError("[telegram] webhook_secret may only hold A-Z a-z 0-9 _ - (256 at most)")
+    secret = config.web.session_secret
+    if secret and len(secret) < 32:
+        raise ConfigError("[web] session_secret must be at least 32 characters (or empty)")
     _check_notifications(config.notifications)
     if config.stripe.api_key and not config.stripe.webhook_secret:
         raise ConfigError("[stripe] webhook_secret is required with an api_key")

@@ -5,12 +5,13 @@ import logging
 from typing import Any
 
 import uvicorn
-from starlette.routing import Route
+from starlette.routing import BaseRoute
 
 from bot.app import App
 from bot.notify import start_notifications
 from bot.payments import StripeLinks
 from bot.web import build_web
+from bot.web.admin import admin_mount
 from bot.web.stripe import stripe_routes
 from bot.web.visits import visit_routes
 from notifications.base import Sender
@@ -38,7 +39,7 @@ def whatsapp_channel(app: App) -> Any:
 
 async def serve_async(app: App, stop: asyncio.Event | None = None) -> None:
     """Start what the config asks for and run until interrupted (or until `stop` is set)."""
-    routes: list[Route] = []
+    routes: list[BaseRoute] = []
     senders: list[Sender] = []
     # Each channel brings its webhook routes, start/stop hooks and its notifications Sender.
     channels: list[Any] = []
@@ -55,6 +56,7 @@ async def serve_async(app: App, stop: asyncio.Event | None = None) -> None:
     routes += visit_routes(app)  # /v/<visit>/<token>: a live visit's Join link, counted
     if isinstance(app.ctx.payments, StripeLinks):
         routes += stripe_routes(app, app.ctx.payments)  # /stripe/webhook: paid orders
+    routes.append(admin_mount(app))  # the town hall's dashboard under /admin/
     web = build_web(app, routes)
     server = uvicorn.Server(
         uvicorn.Config(web, host=app.config.web.host, port=app.config.web.port, log_level="info")

@@ -92,6 +92,8 @@ ACTIONS: dict[str, Handler] = {
     a.ORDER.name: orders.detail,
     a.ORDER_CANCEL.name: orders.cancel,
     a.PREFS.name: prefs.switch,
+    a.NEWS.name: prefs.news_switch,
+    a.NEWS_STOP.name: prefs.news_stop,
     # Merchants run their shop (merchant/): every handler checks the user is its staff.
     a.M_MENU.name: menu.menu,
     a.M_SHOPS.name: menu.shops,

@@ -53,3 +53,17 @@ def test_a_mistake_names_the_key(data, named):
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(ConfigError, match="does not exist"):
         load(str(tmp_path / "nope.toml"))
+
+
+def test_the_example_documents_every_key_the_code_reads():
+    from dataclasses import fields
+
+    from bot.config import Config
+
+    data = tomllib.loads(EXAMPLE.read_text())
+    for section in fields(Config):
+        if section.name == "path":
+            continue
+        known = {f.name for f in fields(section.default_factory)}  # type: ignore[misc]
+        documented = set(data.get(section.name, {}))
+        assert known <= documented, (section.name, known - documented)

@@ -13,10 +13,11 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from bot.app import App
 from bot.web.limits import BodyLimit
+from bot.web.public import kind_not_found, public_routes
 from store.media_access import is_public_photo
 
 # How long a signed media URL works: Twilio fetches a photo within seconds of the send.
@@ -55,7 +56,7 @@ def media_url_valid(app: App, key: str, expires: str, signature: str) -> bool:
     return hmac.compare_digest(_signature(app, key, int(expires)), signature)
 
 
-def build_web(app: App, routes: list[Route] | None = None) -> Starlette:
+def build_web(app: App, routes: list[BaseRoute] | None = None) -> Starlette:
     """The ASGI app; channels add their webhook routes through `routes`."""
 
     async def healthz(request: Request) -> Response:
@@ -66,6 +67,7 @@ def build_web(app: App, routes: list[Route] | None = None) -> Starlette:
         if not app.media.exists(key):
             return Response(status_code=404)
         query = request.query_params
+        headers = {}
         if not media_url_valid(app, key, query.get("exp", ""), query.get("sig", "")):
             # Unsigned: only the public catalogue's photos, never a QR code or a private photo.
             public = await asyncio.to_thread(
@@ -73,15 +75,25 @@ def build_web(app: App, routes: list[Route] | None = None) -> Starlette:
             )
             if not public:
                 return Response("This link has expired or is not valid.", status_code=403)
+            # A key is its content's hash: the public pages' photos can be kept a day.
+            headers["Cache-Control"] = "public, max-age=86400"
         # FileResponse reads the file off the event loop, in chunks.
-        return FileResponse(app.media.path(key), media_type=app.media.content_type(key))
+        return FileResponse(
+            app.media.path(key), media_type=app.media.content_type(key), headers=headers
+        )
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return await kind_not_found(app, request)
 
     return Starlette(
         routes=[
             Route("/healthz", healthz),
             Route("/media/{key}", media),
             *(routes or []),
+            # The town's public pages, after the channels' routes.
+            *public_routes(app),
         ],
+        exception_handlers={404: not_found},
         # Outermost: a body over its limit is refused before any route reads it.
         middleware=[Middleware(BodyLimit)],
     )

@@ -81,6 +81,10 @@ class ItemField(NamedTuple):
     field: str
 
 
+class OnOff(NamedTuple):
+    choice: Literal["on", "off"]
+
+
 class Cents(NamedTuple):
     cents: int
 
@@ -155,6 +159,8 @@ ORDERS = common("orders", NoArgs)
 ORDER = common("order", OrderArg)
 ORDER_CANCEL = common("ocancel", Cancel)
 PREFS = common("prefs", Choice)  # prefs | prefs:<on|off>; anything else shows the switch
+NEWS = common("news", OnOff)  # news:<on|off>: the town's news, from the settings
+NEWS_STOP = common("newsoff", NoArgs)  # the one-tap stop under a town campaign message
 
 merchant = partial(Action, area="merchant")
 # The shop's menu (merchant/menu.py, join.py).
