@@ -28,7 +28,7 @@ class StripeLinks:
 
     def checkout(
         self, *, reference: str, title: str, amount_cents: int, currency: str,
-        expires_at: datetime, account: str, lang: str,
+        expires_at: datetime, account: str, lang: str, back_url: str,
     ) -> Checkout:  # fmt: skip
         """A Checkout Session for one line of `amount_cents`, paid to the shop's `account`."""
         params: dict[str, Any] = {
@@ -40,7 +40,7 @@ class StripeLinks:
             }}],
             "expires_at": int(expires_at.timestamp()),
             "locale": "fr" if lang == "fr" else "en",
-            "success_url": f"{self.public_url}/healthz?paid={reference}",
+            "success_url": back_url or self.public_url,
             "metadata": {"reference": reference},
         }  # fmt: skip
         if account:

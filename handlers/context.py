@@ -38,9 +38,10 @@ class PaymentLinks(Protocol):
 
     def checkout(
         self, *, reference: str, title: str, amount_cents: int, currency: str,
-        expires_at: datetime, account: str, lang: str,
+        expires_at: datetime, account: str, lang: str, back_url: str,
     ) -> Checkout:  # fmt: skip
-        """Open a payment page for `amount_cents`, paid to the shop's `account`."""
+        """Open a payment page for `amount_cents`, paid to the shop's `account`; once paid,
+        the page sends the customer back to `back_url` (the chat)."""
         ...
 
     def expire(self, session_id: str) -> None:

@@ -156,6 +156,8 @@ class StripeStandIn:
     def _create_session(self, params: dict[str, Any]) -> dict[str, Any]:
         if params.get("mode") != "payment":
             raise Refused("Invalid mode", param="mode")
+        if not str(params.get("success_url", "")).startswith(("https://", "http://")):
+            raise Refused("Not a valid URL", param="success_url")
         items = params.get("line_items")
         if not isinstance(items, list) or not items:
             raise Refused("line_items is required in payment mode", param="line_items")

@@ -240,3 +240,26 @@ def test_the_admin_sets_an_account_id_never_a_secret_key(engine, db):
         run(mode="online", account=None)
     assert run(mode="both", account="acct_1Nv0FGQ9RKHgCVdK").payment_mode == "both"
     assert shop(db, "chocolaterie-du-perche").stripe_account == "acct_1Nv0FGQ9RKHgCVdK"
+
+
+def test_on_whatsapp_the_link_is_one_message_and_the_webhook_confirms(
+    db, whatsapp_server, standin, stripe, webhook
+):
+    from tests.whatsapp_harness import Phone
+
+    def number_of(words: str, screen: str) -> str:
+        return next(line.strip().split(".")[0] for line in screen.splitlines() if words in line)
+
+    alice = Phone(whatsapp_server, standin, "+33612345678")
+    results = alice.say("coffret")
+    card = alice.say(number_of("Coffret chocolats assortis", results))
+    modes = alice.say(number_of("Commander", card))
+    days = alice.say(number_of("Retrait en boutique", modes))
+    summary = alice.say(number_of("Dès que possible", days))  # WhatsApp gave the number
+    sent = alice.send(number_of("Payer en ligne", summary))
+    [link] = [m for m in sent if "checkout.stripe.test" in m.body]
+    assert "réservée jusqu'à" in link.body and len(sent) == 1  # one message, the link in it
+    [session] = stripe.sessions.values()
+    assert webhook(stripe.pay(session["id"])) == (200, "confirmed")
+    order = _one(db, Order)
+    assert order.status == "pending" and order.paid_online

@@ -61,6 +61,15 @@ def invoice(turn: Turn, shop: Shop, order: Order) -> list[Reply]:
     return [Reply(text, extra={"invoice": bill})]
 
 
+def _back_to_chat(turn: Turn) -> str:
+    """Where the payment page sends the customer once paid: back into this chat."""
+    if turn.user.channel == "whatsapp" and turn.ctx.whatsapp_number:
+        return "https://wa.me/" + turn.ctx.whatsapp_number.removeprefix("whatsapp:").lstrip("+")
+    if turn.user.channel == "telegram":
+        return f"https://t.me/{turn.ctx.telegram_username}"
+    return turn.ctx.public_url
+
+
 def payment_link(turn: Turn, shop: Shop, order: Order) -> list[Reply]:
     """Open the order's payment at the provider; one message with the link."""
     if turn.user.channel == "telegram" and turn.ctx.telegram_invoices:
@@ -72,13 +81,15 @@ def payment_link(turn: Turn, shop: Shop, order: Order) -> list[Reply]:
         currency=turn.ctx.currency,
     )  # fmt: skip
     page = provider.checkout(
-        reference=f"order-{order.id}",
+        # Unique even if this transaction rolls back and the order id is used again.
+        reference=f"order-{order.id}-{secrets.token_hex(4)}",
         title=turn.t("pay_title", number=order.number, shop=shop.name)[:120],
         amount_cents=payment.amount_cents,
         currency=payment.currency,
         expires_at=payment.expires_at,
         account=shop.stripe_account,
         lang=turn.lang,
+        back_url=_back_to_chat(turn),
     )
     payment.session_id, payment.url = page.session_id, page.url
     turn.session.add(payment)
