@@ -250,6 +250,9 @@ def parser() -> argparse.ArgumentParser:
         "--ahead", type=float, default=0, metavar="MINUTES", help="act as if it were later"
     )
     notify.set_defaults(func=cmd_notify)
+    from bot.cli_whatsapp import add_parsers
+
+    add_parsers(sub)
     return p
 
 

@@ -45,8 +45,17 @@ class WhatsAppConfig:
     media_hosts: list[str] = field(
         default_factory=lambda: ["mms.twiliocdn.com", "s3-external-1.amazonaws.com"]
     )
-    # Approved templates (ContentSid) for messages outside the 24-hour window, by kind.
+    # Approved templates (ContentSid) for messages outside the 24-hour window, by kind:
+    # they override the ones `vitrine whatsapp setup` creates.
     templates: dict[str, str] = field(default_factory=dict)
+    # Twilio's Content API (buttons, lists, templates); a local stand-in in tests.
+    content_base_url: str = "https://content.twilio.com"
+    # Real buttons and lists once `vitrine whatsapp setup` made them; false: numbered text.
+    rich_replies: bool = True
+    # Estimated cost per message, in hundredths of a cent (248 = 2.48 c), by category.
+    pricing: dict[str, int] = field(
+        default_factory=lambda: {"service": 248, "utility": 248, "marketing": 1186, "twilio": 46}
+    )
 
 
 @dataclass
@@ -175,6 +184,13 @@ def parse(data: dict[str, Any], path: str | None = None) -> Config:
     _check_notifications(config.notifications)
     if config.stripe.api_key and not config.stripe.webhook_secret:
         raise ConfigError("[stripe] webhook_secret is required with an api_key")
+    known = set(WhatsAppConfig().pricing)
+    for key, value in config.whatsapp.pricing.items():
+        if key not in known:
+            raise ConfigError(f"unknown key [whatsapp.pricing] {key}; known: {', '.join(known)}")
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ConfigError(f"[whatsapp.pricing] {key} must be a whole number >= 0")
+    config.whatsapp.pricing = {**WhatsAppConfig().pricing, **config.whatsapp.pricing}
     return config
 
 

@@ -13,7 +13,7 @@ from typing import Literal
 from handlers.common import actions as a
 from handlers.core import Reply
 from handlers.customer import browse, cart, checkout, orders, prefs, search, start
-from handlers.merchant import catalogue, handover, items, join, menu, photos, setup
+from handlers.merchant import catalogue, handover, items, join, menu, photos, setup, setup_view
 from handlers.merchant import orders as shop_orders
 from handlers.merchant import payments as shop_payments
 from handlers.turn import Turn
@@ -101,7 +101,7 @@ ACTIONS: dict[str, Handler] = {
     a.M_INVITE.name: join.invite_staff,
     a.M_PAYMENTS.name: shop_payments.menu,
     a.M_PAY_MODE.name: shop_payments.set_mode,
-    a.M_SETTINGS.name: setup.settings,
+    a.M_SETTINGS.name: setup_view.settings,
     a.M_SET.name: setup.edit,
     a.M_SKIP.name: setup.skip,
     a.M_CATEGORY.name: setup.category,
@@ -109,6 +109,7 @@ ACTIONS: dict[str, Handler] = {
     a.M_DELIVERY.name: setup.delivery,
     a.M_HOURS_OK.name: setup.hours_ok,
     a.M_COMPLETE.name: setup.complete,
+    a.M_CLOSURES_OK.name: setup.closures_ok,
     a.M_PUBLISH.name: items.publish,
     a.M_DRAFT_PRICE.name: items.draft_price,
     a.M_DRAFT_STOCK.name: items.draft_stock,

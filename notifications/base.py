@@ -3,6 +3,7 @@
 The channels live in `bot/`; they implement `Sender`. Nothing here imports a platform.
 """
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -15,6 +16,11 @@ class Recipient:
     channel_ref: str
     language: str
     last_inbound_at: datetime | None
+
+
+# The outbox row being delivered (set by the dispatcher around `Sender.deliver`), so a
+# channel can tie what it sends to the row: delivery receipts, counts per order.
+OUTBOX_ROW: ContextVar[int | None] = ContextVar("outbox_row", default=None)
 
 
 class DeliveryError(Exception):

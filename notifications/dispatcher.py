@@ -37,7 +37,7 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from notifications.base import DeliveryError, Recipient, Sender
+from notifications.base import OUTBOX_ROW, DeliveryError, Recipient, Sender
 from notifications.limits import RateLimits
 from notifications.rows import (
     REMINDER_KINDS,
@@ -296,6 +296,7 @@ class Dispatcher:
 
     async def _send(self, claimed: Claimed) -> DeliveryError | None:
         sender = self.senders[claimed.recipient.channel]
+        OUTBOX_ROW.set(claimed.id)  # copied into the task wait_for makes
         try:
             await asyncio.wait_for(
                 sender.deliver(claimed.recipient, claimed.kind, claimed.payload),

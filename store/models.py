@@ -103,6 +103,15 @@ class Item(SQLModel, table=True):
     updated_at: datetime = _created()
 
 
+class SearchWord(SQLModel, table=True):
+    """A word written in a town's items or shops, as written; filled by the search index's
+    triggers (store/search_index.py) and read by search to correct typos."""
+
+    __tablename__ = "search_word"
+    town_id: int = Field(primary_key=True)
+    word: str = Field(primary_key=True)
+
+
 class ConversationState(SQLModel, table=True):
     """One user's place in the conversation: what typed text means now, and the last menu."""
 
@@ -234,6 +243,9 @@ class Outbox(SQLModel, table=True):
     order_id: int | None = Field(default=None, foreign_key="orders.id", index=True)
     # Held back during the town's quiet hours (reminders nobody asked for at that hour).
     quiet_hours: bool = False
+    # What the platform said after sending it (WhatsApp status callbacks): sent | delivered |
+    # read | failed | undelivered; "" when nothing came back (yet).
+    receipt: str = Field(default="", max_length=12)
 
 
 class Invite(SQLModel, table=True):
@@ -274,6 +286,41 @@ class SeenMessage(SQLModel, table=True):
     channel: str = Field(primary_key=True, max_length=16)
     sid: str = Field(primary_key=True, max_length=64)
     received_at: datetime = _created()
+
+
+class WhatsAppContent(SQLModel, table=True):
+    """A Twilio Content API resource we created (a reply shape or a template), by our name."""
+
+    __tablename__ = "whatsapp_content"
+    name: str = Field(primary_key=True, max_length=64)  # "qr2", "list7", "order_ready_fr"
+    sid: str = Field(max_length=34)  # HX...
+    digest: str = Field(max_length=16)  # of the definition: a changed one is created anew
+    # WhatsApp approval: "" for in-session shapes (none needed), else unsubmitted |
+    # received | pending | approved | rejected | paused | disabled
+    approval: str = Field(default="", max_length=12)
+    category: str = Field(default="", max_length=16)  # utility | marketing (templates)
+    reason: str = Field(default="", max_length=300)  # a rejection's or a failure's words
+    refused: bool = False  # Twilio refused to send it: the numbered text is used instead
+    updated_at: datetime = _created()
+
+
+class WhatsAppMessage(SQLModel, table=True):
+    """One message sent through Twilio: what it cost (its category) and what became of it."""
+
+    __tablename__ = "whatsapp_message"
+    id: int | None = Field(default=None, primary_key=True)
+    sid: str = Field(unique=True, max_length=34)  # SM... / MM...
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    town_id: int | None = Field(default=None, foreign_key="town.id", index=True)
+    outbox_id: int | None = Field(default=None, foreign_key="outbox.id", index=True)
+    order_id: int | None = Field(default=None, foreign_key="orders.id", index=True)
+    kind: str = Field(default="reply", max_length=40)  # "reply" or the outbox kind
+    category: str = Field(default="service", max_length=10)  # service | utility | marketing
+    shape: str = Field(default="text", max_length=64)  # text, media, qr2, list7, a template
+    status: str = Field(default="queued", max_length=12)
+    error_code: int | None = None
+    created_at: datetime = _created()
+    updated_at: datetime | None = _utc()
 
 
 # Live visits: a shop's video tour, who asked to hear of it, who joined, what was held.

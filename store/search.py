@@ -1,89 +1,187 @@
-"""Catalogue search, accent- and case-insensitive, ranked: SQLite FTS5 or PostgreSQL full text.
+"""Catalogue search that forgives, ranked: SQLite FTS5 or PostgreSQL full text, same results.
 
 "creme" finds "Crème", "bijou" finds "Bijoux", "pull rouge" finds "Pull en laine rouge":
-every word must match a word of the item, its description or its shop's name, in one of its
-plural or feminine forms (`forms`); the last word may also be the start of a word ("pull
-roug"). Exact forms rather than prefixes for the other words keep a search in a big town fast:
-an index lookup of a prefix reads every matching entry in the country.
+every word must match a word of the item, its description, its shop's name or (lightly) what
+the shop says it sells, in one of its plural or feminine forms or a synonym ("bread" ->
+pain, baguette); the last word may also be the start of a word ("pull roug"). Exact forms
+rather than prefixes for the other words keep a search in a big town fast: an index lookup
+of a prefix reads every matching entry in the country.
+
+Only when that finds nothing does the town's vocabulary step in (`store.search_words`):
+words sharing a stem ("chevaux" -> cheval), one typo from 5 letters and two from 9
+("croisant" -> croissant), two words run together ("cerfvolant"); a word that still matches
+nothing is left out ("cadeau pour maman"), and when the words match only apart the last typed
+are let go first. When no word matches at all, the closest words of the town are offered
+("Vouliez-vous dire ... ?") with their items.
 """
 
-import re
-import unicodedata
+import time
+from dataclasses import dataclass, field
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from store.models import Item, Shop
+from store.search_index import create_index, drop_index
+from store.search_words import Term, Vocabulary, fold, forms, parse, terms
 from store.types import persisted
 
-STOPWORDS = frozenset(
-    "a au aux avec de des du en et la le les l d un une pour par sur the of and for".split()
-)
-MAX_TERMS = 8
+__all__ = ["Found", "create_index", "drop_index", "find_items", "fold", "forms", "search_items"]
+__all__ += ["terms"]
 
 
-def fold(value: str) -> str:
-    """Lower case, accents and ligatures removed: the form both indexes compare."""
-    value = value.lower().replace("œ", "oe").replace("æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", value)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+@dataclass
+class Found:
+    """What a search found and how far it had to stretch the query to find it."""
 
-
-def terms(query: str) -> list[str]:
-    """The words of a query worth looking for, plural endings dropped so both forms match."""
-    # A single letter would expand to most of the index's words: it narrows nothing.
-    words = [
-        w
-        for w in re.findall(r"\w+", fold(query))
-        if len(w) > 1 and w not in STOPWORDS and not w.isdigit()
-    ]
-    out = []
-    for word in words[:MAX_TERMS]:
-        if len(word) > 3 and word[-1] in "sx":
-            word = word[:-1]
-        out.append(word)
-    return out
-
-
-SUFFIXES = ("", "s", "x", "e", "es")
-
-
-def forms(word: str) -> list[str]:
-    """A word as it may be written in an item: "bleu" -> bleu, bleus, bleux, bleue, bleues."""
-    return [word + suffix for suffix in SUFFIXES]
+    hits: list[tuple[Item, Shop]]
+    corrected: dict[str, str] = field(default_factory=dict)  # typed word -> the word used
+    dropped: list[str] = field(default_factory=list)  # typed words that matched nothing
+    suggestions: list[str] = field(default_factory=list)  # "did you mean": nothing matched
 
 
 def search_items(
     *, session: Session, query: str, town_id: int | None = None, limit: int = 10, offset: int = 0
 ) -> list[tuple[Item, Shop]]:
-    """Visible items matching every word of `query`, best first, in one town or everywhere."""
-    words = terms(query)
-    if not words:
-        return []
+    """Visible items matching `query`, best first, in one town or everywhere."""
+    return find_items(
+        session=session, query=query, town_id=town_id, limit=limit, offset=offset
+    ).hits
+
+
+def find_items(
+    *, session: Session, query: str, town_id: int | None = None, limit: int = 10, offset: int = 0
+) -> Found:
+    """`search_items`, saying which words were corrected or dropped, or what to suggest."""
+    found = Found([])
+    wanted = parse(query)
+    if not wanted:
+        return found
     bind = session.connection()
     if bind.dialect.name == "postgresql":
-        ids = _ids_postgresql(bind, words, town_id, limit, offset)
+        # psycopg prepares a statement run five times, and PostgreSQL then settles on a
+        # generic plan that cannot see the query's words: a big town's search became ten
+        # times slower.
+        bind.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
+    if town_id is None:
+        ids = _ids(bind, [wanted], town_id, limit, offset)
     else:
-        ids = _ids_sqlite(bind, words, town_id, limit, offset)
+        # Forms no item of the town has are left out of the query: fewer index lookups, and
+        # no lookup at all when a word has none.
+        vocabulary = town_vocabulary(bind, town_id)
+        ids = _ids(bind, vocabulary.pruned(wanted), town_id, limit, offset)
+        if not ids:
+            ids = _forgiving(bind, vocabulary, found, wanted, town_id, limit, offset)
     if not ids:
-        return []
+        return found
     rows = session.exec(select(Item, Shop).join(Shop).where(Item.id.in_(ids))).all()  # type: ignore[union-attr]
     order = {item_id: n for n, item_id in enumerate(ids)}
-    return sorted(((i, s) for i, s in rows), key=lambda pair: order[persisted(pair[0].id)])
+    found.hits = sorted(((i, s) for i, s in rows), key=lambda pair: order[persisted(pair[0].id)])
+    return found
+
+
+def _forgiving(
+    bind: Connection,
+    vocabulary: Vocabulary,
+    found: Found,
+    wanted: list[Term],
+    town_id: int,
+    limit: int,
+    offset: int,
+) -> list[int]:
+    """The exact words found nothing in the town: widen, correct, drop, or suggest."""
+    kept: list[Term] = []
+    widened = False
+    for term in wanted:
+        before = vocabulary.pruned([term])
+        corrections = vocabulary.widen(term)
+        widened |= vocabulary.pruned([term]) != before
+        if vocabulary.matches(term):
+            kept.append(term)
+            if corrections:
+                found.corrected[term.word] = corrections[0]
+        elif len(term.word) < 3:
+            return []  # "pu rouge": two letters say too little to guess from, too much to drop
+        else:
+            found.dropped.append(term.word)
+    if kept and (widened or len(kept) < len(wanted)):
+        ids = _ids(bind, vocabulary.pruned(kept), town_id, limit, offset)
+        if ids:
+            return ids
+    # Words that match only apart: the last typed are let go first ("cardigan soie rouge":
+    # cardigan soie, then cardigan), so a search costs at most two more index lookups.
+    tries = [kept[:-1], kept[:1]] if len(kept) > 2 else [kept[:1], kept[1:]]
+    for group in tries if len(kept) > 1 else []:
+        ids = _ids(bind, vocabulary.pruned(group), town_id, limit, offset)
+        if ids:
+            return ids
+    found.corrected.clear()
+    found.dropped.clear()
+    found.suggestions = vocabulary.suggest([t.word for t in wanted if not t.phrase])
+    if not found.suggestions:
+        return []
+    hint = Term(" ".join(found.suggestions))
+    for word in found.suggestions:
+        for form in forms(word):
+            hint.add([form])
+    return _ids(bind, vocabulary.pruned([hint]), town_id, limit, offset)
+
+
+# A town's vocabulary, read again when the town's count of words has changed (words are only
+# ever added, so the count is a version) and at least every ten minutes.
+_VOCABULARIES: dict[tuple[str, int], tuple[int, float, Vocabulary]] = {}
+_VOCABULARY_TTL = 600.0
+
+
+def town_vocabulary(bind: Connection, town_id: int) -> Vocabulary:
+    """The town's indexed words, from `search_word`, cached in the process."""
+    key = (str(bind.engine.url), town_id)
+    count = bind.execute(
+        text("SELECT count(*) FROM search_word WHERE town_id = :town"), {"town": town_id}
+    ).scalar_one()
+    cached = _VOCABULARIES.get(key)
+    if cached and cached[0] == count and time.monotonic() - cached[1] < _VOCABULARY_TTL:
+        return cached[2]
+    rows = bind.execute(
+        text("SELECT word FROM search_word WHERE town_id = :town"), {"town": town_id}
+    )
+    vocabulary = Vocabulary(row[0] for row in rows)
+    _VOCABULARIES[key] = (count, time.monotonic(), vocabulary)
+    return vocabulary
+
+
+def _ids(
+    bind: Connection, groups: list[list[Term]], town_id: int | None, limit: int, offset: int
+) -> list[int]:
+    """Items matching every term of one of the groups (usually one), best first."""
+    if not groups:
+        return []
+    if bind.dialect.name == "postgresql":
+        return _ids_postgresql(bind, groups, town_id, limit, offset)
+    return _ids_sqlite(bind, groups, town_id, limit, offset)
 
 
 _VISIBLE = "item.hidden = false AND item.deleted = false AND shop.active = true"
 
 
+def _fts5_group(term: Term) -> str:
+    alts = []
+    for words, prefix in term.alts:
+        phrase = '"' + " ".join(words) + '"'
+        alts.append(phrase + "*" if prefix else phrase)
+    return "(" + " OR ".join(alts) + ")"
+
+
 def _ids_sqlite(
-    bind: Connection, words: list[str], town_id: int | None, limit: int, offset: int
+    bind: Connection, groups: list[list[Term]], town_id: int | None, limit: int, offset: int
 ) -> list[int]:
     # The words are looked for in the text columns only; the town's own token narrows the
     # match inside the index, so a town's search costs its own matches, not the country's.
-    parts = ["(" + " OR ".join(f'"{f}"' for f in forms(w)) + ")" for w in words[:-1]]
-    parts.append(f'("{words[-1]}"*)')
-    match = "{name description shop} : (" + " AND ".join(parts) + ")"
+    either = " OR ".join(
+        "(" + " AND ".join(_fts5_group(t) for t in group) + ")" for group in groups
+    )
+    match = "{name description shop about} : (" + either + ")"
     if town_id is not None:
         match = f'town : "{_town_token(town_id)}" AND {match}'
     sql = (
@@ -91,7 +189,8 @@ def _ids_sqlite(
         "JOIN shop ON shop.id = item.shop_id "
         f"WHERE item_fts MATCH :match AND {_VISIBLE.replace('false', '0').replace('true', '1')}"
         + (" AND shop.town_id = :town" if town_id is not None else "")
-        + " ORDER BY bm25(item_fts, 10.0, 2.0, 4.0, 0.0), item.id LIMIT :limit OFFSET :offset"
+        + " ORDER BY bm25(item_fts, 10.0, 2.0, 4.0, 1.0, 0.0), item.id"
+        " LIMIT :limit OFFSET :offset"
     )
     params = {"match": match, "town": town_id, "limit": limit, "offset": offset}
     return [row[0] for row in bind.execute(text(sql), params)]
@@ -102,11 +201,20 @@ def _town_token(town_id: int) -> str:
     return f"town{int(town_id)}"
 
 
+def _tsquery_group(term: Term) -> str:
+    alts = []
+    for words, prefix in term.alts:
+        phrase = " <-> ".join(words)
+        alts.append(phrase + ":*" if prefix else phrase)
+    return "(" + " | ".join(alts) + ")"
+
+
 def _ids_postgresql(
-    bind: Connection, words: list[str], town_id: int | None, limit: int, offset: int
+    bind: Connection, groups: list[list[Term]], town_id: int | None, limit: int, offset: int
 ) -> list[int]:
-    parts = ["(" + " | ".join(forms(w)) + ")" for w in words[:-1]]
-    tsquery = " & ".join([*parts, f"{words[-1]}:*"])
+    tsquery = " | ".join(
+        "(" + " & ".join(_tsquery_group(t) for t in group) + ")" for group in groups
+    )
     # Within a town, the town's lexeme joins the query so the GIN index intersects both lists
     # and only the town's matches are fetched and ranked.
     town = " && CAST(:town_lexeme AS tsquery)" if town_id is not None else ""
@@ -118,88 +226,6 @@ def _ids_postgresql(
         " LIMIT :limit OFFSET :offset"
     )
     params = {"q": tsquery, "town": town_id, "limit": limit, "offset": offset}
-    # psycopg prepares a statement run five times, and PostgreSQL then settles on a generic
-    # plan that cannot see the query's words: a big town's search became ten times slower.
-    bind.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
     if town_id is not None:
         params["town_lexeme"] = f"'#{int(town_id)}'"
     return [row[0] for row in bind.execute(text(sql), params)]
-
-
-_FTS_ROW = (
-    "INSERT INTO item_fts(rowid, name, description, shop, town) "
-    "SELECT item.id, item.name, item.description, shop.name, 'town' || shop.town_id "
-    "FROM item JOIN shop ON shop.id = item.shop_id"
-)
-_SQLITE_DDL = [
-    "CREATE VIRTUAL TABLE item_fts USING fts5(name, description, shop, town, "
-    "tokenize = 'unicode61 remove_diacritics 2')",
-    f"CREATE TRIGGER item_fts_insert AFTER INSERT ON item BEGIN {_FTS_ROW} "
-    "WHERE item.id = new.id; END",
-    "CREATE TRIGGER item_fts_update AFTER UPDATE OF name, description, shop_id ON item BEGIN "
-    f"DELETE FROM item_fts WHERE rowid = old.id; {_FTS_ROW} WHERE item.id = new.id; END",
-    "CREATE TRIGGER item_fts_delete AFTER DELETE ON item BEGIN "
-    "DELETE FROM item_fts WHERE rowid = old.id; END",
-    # A shop renamed or moved carries its items' index rows along.
-    "CREATE TRIGGER item_fts_shop AFTER UPDATE OF name, town_id ON shop "
-    "WHEN old.name IS NOT new.name OR old.town_id IS NOT new.town_id BEGIN "
-    "DELETE FROM item_fts WHERE rowid IN (SELECT id FROM item WHERE shop_id = new.id); "
-    f"{_FTS_ROW} WHERE item.shop_id = new.id; END",
-    _FTS_ROW,
-]
-
-_PG_DDL = [
-    "CREATE EXTENSION IF NOT EXISTS unaccent",
-    "ALTER TABLE item ADD COLUMN search_vector tsvector",
-    # The town's lexeme ('#12') has a character the parser never keeps, so no typed word
-    # can match it; search_items adds it to the query to search within one town.
-    """CREATE FUNCTION item_search_vector_of(name text, description text, shop text, town bigint)
-    RETURNS tsvector LANGUAGE sql IMMUTABLE AS $$
-      SELECT setweight(to_tsvector('simple', unaccent(lower(coalesce(name, '')))), 'A') ||
-        setweight(to_tsvector('simple', unaccent(lower(coalesce(shop, '')))), 'B') ||
-        setweight(to_tsvector('simple', unaccent(lower(coalesce(description, '')))), 'C') ||
-        array_to_tsvector(ARRAY['#' || coalesce(town, 0)])
-    $$""",
-    """CREATE FUNCTION item_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      NEW.search_vector := (SELECT item_search_vector_of(NEW.name, NEW.description, shop.name,
-        shop.town_id) FROM shop WHERE shop.id = NEW.shop_id);
-      RETURN NEW;
-    END $$""",
-    "CREATE TRIGGER item_search_vector BEFORE INSERT OR UPDATE OF name, description, shop_id "
-    "ON item FOR EACH ROW EXECUTE FUNCTION item_search_vector()",
-    """CREATE FUNCTION shop_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      UPDATE item SET shop_id = shop_id WHERE shop_id = NEW.id;
-      RETURN NEW;
-    END $$""",
-    "CREATE TRIGGER shop_search_vector AFTER UPDATE OF name, town_id ON shop FOR EACH ROW "
-    "WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.town_id IS DISTINCT FROM NEW.town_id) "
-    "EXECUTE FUNCTION shop_search_vector()",
-    # One set-based pass fills the existing rows (much faster than firing the trigger per row).
-    "UPDATE item SET search_vector = item_search_vector_of(item.name, item.description, "
-    "shop.name, shop.town_id) FROM shop WHERE shop.id = item.shop_id",
-    "CREATE INDEX ix_item_search_vector ON item USING GIN (search_vector)",
-]
-
-
-def create_index(bind: Connection) -> None:
-    """Create the search index and keep it in step with the items (called by migration 0002)."""
-    for statement in _PG_DDL if bind.dialect.name == "postgresql" else _SQLITE_DDL:
-        bind.exec_driver_sql(statement)
-
-
-def drop_index(bind: Connection) -> None:
-    if bind.dialect.name == "postgresql":
-        bind.exec_driver_sql("DROP TRIGGER IF EXISTS shop_search_vector ON shop")
-        bind.exec_driver_sql("DROP FUNCTION IF EXISTS shop_search_vector()")
-        bind.exec_driver_sql("DROP TRIGGER IF EXISTS item_search_vector ON item")
-        bind.exec_driver_sql("DROP FUNCTION IF EXISTS item_search_vector()")
-        bind.exec_driver_sql(
-            "DROP FUNCTION IF EXISTS item_search_vector_of(text, text, text, bigint)"
-        )
-        bind.exec_driver_sql("ALTER TABLE item DROP COLUMN IF EXISTS search_vector")
-    else:
-        for trigger in ("insert", "update", "delete", "shop"):
-            bind.exec_driver_sql(f"DROP TRIGGER IF EXISTS item_fts_{trigger}")
-        bind.exec_driver_sql("DROP TABLE IF EXISTS item_fts")

@@ -61,3 +61,9 @@ def mark_unreachable(*, session: Session, channel: str, channel_ref: str) -> boo
         return False
     user.unreachable = True
     return True
+
+
+def load_menu(*, session: Session, user_id: int) -> list[list[str]]:
+    """The menu a typed number picks from ([[label, action], ...]), empty when none."""
+    state = session.get(ConversationState, user_id)
+    return [list(pair) for pair in state.menu] if state is not None and state.menu else []

@@ -3,6 +3,7 @@
 
 import re
 
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from store.models import Item
@@ -69,25 +70,25 @@ def test_a_resident_finds_a_shop_and_an_item_and_opens_the_telegram_chat_on_it(
 ):
     page = browser_page
     page.goto(web_server.url + "/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Les commerces de Nogent-le-Rotrou"
-    assert page.get_by_role("heading", name="Fromagerie", exact=True).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Les commerces de Nogent-le-Rotrou")
+    expect(page.get_by_role("heading", name="Fromagerie", exact=True)).to_be_visible()
     check_accessible(page)
     screenshot(page, "public-town-phone")
 
     page.get_by_label("Chercher un article").fill("chocolat")
     page.get_by_role("button", name="Chercher").click()
     page.wait_for_url(re.compile(r"/recherche\?q=chocolat"))
-    assert "Résultats pour « chocolat »" in page.get_by_role("heading", level=1).inner_text()
-    assert page.get_by_role("link", name=re.compile("Coffret chocolats assortis")).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Résultats pour « chocolat »")
+    expect(page.get_by_role("link", name=re.compile("Coffret chocolats assortis"))).to_be_visible()
     check_accessible(page)
     screenshot(page, "public-search-phone")
 
     page.get_by_role("link", name=re.compile("^Vitrine")).click()
     page.get_by_role("link", name=re.compile("Chocolaterie du Perche")).first.click()
     page.wait_for_url(re.compile("/boutique/chocolaterie-du-perche$"))
-    assert page.get_by_role("heading", level=1).inner_text() == "Chocolaterie du Perche"
-    assert page.get_by_text("Ouvert en ce moment, jusqu'à 12:30").is_visible()
-    assert page.get_by_role("link", name="Commander sur WhatsApp").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chocolaterie du Perche")
+    expect(page.get_by_text("Ouvert en ce moment, jusqu'à 12:30")).to_be_visible()
+    expect(page.get_by_role("link", name="Commander sur WhatsApp")).to_be_visible()
     check_accessible(page)
     screenshot(page, "public-shop-phone")
 
@@ -97,7 +98,7 @@ def test_a_resident_finds_a_shop_and_an_item_and_opens_the_telegram_chat_on_it(
     with db.session() as session:
         assert session.get(Item, item_id).name == "Crème de marrons"
         assert session.exec(select(Item).where(Item.id == item_id)).one().hidden is False
-    assert page.get_by_role("heading", level=1).inner_text() == "Crème de marrons"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Crème de marrons")
     # The photo is really there: the browser decoded it.
     assert page.locator("img.photo").first.evaluate("img => img.naturalWidth") > 0
     check_accessible(page)
@@ -111,7 +112,8 @@ def test_a_resident_finds_a_shop_and_an_item_and_opens_the_telegram_chat_on_it(
 def test_the_town_page_in_english_on_a_phone(web_server, open_page, screenshot):
     page = open_page(locale="en-GB")
     page.goto(web_server.url + "/")
-    assert page.get_by_role("heading", level=1).inner_text() == "The shops of Nogent-le-Rotrou"
+    expect(page.get_by_role("heading", level=1)).to_have_text("The shops of Nogent-le-Rotrou")
     page.get_by_role("link", name=re.compile("Chocolaterie du Perche")).first.click()
-    assert page.get_by_role("link", name="Order on Telegram").is_visible()
+    page.wait_for_url(re.compile("/boutique/chocolaterie-du-perche"))
+    expect(page.get_by_role("link", name="Order on Telegram")).to_be_visible()
     screenshot(page, "public-shop-phone-en")

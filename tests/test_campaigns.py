@@ -135,6 +135,7 @@ def test_outside_whatsapp_s_24_hours_the_town_news_template_carries_the_message(
     db, ctx, engine, standin, clock
 ):
     template = "HX" + "b" * 32
+    standin.content.add_approved(template, "Les nouvelles de {{town}} : {{text}}", name="town_news")
     app = whatsapp_app(db, ctx, engine, standin.url, templates={"town_news": template})
     server = WhatsAppServer(app)
     try:

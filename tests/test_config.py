@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load, parse
+from bot.config import ConfigError, WhatsAppConfig, load, parse
 
 EXAMPLE = Path(__file__).parents[1] / "config.example.toml"
 DESIGN_KEYS = {
@@ -18,7 +18,15 @@ DESIGN_KEYS = {
         "api_file_url",
         "payment_provider_token",
     },
-    "whatsapp": {"account_sid", "auth_token", "from_number", "api_base_url", "templates"},
+    "whatsapp": {
+        "account_sid",
+        "auth_token",
+        "from_number",
+        "api_base_url",
+        "templates",
+        "content_base_url",
+        "pricing",
+    },
     "web": {"host", "port", "public_url"},
     "town": {"name", "timezone", "locale", "currency"},
     "stripe": {"api_key", "webhook_secret", "api_base_url"},
@@ -33,6 +41,8 @@ def test_the_example_documents_every_key_of_the_design_and_loads():
     assert config.database.url == "sqlite:///var/vitrine.db"
     assert config.town.timezone == "Europe/Paris"
     assert not config.telegram_enabled and not config.whatsapp_enabled
+    # [whatsapp.pricing] documents every category `vitrine stats` prices, with the defaults.
+    assert data["whatsapp"]["pricing"] == WhatsAppConfig().pricing
 
 
 @pytest.mark.parametrize(
@@ -43,6 +53,8 @@ def test_the_example_documents_every_key_of_the_design_and_loads():
         ({"web": {"port": "8080"}}, "[web] port"),
         ({"telegram": {"token": "1:x", "mode": "webhook"}}, "webhook_secret"),
         ({"telegram": {"mode": "carrier-pigeon"}}, "[telegram] mode"),
+        ({"whatsapp": {"pricing": {"servise": 10}}}, "[whatsapp.pricing] servise"),
+        ({"whatsapp": {"pricing": {"marketing": 1.5}}}, "[whatsapp.pricing] marketing"),
     ],
 )
 def test_a_mistake_names_the_key(data, named):

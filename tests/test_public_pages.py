@@ -10,8 +10,7 @@ from starlette.testclient import TestClient
 
 from bot.web import build_web
 from handlers import i18n
-from store.models import Item, Shop
-from store.visits import Visit
+from store.models import Item, Shop, Visit
 
 PUBLIC_URL = "https://vitrine.example"
 

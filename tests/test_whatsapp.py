@@ -31,6 +31,8 @@ TEMPLATE = "HX" + "a" * 32
 
 @pytest.fixture
 def whatsapp(db, ctx, engine, standin):
+    # A template approved in Twilio's console, named in [whatsapp.templates] (the override).
+    standin.content.add_approved(TEMPLATE, "Votre commande {{1}} est prête, à retirer.")
     app = whatsapp_app(db, ctx, engine, standin.url, templates={"order_ready": TEMPLATE})
     server = WhatsAppServer(app)
     yield server
@@ -286,7 +288,8 @@ def test_the_dispatcher_sends_a_template_after_24_hours_and_records_a_missing_on
     assert json.loads(sent.get("ContentVariables")) == {"1": "A12"}
     assert row(db, ready).status == "sent"
     missed = row(db, reminder)
-    assert missed.status == "failed" and "no WhatsApp template" in missed.last_error
+    assert missed.status == "failed" and "'pickup_reminder' template" in missed.last_error
+    assert "not set up" in missed.last_error
     assert not any(m.body == "N'oubliez pas" for m in standin.sent)
 
 

@@ -1,10 +1,12 @@
-"""A local stand-in of Twilio's REST API (Messages) and media host, on a loopback port.
+"""A local stand-in of Twilio's REST API (Messages, Content) and media host, on a loopback port.
 
 It takes `POST /2010-04-01/Accounts/{sid}/Messages.json` as Twilio does (Basic auth, form
 fields), refuses what Twilio refuses (shared/spec/twilio-messages.json: `To` required,
 `Body` up to 1,600 characters, some content to send, well-formed ContentSid), answers 201
 with a Message resource, and records what it accepted. Tests can make it answer 429 or 500
-for a while, make a number unreachable, and host the media files people send.
+for a while, make a number unreachable, and host the media files people send. ContentSid
+sends are checked against the Content API resources it holds (tests/twilio_content.py), inside
+or outside each person's 24-hour window, and status callbacks are posted back signed.
 """
 
 import base64
@@ -12,12 +14,18 @@ import json
 import re
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email.utils import formatdate
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+import httpx
+from twilio.request_validator import RequestValidator
+
 from tests.loopback import LoopbackServer, QuietHandler, spec
+from tests.twilio_content import ContentError, ContentStore
 
 SPEC = spec("twilio-messages.json")
 FIELDS = set(SPEC["create_message"]["request_schema"]["properties"])
@@ -28,6 +36,8 @@ CONTENT_SID = re.compile(
 )
 MESSAGES = re.compile(r"^/2010-04-01/Accounts/(AC[0-9a-f]{32})/Messages\.json$")
 MEDIA = re.compile(r"^/2010-04-01/Accounts/(AC[0-9a-f]{32})/Messages/(MM\w+)/Media/(ME\w+)$")
+CONTENT = re.compile(r"^/v1/Content(?:/(HX[0-9a-f]{32}))?(/ApprovalRequests(?:/whatsapp)?)?$")
+WINDOW = timedelta(hours=24)
 
 
 @dataclass
@@ -67,6 +77,17 @@ class TwilioStandIn:
     redirect_base: str = ""
     fetches: list[tuple[str, str | None]] = field(default_factory=list)
     lock: threading.Condition = field(default_factory=threading.Condition)
+    content: ContentStore = field(init=False)
+    # Each person's last message to us (what opens the 24-hour window); a person it never
+    # heard from is taken as inside it (tests that write the database directly).
+    last_inbound: dict[str, datetime] = field(default_factory=dict)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    # The public URL prefix our server is reached at, and where it really listens: status
+    # callbacks are signed for the first and posted to the second, as through a proxy.
+    callback_rewrite: tuple[str, str] = ("", "")
+
+    def __post_init__(self) -> None:
+        self.content = ContentStore(self.account_sid)
 
     def start(self) -> "TwilioStandIn":
         self.server = LoopbackServer(_handler(self))
@@ -89,6 +110,41 @@ class TwilioStandIn:
         message, media = f"MM{secrets.token_hex(16)}", f"ME{secrets.token_hex(16)}"
         self.files[media] = (data, content_type)
         return f"{self.url}/2010-04-01/Accounts/{self.account_sid}/Messages/{message}/Media/{media}"
+
+    def heard_from(self, address: str) -> None:
+        """A person wrote to us: their 24-hour window opens."""
+        with self.lock:
+            self.last_inbound[address] = self.clock()
+
+    def in_session(self, address: str) -> bool:
+        last = self.last_inbound.get(address)
+        return last is None or self.clock() - last < WINDOW
+
+    def post_status(
+        self, sent: Sent, status: str, error_code: int | None = None, signature: str | None = None
+    ) -> httpx.Response:
+        """Post the status callback Twilio would for `sent` (signed unless told otherwise)."""
+        url = sent.get("StatusCallback")
+        assert url, "the message was sent without a StatusCallback"
+        params = {
+            "AccountSid": self.account_sid,
+            "ApiVersion": "2010-04-01",
+            "ChannelPrefix": "whatsapp",
+            "ChannelToAddress": sent.to.removeprefix("whatsapp:"),
+            "From": sent.fields["From"][0],
+            "MessageSid": sent.sid,
+            "MessageStatus": status,
+            "SmsSid": sent.sid,
+            "SmsStatus": status,
+            "To": sent.to,
+        }
+        if error_code is not None:
+            params["ErrorCode"] = str(error_code)
+        if signature is None:
+            signature = RequestValidator(self.auth_token).compute_signature(url, params)
+        public, local = self.callback_rewrite
+        target = url.replace(public, local, 1) if public else url
+        return httpx.post(target, data=params, headers={"X-Twilio-Signature": signature})
 
     def to(self, address: str) -> list[Sent]:
         with self.lock:
@@ -123,7 +179,7 @@ class TwilioStandIn:
         return 201, self.resource(sid, fields)
 
     def check(self, fields: dict[str, list[str]]) -> tuple[int, dict[str, Any]] | None:
-        unknown = set(fields) - FIELDS
+        unknown = set(fields) - FIELDS - {"_kind"}
         if unknown:
             return 400, _error(400, 21000, f"Unknown parameters {sorted(unknown)}")
         for name in REQUIRED:
@@ -148,6 +204,22 @@ class TwilioStandIn:
                 return 400, _error(400, 21656, "The ContentVariables Parameter is invalid.")
         if len(fields.get("MediaUrl", [])) > 10:
             return 400, _error(400, 21623, "Too many media urls.")
+        to = fields["To"][0]
+        if content:
+            try:
+                kind = self.content.check_send(
+                    content, fields.get("ContentVariables", [None])[0], self.in_session(to)
+                )
+            except ContentError as refused:
+                return refused.status, _error(refused.status, refused.code, refused.message)
+            fields["_kind"] = [kind]
+        elif not self.in_session(to):
+            return 400, _error(
+                400,
+                63016,
+                "Failed to send freeform message because you are outside the "
+                "allowed window. If you are using WhatsApp, please use a Message Template.",
+            )
         if fields["To"][0] in self.unreachable:
             return 400, _error(
                 400, 21211, f"The 'To' number {fields['To'][0]} is not a valid phone number."
@@ -194,15 +266,59 @@ def _handler(standin: TwilioStandIn) -> type[QuietHandler]:
     class Handler(QuietHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            form = parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
+            raw = self.rfile.read(length).decode()
+            if urlparse(self.path).path.startswith("/v1/Content"):
+                return self._content("POST", raw)
+            form = parse_qs(raw, keep_blank_values=True)
             match = MESSAGES.match(urlparse(self.path).path)
             if not match:
                 return self._json(404, _error(404, 20404, "The requested resource was not found"))
             status, data = standin.create(match[1], self.headers.get("Authorization"), form)
             self._json(status, data)
 
+        def _content(self, method: str, raw: str = "") -> None:
+            expected = (
+                "Basic "
+                + base64.b64encode(f"{standin.account_sid}:{standin.auth_token}".encode()).decode()
+            )
+            if self.headers.get("Authorization") != expected:
+                return self._json(401, _error(401, 20003, "Authenticate"))
+            match = CONTENT.match(urlparse(self.path).path)
+            store = standin.content
+            try:
+                if not match:
+                    raise ContentError(404, 20404, "The requested resource was not found")
+                sid, approvals = match[1], match[2]
+                if method == "POST" and sid is None:
+                    if "application/json" not in (self.headers.get("Content-Type") or ""):
+                        raise ContentError(400, 20001, "Content-Type must be application/json")
+                    return self._json(201, store.create(json.loads(raw or "null")))
+                if sid is None:
+                    raise ContentError(405, 20004, "Method not allowed")
+                if method == "POST" and approvals:
+                    return self._json(201, store.request_approval(sid, json.loads(raw or "null")))
+                if method == "GET" and approvals:
+                    return self._json(200, store.approval_of(sid))
+                if method == "GET":
+                    return self._json(200, store.fetch(sid))
+                if method == "DELETE":
+                    store.delete(sid)
+                    return self._answer(204, b"", "application/json")
+                raise ContentError(405, 20004, "Method not allowed")
+            except ValueError:
+                return self._json(400, _error(400, 20001, "Invalid JSON"))
+            except ContentError as refused:
+                return self._json(
+                    refused.status, _error(refused.status, refused.code, refused.message)
+                )
+
+        def do_DELETE(self) -> None:
+            self._content("DELETE")
+
         def do_GET(self) -> None:
             path = urlparse(self.path).path
+            if path.startswith("/v1/Content"):
+                return self._content("GET")
             with standin.lock:
                 standin.fetches.append((path, self.headers.get("Authorization")))
             match = MEDIA.match(path)

@@ -48,6 +48,7 @@ def whatsapp_app(
             auth_token=AUTH_TOKEN,
             from_number=f"whatsapp:{BOT_NUMBER}",
             api_base_url=api_base_url,
+            content_base_url=api_base_url,
             templates=templates,
             media_hosts=media_hosts or [],
         ),
@@ -149,9 +150,12 @@ class Phone:
         self.standin = standin
         self.number = number
         self.address = f"whatsapp:{number}"
+        standin.clock = server.app.ctx.now  # the same time on both sides of the window
+        standin.callback_rewrite = (PUBLIC_URL, server.base)
 
     def send(self, body: str = "", **fields: str) -> list[Sent]:
         """Post one message and return the messages the bot sent back for it."""
+        self.standin.heard_from(self.address)
         before = len(self.standin.to(self.address))
         answer = self.server.post(inbound(self.number, body, **fields))
         assert answer.status_code == 200, answer.text
@@ -164,7 +168,50 @@ class Phone:
 
     def say_with(self, body: str, **fields: str) -> str:
         """The bot's answer to a message with more fields (media, location)."""
-        return "\n\n".join(m.body for m in self.send(body, **fields))
+        return "\n\n".join(self.read(m) for m in self.send(body, **fields))
+
+    def read(self, message: Sent) -> str:
+        """What the person sees of one message: its text, then its buttons or rows as [title]."""
+        sid = message.get("ContentSid")
+        if not sid:
+            return message.body
+        _, text, choices = self.standin.content.shown(sid, message.get("ContentVariables"))
+        return "\n".join([text, *(f"[{title}]" for title, _ in choices)])
+
+    def choices(self) -> list[tuple[str, str, str]]:
+        """The buttons and rows of the messages received, newest first: (kind, title, id)."""
+        found = []
+        for message in reversed(self.standin.to(self.address)):
+            sid = message.get("ContentSid")
+            if sid and sid in self.standin.content.resources:
+                kind, _, shown = self.standin.content.shown(sid, message.get("ContentVariables"))
+                found += [(kind, title, ident) for title, ident in shown]
+        return found
+
+    def press(self, action: str, title: str = "Voir") -> str:
+        """A button with this id tapped (one shown earlier, in a message since scrolled by)."""
+        fields = {"ButtonPayload": action, "ButtonText": title, "MessageType": "button"}
+        return "\n\n".join(self.read(m) for m in self.send(title, **fields))
+
+    def tap(self, label: str) -> str:
+        """Tap the newest button or list row whose title holds `label`, as on a phone."""
+        for kind, title, ident in self.choices():
+            if label in title:
+                if kind == "twilio/list-picker":
+                    fields = {"ListId": ident, "ListTitle": title, "MessageType": "interactive"}
+                else:
+                    fields = {"ButtonPayload": ident, "ButtonText": title, "MessageType": "button"}
+                return "\n\n".join(self.read(m) for m in self.send(title, **fields))
+        raise AssertionError(
+            f"no button or row {label!r} among {[t for _, t, _ in self.choices()]}"
+        )
+
+
+def set_up_shapes(server: WhatsAppServer) -> list[str]:
+    """`vitrine whatsapp setup` against the stand-in: shapes and templates created."""
+    lines: list[str] = server.run(server.channel.content.setup())
+    server.channel.out.forget()
+    return lines
 
 
 @pytest.fixture

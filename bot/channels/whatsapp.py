@@ -1,15 +1,15 @@
-"""WhatsApp through Twilio: signed webhooks in, numbered menus out, templates after 24 hours.
+"""WhatsApp through Twilio: signed webhooks in, buttons and lists out, templates after 24 hours.
 
 Twilio POSTs each message to `/whatsapp/webhook`; we check its signature, record its
 MessageSid (Twilio retries, we answer once), answer an empty TwiML at once and handle the
 message in the background, one message of a person at a time and in order. Replies go
-out through Twilio's REST API (the `twilio` client on `[whatsapp] api_base_url`).
+out through Twilio's REST API (the `twilio` client on `[whatsapp] api_base_url`): real
+buttons and list-pickers (Content API shapes, `whatsapp_rich`) where they fit, else the
+numbered text; a tapped button or row carries its option's action, like a Telegram callback.
 """
 
 import asyncio
-import json
 import logging
-import re
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -19,7 +19,6 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from twilio.base import values
 from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import (
     SIGNATURE_HEADER,
@@ -30,13 +29,18 @@ from twilio.request_validator import (
 from twilio.rest import Client
 
 from bot.app import App
-from bot.channels import twilio_params, whatsapp_media
+from bot.channels import twilio_params, whatsapp_media, whatsapp_status
 from bot.channels.twilio_http import RETRY_AFTER, TwilioHttp
-from bot.channels.whatsapp_render import Outgoing, render, render_each
+from bot.channels.whatsapp_content import ContentApi
+from bot.channels.whatsapp_inbound import guess_language, has_image, to_incoming
+from bot.channels.whatsapp_out import Outbound, ShapeRefused, Unreachable
+from bot.channels.whatsapp_render import Outgoing, render_each
+from bot.channels.whatsapp_rich import render_rich
+from bot.channels.whatsapp_shapes import MORE
 from bot.web import signed_media_url
 from handlers import i18n
-from handlers.core import Incoming, Reply, menu_of
-from notifications.base import DeliveryError, Recipient
+from handlers.core import Incoming, Option, Reply, menu_of
+from notifications.base import OUTBOX_ROW, DeliveryError, Recipient
 from store import inbound, outbox, users
 
 log = logging.getLogger(__name__)
@@ -45,53 +49,9 @@ CHANNEL = "whatsapp"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 REPLY_KIND = "reply"  # outbox kind of a conversation reply Twilio could not take in time
 WINDOW = timedelta(hours=24)  # WhatsApp's customer-service window: free text only inside it
-# Twilio error codes for a number that cannot get our messages (invalid, opted out, not on
-# WhatsApp): the user is marked unreachable until they write again.
-UNREACHABLE_CODES = frozenset({21211, 21610, 21614, 63003, 63024})
-# The words a wa.me deep link prefills ("shop lingerie-christelle"), read as /start payloads.
-DEEP_LINK = re.compile(r"^\s*(shop|pickup|join)\s+(\S+)\s*$", re.IGNORECASE)
-# WhatsApp tells us no language: English for English-speaking country codes, else French.
-ENGLISH_PREFIXES = ("+1", "+44", "+353", "+61", "+64", "+27")
 # WhatsApp posts each photo of an album as its own message: photos each arriving within this
 # many seconds of the previous one are one message for the core (an item with several photos).
 ALBUM_WAIT = 1.5
-
-
-class Unreachable(Exception):
-    """Twilio says this number cannot receive our messages."""
-
-
-def guess_language(number: str) -> str:
-    """ "en" for +44 and +1 numbers (and other English-speaking countries), else "fr"."""
-    return "en" if number.startswith(ENGLISH_PREFIXES) else i18n.DEFAULT
-
-
-def to_incoming(params: dict[str, str], photos: Sequence[str]) -> Incoming | None:
-    """A Twilio webhook's fields as the core's `Incoming`; None when there is nothing to say."""
-    number = params.get("From", "").removeprefix("whatsapp:")
-    text = (params.get("Body") or params.get("ButtonText") or "").strip()
-    link = None if photos else DEEP_LINK.match(text)  # a photo's caption is never a link
-    if link:
-        text = f"/start {link[1].lower()}-{link[2]}"
-    location = None
-    try:
-        if params.get("Latitude") and params.get("Longitude"):
-            location = (float(params["Latitude"]), float(params["Longitude"]))
-            text = ""  # WhatsApp puts the place's name in Body; the position is what counts
-    except ValueError:
-        location = None
-    if not (text or photos or location):
-        return None
-    return Incoming(
-        CHANNEL,
-        number,
-        text=text or None,
-        photos=tuple(photos),
-        location=location,
-        language=guess_language(number),
-        name=params.get("ProfileName") or None,
-        phone=number,
-    )
 
 
 class WhatsAppChannel:
@@ -110,6 +70,8 @@ class WhatsAppChannel:
         self.http = http or TwilioHttp()
         self.client = Client(config.account_sid, config.auth_token, http_client=self.http)
         self.client.api.base_url = config.api_base_url.rstrip("/")
+        self.content = ContentApi(app)
+        self.out = Outbound(app, self.client, self.content)
         self.media = whatsapp_media.Downloader(
             app.media,
             (config.account_sid, config.auth_token),
@@ -123,7 +85,14 @@ class WhatsAppChannel:
         self._tasks: set[asyncio.Task[None]] = set()
 
     def routes(self) -> list[Route]:
-        return [Route("/whatsapp/webhook", self.webhook, methods=["POST"])]
+        return [
+            Route("/whatsapp/webhook", self.webhook, methods=["POST"]),
+            Route(whatsapp_status.PATH, self.status, methods=["POST"]),
+        ]
+
+    async def status(self, request: Request) -> Response:
+        """Twilio's status callback for a message we sent (signed like the webhook)."""
+        return await whatsapp_status.receive(self.app, self.validator, request)
 
     async def start(self) -> None:
         """Forget MessageSids older than any retry."""
@@ -135,6 +104,7 @@ class WhatsAppChannel:
         await self.idle()
         await self.http.close()
         await self.media.close()
+        await self.content.close()
 
     async def idle(self) -> None:
         """Wait until every message received so far has been handled and answered."""
@@ -237,7 +207,7 @@ class WhatsAppChannel:
         staff = any(m.get("NumMedia", "0") not in ("", "0") for m in messages) and await self._db(
             lambda s: inbound.takes_photos(session=s, channel=CHANNEL, channel_ref=number)
         )
-        if not staff and any(_has_image(m) for m in messages):
+        if not staff and any(has_image(m) for m in messages):
             # A customer's photo is answered without being fetched: nobody would keep it.
             messages = [{**m, "NumMedia": "0"} for m in messages]
             unexpected = Incoming(CHANNEL, number, action="photo_unexpected", language=language)
@@ -260,7 +230,9 @@ class WhatsAppChannel:
             file = Incoming(CHANNEL, number, action=f"mfile:{refusal}", language=language)
             await self._answer(number, file)
         incoming = to_incoming({**messages[0], "Body": "\n".join(captions)}, photos)
-        if incoming is not None:
+        if incoming is not None and (incoming.action or "").startswith(f"{MORE}:"):
+            await self._next_page(number, incoming.action or "")
+        elif incoming is not None:
             await self._answer(number, incoming)
 
     async def _answer(self, number: str, incoming: Incoming) -> None:
@@ -268,6 +240,24 @@ class WhatsAppChannel:
         await self.send_replies(number, replies, await self._language(number))
         # Sent, or handed to the outbox by send_replies: the safety copy is not needed.
         await asyncio.to_thread(self.app.engine.delivered, replies)
+
+    async def _next_page(self, number: str, action: str) -> None:
+        """ "Suite" in a long list: the next rows of the menu the engine remembers."""
+        offset = action.split(":", 1)[1]
+
+        def work(session: Session) -> list[list[str]] | None:
+            user_id = inbound.user_id(session=session, channel=CHANNEL, channel_ref=number)
+            return users.load_menu(session=session, user_id=user_id) if user_id else None
+
+        menu = await self._db(work)
+        lang = await self._language(number)
+        if not offset.isdigit() or not menu or int(offset) >= len(menu):
+            stale = Incoming(CHANNEL, number, action="~stale", language=lang)
+            await self._answer(number, stale)
+            return
+        options = tuple(Option(label, action) for label, action in menu)
+        page = Reply(i18n.t(lang, "wa_choose"), options=options, extra={"wa_offset": int(offset)})
+        await self.send_replies(number, [page], lang)
 
     async def _language(self, number: str) -> str:
         known = await self._db(
@@ -279,12 +269,27 @@ class WhatsAppChannel:
     def media_url(self, key: str) -> str:
         return signed_media_url(self.app, key)
 
-    async def send_replies(self, number: str, replies: Sequence[Reply], lang: str) -> None:
+    async def rendered(self, replies: Sequence[Reply], lang: str) -> list[list[Outgoing]]:
+        """Each reply's messages: shapes where they fit and exist, else numbered text."""
+        sids = await self.out.shape_sids()
+        if not sids:
+            return render_each(replies, lang, self.media_url)
+        return render_rich(
+            replies, lang, self.media_url, sids, lambda r: render_each(r, lang, self.media_url)
+        )
+
+    async def send_replies(
+        self, number: str, replies: Sequence[Reply], lang: str, user_id: int | None = None
+    ) -> None:
         """Send replies in order; while Twilio stays down, the rest waits in the outbox."""
-        for index, messages in enumerate(render_each(replies, lang, self.media_url)):
+        if user_id is None:
+            user_id = await self._db(
+                lambda s: inbound.user_id(session=s, channel=CHANNEL, channel_ref=number)
+            )
+        groups = await self.rendered(replies, lang)
+        for index in range(len(groups)):
             try:
-                for message in messages:
-                    await self.send(number, message)
+                await self.send_group(number, replies, groups, index, lang, user_id=user_id)
             except Unreachable:
                 return
             except TwilioRestException as exc:
@@ -296,6 +301,28 @@ class WhatsAppChannel:
                 log.error("WhatsApp reply to ...%s not sent: %s", number[-4:], _reason(exc))
                 await self._later(number, replies[index:])
                 return
+
+    async def send_group(
+        self,
+        number: str,
+        replies: Sequence[Reply],
+        groups: list[list[Outgoing]],
+        index: int,
+        lang: str,
+        **record: Any,
+    ) -> None:
+        """The messages of reply `index`; a shape refused: it, and what it carried, numbered."""
+        try:
+            for message in groups[index]:
+                await self.out.create(number, message, **record)
+        except ShapeRefused:
+            first = index  # replies folded into this one had no message of their own
+            while first > 0 and not groups[first - 1]:
+                first -= 1
+            numbered = render_each(replies, lang, self.media_url)
+            for group in numbered[first : index + 1]:
+                for message in group:
+                    await self.out.create(number, message, **record)
 
     async def _later(self, number: str, replies: Sequence[Reply]) -> None:
         """Hand unsent replies to the notifications dispatcher, which retries for longer."""
@@ -317,32 +344,19 @@ class WhatsAppChannel:
 
     async def send(self, number: str, message: Outgoing) -> str:
         """Create one message through Twilio; returns its sid."""
-        try:
-            created = await self.client.messages.create_async(
-                to=f"whatsapp:{number}",
-                from_=self.sender_address,
-                body=message.body or values.unset,
-                media_url=list(message.media_urls) or values.unset,
-                content_sid=message.content_sid or values.unset,
-                content_variables=message.content_variables or values.unset,
-            )
-        except TwilioRestException as exc:
-            if exc.code in UNREACHABLE_CODES:
-                log.warning("WhatsApp number ...%s unreachable (%s)", number[-4:], exc.code)
-                await self._db(
-                    lambda s: users.mark_unreachable(session=s, channel=CHANNEL, channel_ref=number)
-                )
-                raise Unreachable(str(exc.code)) from exc
-            raise
-        return created.sid or ""
+        return await self.out.create(number, message, user_id=None)
 
     # The notifications Sender.
     async def deliver(self, recipient: Recipient, kind: str, payload: dict[str, Any]) -> None:
-        """Free text inside the 24-hour window, the kind's approved template outside it."""
-        messages = self.notification(recipient, kind, payload)
+        """Inside the 24-hour window as replies are; the kind's approved template outside it."""
+        groups = await self.notification(recipient, kind, payload)
+        replies = [Reply.from_dict(r) for r in payload.get("replies", [])]
+        record = {"user_id": recipient.user_id, "kind": kind, "outbox_id": OUTBOX_ROW.get()}
         try:
-            for message in messages:
-                await self.send(recipient.channel_ref, message)
+            for index in range(len(groups)):
+                await self.send_group(
+                    recipient.channel_ref, replies, groups, index, recipient.language, **record
+                )
         except Unreachable as exc:
             raise DeliveryError(f"WhatsApp number unreachable ({exc})", permanent=True) from exc
         except TwilioRestException as exc:
@@ -352,34 +366,28 @@ class WhatsAppChannel:
         except httpx.HTTPError as exc:
             raise DeliveryError(f"Twilio unreachable: {exc}") from exc
         menu = payload.get("menu")  # handlers.core.menu_of, kept with the row
-        if messages and messages[0].content_sid is None and menu is not None:
+        template = any(message.template for group in groups for message in group)
+        if groups and not template and menu is not None:
             await self._db(
                 lambda s: users.show_menu(session=s, user_id=recipient.user_id, menu=menu)
             )
 
-    def notification(
+    async def notification(
         self, recipient: Recipient, kind: str, payload: dict[str, Any]
-    ) -> list[Outgoing]:
-        """The messages for one outbox row, or DeliveryError when none may be sent."""
+    ) -> list[list[Outgoing]]:
+        """The messages for one outbox row (by reply), or DeliveryError when none may go."""
         last = recipient.last_inbound_at
         if last is not None and self.app.ctx.now() - last < WINDOW:
             replies = [Reply.from_dict(r) for r in payload.get("replies", [])]
-            return render(replies, recipient.language, self.media_url)
-        template = self.config.templates.get(kind)
-        if not template:
+            return await self.rendered(replies, recipient.language)
+        found = await self.out.template(kind, recipient.language, payload.get("variables") or {})
+        if isinstance(found, str):
             raise DeliveryError(
-                f"no WhatsApp template for {kind!r} ([whatsapp.templates] {kind}): the customer "
-                "last wrote over 24 hours ago, so free text is not allowed",
+                f"{found}: the person last wrote over 24 hours ago, so only an approved "
+                "template may go",
                 permanent=True,
             )
-        variables = json.dumps(payload.get("variables") or {}, ensure_ascii=False)
-        return [Outgoing(content_sid=template, content_variables=variables)]
-
-
-def _has_image(params: dict[str, str]) -> bool:
-    """Whether a webhook's media include a picture (by the type Twilio gives)."""
-    types = (params.get(f"MediaContentType{i}") or "" for i in range(whatsapp_media.MAX_MEDIA))
-    return any(kind.lower().startswith("image/") for kind in types)
+        return [[found]]
 
 
 def _reason(exc: Exception) -> str:

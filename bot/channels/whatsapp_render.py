@@ -24,6 +24,8 @@ class Outgoing:
     media_urls: tuple[str, ...] = ()
     content_sid: str | None = None
     content_variables: str | None = None
+    shape: str = "text"  # what it is, for the counts: text, media, qr2, list7, card1, a template
+    template: bool = False  # an approved template (outside the 24-hour window)
 
 
 def size(text: str) -> int:
@@ -102,7 +104,7 @@ def render_each(
         limit = MAX_CAPTION if reply.photo else MAX_BODY
         parts = split(reply_text(reply, lang, numbered=index == live), limit) or [""]
         media = (media_url(reply.photo),) if reply.photo else ()
-        messages = [Outgoing(body=parts[0], media_urls=media)]
+        messages = [Outgoing(body=parts[0], media_urls=media, shape="media" if media else "text")]
         messages.extend(Outgoing(body=part) for part in parts[1:])
         rendered.append([m for m in messages if m.body or m.media_urls])
     return rendered

@@ -179,6 +179,7 @@ M_PICKUP = merchant("mpickup", Switch)
 M_DELIVERY = merchant("mdelivery", Switch)
 M_HOURS_OK = merchant("mhoursok", NoArgs)
 M_COMPLETE = merchant("mcomplete", NoArgs)  # the set-up questions left, one after the other
+M_CLOSURES_OK = merchant("mclosok", NoArgs)  # closures read back with a doubt, confirmed
 # A draft item, from a photo (merchant/items.py).
 M_PUBLISH = merchant("mdpub", NoArgs)
 M_DRAFT_PRICE = merchant("mdp", NoArgs)

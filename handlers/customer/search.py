@@ -4,7 +4,7 @@ from handlers.common import actions as a
 from handlers.core import Option, Reply, Stale
 from handlers.turn import Turn
 from store.models import Item, Shop
-from store.search import search_items
+from store.search import Found, find_items, fold
 from store.types import persisted
 
 PAGE = 8
@@ -27,9 +27,10 @@ def results(turn: Turn) -> list[Reply]:
     else:
         page, query = 0, turn.text[:200]
     turn.expect(None, query=query)
-    hits = search_items(
+    found = find_items(
         session=turn.session, query=query, town_id=turn.town.id, limit=PAGE + 1, offset=page * PAGE
     )
+    hits = found.hits
     if not hits:
         if page:
             raise Stale(turn.args)  # a page of an older search
@@ -41,8 +42,29 @@ def results(turn: Turn) -> list[Reply]:
         options.append(turn.option("nav_prev", a.FOUND.pack(page - 1)))
     if len(hits) > PAGE:
         options.append(turn.option("nav_more", a.FOUND.pack(page + 1)))
-    key = "search_results_page" if page else "search_results"
-    return [turn.reply(key, [*options, *turn.nav()], query=query[:60], page=page + 1)]
+    if found.suggestions and not page:  # nothing matched: the closest words' items
+        options.append(turn.option("menu_shops", a.CATEGORIES.pack()))
+        return [turn.reply("search_suggest", [*options, *turn.nav()], **_said(found, query))]
+    key = "search_results_page" if page else _heading(found)
+    return [turn.reply(key, [*options, *turn.nav()], page=page + 1, **_said(found, query))]
+
+
+def _heading(found: Found) -> str:
+    """Say when the search corrected a word or left one out."""
+    if found.corrected:
+        return "search_results_corrected"
+    return "search_results_without" if found.dropped else "search_results"
+
+
+def _said(found: Found, query: str) -> dict[str, str]:
+    """The placeholders the search headings use."""
+    corrected = " ".join(found.corrected.get(fold(word), word) for word in query.split())
+    return {
+        "query": query[:60],
+        "corrected": corrected[:60],
+        "dropped": ", ".join(found.dropped)[:60],
+        "suggestion": " / ".join(found.suggestions)[:60],
+    }
 
 
 def _option(turn: Turn, item: Item, shop: Shop) -> Option:

@@ -20,6 +20,7 @@ from store.orders import give_back_stock, move_order, shop_orders
 from store.parsing.caption import has_words
 from store.statuses import BEFORE_PICKUP, OPEN, OrderStatus
 from store.types import persisted
+from store.whatsapp import ready_notice_read
 
 REASONS = ("m_reason_stock", "m_reason_closed", "m_reason_delivery")
 DECLINING = "m_decline"  # awaited: the typed reason for declining data["mo"]
@@ -92,6 +93,9 @@ def show(turn: Turn, order: Order, shop: Shop, note: str | None = None) -> list[
     turn.expect(None)
     replies = [turn.reply(note)] if note else []
     text = staff_order_text(turn, order, shop)
+    seen = ready_notice_read(session=turn.session, order_id=persisted(order.id))
+    if order.status == "ready" and seen:  # WhatsApp's read receipt of the ready notice
+        text += "\n" + turn.t("m_ready_seen")
     return [*replies, Reply(text, options=tuple(order_options(turn, order)))]
 
 

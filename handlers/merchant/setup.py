@@ -4,8 +4,6 @@ rest when the merchant wants it ("Compléter ma boutique"), each editable from t
 
 from collections.abc import Callable
 
-from babel.dates import get_day_names
-
 from handlers import i18n
 from handlers.common import actions as a
 from handlers.common.cards import category_name
@@ -14,8 +12,14 @@ from handlers.common.readiness import read_category, read_hours
 from handlers.common.rights import require_shop
 from handlers.core import Option, Reply, Stale
 from handlers.merchant import items
+from handlers.merchant.setup_view import (
+    FIELDS,
+    closure_words,
+    format_hours,
+    settings,
+    shop_closures,
+)
 from handlers.turn import Turn
-from store.hours import DAYS
 from store.models import Shop
 from store.parsing.caption import (
     has_words,
@@ -31,8 +35,6 @@ CATEGORIES = (
     "bakery", "books", "cheese", "chocolate", "clothes", "creperie", "flowers", "gifts",
     "jewellery", "lingerie", "toys", "wine", "other",
 )  # fmt: skip
-FIELDS = ("category", "description", "address", "phone", "hours", "closures", "pickup",
-          "delivery", "hold", "photo")  # fmt: skip
 # The question after each answer; sub-questions follow a "yes" to pickup or delivery.
 NEXT = {
     "category": "description", "description": "address", "address": "phone", "phone": "hours",
@@ -204,12 +206,7 @@ def typed(turn: Turn) -> list[Reply]:
     if field == "photo":
         return again(turn, field, "m_bad_photo")
     if field == "closures":
-        today = i18n.local(turn.now(), turn.ctx.timezone).date()
-        closures = parse_closures(text, today)
-        if closures is None:
-            return again(turn, field, "m_bad_closures")
-        shop.closures = closures
-        return [turn.reply("m_closures_saved", closures=_closures(turn, shop)), *after(turn, field)]
+        return _closures_typed(turn, shop, text)
     return _number(turn, shop, field, text)
 
 
@@ -264,16 +261,62 @@ def _number(turn: Turn, shop: Shop, field: str, text: str) -> list[Reply]:
 
 
 def _hours(turn: Turn, text: str) -> list[Reply]:
+    """Typed hours read back as a week, with what was not understood, before they are saved."""
     hours = parse_hours(text)
     if hours is None:
-        return again(turn, "hours", "m_bad_hours")
-    turn.remember(mhours=hours)
+        return again(turn, "hours", "m_bad_hours", text=_quoted(text))
+    if not hours:  # only "sur rendez-vous": a shop shown open then would turn people away
+        return again(turn, "hours", "m_hours_only_appointment")
+    turn.remember(mhours=dict(hours))
     turn.expect(ANSWER, mfield="hours")  # typing again corrects them
+    notes = [turn.t("m_not_understood", text=part) for part in hours.unread]
+    if hours.appointment:
+        notes.append(turn.t("m_hours_appointment"))
     options = [
         turn.option("m_hours_ok", a.M_HOURS_OK.pack()),
         turn.option("m_skip", a.M_SKIP.pack("hours")),
     ]
-    return [turn.reply("m_hours_check", options, hours=format_hours(turn, hours))]
+    week = "\n".join([format_hours(turn, hours), *notes])
+    return [turn.reply("m_hours_check", options, hours=week)]
+
+
+def _quoted(text: str) -> str:
+    """What the merchant typed, short enough to be said back in one line."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= 80 else flat[:79] + "…"
+
+
+def _closures_typed(turn: Turn, shop: Shop, text: str) -> list[Reply]:
+    """Closures read surely are saved and said back in words; a doubtful reading asks first."""
+    today = i18n.local(turn.now(), turn.ctx.timezone).date()
+    closures = parse_closures(text, today)
+    if closures is None:
+        return again(turn, "closures", "m_bad_closures", text=_quoted(text))
+    notes = [turn.t("m_not_understood", text=part) for part in closures.unread]
+    if not closures.unread or not closures:  # sure, or "aucune" with a word more
+        shop.closures = list(closures)
+        said = "\n".join([shop_closures(turn, shop), *notes])
+        return [turn.reply("m_closures_saved", closures=said), *after(turn, "closures")]
+    turn.remember(mclosures=list(closures))
+    turn.expect(ANSWER, mfield="closures")  # typing again corrects them
+    understood = closure_words(turn, list(closures)) or turn.t("m_none")
+    options = [
+        turn.option("m_hours_ok", a.M_CLOSURES_OK.pack()),
+        turn.option("m_skip", a.M_SKIP.pack("closures")),
+    ]
+    return [turn.reply("m_closures_check", options, closures="\n".join([understood, *notes]))]
+
+
+def closures_ok(turn: Turn) -> list[Reply]:
+    """`mclosok`: the closures read back were right; save them."""
+    shop = require_shop(turn)
+    closures = turn.data.get("mclosures")
+    if not isinstance(closures, list):
+        raise Stale("no closures to confirm")
+    shop.closures = closures
+    turn.forget("mclosures")
+    saved = turn.reply("m_closures_saved", closures=shop_closures(turn, shop))
+    return [saved, *after(turn, "closures")]
 
 
 def hours_ok(turn: Turn) -> list[Reply]:
@@ -293,72 +336,3 @@ def photo(turn: Turn) -> list[Reply]:
         return items.photo(turn)  # a photo with a caption is something to sell
     require_shop(turn).photo = turn.incoming.photos[0]
     return [turn.reply("m_photo_saved"), *after(turn, "photo")]
-
-
-def format_hours(turn: Turn, hours: dict[str, list[list[str]]]) -> str:
-    """ "mardi → samedi : 09:30–12:30, 14:00–19:00" lines, days with the same hours together."""
-    names = get_day_names("wide", locale=i18n.LOCALES[turn.lang])
-    lines: list[str] = []
-    run: list[int] = []
-    for index, day in enumerate([*DAYS, None]):
-        spans = hours.get(day) if day else None
-        if run and (spans != hours.get(DAYS[run[0]]) or day is None):
-            days = names[run[0]] if len(run) == 1 else f"{names[run[0]]} → {names[run[-1]]}"
-            times = ", ".join(f"{a}–{b}" for a, b in hours[DAYS[run[0]]])
-            lines.append(turn.t("m_hours_line", days=days, times=times))
-            run = []
-        if spans:
-            run.append(index)
-    closed = [names[i] for i, day in enumerate(DAYS) if day not in hours]
-    if closed:
-        lines.append(turn.t("m_hours_closed", days=", ".join(closed)))
-    return "\n".join(lines)
-
-
-def _closures(turn: Turn, shop: Shop) -> str:
-    if not shop.closures:
-        return turn.t("m_none")
-    return ", ".join(a if a == b else f"{a} → {b}" for a, b in shop.closures)
-
-
-def settings(turn: Turn) -> list[Reply]:
-    """`msettings`: the shop's settings, each one a button to change it."""
-    turn.expect(None)
-    shop = require_shop(turn)
-    none = turn.t("m_none")
-    summary = turn.t(
-        "m_settings",
-        shop=shop.name,
-        category=category_name(turn, shop.category),
-        description=shop.description[:120] or none,
-        address=shop.address or none,
-        phone=shop.phone or none,
-        hours=format_hours(turn, shop.hours) if shop.hours else none,
-        closures=_closures(turn, shop),
-        pickup=_pickup(turn, shop),
-        delivery=_delivery(turn, shop),
-        hold=shop.hold_days,
-        photo=turn.t("m_yes") if shop.photo else none,
-    )
-    if not (shop.pickup_enabled or shop.delivery_enabled):
-        summary += "\n" + turn.t("m_no_way_to_order")
-    options = [turn.option(f"m_set_{field}", a.M_SET.pack(field)) for field in FIELDS]
-    return [Reply(summary, photo=shop.photo, options=(*options, *turn.nav(a.M_MENU.pack())))]
-
-
-def _pickup(turn: Turn, shop: Shop) -> str:
-    if not shop.pickup_enabled:
-        return turn.t("m_off")
-    return turn.t("m_pickup_summary", prep=shop.prep_minutes, capacity=shop.slot_capacity)
-
-
-def _delivery(turn: Turn, shop: Shop) -> str:
-    if not shop.delivery_enabled:
-        return turn.t("m_off")
-    free = turn.money(shop.free_delivery_cents) if shop.free_delivery_cents else turn.t("m_none")
-    return turn.t(
-        "m_delivery_summary",
-        fee=turn.money(shop.delivery_fee_cents),
-        free=free,
-        postcodes=", ".join(shop.delivery_postcodes) or turn.t("m_none"),
-    )

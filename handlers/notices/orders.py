@@ -20,8 +20,8 @@ from store.types import persisted
 
 # kind -> the variables a WhatsApp template of that kind receives.
 KINDS: dict[str, tuple[str, ...]] = {
-    "order_new": (),  # to the shop's staff
-    "order_cancelled": (),  # to the shop's staff: the customer cancelled
+    "order_new": ("number",),  # to the shop's staff
+    "order_cancelled": ("number",),  # to the shop's staff: the customer cancelled
     "order_accepted": ("number", "shop"),
     "order_declined": ("number", "shop", "reason"),
     "order_ready": ("number", "shop", "until"),
@@ -65,7 +65,13 @@ def alert_new(turn: Turn, shop: Shop, order: Order) -> None:
         )
         return [Reply(text, options=options)]
 
-    turn.notify_staff(persisted(shop.id), "order_new", build, dedupe=f"order_new:{order_id}")
+    turn.notify_staff(
+        persisted(shop.id),
+        "order_new",
+        build,
+        dedupe=f"order_new:{order_id}",
+        variables={"number": order.number},  # for a WhatsApp template after 24 hours
+    )
 
 
 def alert_cancelled(turn: Turn, order: Order) -> None:
@@ -75,7 +81,8 @@ def alert_cancelled(turn: Turn, order: Order) -> None:
         return [Reply(i18n.t(lang, "order_cancelled_alert", number=order.number))]
 
     dedupe = f"order_cancelled:{order.id}"
-    turn.notify_staff(order.shop_id, "order_cancelled", build, dedupe=dedupe)
+    variables = {"number": order.number}
+    turn.notify_staff(order.shop_id, "order_cancelled", build, dedupe=dedupe, variables=variables)
 
 
 def _see_order(lang: str, order: Order) -> tuple[Option, ...]:

@@ -1,0 +1,157 @@
+"""Benchmark: WhatsApp messages sent per confirmed order, numbered text against real buttons.
+
+The same two stories run twice in one process, against the Twilio stand-in on loopback
+(our real web server and channel, a fresh SQLite database holding the demo town each time):
+a customer finds the Chocolaterie du Perche by category, opens its box of chocolates, adds
+it, checks out (pickup today at 11:00, or delivery to an address) and confirms; the shop is
+alerted, accepts, marks it ready (pickup) or sends it out and delivers it (delivery); the
+customer is told at each step. "numbered" types the option numbers read in the text (no
+Content API shapes); "shapes" taps the buttons, rows and cards (`vitrine whatsapp setup`
+done first). Every message the stand-in accepted for the customer or the shop is counted.
+Goal: at least 30% fewer messages with shapes.
+
+`python -m bench.whatsapp`
+"""
+
+import sys
+import tempfile
+from pathlib import Path
+
+from bot.config import Config
+from handlers.context import Context
+from handlers.engine import Engine
+from store import migrate
+from store.db import Database
+from store.demo import load_demo
+from store.media import MediaStore
+from tests.conftest import Clock
+from tests.notify_helpers import dispatcher
+from tests.twilio_standin import TwilioStandIn
+from tests.whatsapp_harness import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    Phone,
+    WhatsAppServer,
+    set_up_shapes,
+    whatsapp_app,
+)
+
+CUSTOMER, SHOP = "+33612345678", "+33698765432"
+PHONE = "06 12 34 56 78"
+ADDRESS = "3 place Saint-Pol, 28400 Nogent-le-Rotrou"
+TO_CART = [
+    "Boutiques par catégo",
+    "Chocolaterie (1)",
+    "Chocolaterie du Perche",
+    "Voir le catalog",
+    "Coffret chocolats",
+    "Ajouter au panier",
+    "Voir le panier",
+    "Commander chez",
+]
+PICKUP = ["Retrait en boutique", "Aujourd'hui", "Entre 11:00", "11:00 – 11:30", f"={PHONE}"]
+DELIVERY = ["Livraison", f"={ADDRESS}", f"={PHONE}"]
+CONFIRM = ["Passer", "Confirmer la commande"]
+SHOP_STEPS = {
+    "pickup": ["Accepter", "Marquer prête"],
+    "delivery": ["Accepter", "Partie en", "Livrée"],
+}
+
+
+def number_of(label: str, screen: str) -> str:
+    """The number of the option holding `label` in the numbered text of `screen`."""
+    for line in reversed(screen.splitlines()):
+        number, dot, text = line.partition(". ")
+        if dot and number.isdigit() and label in text:
+            return number
+    raise AssertionError(f"no option {label!r} in:\n{screen}")
+
+
+class Person:
+    def __init__(self, phone: Phone, tapping: bool) -> None:
+        self.phone = phone
+        self.tapping = tapping
+        self.screen = ""
+
+    def say(self, text: str) -> None:
+        self.screen = self.phone.say(text)
+
+    def pick(self, label: str) -> None:
+        if label.startswith("="):
+            self.say(label[1:])
+        elif self.tapping:
+            self.screen = self.phone.tap(label)
+        else:
+            self.say(number_of(label, self.screen))
+
+    def last(self) -> None:
+        """What came in last, without writing (a notification)."""
+        self.screen = self.phone.read(self.phone.standin.to(self.phone.address)[-1])
+
+
+def one_order(fulfilment: str, tapping: bool, root: Path) -> tuple[int, int]:
+    """Messages sent to the customer and to the shop for one confirmed order."""
+    db = Database(f"sqlite:///{root / f'{fulfilment}-{tapping}.db'}")
+    migrate.upgrade(db.engine)
+    clock = Clock()
+    ctx = Context.from_config(Config(), media=MediaStore(root / "media"), clock=clock)
+    db.run(lambda session: load_demo(session=session, media=ctx.media))
+    standin = TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN).start()
+    server = WhatsAppServer(whatsapp_app(db, ctx, Engine(db, ctx), standin.url, templates={}))
+    try:
+        if tapping:
+            set_up_shapes(server)
+        customer = Person(Phone(server, standin, CUSTOMER), tapping)
+        shop = Person(Phone(server, standin, SHOP), tapping)
+        shop.say("menu")
+        _make_staff(db, SHOP)
+        before = len(standin.sent)
+        customer.say("/start")
+        for label in [*TO_CART, *(PICKUP if fulfilment == "pickup" else DELIVERY), *CONFIRM]:
+            customer.pick(label)
+        assert "confirmée" in customer.screen, customer.screen
+        drain = dispatcher(db, server.channel, clock)  # as the tests build it
+        server.run(drain.drain())  # the new-order alert
+        shop.last()
+        for label in SHOP_STEPS[fulfilment]:
+            shop.pick(label)
+            server.run(drain.drain())  # what the customer is told
+        sent = standin.sent[before:]
+        to_customer = sum(m.to == customer.phone.address for m in sent)
+        return to_customer, len(sent) - to_customer
+    finally:
+        server.close()
+        standin.stop()
+        db.dispose()
+
+
+def _make_staff(db: Database, number: str) -> None:
+    from sqlmodel import select
+
+    from store.models import Shop, ShopStaff, User
+
+    with db.session() as session:
+        user = session.exec(select(User).where(User.channel_ref == number)).one()
+        shop = session.exec(select(Shop).where(Shop.slug == "chocolaterie-du-perche")).one()
+        session.add(ShopStaff(shop_id=shop.id, user_id=user.id, role="owner"))
+
+
+def main() -> int:
+    print("WhatsApp messages sent per confirmed order (customer + shop), same run")
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        for fulfilment in ("pickup", "delivery"):
+            text = one_order(fulfilment, False, Path(tmp))
+            rich = one_order(fulfilment, True, Path(tmp))
+            fewer = 1 - sum(rich) / sum(text)
+            ok = ok and fewer >= 0.30
+            print(
+                f"  {fulfilment:<8} numbered text: {sum(text):>3} ({text[0]} customer, "
+                f"{text[1]} shop)   shapes: {sum(rich):>3} ({rich[0]} customer, {rich[1]} shop)"
+                f"   {fewer:.0%} fewer (goal >= 30%)"
+            )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
