@@ -38,7 +38,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--project-standin",
         action="store_true",
-        help="end to end on tests/telegram_standin.py instead of bench/standin.py",
+        help="end to end on tests/fakes/telegram_standin.py instead of bench/standin.py",
     )
     p.add_argument("--workdir", default="var/bench", help="where the generated databases go")
     return p

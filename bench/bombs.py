@@ -76,7 +76,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bombs", description=__doc__)
     parser.add_argument("--bombs", type=int, default=20)
     args = parser.parse_args()
-    from tests.telegram_standin import TelegramStandIn
+    from tests.fakes.telegram_standin import TelegramStandIn
 
     owners = [5000 + n for n in range(args.bombs)]
     customers = [6000 + n for n in range(args.bombs)]
@@ -125,7 +125,7 @@ def main() -> int:
 
 def round_of(tg: object, owners: list[int], customers: list[int], picture: bytes) -> str:
     """Owners send `picture` as a file while customers type /start, all at once; who got answers."""
-    from tests.telegram_standin import TelegramStandIn
+    from tests.fakes.telegram_standin import TelegramStandIn
 
     assert isinstance(tg, TelegramStandIn)
     start = threading.Barrier(len(owners) + len(customers))

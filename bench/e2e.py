@@ -49,8 +49,8 @@ def rss_mb(pid: int, field: str = "VmHWM") -> float:
 
 
 def project_standin() -> bool:
-    """Whether tests/telegram_standin.py (the channel tests' stand-in) is in this tree."""
-    return importlib.util.find_spec("tests.telegram_standin") is not None
+    """Whether tests/fakes/telegram_standin.py (the channel tests' stand-in) is in this tree."""
+    return importlib.util.find_spec("tests.fakes.telegram_standin") is not None
 
 
 class StandIn:
@@ -180,7 +180,7 @@ def main(full: bool, workdir: Path, project: bool = False) -> list[Figure]:
     for leftover in workdir.glob(database.name + "*"):
         leftover.unlink()
     if project and not project_standin():
-        say("  tests/telegram_standin.py is not in this tree: using bench/standin.py")
+        say("  tests/fakes/telegram_standin.py is not in this tree: using bench/standin.py")
         project = False
     # The channel tests' stand-in checks every call against the published spec (Vitrine's
     # calls all pass), but it serves a request per thread: on a small shared machine it
@@ -188,9 +188,9 @@ def main(full: bool, workdir: Path, project: bool = False) -> list[Figure]:
     say(
         "  Bot API served by "
         + (
-            "tests/telegram_standin.py (the channel tests' stand-in)"
+            "tests/fakes/telegram_standin.py (the channel tests' stand-in)"
             if project
-            else "bench/standin.py (asyncio; --project-standin for tests/telegram_standin.py)"
+            else "bench/standin.py (asyncio; --project-standin for tests/fakes/telegram_standin.py)"
         )
     )
     standin = StandIn(project)

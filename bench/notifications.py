@@ -31,7 +31,7 @@ from store import migrate
 from store.db import Database
 from store.models import Outbox, User
 from store.types import utcnow
-from tests.rate_standin import HttpSender, RateStandin
+from tests.fakes.rates import HttpSender, RateStandin
 
 TOTAL = 10_000
 REAL = {"telegram": 30.0, "whatsapp": 80.0}

@@ -270,7 +270,7 @@ def main() -> None:
     p.add_argument(
         "--tests",
         action="store_true",
-        help="serve the Bot API with tests/telegram_standin.py (the project's stand-in)",
+        help="serve the Bot API with tests/fakes/telegram_standin.py (the project's stand-in)",
     )
     p.add_argument("--token", default="123:bench")
     args = p.parse_args()

@@ -1,4 +1,4 @@
-"""The project's Telegram stand-in (tests/telegram_standin.py) behind bench.standin's crowd.
+"""The project's Telegram stand-in (tests/fakes/telegram_standin.py) behind bench.standin's crowd.
 
 The Bot API is then served by the stand-in the channel tests use (it refuses what Telegram
 refuses, from the published spec); bench.standin keeps the scripted crowd and the timing:
@@ -16,7 +16,7 @@ REPLIES = ("send", "edit", "copy")
 
 def timed_standin(token: str) -> Any:
     """The project's stand-in, telling the current `TestsWorld` about polls and replies."""
-    from tests.telegram_standin import TelegramStandIn  # only there once the channel landed
+    from tests.fakes.telegram_standin import TelegramStandIn  # only there once the channel landed
 
     class TimedStandIn(TelegramStandIn):
         world: "TestsWorld"

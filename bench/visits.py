@@ -33,7 +33,7 @@ from store.demo import load_demo
 from store.media import MediaStore
 from store.models import Follow, Outbox, Shop, ShopStaff, User
 from store.types import utcnow
-from tests.rate_standin import HttpSender, RateStandin
+from tests.fakes.rates import HttpSender, RateStandin
 
 FOLLOWERS = 2_000
 

@@ -25,9 +25,8 @@ from store.db import Database
 from store.demo import load_demo
 from store.media import MediaStore
 from tests.conftest import Clock
-from tests.notify_helpers import dispatcher
-from tests.twilio_standin import TwilioStandIn
-from tests.whatsapp_harness import (
+from tests.fakes.sender import dispatcher
+from tests.fakes.twilio import (
     ACCOUNT_SID,
     AUTH_TOKEN,
     Phone,
@@ -35,6 +34,7 @@ from tests.whatsapp_harness import (
     set_up_shapes,
     whatsapp_app,
 )
+from tests.fakes.twilio_standin import TwilioStandIn
 
 CUSTOMER, SHOP = "+33612345678", "+33698765432"
 PHONE = "06 12 34 56 78"

@@ -24,6 +24,7 @@ from store.parsing.text import slugify
 from store.public import online_shops, shop_named
 from store.search import fold
 from store.shops import create_invite, find_town, get_or_create_shop
+from store.types import persisted
 
 # The CSV's columns, as a town hall's spreadsheet may spell them.
 COLUMNS = {
@@ -115,7 +116,8 @@ def import_shops(app: wiring.App, rows: list[ShopRow], town_name: str | None = N
             if session.exec(owner).first() is not None:
                 skipped.append(shop.name)
                 continue
-            invite = create_invite(session=session, shop_id=shop.id, role="owner", now=now)  # type: ignore[arg-type]
+            shop_id = persisted(shop.id)
+            invite = create_invite(session=session, shop_id=shop_id, role="owner", now=now)
             letters.append(Letter(shop.name, invite.code, invite.expires_at))
         return Imported(letters, skipped, unknown)
 
@@ -159,8 +161,9 @@ def cmd_admin_poster(config: Config, args: argparse.Namespace) -> int:
         if town is None:
             return None, None, []
         if args.shop:
-            return town, shop_named(session=session, town_id=town.id, name=args.shop), []  # type: ignore[arg-type]
-        return town, None, online_shops(session=session, town_id=town.id)  # type: ignore[arg-type]
+            shop = shop_named(session=session, town_id=persisted(town.id), name=args.shop)
+            return town, shop, []
+        return town, None, online_shops(session=session, town_id=persisted(town.id))
 
     town, shop, shops = app.db.run(work)
     if town is None:
@@ -198,7 +201,7 @@ def shop_poster_pdf(app: wiring.App, name: str, paper: str = "A4") -> bytes | No
 
     def work(session: Session) -> Shop | None:
         town = find_town(session=session, name=app.config.town.name)
-        return shop_named(session=session, town_id=town.id, name=name) if town else None  # type: ignore[arg-type]
+        return shop_named(session=session, town_id=persisted(town.id), name=name) if town else None
 
     shop = app.db.run(work)
     return shop_poster(app, shop, paper=paper) if shop is not None and shop.active else None
@@ -209,7 +212,7 @@ def town_poster_pdf(app: wiring.App, paper: str = "A4") -> bytes | None:
 
     def work(session: Session) -> tuple[Town | None, list[Shop]]:
         town = find_town(session=session, name=app.config.town.name)
-        return town, online_shops(session=session, town_id=town.id) if town else []  # type: ignore[arg-type]
+        return town, online_shops(session=session, town_id=persisted(town.id)) if town else []
 
     town, shops = app.db.run(work)
     return town_poster(app, town, shops, paper=paper) if town is not None else None

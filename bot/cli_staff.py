@@ -13,6 +13,7 @@ from store import staff
 from store.models import Town
 from store.parsing.text import slugify
 from store.shops import find_town
+from store.types import persisted
 
 
 def read_password(args: argparse.Namespace) -> str | None:
@@ -46,7 +47,7 @@ def cmd_admin_user_add(config: Config, args: argparse.Namespace) -> int:
             session=session,
             email=args.email,
             password=password,
-            town_id=town.id,  # type: ignore[arg-type]
+            town_id=persisted(town.id),
         )
         return f"{account.email} ({town.name})"
 

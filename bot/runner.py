@@ -2,12 +2,13 @@
 
 import asyncio
 import logging
-from typing import Any
 
 import uvicorn
 from starlette.routing import BaseRoute
 
 from bot.app import App
+from bot.channels import enabled_channels
+from bot.channels.base import Channel
 from bot.notify import start_notifications
 from bot.payments import StripeLinks
 from bot.web import build_web
@@ -19,40 +20,12 @@ from notifications.base import Sender
 log = logging.getLogger(__name__)
 
 
-def telegram_channel(app: App) -> Any:
-    """The Telegram channel when a token is configured (polling or webhook)."""
-    if not app.config.telegram_enabled:
-        return None
-    from bot.channels.telegram import TelegramChannel
-
-    return TelegramChannel(app)
-
-
-def whatsapp_channel(app: App) -> Any:
-    """The WhatsApp channel (Twilio) when an account is configured."""
-    if not app.config.whatsapp_enabled:
-        return None
-    from bot.channels.whatsapp import WhatsAppChannel
-
-    return WhatsAppChannel(app)
-
-
 async def serve_async(app: App, stop: asyncio.Event | None = None) -> None:
     """Start what the config asks for and run until interrupted (or until `stop` is set)."""
-    routes: list[BaseRoute] = []
-    senders: list[Sender] = []
     # Each channel brings its webhook routes, start/stop hooks and its notifications Sender.
-    channels: list[Any] = []
-    telegram = telegram_channel(app)
-    if telegram is not None:
-        channels.append(telegram)
-        routes += telegram.routes()
-        senders.append(telegram)
-    whatsapp = whatsapp_channel(app)
-    if whatsapp is not None:
-        channels.append(whatsapp)
-        routes += whatsapp.routes()
-        senders.append(whatsapp)
+    channels = enabled_channels(app)
+    routes: list[BaseRoute] = [route for channel in channels for route in channel.routes()]
+    senders: list[Sender] = list(channels)
     routes += visit_routes(app)  # /v/<visit>/<token>: a live visit's Join link, counted
     if isinstance(app.ctx.payments, StripeLinks):
         routes += stripe_routes(app, app.ctx.payments)  # /stripe/webhook: paid orders
@@ -67,7 +40,7 @@ async def serve_async(app: App, stop: asyncio.Event | None = None) -> None:
     # The web server listens first, so a webhook registered next is reachable at once.
     while not (server.started or serving.done()):
         await asyncio.sleep(0.05)
-    started: list[Any] = []
+    started: list[Channel] = []
     notifications = None
     try:
         for channel in channels:

@@ -87,11 +87,19 @@ class Stale(Exception):
     """An option payload that is out of date, unknown, or not this user's to use."""
 
 
-def menu_of(replies: Sequence[Reply]) -> list[list[str]] | None:
-    """What a typed number or label picks from after `replies`: the actions of the last reply
-    that has options ([] when its options are only links); None when no reply has any, so
-    the menu shown before stays. The engine, the outbox and every channel go by this."""
-    for reply in reversed(replies):
-        if reply.options:
-            return [[o.label, o.action] for o in reply.options if o.action]
+def menu_index(replies: Sequence[Reply]) -> int | None:
+    """Which reply's options a typed number picks from: the last one that has options."""
+    for index in range(len(replies) - 1, -1, -1):
+        if replies[index].options:
+            return index
     return None
+
+
+def menu_of(replies: Sequence[Reply]) -> list[list[str]] | None:
+    """What a typed number or label picks from after `replies`: the actions of the reply at
+    `menu_index` ([] when its options are only links); None when no reply has any, so the
+    menu shown before stays. The engine, the outbox and every channel go by this."""
+    index = menu_index(replies)
+    if index is None:
+        return None
+    return [[o.label, o.action] for o in replies[index].options if o.action]

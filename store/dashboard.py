@@ -13,6 +13,7 @@ from sqlmodel import Session, col, func, or_, select
 
 from store.models import Invite, Item, Order, Shop, ShopStaff, Town
 from store.shops import create_invite
+from store.types import persisted
 
 # Orders that count: placed and not refused or cancelled.
 NOT_COUNTED = ("declined", "cancelled")
@@ -185,7 +186,7 @@ def invite_lines(*, session: Session, town_id: int, now: datetime) -> list[Invit
     )
     return [
         InviteLine(
-            invite_id=invite.id,  # type: ignore[arg-type]
+            invite_id=persisted(invite.id),
             shop_id=invite.shop_id,
             shop=name,
             code=invite.code,

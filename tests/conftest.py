@@ -23,8 +23,8 @@ from store.demo import load_demo
 from store.media import MediaStore
 
 # The channels' fixtures: Telegram's (`tg`, `start_bot`, `run_vitrine`), Twilio's (`standin`);
-# the browser's (`web_server`, `browser_page`, `screenshot`: tests/browser.py).
-pytest_plugins = ["tests.telegram_harness", "tests.whatsapp_harness", "tests.browser"]
+# the browser's (`web_server`, `browser_page`, `screenshot`: tests/fakes/browser.py).
+pytest_plugins = ["tests.fakes.telegram", "tests.fakes.twilio", "tests.fakes.browser"]
 
 PG_URL = os.environ.get("VITRINE_TEST_PG_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]

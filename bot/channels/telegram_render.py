@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, Message
 from telegram.error import BadRequest
 
+from bot.channels.base import split, units
 from handlers.core import Option, Reply
 from store import delivery
 from store.db import Database
@@ -26,38 +27,9 @@ CAPTION_LIMIT = 1024
 SHORT_LABEL = 20  # two buttons this short share a row; longer ones get a row each
 
 
-def units(text: str) -> int:
-    """Length as Telegram counts it (UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Pieces of at most `limit` units, cut at a paragraph, a line or a space when possible."""
-    pieces: list[str] = []
-    rest = text
-    while units(rest) > limit:
-        cut = _fit(rest, limit)
-        head = rest[:cut]
-        for sep in ("\n\n", "\n", " "):
-            at = head.rfind(sep)
-            if at > cut // 2:
-                cut = at
-                break
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest or not pieces:
-        pieces.append(rest)
-    return pieces
-
-
-def _fit(text: str, limit: int) -> int:
-    """How many characters of `text` fit in `limit` UTF-16 units."""
-    total = 0
-    for index, char in enumerate(text):
-        total += 2 if ord(char) > 0xFFFF else 1
-        if total > limit:
-            return index
-    return len(text)
+    """Pieces of a message's text Telegram accepts (`bot.channels.base.split`)."""
+    return split(text, limit)
 
 
 def button_url_ok(url: str) -> bool:

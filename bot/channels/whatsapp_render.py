@@ -8,8 +8,9 @@ same action as the 2nd button on Telegram. Bodies are cut under Twilio's 1,600 c
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.channels.base import split
 from handlers import i18n
-from handlers.core import Reply
+from handlers.core import Reply, menu_index
 
 MAX_BODY = 1600  # Twilio's limit, counted in UTF-16 units to be safe with emoji
 MAX_CAPTION = 1024  # WhatsApp's limit for the text under a photo
@@ -28,11 +29,6 @@ class Outgoing:
     template: bool = False  # an approved template (outside the 24-hour window)
 
 
-def size(text: str) -> int:
-    """Length as Twilio counts it (UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def reply_hint(lang: str, count: int) -> str:
     """ "Répondez 1, 2 ou 3" in the person's language."""
     if count == 1:
@@ -41,14 +37,6 @@ def reply_hint(lang: str, count: int) -> str:
         first = ", ".join(str(n) for n in range(1, count))
         return i18n.t(lang, "wa_reply_few", first=first, last=count)
     return i18n.t(lang, "wa_reply_many", count=count)
-
-
-def menu_index(replies: Sequence[Reply]) -> int | None:
-    """Which reply's options the engine remembers as the menu (the last one with options)."""
-    for index in range(len(replies) - 1, -1, -1):
-        if replies[index].options:
-            return index
-    return None
 
 
 def reply_text(reply: Reply, lang: str, numbered: bool) -> str:
@@ -66,32 +54,6 @@ def reply_text(reply: Reply, lang: str, numbered: bool) -> str:
         lines = [f"{n}. {o.label}" for n, o in enumerate(actions, 1)]
         blocks.append("\n".join(lines) + "\n\n" + reply_hint(lang, len(actions)))
     return "\n\n".join(b for b in blocks if b)
-
-
-def split(text: str, limit: int = MAX_BODY) -> list[str]:
-    """Cut text into bodies under `limit`, between paragraphs or lines where possible."""
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while size(line) > limit:  # one huge line: cut it hard, on a space if there is one
-            cut = limit
-            while size(line[:cut]) > limit:
-                cut -= 1
-            space = line.rfind(" ", 0, cut)
-            cut = space if space > limit // 2 else cut
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:cut].rstrip())
-            line = line[cut:].lstrip()
-        candidate = f"{current}\n{line}" if current else line
-        if size(candidate) > limit:
-            chunks.append(current)
-            candidate = line
-        current = candidate
-    if current.strip():
-        chunks.append(current)
-    return [c.strip("\n") for c in chunks if c.strip()]
 
 
 def render_each(

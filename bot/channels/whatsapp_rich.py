@@ -9,16 +9,9 @@ rendered as the numbered text (`whatsapp_render`), which typed numbers still ans
 from collections.abc import Callable, Mapping, Sequence
 
 from bot.channels import whatsapp_shapes as shapes
-from bot.channels.whatsapp_render import (
-    MAX_BODY,
-    MAX_CAPTION,
-    Outgoing,
-    menu_index,
-    reply_text,
-    size,
-    split,
-)
-from handlers.core import Option, Reply
+from bot.channels.base import split, units
+from bot.channels.whatsapp_render import MAX_BODY, MAX_CAPTION, Outgoing, reply_text
+from handlers.core import Option, Reply, menu_index
 
 # Our media URLs all start with this under the public URL: a card's fixed part.
 MEDIA_PATH = "/media/"
@@ -27,7 +20,7 @@ MEDIA_PATH = "/media/"
 def _with_text(before: str, text: str, limit: int) -> str | None:
     """`text` with `before` on top, or None when together they would not fit."""
     joined = f"{before}\n\n{text}" if text else before
-    return joined if size(joined) <= limit else None
+    return joined if units(joined) <= limit else None
 
 
 def _shaped(filled: shapes.Filled, sids: Mapping[str, str]) -> Outgoing | None:
@@ -63,7 +56,7 @@ def render_reply(
         # "Autres choix" opens the menu the engine remembers: only that reply's own.
         fits = live or shapes.fits_buttons(actions)
         card = shapes.fill_card(text, url.removeprefix(base), actions, lang) if fits else None
-        sent = _shaped(card, sids) if card is not None and size(text) <= MAX_CAPTION else None
+        sent = _shaped(card, sids) if card is not None and units(text) <= MAX_CAPTION else None
         if sent is not None:
             return [sent]
         photo = Outgoing(body="", media_urls=(url,), shape="media")
@@ -99,7 +92,7 @@ def render_rich(
         if shaped is None and before:
             joined = _with_text(before, reply_text(reply, lang, False), MAX_BODY)
             if plain and joined is not None:  # two texts, one message
-                shaped = [Outgoing(body=part) for part in split(joined)]
+                shaped = [Outgoing(body=part) for part in split(joined, MAX_BODY)]
         if shaped is None:
             if pending is not None:
                 rendered[pending] = numbered[pending]

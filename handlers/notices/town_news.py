@@ -15,6 +15,7 @@ from handlers.core import Option, Reply, menu_of
 from handlers.notices.visits import counts_joins
 from store import campaigns, outbox
 from store.models import Campaign, Shop, Town, User
+from store.types import persisted
 
 STOP = a.NEWS_STOP.pack()  # the one-tap stop under every campaign message
 
@@ -86,5 +87,5 @@ def _languages(session: Session, user_ids: list[int]) -> dict[int, str]:
         chunk = user_ids[start : start + 500]
         query = select(User.id, User.language).where(col(User.id).in_(chunk))
         for user_id, language in session.exec(query).all():
-            found[user_id] = i18n.language_of(language)  # type: ignore[index]
+            found[persisted(user_id)] = i18n.language_of(language)
     return found

@@ -1,0 +1,78 @@
+"""A merchant's hours and closures are read back before they count; what was not understood is
+said back in the merchant's own words, never dropped silently."""
+
+from sqlmodel import select
+
+from store.models import Shop
+from tests.people import join_as_owner
+
+
+def _shop(db) -> Shop:
+    with db.session() as session:
+        return session.exec(select(Shop).where(Shop.slug == "bougies-de-lea")).one()
+
+
+def test_hours_are_shown_as_a_week_with_the_unread_part_before_they_are_saved(chat, engine, db):
+    lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
+    lea.say("Ma boutique")
+    lea.say("Réglages de la boutique")
+    lea.say("Horaires")
+    screen = lea.say(
+        "Mardi au samedi : 9h-12h30 / 14h30-19h, journée continue le samedi. "
+        "Lundi fermé. Le 2e dimanche du mois 10h-18h"
+    )
+    assert "J'ai compris" in screen
+    assert "mardi → vendredi : 09:00–12:30, 14:30–19:00" in screen
+    assert "samedi : 09:00–19:00" in screen
+    assert "Fermé : lundi, dimanche" in screen
+    assert "Je n'ai pas compris « 2e dimanche du mois 10h-18h »" in screen
+    assert _shop(db).hours == {}  # nothing counts before the merchant says it is right
+    screen = lea.say("C'est bon")
+    assert "Horaires enregistrés" in screen
+    hours = _shop(db).hours
+    assert "mon" not in hours and "sun" not in hours
+    assert hours["sat"] == [["09:00", "19:00"]]
+
+
+def test_by_appointment_is_never_taken_for_opening_hours(chat, engine, db):
+    lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
+    lea.say("Ma boutique")
+    lea.say("Réglages de la boutique")
+    lea.say("Horaires")
+    screen = lea.say("uniquement sur rendez-vous")
+    assert "ce ne sont pas des horaires d'ouverture" in screen
+    screen = lea.say("mar-sam 10h-19h, lundi sur rdv")
+    assert "mardi → samedi : 10:00–19:00" in screen and "Fermé : lundi, dimanche" in screen
+    assert "« Sur rendez-vous » n'est pas compté comme ouvert" in screen
+    lea.say("C'est bon")
+    assert "mon" not in _shop(db).hours
+
+
+def test_closures_with_an_unread_part_wait_for_the_merchant(chat, engine, db):
+    lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
+    lea.say("Ma boutique")
+    lea.say("Réglages de la boutique")
+    lea.say("Fermetures exceptionnelles")
+    screen = lea.say("fermé du lundi 28 décembre au samedi 2 janvier inclus et le 24 après-midi")
+    assert "J'ai compris : fermé du lundi 28 décembre au samedi 2 janvier 2027" in screen
+    assert "Je n'ai pas compris « 24 après-midi »" in screen
+    assert _shop(db).closures == []
+    screen = lea.say("C'est bon")
+    assert "Fermetures exceptionnelles : du lundi 28 décembre au samedi 2 janvier 2027" in screen
+    assert _shop(db).closures == [["2026-12-28", "2027-01-02"]]
+
+
+def test_closures_read_surely_are_saved_and_said_back_in_words(chat, engine, db):
+    lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
+    lea.say("Ma boutique")
+    lea.say("Réglages de la boutique")
+    lea.say("Fermetures exceptionnelles")
+    assert "Je n'ai pas compris ces dates" in lea.say("bientôt")
+    screen = lea.say("les 24, 25 et 26 décembre, et le 31")
+    assert "du jeudi 24 décembre au samedi 26 décembre" in screen
+    assert "Je n'ai pas compris « 31 »" in screen  # no month: said back, the rest saved
+    assert "Fermetures : du jeudi 24 décembre" not in screen
+    screen = lea.say("les 24, 25 et 26 décembre")
+    assert "Fermetures exceptionnelles : du jeudi 24 décembre au samedi 26 décembre" in screen
+    assert "Fermetures : du jeudi 24 décembre" in screen  # back in the settings
+    assert _shop(db).closures == [["2026-12-24", "2026-12-26"]]
