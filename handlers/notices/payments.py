@@ -34,7 +34,7 @@ KINDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _tell(
+def _send(
     session: Session, ctx: Context, user_id: int, kind: str, order: Order,
     build: Callable[[str], list[Reply]],
 ) -> None:  # fmt: skip
@@ -89,7 +89,7 @@ def _confirm(session: Session, ctx: Context, order: Order, shop: Shop) -> None:
         see = Option(i18n.t(lang, "orders_see"), a.ORDER.pack(order_id))
         return [Reply(text, photo=photo, options=(see,))]
 
-    _tell(session, ctx, order.customer_id, "order_paid", order, to_customer)
+    _send(session, ctx, order.customer_id, "order_paid", order, to_customer)
 
     def to_staff(lang: str) -> list[Reply]:
         text = i18n.t(lang, "order_new_alert", number=order.number) + "\n"
@@ -102,7 +102,7 @@ def _confirm(session: Session, ctx: Context, order: Order, shop: Shop) -> None:
         return [Reply(text, options=options)]
 
     for staff_id in staff_ids(session=session, shop_id=persisted(shop.id)):
-        _tell(session, ctx, staff_id, "order_new", order, to_staff)
+        _send(session, ctx, staff_id, "order_new", order, to_staff)
     plan(session=session, ctx=ctx, order=order)
 
 
@@ -132,7 +132,7 @@ def refund(*, session: Session, ctx: Context, order: Order, reason: str) -> bool
         )
         key = "pay_refund_by_shop"
         for staff_id in staff_ids(session=session, shop_id=order.shop_id):
-            _tell(session, ctx, staff_id, "payment_to_refund", order, lambda lang: [Reply(
+            _send(session, ctx, staff_id, "payment_to_refund", order, lambda lang: [Reply(
                 i18n.t(lang, "m_pay_to_refund", number=order.number,
                        total=i18n.money(payment.amount_cents, lang, ctx.currency)))])  # fmt: skip
 
@@ -141,7 +141,7 @@ def refund(*, session: Session, ctx: Context, order: Order, reason: str) -> bool
         why = i18n.t(lang, f"pay_why_{reason}")
         return [Reply(i18n.t(lang, key, number=order.number, total=total, why=why))]
 
-    _tell(session, ctx, order.customer_id, "payment_refunded", order, build)
+    _send(session, ctx, order.customer_id, "payment_refunded", order, build)
     return True
 
 
@@ -180,7 +180,7 @@ def expire_unpaid(*, session: Session, ctx: Context) -> int:
         def build(lang: str, order: Order = order) -> list[Reply]:
             return [Reply(i18n.t(lang, "pay_expired", number=order.number))]
 
-        _tell(session, ctx, order.customer_id, "payment_expired", order, build)
+        _send(session, ctx, order.customer_id, "payment_expired", order, build)
     return len(expired)
 
 
