@@ -2,24 +2,19 @@
 the same run), the cost of a login's Argon2 check, and a campaign queued for many residents.
 """
 
-import asyncio
 import re
 import secrets
-import socket
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-import uvicorn
 from sqlalchemy import insert
 from sqlmodel import select
 
 from bench import Figure, figure, ms, percentile, say
-from bench.pages import demo_app
+from bench.pages import Server, demo_app
 from bot.app import App
-from bot.web import build_web
 from bot.web.admin import admin_mount
 from handlers.notices import town_news
 from store import staff
@@ -66,28 +61,6 @@ def seed(app: App, orders: int, residents: int) -> tuple[int, int]:
     return app.db.run(work)
 
 
-class Server:
-    """The web app with the dashboard, under uvicorn on a loopback port, in a thread."""
-
-    def __init__(self, app: App) -> None:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        web = build_web(app, [admin_mount(app)])
-        config = uvicorn.Config(web, log_level="warning", lifespan="off", access_log=False)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(
-            target=asyncio.run, args=(self.server.serve(sockets=[sock]),), daemon=True
-        )
-        self.thread.start()
-        while not self.server.started:
-            time.sleep(0.01)
-
-    def close(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
 def timed(client: httpx.Client, path: str) -> list[float]:
     for _ in range(10):
         client.get(path).raise_for_status()
@@ -120,7 +93,7 @@ def main(full: bool, workdir: Path) -> list[Figure]:
     for _ in range(5):
         staff.password_matches(hashed, PASSWORD)
     verify = (time.perf_counter() - started) / 5
-    server = Server(app)
+    server = Server(app, [admin_mount(app)])
     try:
         with httpx.Client(base_url=server.url, timeout=60) as client:
             log_in(client)

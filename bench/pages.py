@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import uvicorn
-from starlette.routing import Mount
+from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from bench import Figure, figure, ms, percentile, say
@@ -47,20 +47,20 @@ def demo_app(workdir: Path) -> App:
         whatsapp=WhatsAppConfig(account_sid="AC0", auth_token="x", from_number="+33700000000"),
         web=WebConfig(public_url="https://vitrine.example"),
     )
-    ctx = Context(media=media, whatsapp_number="+33700000000", public_url=config.web.public_url)
+    ctx = Context.from_config(config, media=media)
     return App(config=config, db=db, media=media, ctx=ctx, engine=Engine(db, ctx))
 
 
 class Server:
     """The web app under uvicorn on a free loopback port, in a thread."""
 
-    def __init__(self, app: App, static: Path) -> None:
+    def __init__(self, app: App, routes: list[BaseRoute]) -> None:
         # IPPROTO_TCP, so asyncio sets TCP_NODELAY on the connections it accepts (with the
         # default protocol 0 it does not, and each keep-alive answer waits ~40 ms for an ACK).
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        web = build_web(app, [Mount("/static", StaticFiles(directory=static))])  # type: ignore[list-item]
+        web = build_web(app, routes)
         config = uvicorn.Config(web, log_level="warning", lifespan="off", access_log=False)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(
@@ -127,7 +127,7 @@ def main(full: bool, workdir: Path) -> list[Figure]:
     app = demo_app(workdir)
     static = workdir / "pages-static"
     static.mkdir(exist_ok=True)
-    server = Server(app, static)
+    server = Server(app, [Mount("/static", StaticFiles(directory=static))])
     try:
         with httpx.Client(base_url=server.url, timeout=30) as client:
             html = client.get("/").text

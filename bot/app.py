@@ -4,6 +4,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.config import Config
+from bot.metrics import MeteredEngine
 from handlers.context import Context
 from handlers.engine import Engine
 from store import migrate
@@ -31,7 +32,7 @@ def build(config: Config) -> App:
         from bot.payments import StripeLinks
 
         ctx.payments = StripeLinks(config.stripe, config.web.public_url)
-    return App(config=config, db=db, media=media, ctx=ctx, engine=Engine(db, ctx))
+    return App(config=config, db=db, media=media, ctx=ctx, engine=MeteredEngine(db, ctx))
 
 
 def prepare(app: App, *, demo: bool = True) -> None:

@@ -20,8 +20,18 @@ def cmd_run(config: Config, args: argparse.Namespace) -> int:
     from bot.memory import limit_malloc_arenas
 
     limit_malloc_arenas()  # before any worker thread allocates
+    role = getattr(args, "role", "all")
+    if role != "all" and config.database.url.startswith("sqlite"):
+        print(
+            f"vitrine: --role {role} partage la base entre processus : il faut PostgreSQL "
+            "([database] url). Avec SQLite, un seul processus : --role all.",
+            file=sys.stderr,
+        )
+        return 2
+    if getattr(args, "port", None):
+        config.web.port = args.port  # several web processes on one host, one config
     app = wiring.build(config)
-    wiring.prepare(app)
+    wiring.prepare(app, demo=role != "worker")
     if not (config.telegram_enabled or config.whatsapp_enabled):
         print(
             "Aucun identifiant Telegram ou WhatsApp configuré : discussion en console.",
@@ -30,7 +40,7 @@ def cmd_run(config: Config, args: argparse.Namespace) -> int:
         return _chat(app, args.user, getattr(args, "lang", "fr"))
     from bot.runner import serve
 
-    return serve(app)
+    return serve(app, role)
 
 
 def _chat(app: wiring.App, user: str, lang: str = "fr") -> int:
@@ -166,6 +176,39 @@ def cmd_admin_invite(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_admin_town_add(config: Config, args: argparse.Namespace) -> int:
+    """Add a town (or update the one of that name): postcodes, time zone, position."""
+    from store.towns import add_town, postcodes_of
+
+    if (args.lat is None) != (args.lon is None):
+        print("vitrine: --lat et --lon vont ensemble.", file=sys.stderr)
+        return 2
+    app = wiring.build(config)
+    wiring.prepare(app, demo=False)
+
+    def work(session: Session) -> tuple[str, str, list[str], bool]:
+        town, created = add_town(
+            session=session,
+            name=args.name,
+            postcodes=args.postcode,
+            timezone=args.timezone or config.town.timezone,
+            lat=args.lat,
+            lon=args.lon,
+        )
+        return town.name, town.slug, postcodes_of(town), created
+
+    try:
+        name, slug, codes, created = app.db.run(work)
+    except ValueError as exc:
+        print(f"vitrine: {exc}", file=sys.stderr)
+        return 2
+    print(f"Ville {'ajoutée' if created else 'mise à jour'} : {name} ({', '.join(codes)})")
+    print(f"Telegram : https://t.me/{config.telegram.bot_username}?start=town-{slug}")
+    if config.whatsapp.from_number:
+        print(f"WhatsApp : {app.ctx.deep_link('whatsapp', f'town-{slug}')}")
+    return 0
+
+
 def cmd_notify(config: Config, args: argparse.Namespace) -> int:
     """Deliver the console users' notifications here (demo: `--once --ahead 60`)."""
     import asyncio
@@ -200,10 +243,20 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vitrine", description="Vitrine: the town's shops in chat.")
     p.add_argument("--config", help="TOML config file (default $VITRINE_CONFIG or config.toml)")
     p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument(
+        "--log-format", choices=("text", "json"), default="text", help="json: one object a line"
+    )
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the configured channels, web server, notifications")
     run.add_argument("--config", dest="config_sub")
     run.add_argument("--user", default="console", help="console user when no channel is set")
+    run.add_argument(
+        "--role",
+        choices=("all", "web", "worker"),
+        default="all",
+        help="web: webhooks, media, pages; worker: notifications and jobs; all: both (default)",
+    )
+    run.add_argument("--port", type=int, help="listen on this port (default: [web] port)")
     run.set_defaults(func=cmd_run)
     chat = sub.add_parser("chat", help="talk to the bot in this terminal (or through a pipe)")
     chat.add_argument("--config", dest="config_sub")
@@ -238,6 +291,18 @@ def parser() -> argparse.ArgumentParser:
     payments.add_argument("--mode", choices=["counter", "online", "both"])
     payments.add_argument("--account", help="the shop's Stripe account id (acct_...)")
     payments.set_defaults(func=cmd_admin_payments)
+    town = admin_sub.add_parser("town", help="the towns this deployment serves")
+    town_sub = town.add_subparsers(dest="town_command", required=True)
+    add = town_sub.add_parser("add", help="add a town (or update the one of that name)")
+    add.add_argument("--config", dest="config_sub")
+    add.add_argument("--name", required=True, help="the town's name")
+    add.add_argument(
+        "--postcode", action="append", required=True, help="its postcode (repeat for several)"
+    )
+    add.add_argument("--timezone", help="default: [town] timezone of the config")
+    add.add_argument("--lat", type=float, help="latitude (with --lon): for the nearest town")
+    add.add_argument("--lon", type=float)
+    add.set_defaults(func=cmd_admin_town_add)
     from bot.admin import add_poster_parser
     from bot.cli_staff import add_parser as add_user_parser
 
@@ -258,10 +323,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from bot.logs import configure
+
+    configure(logging.INFO if args.verbose else logging.WARNING, args.log_format)
     try:
         config = load(getattr(args, "config_sub", None) or args.config)
         return int(args.func(config, args) or 0)

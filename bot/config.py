@@ -95,6 +95,10 @@ class NotificationsConfig:
     telegram_per_second: float = 30.0
     telegram_per_chat_per_second: float = 1.0
     whatsapp_per_second: float = 80.0
+    # Shared by every process: auto (Redis when redis_url is set, else PostgreSQL's when
+    # the database is, else in-process) | redis | postgresql | none (in-process only).
+    shared_limits: str = "auto"
+    redis_url: str = ""  # e.g. redis://127.0.0.1:6379/0
     # Reminders and digests wait for the end of these hours (town's zone); "" for none.
     quiet_hours: str = "21:00-08:00"
     # Pickup reminders: minutes before the slot starts, and the next morning if not collected.
@@ -204,6 +208,8 @@ def _check_notifications(notifications: NotificationsConfig) -> None:
     minutes = notifications.reminder_minutes_before
     if not isinstance(minutes, list) or not all(isinstance(m, int) and m > 0 for m in minutes):
         raise ConfigError("[notifications] reminder_minutes_before must be a list of minutes > 0")
+    if notifications.shared_limits not in ("auto", "redis", "postgresql", "none"):
+        raise ConfigError("[notifications] shared_limits: auto, redis, postgresql or none")
     rates = ("telegram_per_second", "telegram_per_chat_per_second", "whatsapp_per_second")
     for name in (*rates, "max_attempts", "lease_seconds", "max_in_flight", "demo_speedup"):
         if getattr(notifications, name) <= 0:

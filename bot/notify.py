@@ -10,9 +10,9 @@ from handlers import jobs
 from handlers.notices.orders import tell_undelivered
 from notifications.base import Sender
 from notifications.dispatcher import Dispatcher
-from notifications.limits import RateLimits
 from notifications.rows import Settings
 from notifications.service import NotificationService
+from notifications.shared import build_limits
 
 log = logging.getLogger(__name__)
 
@@ -23,9 +23,12 @@ def build_dispatcher(app: App, senders: Iterable[Sender]) -> Dispatcher:
     """A dispatcher over `senders` with the config's retries, lease and rates."""
     cfg = app.config.notifications
     settings = Settings.from_config(app.config)
-    limits = RateLimits(
+    limits = build_limits(
+        app.db,
         {"telegram": cfg.telegram_per_second, "whatsapp": cfg.whatsapp_per_second},
         {"telegram": cfg.telegram_per_chat_per_second},
+        shared=cfg.shared_limits,
+        redis_url=cfg.redis_url,
     )
     return Dispatcher(
         app.db,

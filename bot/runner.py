@@ -1,4 +1,10 @@
-"""`vitrine run` with channels configured: web server, channels and notifications, one loop."""
+"""`vitrine run` with channels configured: web server, channels and notifications, one loop.
+
+Roles (`--role`): `web` takes the platforms' webhooks and serves media, pages, health and
+metrics (as many as you like behind a load balancer); `worker` delivers the outbox and runs
+the scheduled jobs (several may run: rows are claimed with FOR UPDATE SKIP LOCKED, and the
+rate limits are shared, `notifications/shared.py`); `all` is both in one process.
+"""
 
 import asyncio
 import logging
@@ -6,6 +12,7 @@ import logging
 import uvicorn
 from starlette.routing import BaseRoute
 
+from bot import wakeup
 from bot.app import App
 from bot.channels import enabled_channels
 from bot.channels.base import Channel
@@ -20,8 +27,16 @@ from notifications.base import Sender
 log = logging.getLogger(__name__)
 
 
-async def serve_async(app: App, stop: asyncio.Event | None = None) -> None:
+ROLES = ("all", "web", "worker")
+
+
+async def serve_async(app: App, stop: asyncio.Event | None = None, role: str = "all") -> None:
     """Start what the config asks for and run until interrupted (or until `stop` is set)."""
+    if role not in ROLES:
+        raise ValueError(f"role {role!r}: one of {', '.join(ROLES)}")
+    if role == "worker":
+        await _work(app, stop)
+        return
     # Each channel brings its webhook routes, start/stop hooks and its notifications Sender.
     channels = enabled_channels(app)
     routes: list[BaseRoute] = [route for channel in channels for route in channel.routes()]
@@ -47,7 +62,10 @@ async def serve_async(app: App, stop: asyncio.Event | None = None) -> None:
             await channel.start()
             started.append(channel)
         # The dispatcher starts after the channels: their Senders need a started client.
-        notifications = await start_notifications(app, senders)
+        if role == "all":
+            notifications = await start_notifications(app, senders)
+        else:  # the workers deliver: tell them when a turn left messages due now
+            app.ctx.on_outbox = wakeup.Announcer(app.db).announce
         await serving
     finally:
         if notifications is not None:
@@ -60,14 +78,37 @@ async def serve_async(app: App, stop: asyncio.Event | None = None) -> None:
             stopping.cancel()
 
 
+async def _work(app: App, stop: asyncio.Event | None) -> None:
+    """The worker role: the channels as senders only (no webhook, no polling), the
+    dispatcher and the scheduler, woken by the web processes' announcements."""
+    senders = enabled_channels(app)
+    started: list[Channel] = []
+    notifications = None
+    listener = None
+    try:
+        for channel in senders:
+            await channel.start(receive=False)
+            started.append(channel)
+        notifications = await start_notifications(app, senders)
+        listener = wakeup.Listener(app.db, notifications.wake).start()
+        await (stop.wait() if stop is not None else asyncio.Event().wait())
+    finally:
+        if listener is not None:
+            listener.stop()
+        if notifications is not None:
+            await notifications.stop()
+        for channel in reversed(started):
+            await channel.stop()
+
+
 async def _exit_on(stop: asyncio.Event, server: uvicorn.Server) -> None:
     await stop.wait()
     server.should_exit = True
 
 
-def serve(app: App) -> int:
+def serve(app: App, role: str = "all") -> int:
     try:
-        asyncio.run(serve_async(app))
+        asyncio.run(serve_async(app, role=role))
     except KeyboardInterrupt:
         pass
     return 0

@@ -151,7 +151,8 @@ def route(turn: Turn) -> list[Reply]:
     action = menu_choice(turn, text, reads)
     if action:
         return run_action(turn, action)
-    if text.isdigit() and turn.state.menu and reads in ("text", "photo"):
+    # (A 5-digit number is a postcode, not a menu's number.)
+    if text.isdigit() and len(text) < 5 and turn.state.menu and reads in ("text", "photo"):
         count = len(turn.state.menu)
         menu = [Option(label, action) for label, action in turn.state.menu]
         return [Reply(turn.t("choose_number", count=count), options=tuple(menu))]

@@ -12,7 +12,7 @@ from typing import Literal
 
 from handlers.common import actions as a
 from handlers.core import Reply
-from handlers.customer import browse, cart, checkout, orders, prefs, search, start
+from handlers.customer import browse, cart, checkout, orders, prefs, search, start, towns
 from handlers.merchant import catalogue, handover, items, join, menu, photos, setup, setup_view
 from handlers.merchant import orders as shop_orders
 from handlers.merchant import payments as shop_payments
@@ -62,6 +62,8 @@ ACTIONS: dict[str, Handler] = {
     a.CANCEL.name: start.cancel,
     a.SEARCH.name: search.ask,
     a.FOUND.name: search.results,
+    a.TOWNS.name: towns.choose,
+    a.TOWN.name: towns.pick,
     # Customers: browsing, cart, checkout step by step, orders, preferences (customer/).
     a.CATEGORIES.name: browse.categories,
     a.CATEGORY.name: browse.category,
@@ -165,7 +167,7 @@ ACTIONS: dict[str, Handler] = {
 
 # Slash commands (Telegram's menu; typed anywhere).
 COMMANDS: dict[str, Handler] = {
-    "start": start.start,  # /start [shop-<slug> | pickup-<token> | join-<code>]: DEEP_LINKS
+    "start": start.start,  # /start [shop-<slug> | town-<slug> | ...]: DEEP_LINKS
     "menu": start.home,
     "aide": start.help_,
     "help": start.help_,
@@ -174,6 +176,8 @@ COMMANDS: dict[str, Handler] = {
     "recherche": search.ask,
     "search": search.ask,
     # Customers.
+    "ville": towns.choose,
+    "town": towns.choose,
     "boutiques": browse.categories,
     "shops": browse.categories,
     "panier": cart.show,
@@ -196,7 +200,9 @@ COMMANDS: dict[str, Handler] = {
 # Deep links `/start <kind>-<value>`: kind -> handler (the value in turn.args[0]). The engine
 # opens them, after ON_START.
 DEEP_LINKS: dict[str, Handler] = {
-    "shop": browse.shop_link,  # shop-<slug>
+    "shop": browse.shop_link,  # shop-<slug> (in the shop's town)
+    "item": browse.item_link,  # item-<id> (in its shop's town)
+    "town": towns.link,  # town-<slug>
     "join": join.link,  # join-<invite code>
     "pickup": handover.link,  # pickup-<token> (the customer's QR, scanned by the shop)
 }
@@ -208,11 +214,12 @@ SEARCH_WORDS: Handler = first_of(
     handover.pickup_words,  # "retrait <token>" (the same, for a pickup QR)
     join.typed_code,  # an invite code on its own
     handover.counter_code,  # a customer's pickup code, typed by staff
+    towns.typed,  # a postcode, or another town's name
     last=search.results,
 )
 TEXT: Handler = first_of(live.video_link, last=SEARCH_WORDS)  # staff's video link first
 PHOTO: Handler = first_of(photos.for_staff, last=start.unexpected_photo)
-LOCATION: Handler = start.unexpected_location  # a location nobody asked for
+LOCATION: Handler = towns.shared_location  # a location nobody asked for: the nearest town
 
 # What typed text means while the conversation awaits it (ConversationState.expect).
 INPUTS: dict[str, Awaited] = {

@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from handlers import i18n
 from handlers.context import Context
@@ -14,6 +14,7 @@ from handlers.core import Incoming, Option, Reply, menu_of
 from store import outbox
 from store.models import ConversationState, Town, User
 from store.shops import staff_ids
+from store.towns import default_town
 from store.types import persisted
 
 
@@ -54,16 +55,22 @@ class Turn:
 
     @cached_property
     def town(self) -> Town:
-        """The town this bot serves (looked up once a turn: handlers ask for it often)."""
-        town = self.session.exec(select(Town).where(Town.slug == self.ctx.town_slug)).first()
-        if town is None:
-            town = self.session.exec(select(Town).order_by(col(Town.id))).first()
-        if town is None:
-            raise LookupError(
-                f"no town {self.ctx.town_slug!r} in the database: run `vitrine demo` "
-                "or set [town] name in the config"
-            )
-        return town
+        """The person's town, else the deployment's default one (looked up once a turn)."""
+        if self.user.town_id is not None:
+            town = self.session.get(Town, self.user.town_id)
+            if town is not None:
+                return town
+        return default_town(session=self.session, slug=self.ctx.town_slug)
+
+    @property
+    def tz(self) -> str:
+        """The time zone of the person's town: times are shown in it."""
+        return self.town.timezone
+
+    def move_to(self, town_id: int) -> None:
+        """The person now shops in that town (kept on their row for the next turns)."""
+        self.user.town_id = town_id
+        self.__dict__.pop("town", None)  # the cached town is the old one
 
     # What typed text means next.
     def expect(self, what: str | None, **data: Any) -> None:

@@ -37,8 +37,9 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from notifications import metrics
 from notifications.base import OUTBOX_ROW, DeliveryError, Recipient, Sender
-from notifications.limits import RateLimits
+from notifications.limits import Limits
 from notifications.rows import (
     REMINDER_KINDS,
     TO_DELIVER,
@@ -49,7 +50,7 @@ from notifications.rows import (
     settle,
     worker_name,
 )
-from store import quiet
+from store import logctx, quiet
 from store.db import Database
 from store.models import Order, Outbox, User
 from store.statuses import BEFORE_PICKUP
@@ -68,7 +69,7 @@ class Dispatcher:
         *,
         settings: Settings,
         clock: Callable[[], datetime] = utcnow,
-        limits: RateLimits | None = None,
+        limits: Limits | None = None,
         name: str | None = None,
         on_failed: Callable[[Session, int], None] | None = None,
     ) -> None:
@@ -282,6 +283,7 @@ class Dispatcher:
     async def deliver(self, claimed: Claimed) -> None:
         """Send one claimed row (after the rate limits) and record the result."""
         recipient = claimed.recipient
+        logctx.bind(outbox=claimed.id)
         lock = self._user_locks.setdefault(recipient.user_id, asyncio.Lock())
         async with lock:  # one message at a time per person, in due order
             if self.clock() >= claimed.lease_until:
@@ -289,6 +291,7 @@ class Dispatcher:
             if self.limits is not None:
                 await self.limits.wait(recipient.channel, recipient.channel_ref)
             error = await self._send(claimed)
+            metrics.delivered(recipient.channel, error, bool(error and error.permanent))
             try:
                 await self._record(claimed, error)
             except Exception:  # logged by the committer; the row's lease brings it back
@@ -303,6 +306,8 @@ class Dispatcher:
                 self.settings.send_timeout,
             )
         except DeliveryError as exc:
+            if exc.retry_after:
+                metrics.RATE_LIMITED.labels(claimed.recipient.channel).inc()
             if exc.retry_after and self.limits is not None:
                 self.limits.hold(claimed.recipient.channel, exc.retry_after)
             log.info("outbox %s to %s: %s", claimed.id, claimed.recipient.channel, exc)

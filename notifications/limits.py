@@ -2,18 +2,27 @@
 
 Each limit spaces sends evenly (a token bucket holding a single token): a burst of 5,000
 drains at the limit, and no one-second window ever holds more than the limit, so the
-platform has no reason to answer 429. The limits hold per process: with several
-`vitrine run` processes, divide the configured rates between them.
+platform has no reason to answer 429. These buckets hold per process; `shared.py` has
+the same on Redis or PostgreSQL for several processes.
 """
 
 import asyncio
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 # Run a little under the published limits: a request's trip to the platform jitters by a
 # few milliseconds, and a window that catches one early request would hold limit + 1.
 HEADROOM = 0.97
+
+
+class Limits(Protocol):
+    """What the dispatcher asks of its limits (in-process here, shared in shared.py)."""
+
+    async def wait(self, channel: str, chat: str) -> None: ...
+
+    def hold(self, channel: str, seconds: float) -> None: ...
 
 
 class Pacer:

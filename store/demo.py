@@ -28,7 +28,14 @@ def load_demo(*, session: Session, media: MediaStore) -> bool:
     """Load the demo town when the database has no town; True when it did."""
     if session.exec(select(Town.id)).first() is not None:
         return False
-    town = Town(slug=TOWN["slug"], name=TOWN["name"], postcode=TOWN["postcode"])
+    town = Town(
+        slug=TOWN["slug"],
+        name=TOWN["name"],
+        postcode=TOWN["postcode"],
+        postcodes=[TOWN["postcode"]],
+        lat=48.3217,
+        lon=0.8217,
+    )
     session.add(town)
     session.flush()
     for spec in SHOPS:

@@ -42,3 +42,14 @@ def autogenerate(engine: Engine, message: str, rev_id: str) -> None:
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.revision(cfg, message=message, autogenerate=True, rev_id=rev_id)
+
+
+def is_current(engine: Engine) -> bool:
+    """Is the database's schema at the newest revision (nothing left to upgrade)?"""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    with engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    return current == heads

@@ -25,10 +25,17 @@ class Town(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, max_length=80)
     name: str = Field(max_length=120)
-    postcode: str = Field(default="", max_length=10)
+    postcode: str = Field(default="", max_length=10)  # the main one, shown with the name
+    # Every postcode it answers to (the main one too); '[]' for rows inserted without it.
+    postcodes: list[str] = Field(
+        default_factory=list,
+        sa_column=Column(JSON, nullable=False, server_default=text("'[]'")),
+    )
     timezone: str = Field(default="Europe/Paris", max_length=60)
     locale: str = Field(default="fr_FR", max_length=10)
     currency: str = Field(default="EUR", max_length=3)
+    lat: float | None = None  # where it is, for "share your location": the nearest town
+    lon: float | None = None
 
 
 class Shop(SQLModel, table=True):
@@ -283,9 +290,15 @@ class SeenMessage(SQLModel, table=True):
     """An inbound platform message already handled, so a webhook retried is handled once."""
 
     __tablename__ = "seen_message"
+    __table_args__ = (Index("ix_seen_message_chat", "channel", "chat", "seq"),)
     channel: str = Field(primary_key=True, max_length=16)
     sid: str = Field(primary_key=True, max_length=64)
     received_at: datetime = _created()
+    # Telegram: the chat and update_id, so that a chat's updates are handled in order by
+    # whichever process received them; `done_at` once handled and answered.
+    chat: str | None = Field(default=None, max_length=64)
+    seq: int | None = None
+    done_at: datetime | None = _utc()
 
 
 class WhatsAppContent(SQLModel, table=True):
@@ -389,6 +402,16 @@ class PrivateVisitRequest(SQLModel, table=True):
     proposed_by: str = Field(default="customer", max_length=10)  # customer | shop
     url: str = Field(default="", max_length=500)
     created_at: datetime = _created()
+
+
+class RateSlot(SQLModel, table=True):
+    """A sending rate shared by every process (notifications/shared.py, PostgreSQL backend):
+    the next free slot and the last second's send times (epoch seconds, the server's clock)."""
+
+    __tablename__ = "rate_slot"
+    key: str = Field(primary_key=True, max_length=120)  # "telegram", "telegram:<chat>"
+    next_at: float = 0.0
+    sent: list[float] = _json(list)
 
 
 # The town hall: its staff's dashboard accounts, failed logins, campaigns to residents.

@@ -26,7 +26,7 @@ from bot.app import App
 from bot.channels import telegram_files, telegram_pay
 from bot.channels.telegram_dedupe import ClaimedUpdates
 from bot.channels.telegram_files import NOT_KEPT, image_file_id
-from bot.channels.telegram_limiter import PatientLimiter
+from bot.channels.telegram_limiter import limiter_for, prepaid
 from bot.channels.telegram_render import Pressed, Renderer
 from bot.config import ConfigError
 from handlers import i18n
@@ -86,7 +86,7 @@ class TelegramChannel:
             .token(self.config.token)
             .base_url(self.config.api_base_url)
             .base_file_url(self.config.api_file_url)
-            .rate_limiter(PatientLimiter(backoff=backoff, flood_retries=flood_retries))
+            .rate_limiter(limiter_for(app, backoff=backoff, flood_retries=flood_retries))
             .concurrent_updates(True)
             .job_queue(None)  # reminders are outbox rows, not PTB jobs
             .update_queue(self.updates)
@@ -106,8 +106,8 @@ class TelegramChannel:
         return self.config.mode == "webhook"
 
     # Life cycle.
-    async def start(self) -> None:
-        """Connect (getMe), register commands, then poll or register the webhook."""
+    async def start(self, receive: bool = True) -> None:
+        """Connect (getMe); to `receive`, register commands, then poll or set the webhook."""
         # httpx logs every request URL at INFO, and Telegram's URLs hold the bot's token.
         logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.root.level))
         try:
@@ -117,6 +117,8 @@ class TelegramChannel:
         username = self.application.bot.username
         if username:
             self.app.ctx.telegram_username = username  # deep links name the real bot
+        if not receive:
+            return
         await self._set_commands()
         await self.application.start()
         if self.webhook:
@@ -178,14 +180,12 @@ class TelegramChannel:
 
     # Updates in.
     def _lock(self, chat_id: int) -> asyncio.Lock:
-        lock = self._locks.get(chat_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[chat_id] = lock
-        return lock
+        return self._locks.setdefault(chat_id, asyncio.Lock())
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Route one update. Nothing awaits before the chat's lock is queued for: order holds."""
+        await self.updates.in_order(update, self._route)
+
+    async def _route(self, update: Update) -> None:
         if update.my_chat_member:
             await self._membership(update)
         elif update.callback_query:
@@ -381,6 +381,7 @@ class TelegramChannel:
         """Send an outbox row's replies; DeliveryError tells the dispatcher what to do next."""
         replies = [Reply.from_dict(r) for r in payload.get("replies", [])]
         chat_id = int(recipient.channel_ref)
+        prepaid(1)  # the dispatcher waited for the row's first message; the others wait here
         try:
             await self.renderer.send(chat_id, replies)
         except Forbidden as exc:

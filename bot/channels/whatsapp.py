@@ -41,7 +41,7 @@ from bot.web import signed_media_url
 from handlers import i18n
 from handlers.core import Incoming, Option, Reply, menu_of
 from notifications.base import OUTBOX_ROW, DeliveryError, Recipient
-from store import inbound, outbox, users
+from store import inbound, logctx, outbox, users
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +94,8 @@ class WhatsAppChannel:
         """Twilio's status callback for a message we sent (signed like the webhook)."""
         return await whatsapp_status.receive(self.app, self.validator, request)
 
-    async def start(self) -> None:
-        """Forget MessageSids older than any retry."""
+    async def start(self, receive: bool = True) -> None:
+        """Forget MessageSids older than any retry (`receive`: the same for a worker)."""
         before = self.app.ctx.now() - inbound.SEEN_KEPT
         await self._db(lambda s: inbound.forget_seen(session=s, before=before))
 
@@ -136,6 +136,7 @@ class WhatsAppChannel:
             log.warning("WhatsApp webhook refused: %s", refused or "a file in the form")
             return Response("not a Twilio message", status_code=400)
         sid = params["MessageSid"]
+        logctx.bind(message_sid=sid)  # on this message's log lines, its handling's too
         sender = params["From"]
         if sender.startswith("whatsapp:"):
             now = self.app.ctx.now()

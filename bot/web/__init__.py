@@ -15,9 +15,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot import metrics
 from bot.app import App
 from bot.web.limits import BodyLimit
 from bot.web.public import kind_not_found, public_routes
+from store import migrate
 from store.media_access import is_public_photo
 
 # How long a signed media URL works: Twilio fetches a photo within seconds of the send.
@@ -59,8 +61,25 @@ def media_url_valid(app: App, key: str, expires: str, signature: str) -> bool:
 def build_web(app: App, routes: list[BaseRoute] | None = None) -> Starlette:
     """The ASGI app; channels add their webhook routes through `routes`."""
 
+    scraped = metrics.registry(app.db)
+
     async def healthz(request: Request) -> Response:
+        """Alive (the process answers); `/readyz` says whether it can work."""
         return JSONResponse({"ok": True})
+
+    async def readyz(request: Request) -> Response:
+        """Ready: the database answers and its schema is the newest (503 otherwise)."""
+        try:
+            current = await asyncio.to_thread(migrate.is_current, app.db.engine)
+        except Exception as exc:
+            return JSONResponse({"ok": False, "database": type(exc).__name__}, status_code=503)
+        if not current:
+            return JSONResponse({"ok": False, "migrations": "behind"}, status_code=503)
+        return JSONResponse({"ok": True})
+
+    async def metrics_page(request: Request) -> Response:
+        body, content_type = await asyncio.to_thread(metrics.render, scraped)
+        return Response(body, media_type=content_type)
 
     async def media(request: Request) -> Response:
         key = request.path_params["key"]
@@ -88,6 +107,8 @@ def build_web(app: App, routes: list[BaseRoute] | None = None) -> Starlette:
     return Starlette(
         routes=[
             Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics_page),
             Route("/media/{key}", media),
             *(routes or []),
             # The town's public pages, after the channels' routes.

@@ -41,6 +41,10 @@ class RequestArg(NamedTuple):
     request: int
 
 
+class TownArg(NamedTuple):
+    town: int
+
+
 class Word(NamedTuple):
     word: str
 
@@ -126,6 +130,9 @@ LANGUAGE = common("lang", Language)
 CANCEL = common("cancel", NoArgs)
 SEARCH = common("search", NoArgs)
 FOUND = common("found", Page)  # the last query's results, another page
+# Which town the customer shops in (customer/towns.py).
+TOWNS = common("towns", Page)
+TOWN = common("town", TownArg)
 # Browsing the town (customer/browse.py).
 CATEGORIES = common("cats", Page)
 CATEGORY = common("cat", Category)

@@ -150,7 +150,7 @@ def staff_order_text(turn: Turn, order: Order, shop: Shop) -> str:
         f"{ln.quantity} × {ln.name} — {turn.money(ln.unit_price_cents * ln.quantity)}"
         for ln in order_lines(session=turn.session, order_id=persisted(order.id))
     ]
-    tz = turn.ctx.timezone
+    tz = turn.tz
     if order.fulfilment == "pickup" and order.slot_start:
         how = turn.t(
             "m_order_pickup",

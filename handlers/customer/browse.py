@@ -61,6 +61,7 @@ def _paged(
 
 
 Pager = Callable[[int], str]
+paged = _paged  # the towns' list pages the same way
 
 
 # Categories.
@@ -109,7 +110,7 @@ def category(turn: Turn) -> list[Reply]:
     now = turn.now()
     options = []
     for shop in chosen:
-        open_now = describe_today(shop, now, turn.ctx.timezone).open_now
+        open_now = describe_today(shop, now, turn.tz).open_now
         label = "browse_shop_open" if open_now else "browse_shop_closed"
         options.append(turn.option(label, a.SHOP.pack(persisted(shop.id)), name=shop.name))
     text = join_lines(turn.t("browse_category_shops", category=category_name(turn, key)), note)
@@ -125,15 +126,26 @@ def shop(turn: Turn) -> list[Reply]:
 
 
 def shop_link(turn: Turn) -> list[Reply]:
-    """Deep link `shop-<slug>`: straight to the shop's card."""
+    """Deep link `shop-<slug>`: straight to the shop's card, in the shop's town."""
     slug = turn.args[0] if turn.args else ""
-    found = turn.session.exec(
-        select(Shop).where(Shop.slug == slug[:80], Shop.town_id == turn.town.id)
-    ).first()
+    found = turn.session.exec(select(Shop).where(Shop.slug == slug[:80])).first()
     if found is None or not found.active:
         turn.args = []
         return [Reply(turn.t("browse_shop_link_unknown")), *categories(turn)]
+    turn.move_to(found.town_id)
     return shop_card(turn, found)
+
+
+def item_link(turn: Turn) -> list[Reply]:
+    """Deep link `item-<id>`: the item's card, in its shop's town."""
+    value = turn.args[0] if turn.args else ""
+    found = turn.session.get(Item, int(value)) if value.isdigit() and len(value) < 10 else None
+    its_shop = turn.session.get(Shop, found.shop_id) if found is not None else None
+    if found is None or its_shop is None or not its_shop.active or found.hidden or found.deleted:
+        turn.args = []
+        return [Reply(turn.t("browse_item_link_unknown")), *categories(turn)]
+    turn.move_to(its_shop.town_id)
+    return [item_card(turn, found, its_shop)]
 
 
 def shop_card(turn: Turn, shop: Shop) -> list[Reply]:
@@ -156,7 +168,7 @@ def shop_card(turn: Turn, shop: Shop) -> list[Reply]:
 
 def hours_text(turn: Turn, shop: Shop) -> str:
     """Today's hours, open or closed now (and until / from when), closures ahead."""
-    tz = turn.ctx.timezone
+    tz = turn.tz
     now = turn.now()
     today = describe_today(shop, now, tz)
     spans = [turn.t("shop_hours_interval", start=hhmm(a), end=hhmm(b)) for a, b in today.intervals]

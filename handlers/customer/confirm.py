@@ -16,7 +16,7 @@ from handlers.core import Option, Reply
 from handlers.notices import orders as order_notices
 from handlers.notices.reminders import plan_pickup_reminders
 from handlers.turn import Turn
-from store import cart
+from store import cart, logctx
 from store import orders as store_orders
 from store.models import Order, Shop
 from store.payments import open_payment, shop_takes_online
@@ -48,7 +48,7 @@ def invoice(turn: Turn, shop: Shop, order: Order) -> list[Reply]:
     turn.session.add(payment)
     lines = store_orders.order_lines(session=turn.session, order_id=persisted(order.id))
     items = ", ".join(f"{ln.quantity} × {ln.name}" for ln in lines)
-    until = i18n.clock(payment.expires_at, turn.lang, turn.ctx.timezone)
+    until = i18n.clock(payment.expires_at, turn.lang, turn.tz)
     bill = {
         "title": turn.t("pay_invoice_title", number=order.number)[:32],
         "description": f"{shop.name} — {items}"[:255],
@@ -97,7 +97,7 @@ def payment_link(turn: Turn, shop: Shop, order: Order) -> list[Reply]:
         "pay_link",
         number=order.number,
         total=turn.money(payment.amount_cents),
-        until=i18n.clock(payment.expires_at, turn.lang, turn.ctx.timezone),
+        until=i18n.clock(payment.expires_at, turn.lang, turn.tz),
     )
     pay = Option(turn.t("pay_button", total=turn.money(payment.amount_cents)), url=page.url)
     see = turn.option("orders_see", a.ORDER.pack(persisted(order.id)))
@@ -153,7 +153,7 @@ def complete(co: dict[str, Any]) -> bool:
 
 
 def _how(turn: Turn, how: store_orders.Fulfilment) -> str:
-    tz = turn.ctx.timezone
+    tz = turn.tz
     if how.mode == "pickup" and how.slot_start and how.slot_end:
         return turn.t(
             "co_how_pickup",
@@ -234,13 +234,14 @@ def place(turn: Turn, shop: Shop, co: dict[str, Any], online: bool = False) -> O
             phone=co["phone"],
             note=co.get("note", ""),
             now=turn.now(),
-            tz=turn.ctx.timezone,
+            tz=turn.tz,
             status=OrderStatus.AWAITING_PAYMENT if online else OrderStatus.PENDING,
         )
     except store_orders.SlotFull:
         return SlotTaken(co["day"])
     except store_orders.OutOfStock as exc:
         return SoldOut(exc.names)
+    logctx.bind(order=order.number)
     cart.clear_shop(session=turn.session, user_id=turn.user_id, shop_id=shop_id)
     turn.forget("co")
     if online:

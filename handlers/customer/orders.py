@@ -64,7 +64,7 @@ def _detail(turn: Turn, order: Order, notice: str = "") -> list[Reply]:
         order,
         lines,
         shop_name=_shop_name(turn, order),
-        tz=turn.ctx.timezone,
+        tz=turn.tz,
         currency=turn.ctx.currency,
     )
     paid = payment_line(turn.lang, turn.session, order)

@@ -25,7 +25,7 @@ def _clock(moment: datetime, turn: Turn, tz: str) -> str:
 
 
 def day_label(turn: Turn, day: date) -> str:
-    today = turn.now().astimezone(ZoneInfo(turn.ctx.timezone)).date()
+    today = turn.now().astimezone(ZoneInfo(turn.tz)).date()
     label = i18n.day(day, turn.lang)
     # Only the first letter: str.capitalize() would turn "December" into "december".
     return turn.t("co_today", day=label) if day == today else label[:1].upper() + label[1:]
@@ -33,7 +33,7 @@ def day_label(turn: Turn, day: date) -> str:
 
 def _soon_option(turn: Turn, shop: Shop) -> list[Option]:
     """ "⚡ Dès que possible : aujourd'hui 16:30", the first free slot, when there is one."""
-    tz = turn.ctx.timezone
+    tz = turn.tz
     first = slots.soonest(session=turn.session, shop=shop, now=turn.now(), tz=tz)
     if first is None:
         return []
@@ -54,7 +54,7 @@ def days(turn: Turn, shop: Shop) -> list[Reply]:
     co.update(mode="pickup")
     save(turn, co)
     turn.expect(None)
-    tz = turn.ctx.timezone
+    tz = turn.tz
     found = slots.pickup_days(session=turn.session, shop=shop, now=turn.now(), tz=tz)
     shop_id = persisted(shop.id)
     back = turn.nav(a.CO_MODE.pack(shop_id))
@@ -71,14 +71,12 @@ def day_slots(turn: Turn, shop: Shop, raw: str, notice: str = "", part: str = ""
         day = datetime.strptime(raw, "%Y%m%d").date()
     except ValueError as exc:
         raise Stale(raw) from exc
-    found = slots.free_slots(
-        session=turn.session, shop=shop, day=day, now=turn.now(), tz=turn.ctx.timezone
-    )
+    found = slots.free_slots(session=turn.session, shop=shop, day=day, now=turn.now(), tz=turn.tz)
     if not found:
         return [turn.reply("co_day_full"), *days(turn, shop)]
     co.update(mode="pickup", day=raw)
     save(turn, co)
-    tz = turn.ctx.timezone
+    tz = turn.tz
     shop_id = persisted(shop.id)
     groups = slots.parts(found)
     back = a.CO_PICKUP.pack(shop_id)
@@ -116,14 +114,14 @@ def choose(turn: Turn, shop: Shop, raw: str, then: Then, day: str = "") -> list[
         co.update(mode="pickup", day=day)
     if not re.fullmatch(r"\d{4}", raw) or "day" not in co or not shop.pickup_enabled:
         raise Stale(raw)
-    tz = ZoneInfo(turn.ctx.timezone)
+    tz = ZoneInfo(turn.tz)
     try:
         local = datetime.strptime(co["day"] + raw, "%Y%m%d%H%M").replace(tzinfo=tz)
     except ValueError as exc:
         raise Stale(raw) from exc
     save(turn, co)
     found = slots.free_slots(
-        session=turn.session, shop=shop, day=local.date(), now=turn.now(), tz=turn.ctx.timezone
+        session=turn.session, shop=shop, day=local.date(), now=turn.now(), tz=turn.tz
     )
     chosen = next((s for s in found if s.start == local), None)
     if chosen is None:

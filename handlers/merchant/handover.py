@@ -48,7 +48,7 @@ def card(turn: Turn, order: Order, shop: Shop) -> list[Reply]:
     text = staff_order_text(turn, order, shop)
     back = turn.nav(a.M_MENU.pack())
     if order.status == OrderStatus.COLLECTED and order.collected_at:
-        tz = turn.ctx.timezone
+        tz = turn.tz
         when = i18n.day(order.collected_at, turn.lang, tz)
         at = i18n.clock(order.collected_at, turn.lang, tz)
         return [turn.reply("m_pickup_already", back, day=when, time=at), Reply(text)]

@@ -43,6 +43,7 @@ def _join(turn: Turn, typed_code: str) -> list[Reply]:
     if joined.problem or shop is None:
         return [turn.reply(f"m_join_{joined.problem or 'unknown'}", turn.nav())]
     turn.remember(mshop=shop.id)
+    turn.move_to(shop.town_id)  # staff see their shop's town, in its time zone
     if joined.role == "owner":
         welcome = turn.reply("m_join_owner", shop=shop.name)
         return [welcome, *merchant_setup.start_wizard(turn, shop)]

@@ -49,7 +49,7 @@ def _due_today(turn: Turn, order: Order) -> bool:
         return True  # waiting at the counter, whatever day it was booked for
     if order.slot_start is None:
         return False
-    tz = turn.ctx.timezone
+    tz = turn.tz
     return i18n.local(order.slot_start, tz).date() == i18n.local(turn.now(), tz).date()
 
 
@@ -61,7 +61,7 @@ def _listing(turn: Turn, orders: list[Order], key: str, empty: str) -> list[Repl
 def _summary(turn: Turn, order: Order) -> str:
     when = ""
     if order.slot_start:
-        when = f" · {i18n.clock(order.slot_start, turn.lang, turn.ctx.timezone)}"
+        when = f" · {i18n.clock(order.slot_start, turn.lang, turn.tz)}"
     status = status_text(turn.lang, order.status, staff=True)
     return f"{order.number} · {status}{when} · {turn.money(order.total_cents)}"
 
@@ -178,9 +178,9 @@ def ready(turn: Turn) -> list[Reply]:
     ):
         return _too_late(turn, order, shop)
     # The day the expiry job will cancel it (closing time of an open day): what we announce.
-    deadline = pickup_deadline(shop, now, turn.ctx.timezone)
+    deadline = pickup_deadline(shop, now, turn.tz)
     notices.tell_ready(turn, order, shop, deadline)
-    held = until(turn.lang, deadline, turn.ctx.timezone)
+    held = until(turn.lang, deadline, turn.tz)
     return [turn.reply("m_ready", until=held), *show(turn, order, shop)]
 
 

@@ -288,7 +288,7 @@ def _quoted(text: str) -> str:
 
 def _closures_typed(turn: Turn, shop: Shop, text: str) -> list[Reply]:
     """Closures read surely are saved and said back in words; a doubtful reading asks first."""
-    today = i18n.local(turn.now(), turn.ctx.timezone).date()
+    today = i18n.local(turn.now(), turn.tz).date()
     closures = parse_closures(text, today)
     if closures is None:
         return again(turn, "closures", "m_bad_closures", text=_quoted(text))

@@ -46,7 +46,7 @@ def shop_closures(turn: Turn, shop: Shop) -> str:
 
 def closure_words(turn: Turn, closures: list[list[str]]) -> str:
     """ "du jeudi 24 décembre au samedi 26 décembre, le vendredi 1 janvier 2027"."""
-    this_year = i18n.local(turn.now(), turn.ctx.timezone).year
+    this_year = i18n.local(turn.now(), turn.tz).year
     locale = i18n.LOCALES[turn.lang]
 
     def day(iso: str) -> str:

@@ -109,7 +109,7 @@ def tell_customer(turn: Turn, order: Order, shop: Shop, kind: str, **values: str
 
 def tell_ready(turn: Turn, order: Order, shop: Shop, deadline: datetime) -> None:
     """`order_ready`: come and collect it, with the code and until when it is kept."""
-    tz = turn.ctx.timezone
+    tz = turn.tz
 
     def build(lang: str) -> list[Reply]:
         text = i18n.t(

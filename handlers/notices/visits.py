@@ -260,7 +260,7 @@ def tell_private(
     turn: Turn, user_id: int, key: str, buttons: Buttons, at: datetime, **values: str
 ) -> None:
     """`private_visit`: one person's news of a private visit, the time written for them."""
-    tz = turn.ctx.timezone
+    tz = turn.tz
 
     def build(lang: str) -> list[Reply]:
         options = tuple(Option(i18n.t(lang, label), action) for label, action in buttons)
@@ -297,7 +297,7 @@ def tell_private_link(turn: Turn, request: PrivateVisitRequest, url: str) -> Non
     shop = turn.session.get(Shop, request.shop_id)
     if shop is None:
         raise LookupError(f"private visit {request.id}: its shop is gone")
-    at, tz = request.proposed_at, turn.ctx.timezone
+    at, tz = request.proposed_at, turn.tz
     for key, due in (
         ("private_visit_accepted", None),
         ("private_visit_reminder", at - REMINDER_LEAD),

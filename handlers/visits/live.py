@@ -221,11 +221,11 @@ def schedule(turn: Turn) -> list[Reply]:
     turn.session.flush()
     turn.expect(None)
     turn.forget("vlink", "vplatform", "vshop")
-    told = announce_scheduled(turn.session, turn.now(), visit, starts_at, turn.ctx.timezone)
+    told = announce_scheduled(turn.session, turn.now(), visit, starts_at, turn.tz)
     turn.outbox_now = True
     remind_staff(turn, visit, starts_at)
     options = [turn.option("visit_panel", a.V_PANEL.pack(persisted(visit.id))), *turn.nav()]
-    when = day_at(turn.lang, starts_at, turn.ctx.timezone)
+    when = day_at(turn.lang, starts_at, turn.tz)
     return [turn.reply("visit_scheduled_ok", options, when=when, count=told)]
 
 
@@ -246,7 +246,7 @@ def show_panel(turn: Turn, visit: Visit) -> list[Reply]:
             turn.option("visit_cancel", a.V_CANCEL.pack(visit_id)),
             *turn.nav(),
         ]
-        when = day_at(turn.lang, visit.starts_at, turn.ctx.timezone) if visit.starts_at else ""
+        when = day_at(turn.lang, visit.starts_at, turn.tz) if visit.starts_at else ""
         return [turn.reply("visit_panel_scheduled", options, when=when, count=len(interested))]
     joined = len(joined_users(session=session, visit_id=visit_id))
     told = len(audience(session=session, visit=visit))

@@ -31,7 +31,7 @@ R = RequestStatus
 
 
 def _when(turn: Turn, moment: datetime) -> str:
-    return day_at(turn.lang, moment, turn.ctx.timezone)
+    return day_at(turn.lang, moment, turn.tz)
 
 
 def ask(turn: Turn) -> list[Reply]:

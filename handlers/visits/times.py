@@ -36,15 +36,15 @@ class Understood:
 
 def spoken(turn: Turn, moment: datetime) -> str:
     """ "samedi 12 décembre à 15:00" in the person's language and the town's zone."""
-    return day_at(turn.lang, moment, turn.ctx.timezone)
+    return day_at(turn.lang, moment, turn.tz)
 
 
 def _read(turn: Turn) -> When:
     """The typed words, completed by the day typed just before when they name only an hour."""
-    reading = read_when(turn.text, turn.now(), turn.ctx.timezone)
+    reading = read_when(turn.text, turn.now(), turn.tz)
     earlier = turn.data.get("wday")
     if earlier and reading.status in ("sure", "unsure", "past") and not reading.day_given:
-        reading = read_when(f"{earlier} {turn.text}", turn.now(), turn.ctx.timezone)
+        reading = read_when(f"{earlier} {turn.text}", turn.now(), turn.tz)
     return reading
 
 

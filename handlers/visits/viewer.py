@@ -47,7 +47,7 @@ def live(turn: Turn) -> list[Reply]:
 def _when(turn: Turn, visit: Visit) -> str:
     if visit.starts_at is None:
         return ""
-    return day_at(turn.lang, visit.starts_at, turn.ctx.timezone)
+    return day_at(turn.lang, visit.starts_at, turn.tz)
 
 
 def _visit(turn: Turn, visit_id: int) -> tuple[Visit, Shop]:
@@ -161,7 +161,7 @@ def reserve(turn: Turn) -> list[Reply]:
     cart_option = turn.option("menu_cart", a.CART.pack())
     if visit.status != V.LIVE:
         return [turn.reply("visit_reserve_over", [cart_option, *back])]
-    tz = turn.ctx.timezone
+    tz = turn.tz
     held = active_hold(session=turn.session, user_id=turn.user_id, item_id=item_id)
     if held is not None:
         until = i18n.clock(held.held_until, turn.lang, tz)

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dateutil.easter import easter
+
 from store.parsing.reading import COMMON_FRENCH, MEANINGFUL, Folded, Token, unread_parts
 
 MONTHS = {
@@ -35,26 +37,13 @@ _ENGLISH = {
 _WEEKDAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim)"
 
 
-def _easter(year: int) -> date:
-    """Easter Sunday (the anonymous Gregorian computus)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    j = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * j) // 451
-    month, day = divmod(h + j - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
 _HOLIDAYS: dict[str, Callable[[int], date]] = {
     "noel": lambda y: date(y, 12, 25),
     "an": lambda y: date(y, 1, 1),
     "sylvestre": lambda y: date(y, 12, 31),
-    "paques": lambda y: _easter(y) + timedelta(days=1),  # shops close on Easter Monday
-    "ascension": lambda y: _easter(y) + timedelta(days=39),
-    "pentecote": lambda y: _easter(y) + timedelta(days=50),
+    "paques": lambda y: easter(y) + timedelta(days=1),  # shops close on Easter Monday
+    "ascension": lambda y: easter(y) + timedelta(days=39),
+    "pentecote": lambda y: easter(y) + timedelta(days=50),
     "toussaint": lambda y: date(y, 11, 1),
     "armistice": lambda y: date(y, 11, 11),
     "travail": lambda y: date(y, 5, 1),
@@ -64,7 +53,7 @@ _HOLIDAYS: dict[str, Callable[[int], date]] = {
     "newyear": lambda y: date(y, 1, 1),
     "newyeareve": lambda y: date(y, 12, 31),
     "boxing": lambda y: date(y, 12, 26),
-    "easter": lambda y: _easter(y) + timedelta(days=1),
+    "easter": lambda y: easter(y) + timedelta(days=1),
 }
 _LEXEMES = re.compile(
     rf"(?P<weekly>(?:tous\s+les|chaque)\s+{_WEEKDAY}s?\b)"

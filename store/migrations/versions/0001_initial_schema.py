@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 18:20:09.952781
+Create Date: 2026-12-02 18:40:44.365977
 """
 from collections.abc import Sequence
 
@@ -34,6 +34,12 @@ def upgrade() -> None:
     sa.Column('received_at', store.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
+    op.create_table('rate_slot',
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('next_at', sa.Float(), nullable=False),
+    sa.Column('sent', sa.JSON(), nullable=False),
+    sa.PrimaryKeyConstraint('key')
+    )
     op.create_table('search_word',
     sa.Column('town_id', sa.Integer(), nullable=False),
     sa.Column('word', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -43,8 +49,14 @@ def upgrade() -> None:
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('sid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('received_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('chat', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('seq', sa.Integer(), nullable=True),
+    sa.Column('done_at', store.types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('channel', 'sid')
     )
+    with op.batch_alter_table('seen_message', schema=None) as batch_op:
+        batch_op.create_index('ix_seen_message_chat', ['channel', 'chat', 'seq'], unique=False)
+
     op.create_table('telegramfile',
     sa.Column('media_key', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('file_id', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -55,9 +67,12 @@ def upgrade() -> None:
     sa.Column('slug', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('postcode', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('postcodes', sa.JSON(), server_default=sa.text("'[]'"), nullable=False),
     sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
     sa.Column('locale', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('currency', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
+    sa.Column('lat', sa.Float(), nullable=True),
+    sa.Column('lon', sa.Float(), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('slug')
     )
@@ -584,8 +599,12 @@ def downgrade() -> None:
     op.drop_table('whatsapp_content')
     op.drop_table('town')
     op.drop_table('telegramfile')
+    with op.batch_alter_table('seen_message', schema=None) as batch_op:
+        batch_op.drop_index('ix_seen_message_chat')
+
     op.drop_table('seen_message')
     op.drop_table('search_word')
+    op.drop_table('rate_slot')
     op.drop_table('providerevent')
     op.drop_table('login_throttle')
     # ### end Alembic commands ###

@@ -199,9 +199,11 @@ def test_hidden_item_and_other_towns_shop_are_out_of_reach(engine, db):
         replies = engine.handle(Incoming("console", "mallory", action=payload))
         assert "Ce menu n'est plus à jour" in replies[0].text, payload
         assert "Livre lointain" not in " ".join(r.text for r in replies)
-    # The other town's shop is not reachable by its link either.
+    # Its link, though, takes the person to that town (every shop link implies its town).
     replies = engine.handle(Incoming("console", "mallory", text="/start shop-ailleurs"))
-    assert "n'est plus sur Vitrine" in replies[0].text
+    assert replies[0].text.startswith("🏪 Ailleurs")
+    replies = engine.handle(Incoming("console", "mallory", action=f"item:{far_id}"))
+    assert "Livre lointain" in replies[0].text
 
 
 def test_unknown_shop_link_offers_the_shops_instead(chat):

@@ -1,0 +1,102 @@
+"""The towns one deployment serves: found by slug, postcode, name or position."""
+
+import math
+import re
+
+from sqlmodel import Session, col, func, select
+
+from store.models import Town
+from store.parsing.text import fold, slugify
+
+POSTCODE = re.compile(r"\d{5}")  # a French postcode
+EARTH_KM = 6371.0
+
+
+def all_towns(*, session: Session) -> list[Town]:
+    """Every town, by name."""
+    return list(session.exec(select(Town).order_by(col(Town.name))).all())
+
+
+def count_towns(*, session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Town)).one()
+
+
+def by_slug(*, session: Session, slug: str) -> Town | None:
+    return session.exec(select(Town).where(Town.slug == slug[:80])).first()
+
+
+def default_town(*, session: Session, slug: str) -> Town:
+    """The config's `[town]` when it is a row, else the first town made."""
+    town = by_slug(session=session, slug=slug)
+    if town is None:
+        town = session.exec(select(Town).order_by(col(Town.id))).first()
+    if town is None:
+        raise LookupError(
+            f"no town {slug!r} in the database: run `vitrine demo`, `vitrine admin town add` "
+            "or set [town] name in the config"
+        )
+    return town
+
+
+def postcodes_of(town: Town) -> list[str]:
+    """Its main postcode first, then the others."""
+    codes = [town.postcode] if town.postcode else []
+    return [*codes, *(c for c in town.postcodes if c not in codes)]
+
+
+def by_postcode(*, session: Session, postcode: str) -> list[Town]:
+    """The towns answering to `postcode` (several villages may share one)."""
+    return [t for t in all_towns(session=session) if postcode in postcodes_of(t)]
+
+
+def by_name(*, session: Session, text: str) -> Town | None:
+    """The town whose name is `text` (accents, case, dashes and spaces folded)."""
+    if not re.search("[a-z]", fold(text)):
+        return None
+    return by_slug(session=session, slug=slugify(text))
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * math.asin(math.sqrt(h))
+
+
+def nearest(*, session: Session, lat: float, lon: float) -> Town | None:
+    """The town nearest (lat, lon) among those with a position, None when none has one."""
+    placed = [t for t in all_towns(session=session) if t.lat is not None and t.lon is not None]
+    if not placed:
+        return None
+    return min(placed, key=lambda t: distance_km(lat, lon, t.lat or 0.0, t.lon or 0.0))
+
+
+def add_town(
+    *,
+    session: Session,
+    name: str,
+    postcodes: list[str],
+    timezone: str = "Europe/Paris",
+    lat: float | None = None,
+    lon: float | None = None,
+) -> tuple[Town, bool]:
+    """The town of that name, made when new (its postcodes and position set either way)."""
+    slug = slugify(name)
+    if not slug:
+        raise ValueError("a town needs a name")
+    bad = [p for p in postcodes if not POSTCODE.fullmatch(p)]
+    if bad:
+        raise ValueError(f"not a postcode: {', '.join(bad)}")
+    town = by_slug(session=session, slug=slug)
+    created = town is None
+    if town is None:
+        town = Town(slug=slug, name=name.strip(), timezone=timezone)
+    town.postcode = postcodes[0] if postcodes else town.postcode
+    town.postcodes = list(dict.fromkeys(postcodes or town.postcodes))
+    town.timezone = timezone
+    if lat is not None and lon is not None:
+        town.lat, town.lon = lat, lon
+    session.add(town)
+    session.flush()
+    return town, created
