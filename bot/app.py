@@ -28,6 +28,10 @@ def build(config: Config) -> App:
     db = Database(config.database.url)
     media = MediaStore(config.media.root)
     ctx = Context.from_config(config, media=media)
+    if config.stripe.api_key:
+        from bot.payments import StripeLinks
+
+        ctx.payments = StripeLinks(config.stripe, config.web.public_url)
     return App(config=config, db=db, media=media, ctx=ctx, engine=MeteredEngine(db, ctx))
 
 

@@ -130,6 +130,28 @@ def admin_invite(app: wiring.App, shop_name: str, town_name: str | None = None) 
     return PrintedInvite(shop, code, expires_at, telegram, whatsapp, qr_path)
 
 
+def cmd_admin_payments(config: Config, args: argparse.Namespace) -> int:
+    """Set a shop's payment mode and Stripe account from the command line (never the chat)."""
+    from store.shops import set_payments
+
+    app = wiring.build(config)
+    wiring.prepare(app, demo=False)
+
+    def work(session: Session) -> tuple[str, str, str]:
+        shop = set_payments(
+            session=session, shop_name=args.shop, mode=args.mode, account=args.account
+        )
+        return shop.name, shop.payment_mode, shop.stripe_account
+
+    try:
+        name, mode, account = app.db.run(work)
+    except ValueError as exc:
+        print(f"vitrine: {exc}", file=sys.stderr)
+        return 2
+    print(f"{name} : paiement {mode}, compte Stripe {account or '—'}")
+    return 0
+
+
 def cmd_admin_invite(config: Config, args: argparse.Namespace) -> int:
     """Print a merchant invite: code, Telegram and WhatsApp links, QR code PNG."""
     if args.csv:
@@ -263,6 +285,12 @@ def parser() -> argparse.ArgumentParser:
     invite.add_argument("--format", choices=("A4", "A5"), default="A4", help="letters' paper")
     invite.add_argument("--out", help="the letters PDF (default var/invites/<csv name>.pdf)")
     invite.set_defaults(func=cmd_admin_invite)
+    payments = admin_sub.add_parser("payments", help="how a shop's customers pay")
+    payments.add_argument("--config", dest="config_sub")
+    payments.add_argument("--shop", required=True, help="the shop's name")
+    payments.add_argument("--mode", choices=["counter", "online", "both"])
+    payments.add_argument("--account", help="the shop's Stripe account id (acct_...)")
+    payments.set_defaults(func=cmd_admin_payments)
     town = admin_sub.add_parser("town", help="the towns this deployment serves")
     town_sub = town.add_subparsers(dest="town_command", required=True)
     add = town_sub.add_parser("add", help="add a town (or update the one of that name)")

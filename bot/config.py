@@ -29,6 +29,9 @@ class TelegramConfig:
     api_base_url: str = "https://api.telegram.org/bot"
     api_file_url: str = "https://api.telegram.org/file/bot"
     bot_username: str = "VitrineNogentBot"
+    # One payment provider token per deployment (from @BotFather > Payments): Telegram links a
+    # provider to the bot, not to a shop. Empty: Telegram customers get the Stripe link.
+    payment_provider_token: str = ""
 
 
 @dataclass
@@ -53,6 +56,15 @@ class WhatsAppConfig:
     pricing: dict[str, int] = field(
         default_factory=lambda: {"service": 248, "utility": 248, "marketing": 1186, "twilio": 46}
     )
+
+
+@dataclass
+class StripeConfig:
+    """Stripe Checkout links for "Payer en ligne"; the money goes to each shop's account."""
+
+    api_key: str = ""  # the platform's secret key (sk_...); empty: online payment is off
+    webhook_secret: str = ""  # whsec_... of the /stripe/webhook endpoint
+    api_base_url: str = "https://api.stripe.com"
 
 
 @dataclass
@@ -126,6 +138,7 @@ class Config:
     media: MediaConfig = field(default_factory=MediaConfig)
     notifications: NotificationsConfig = field(default_factory=NotificationsConfig)
     visits: VisitsConfig = field(default_factory=VisitsConfig)
+    stripe: StripeConfig = field(default_factory=StripeConfig)
     path: str | None = None
 
     @property
@@ -173,6 +186,8 @@ def parse(data: dict[str, Any], path: str | None = None) -> Config:
     if secret and len(secret) < 32:
         raise ConfigError("[web] session_secret must be at least 32 characters (or empty)")
     _check_notifications(config.notifications)
+    if config.stripe.api_key and not config.stripe.webhook_secret:
+        raise ConfigError("[stripe] webhook_secret is required with an api_key")
     known = set(WhatsAppConfig().pricing)
     for key, value in config.whatsapp.pricing.items():
         if key not in known:

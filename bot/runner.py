@@ -17,8 +17,10 @@ from bot.app import App
 from bot.channels import enabled_channels
 from bot.channels.base import Channel
 from bot.notify import start_notifications
+from bot.payments import StripeLinks
 from bot.web import build_web
 from bot.web.admin import admin_mount
+from bot.web.stripe import stripe_routes
 from bot.web.visits import visit_routes
 from notifications.base import Sender
 
@@ -40,6 +42,8 @@ async def serve_async(app: App, stop: asyncio.Event | None = None, role: str = "
     routes: list[BaseRoute] = [route for channel in channels for route in channel.routes()]
     senders: list[Sender] = list(channels)
     routes += visit_routes(app)  # /v/<visit>/<token>: a live visit's Join link, counted
+    if isinstance(app.ctx.payments, StripeLinks):
+        routes += stripe_routes(app, app.ctx.payments)  # /stripe/webhook: paid orders
     routes.append(admin_mount(app))  # the town hall's dashboard under /admin/
     web = build_web(app, routes)
     server = uvicorn.Server(

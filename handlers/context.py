@@ -7,7 +7,7 @@ defaults, so tests build their context from `Config()` like the running program 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote
 
 from store.media import MediaStore
@@ -23,6 +23,38 @@ def system_clock() -> datetime:
 
 def _no_wake() -> None:
     """Until the notifications start, nobody needs waking."""
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """A payment page opened at the provider: its id and the link the customer opens."""
+
+    session_id: str
+    url: str
+
+
+class PaymentLinks(Protocol):
+    """The payment provider behind "Payer en ligne" (bot/payments.py: Stripe Checkout)."""
+
+    def checkout(
+        self, *, reference: str, title: str, amount_cents: int, currency: str,
+        expires_at: datetime, account: str, lang: str, back_url: str,
+    ) -> Checkout:  # fmt: skip
+        """Open a payment page for `amount_cents`, paid to the shop's `account`; once paid,
+        the page sends the customer back to `back_url` (the chat)."""
+        ...
+
+    def expire(self, session_id: str) -> None:
+        """Close a page nobody paid (the hold ran out)."""
+        ...
+
+    def refund(self, *, payment_intent: str, amount_cents: int, key: str) -> str:
+        """Give the money back (once per `key`); the refund's id."""
+        ...
+
+    def connect(self, *, account: str, reference: str) -> tuple[str, str]:
+        """The shop's own account (made when `account` is empty) and its onboarding link."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -55,6 +87,10 @@ class Context:
     on_outbox: Callable[[], None] = field(default=_no_wake)
     # How long a reply's safety copy waits for the channel to say it was sent.
     reply_grace: timedelta = timedelta(seconds=30)
+    # Online payment, when the deployment has a provider ([stripe] api_key).
+    payments: PaymentLinks | None = None
+    # Telegram's native invoices, when [telegram] payment_provider_token is set.
+    telegram_invoices: bool = False
 
     @classmethod
     def from_config(
@@ -83,6 +119,7 @@ class Context:
                 speedup=notifications.demo_speedup,
             ),
             reply_grace=timedelta(seconds=notifications.reply_grace_seconds),
+            telegram_invoices=bool(config.telegram.payment_provider_token),
             clock=clock,
         )
 

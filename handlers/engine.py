@@ -77,7 +77,6 @@ class Engine:
             self.db.run(lambda s: outbox.cancel_copies(session=s, ids=receipts, now=now))
 
 
-
 def _turn(session: Session, ctx: Context, incoming: Incoming) -> Turn:
     user, created = get_or_create_user(
         session=session,

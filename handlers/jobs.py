@@ -1,4 +1,4 @@
-"""Periodic work that writes messages: merchants' digests, uncollected orders, live visits.
+"""Periodic work that writes messages: digests, uncollected orders, live visits, set-up hints.
 
 `bot` runs `tick` every minute or so through the notifications scheduler. Each step is
 idempotent (dedupe keys, status checks), so running it twice, late, or in two processes at
@@ -11,7 +11,9 @@ from sqlmodel import Session
 
 from handlers.context import Context
 from handlers.notices import orders as order_notices
+from handlers.notices import payments as pay_notices
 from handlers.notices.digest import write_digests
+from handlers.notices.setup import remind_setups
 from handlers.visits.news import sweep
 from store.orders import expire_uncollected
 
@@ -23,7 +25,13 @@ def expire_orders(*, session: Session, ctx: Context) -> int:
     expired = expire_uncollected(session=session, now=ctx.now(), tz=ctx.timezone)
     for one in expired:
         order_notices.tell_expired(session, ctx, one)
+        pay_notices.call_off(session=session, ctx=ctx, order=one.order, reason="expired")
     return len(expired)
+
+
+def expire_payments(*, session: Session, ctx: Context) -> int:
+    """Payment links that ran out unpaid: the held units and slot go back."""
+    return pay_notices.expire_unpaid(session=session, ctx=ctx)
 
 
 def sweep_visits(*, session: Session, ctx: Context) -> int:
@@ -31,7 +39,9 @@ def sweep_visits(*, session: Session, ctx: Context) -> int:
     return int(sweep(session=session, ctx=ctx))
 
 
-JOBS: tuple[Job, ...] = (write_digests, expire_orders, sweep_visits)
+JOBS: tuple[Job, ...] = (
+    write_digests, expire_orders, expire_payments, sweep_visits, remind_setups,
+)  # fmt: skip
 
 
 def tick(*, session: Session, ctx: Context) -> bool:

@@ -13,8 +13,9 @@ from typing import Literal
 from handlers.common import actions as a
 from handlers.core import Reply
 from handlers.customer import browse, cart, checkout, orders, prefs, search, start, towns
-from handlers.merchant import catalogue, handover, items, join, menu, photos, setup
+from handlers.merchant import catalogue, handover, items, join, menu, photos, setup, setup_view
 from handlers.merchant import orders as shop_orders
+from handlers.merchant import payments as shop_payments
 from handlers.turn import Turn
 from handlers.visits import follow, live, private, times, viewer
 
@@ -70,6 +71,7 @@ ACTIONS: dict[str, Handler] = {
     a.CATALOGUE.name: browse.catalogue,
     a.ITEM.name: browse.item,
     a.ADD.name: cart.add,
+    a.BUY.name: checkout.buy,
     a.CART.name: cart.show,
     a.QUANTITY.name: cart.change,
     a.REMOVE.name: cart.remove,
@@ -80,10 +82,14 @@ ACTIONS: dict[str, Handler] = {
     a.CO_DELIVERY.name: checkout.delivery,
     a.CO_DAY.name: checkout.day,
     a.CO_SLOT.name: checkout.slot,
+    a.CO_SOON.name: checkout.soon,
+    a.CO_ADDRESS_LAST.name: checkout.last_address,
     a.CO_PHONE.name: checkout.known_phone,
+    a.CO_PHONE_ASK.name: checkout.other_phone,
     a.CO_NOTE.name: checkout.note,
     a.CO_SKIP.name: checkout.skip,
     a.CO_CONFIRM.name: checkout.place,
+    a.CO_PAY.name: checkout.pay,
     a.ORDERS.name: orders.listing,
     a.ORDER.name: orders.detail,
     a.ORDER_CANCEL.name: orders.cancel,
@@ -95,13 +101,16 @@ ACTIONS: dict[str, Handler] = {
     a.M_SHOPS.name: menu.shops,
     a.M_SWITCH.name: menu.switch,
     a.M_INVITE.name: join.invite_staff,
-    a.M_SETTINGS.name: setup.settings,
+    a.M_PAYMENTS.name: shop_payments.menu,
+    a.M_PAY_MODE.name: shop_payments.set_mode,
+    a.M_SETTINGS.name: setup_view.settings,
     a.M_SET.name: setup.edit,
     a.M_SKIP.name: setup.skip,
     a.M_CATEGORY.name: setup.category,
     a.M_PICKUP.name: setup.pickup,
     a.M_DELIVERY.name: setup.delivery,
     a.M_HOURS_OK.name: setup.hours_ok,
+    a.M_COMPLETE.name: setup.complete,
     a.M_CLOSURES_OK.name: setup.closures_ok,
     a.M_PUBLISH.name: items.publish,
     a.M_DRAFT_PRICE.name: items.draft_price,

@@ -63,6 +63,11 @@ class Shop(SQLModel, table=True):
     free_delivery_cents: int | None = None
     delivery_postcodes: list[str] = _json(list)
     active: bool = True
+    # How customers pay: "counter" (at pickup, the default), "online", or "both" (they pick).
+    payment_mode: str = Field(default="counter", max_length=10)
+    # The shop's own Stripe account (Connect), where online payments go; set by the admin
+    # or by the onboarding link, never typed into the chat.
+    stripe_account: str = Field(default="", max_length=64)
     created_at: datetime = _created()
 
 
@@ -160,6 +165,36 @@ class Order(SQLModel, table=True):
     updated_at: datetime = _created()
     ready_at: datetime | None = _utc()
     collected_at: datetime | None = _utc()
+    paid_online: bool = False  # chosen at checkout: the order waits for its payment
+
+
+class Payment(SQLModel, table=True):
+    """An order's online payment, every state kept (store/statuses.py PaymentStatus)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", unique=True)
+    provider: str = Field(max_length=10)  # stripe | telegram
+    status: str = Field(default="open", max_length=12, index=True)
+    amount_cents: int  # from the order lines, on the server
+    currency: str = Field(default="EUR", max_length=3)
+    # Stripe: the Checkout Session and its PaymentIntent; Telegram: both charge ids.
+    session_id: str | None = Field(default=None, max_length=255, unique=True)
+    payment_intent: str = Field(default="", max_length=255)
+    telegram_charge_id: str = Field(default="", max_length=255)
+    provider_charge_id: str = Field(default="", max_length=255)
+    refund_id: str = Field(default="", max_length=255)
+    url: str = Field(default="", max_length=1000)
+    expires_at: datetime = _created()
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class ProviderEvent(SQLModel, table=True):
+    """A webhook event already handled (Stripe's `evt_...`): each one changes things once."""
+
+    id: str = Field(primary_key=True, max_length=255)
+    kind: str = Field(max_length=80)
+    received_at: datetime = _created()
 
 
 class OrderLine(SQLModel, table=True):

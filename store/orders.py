@@ -127,6 +127,7 @@ def place_order(
     note: str,
     now: datetime,
     tz: str,
+    status: OrderStatus = OrderStatus.PENDING,
 ) -> tuple[Order, str]:
     """Create the order and take its stock; returns it with the clear pickup token.
 
@@ -171,6 +172,7 @@ def place_order(
         pickup_token_hash=token_hash(token),
         created_at=now,
         updated_at=now,
+        status=status.value,
     )
     session.add(order)
     session.flush()
@@ -202,6 +204,29 @@ def customer_orders(*, session: Session, customer_id: int, limit: int = 10) -> l
         .limit(limit)
     )
     return list(session.exec(query))
+
+
+def last_delivery(*, session: Session, customer_id: int) -> Order | None:
+    """The customer's latest delivery order (its address offered again, one tap)."""
+    query = (
+        select(Order)
+        .where(Order.customer_id == customer_id, Order.fulfilment == "delivery")
+        .where(col(Order.address) != "")
+        .order_by(col(Order.created_at).desc(), col(Order.id).desc())
+        .limit(1)
+    )
+    return session.exec(query).first()
+
+
+def last_phone(*, session: Session, customer_id: int) -> str:
+    """The phone number of the customer's latest order ("" before the first)."""
+    query = (
+        select(Order.phone)
+        .where(Order.customer_id == customer_id, col(Order.phone) != "")
+        .order_by(col(Order.created_at).desc(), col(Order.id).desc())
+        .limit(1)
+    )
+    return session.exec(query).first() or ""
 
 
 def customer_order(*, session: Session, customer_id: int, order_id: int) -> Order | None:

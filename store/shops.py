@@ -1,5 +1,6 @@
 """Towns, shops and the people who run them: invites, staff, a shop's items."""
 
+import re
 import secrets
 import statistics
 from dataclasses import dataclass
@@ -168,3 +169,32 @@ def usual_price_cents(*, session: Session, shop_id: int, at_least: int = 3) -> i
     )
     prices = list(session.exec(query))
     return int(statistics.median(prices)) if len(prices) >= at_least else None
+
+
+PAYMENT_MODES = ("counter", "online", "both")
+STRIPE_ACCOUNT = re.compile(r"acct_[A-Za-z0-9]{1,60}")
+
+
+def set_payments(
+    *, session: Session, shop_name: str, mode: str | None, account: str | None
+) -> Shop:
+    """How a shop's customers pay, and its Stripe account (an id, never a secret key).
+
+    Raises ValueError naming what is wrong: no such shop, an unknown mode, an id that is not
+    `acct_...`, or online payment without an account.
+    """
+    shop = session.exec(select(Shop).where(func.lower(Shop.name) == shop_name.lower())).first()
+    if shop is None:
+        raise ValueError(f"no shop named {shop_name!r}")
+    if account is not None:
+        if account and not STRIPE_ACCOUNT.fullmatch(account):
+            raise ValueError("--account must be a Stripe account id (acct_...), never a key")
+        shop.stripe_account = account
+    if mode is not None:
+        if mode not in PAYMENT_MODES:
+            raise ValueError(f"--mode must be one of {', '.join(PAYMENT_MODES)}")
+        shop.payment_mode = mode
+    if shop.payment_mode != "counter" and not shop.stripe_account:
+        raise ValueError("online payment needs the shop's Stripe account: --account acct_...")
+    session.add(shop)
+    return shop

@@ -89,6 +89,13 @@ def pickup_days(
     return days
 
 
+def soonest(*, session: Session, shop: Shop, now: datetime, tz: str) -> Slot | None:
+    """The first free pickup slot from now on ("Dès que possible"), or None."""
+    days = pickup_days(session=session, shop=shop, now=now, tz=tz, count=1)
+    found = free_slots(session=session, shop=shop, day=days[0], now=now, tz=tz) if days else []
+    return found[0] if found else None
+
+
 def slot_is_free(*, session: Session, shop: Shop, start: datetime, now: datetime, tz: str) -> bool:
     """Is `start` still a bookable slot of the shop (hours, lead time and capacity)?"""
     day = start.astimezone(ZoneInfo(tz)).date()

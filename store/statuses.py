@@ -10,7 +10,8 @@ from enum import StrEnum
 class OrderStatus(StrEnum):
     """Where an order stands, from the customer's confirmation to its end."""
 
-    PENDING = "pending"  # placed, the shop has not answered yet
+    AWAITING_PAYMENT = "awaiting_payment"  # paying online: units and slot held until paid
+    PENDING = "pending"  # placed (and paid, when paid online), the shop has not answered yet
     ACCEPTED = "accepted"
     DECLINED = "declined"  # by the shop, with a reason
     READY = "ready"  # waiting at the counter, until the hold deadline (store/hours.py)
@@ -24,6 +25,8 @@ S = OrderStatus
 
 # Every move an order may make; `store.orders.move_order` refuses any other.
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    # Paid: the shop's to answer; unpaid when the link or invoice expired: called off.
+    S.AWAITING_PAYMENT: frozenset({S.PENDING, S.CANCELLED}),
     S.PENDING: frozenset({S.ACCEPTED, S.DECLINED, S.READY, S.CANCELLED}),
     S.ACCEPTED: frozenset(
         {S.DECLINED, S.READY, S.OUT_FOR_DELIVERY, S.DELIVERED, S.COLLECTED, S.CANCELLED}
@@ -37,7 +40,7 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 }
 
 # The customer may still cancel (the shop has not prepared it yet).
-CANCELLABLE = frozenset({S.PENDING, S.ACCEPTED})
+CANCELLABLE = frozenset({S.AWAITING_PAYMENT, S.PENDING, S.ACCEPTED})
 # Still the shop's work: its "orders waiting" list, the customer's "open orders".
 OPEN = frozenset({S.PENDING, S.ACCEPTED, S.READY, S.OUT_FOR_DELIVERY})
 # Not yet collected: pickup reminders still make sense, today's pickups, the digest.
@@ -56,6 +59,26 @@ def sources(to: OrderStatus) -> frozenset[OrderStatus]:
 def values(statuses: frozenset[OrderStatus]) -> list[str]:
     """Plain strings for a SQL `IN (...)`, in a stable order."""
     return sorted(status.value for status in statuses)
+
+
+class PaymentStatus(StrEnum):
+    """An online payment: open -> paid -> refunded (or to_refund by hand on Telegram);
+    open -> expired (never paid); paid on an order called off meanwhile -> refunded at once."""
+
+    OPEN = "open"  # link or invoice sent, not paid yet
+    PAID = "paid"
+    EXPIRED = "expired"  # the hold ran out before the payment
+    REFUNDED = "refunded"
+    TO_REFUND = "to_refund"  # the Bot API cannot refund a provider payment: the shop does
+
+
+PAYMENT_TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
+    PaymentStatus.OPEN: frozenset({PaymentStatus.PAID, PaymentStatus.EXPIRED}),
+    PaymentStatus.PAID: frozenset({PaymentStatus.REFUNDED, PaymentStatus.TO_REFUND}),
+    PaymentStatus.EXPIRED: frozenset({PaymentStatus.REFUNDED, PaymentStatus.TO_REFUND}),
+    PaymentStatus.TO_REFUND: frozenset({PaymentStatus.REFUNDED}),
+    PaymentStatus.REFUNDED: frozenset(),
+}
 
 
 class VisitStatus(StrEnum):

@@ -197,11 +197,12 @@ def pickup_to_summary(person: ConsoleChannel, phone: str = "06 12 34 56 78") -> 
     person.say("panier")
     person.say("1")  # Commander chez Chocolaterie du Perche
     person.say("1")  # Retrait en boutique
-    person.say("1")  # today
+    person.say("2")  # today (1 is "as soon as possible")
     person.say("1")  # between 11:00 and 12:30
-    person.say("1")  # 11:00 - 11:30
-    person.say(phone)
-    return person.say("passer")
+    screen = person.say("1")  # 11:00 - 11:30
+    if "téléphone" in screen:  # a first order; later ones reuse the last order's number
+        screen = person.say(phone)
+    return screen
 
 
 def place_order(

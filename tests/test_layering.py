@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "handlers", "store", "notifications")
-PLATFORMS = ("telegram", "twilio", "starlette", "httpx", "uvicorn")
+PLATFORMS = ("telegram", "twilio", "starlette", "httpx", "uvicorn", "stripe")
 # Who may import whom: bot -> handlers -> store, notifications -> store.
 ALLOWED = {
     "bot": {"bot", "handlers", "store", "notifications"},

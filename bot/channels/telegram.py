@@ -19,17 +19,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from telegram import BotCommand, Message, Update
-from telegram.error import (
-    BadRequest,
-    Forbidden,
-    InvalidToken,
-    RetryAfter,
-    TelegramError,
-)
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.app import App
-from bot.channels import telegram_files
+from bot.channels import telegram_files, telegram_pay
 from bot.channels.telegram_dedupe import ClaimedUpdates
 from bot.channels.telegram_files import NOT_KEPT, image_file_id
 from bot.channels.telegram_limiter import limiter_for, prepaid
@@ -46,7 +40,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "pre_checkout_query"]
 ALBUM_QUIET = 0.8  # seconds after an album's last part before it is handled as one message
 
 # The menu next to the text field: (French command, English command, description text).
@@ -103,6 +97,7 @@ class TelegramChannel:
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self.renderer = Renderer(self.application.bot, app.db, app.media)
+        self.renderer.provider_token = self.config.payment_provider_token
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._albums: dict[tuple[int, str], _Album] = {}
 
@@ -195,6 +190,8 @@ class TelegramChannel:
             await self._membership(update)
         elif update.callback_query:
             await self._on_press(update)
+        elif update.pre_checkout_query:  # answered within 10 s, or Telegram fails the payment
+            await telegram_pay.answer_pre_checkout(self.app, update.pre_checkout_query)
         elif update.message and update.effective_chat and update.effective_chat.type == "private":
             message = update.message
             if message.media_group_id:  # a part of an album (photos, maybe videos)
@@ -205,6 +202,9 @@ class TelegramChannel:
 
     async def _on_message(self, message: Message) -> None:
         chat_id = message.chat_id
+        if message.successful_payment:  # the order is confirmed on this message only
+            await telegram_pay.paid(self.app, message.successful_payment)
+            return
         text = message.text or message.caption
         refused = telegram_files.refused_file(message)
         if refused:  # a PDF, say: a kind answer, and its caption is not a search

@@ -8,9 +8,10 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, Message
 from telegram.error import BadRequest
 
 from bot.channels.base import split, units
@@ -93,6 +94,7 @@ class Renderer:
         self.bot = bot
         self.db = db
         self.media = media
+        self.provider_token = ""  # [telegram] payment_provider_token, for invoices
 
     async def send(
         self, chat_id: int, replies: Sequence[Reply], pressed: Pressed | None = None
@@ -106,6 +108,21 @@ class Renderer:
                 await self._photo(chat_id, shown)
             else:
                 await self._text(chat_id, shown.text, keyboard(shown.options))
+            bill = reply.extra.get("invoice")
+            if bill and self.provider_token:
+                await self._invoice(chat_id, bill)
+
+    async def _invoice(self, chat_id: int, bill: dict[str, Any]) -> None:
+        """A native invoice: a provider and EUR (physical goods are never paid in Stars)."""
+        await self.bot.send_invoice(
+            chat_id,
+            title=bill["title"],
+            description=bill["description"],
+            payload=bill["payload"],
+            provider_token=self.provider_token,
+            currency=bill["currency"],
+            prices=[LabeledPrice(bill["label"], bill["amount"])],
+        )
 
     async def _edit(self, pressed: Pressed, reply: Reply) -> bool:
         """Edit the pressed menu in place when that is what the reply asks and Telegram allows."""

@@ -109,6 +109,12 @@ class PickupSlot(NamedTuple):
     time: str  # HHMM, local
 
 
+class PickupSoon(NamedTuple):
+    shop: int
+    day: str  # YYYYMMDD, local
+    time: str  # HHMM, local
+
+
 class Reserve(NamedTuple):
     visit: int
     item: int
@@ -135,6 +141,7 @@ CATALOGUE = common("items", ShopPage)
 ITEM = common("item", ItemArg)
 # Cart (customer/cart.py).
 ADD = common("add", ItemArg)
+BUY = common("buy", ItemArg)  # "Commander" on an item card: into the cart, then checkout
 CART = common("cart", NoArgs)
 QUANTITY = common("cq", Quantity)  # ask for a quantity, or set it
 REMOVE = common("rm", ItemArg)
@@ -146,10 +153,14 @@ CO_PICKUP = common("co.pickup", ShopArg)
 CO_DELIVERY = common("co.delivery", ShopArg)
 CO_DAY = common("co.day", PickupDay)
 CO_SLOT = common("co.slot", PickupSlot)
+CO_SOON = common("co.soon", PickupSoon)  # "Dès que possible": the first free slot, one tap
+CO_ADDRESS_LAST = common("co.addr", ShopArg)  # deliver to the last order's address
 CO_PHONE = common("co.tel", ShopArg)  # use the phone number we know
+CO_PHONE_ASK = common("co.tel2", ShopArg)  # another phone number (from the summary)
 CO_NOTE = common("co.note", ShopArg)
 CO_SKIP = common("co.skip", ShopArg)  # no note
 CO_CONFIRM = common("co.ok", ShopArg)
+CO_PAY = common("co.pay", ShopArg)  # place it and pay online
 # My orders (customer/orders.py) and message preferences (customer/prefs.py).
 ORDERS = common("orders", NoArgs)
 ORDER = common("order", OrderArg)
@@ -164,6 +175,8 @@ M_MENU = merchant("mshop", NoArgs)
 M_SHOPS = merchant("mshops", NoArgs)
 M_SWITCH = merchant("mswitch", ShopArg)
 M_INVITE = merchant("minvite", NoArgs)
+M_PAYMENTS = merchant("mpay", NoArgs)  # how customers pay (merchant/payments.py)
+M_PAY_MODE = merchant("mpaymode", Word)
 # Set-up and settings (merchant/setup.py).
 M_SETTINGS = merchant("msettings", NoArgs)
 M_SET = merchant("mset", Word)  # a setting to change
@@ -172,6 +185,7 @@ M_CATEGORY = merchant("mcat", Word)
 M_PICKUP = merchant("mpickup", Switch)
 M_DELIVERY = merchant("mdelivery", Switch)
 M_HOURS_OK = merchant("mhoursok", NoArgs)
+M_COMPLETE = merchant("mcomplete", NoArgs)  # the set-up questions left, one after the other
 M_CLOSURES_OK = merchant("mclosok", NoArgs)  # closures read back with a doubt, confirmed
 # A draft item, from a photo (merchant/items.py).
 M_PUBLISH = merchant("mdpub", NoArgs)

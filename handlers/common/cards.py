@@ -1,15 +1,17 @@
 """Cards shared by customer and merchant screens: an item, an order (both views), a category."""
 
 from sqlalchemy import ColumnElement
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from handlers import i18n
 from handlers.common import actions as a
 from handlers.common.formats import show_phone
 from handlers.core import Reply
 from handlers.turn import Turn
+from store import cart
 from store.models import Item, Order, OrderLine, Shop, User
 from store.orders import order_lines
+from store.payments import payment_of
 from store.statuses import CALLED_OFF, OrderStatus
 from store.types import persisted
 
@@ -51,12 +53,20 @@ def item_card(turn: Turn, item: Item, shop: Shop) -> Reply:
     item_id, shop_id = persisted(item.id), persisted(shop.id)
     options = []
     if item.stock != 0:
+        if _only_this_shop(turn, shop_id):  # one tap to the checkout
+            options.append(turn.option("item_buy", a.BUY.pack(item_id)))
         options.append(turn.option("item_add", a.ADD.pack(item_id)))
     options.append(turn.option("nav_back", a.CATALOGUE.pack(shop_id, page_of(turn, item))))
     options.append(turn.option("shop_back_to", a.SHOP.pack(shop_id), name=shop.name[:40]))
     options.append(turn.option("nav_home", a.HOME.pack()))
     photo = next((key for key in item.photos if turn.ctx.media.exists(key)), None)
     return Reply(text, photo=photo, options=tuple(options))
+
+
+def _only_this_shop(turn: Turn, shop_id: int) -> bool:
+    """Is the cart empty or holding only this shop's items ("Commander" orders them all)?"""
+    held = {ln.shop.id for ln in cart.lines(session=turn.session, user_id=turn.user_id)}
+    return held <= {shop_id}
 
 
 def visible(shop_id: int) -> tuple[ColumnElement[bool], ...]:
@@ -125,6 +135,14 @@ def order_text(
     return "\n".join(rows)
 
 
+def payment_line(lang: str, session: Session, order: Order) -> str:
+    """ "💳 Paiement en ligne : payé" (each state, for both sides); "" when paid at pickup."""
+    payment = payment_of(session=session, order_id=persisted(order.id))
+    if payment is None:
+        return ""
+    return i18n.t(lang, "pay_state_line", state=i18n.t(lang, f"pay_state_{payment.status}"))
+
+
 def staff_order_text(turn: Turn, order: Order, shop: Shop) -> str:
     """Everything the shop needs to prepare and hand over an order."""
     customer = turn.session.get(User, order.customer_id)
@@ -155,4 +173,5 @@ def staff_order_text(turn: Turn, order: Order, shop: Shop) -> str:
         text += "\n" + turn.t("m_order_note", note=order.note)
     if order.decline_reason:
         text += "\n" + turn.t("m_order_declined_because", reason=order.decline_reason)
-    return text
+    paid = payment_line(turn.lang, turn.session, order)
+    return f"{text}\n{paid}" if paid else text

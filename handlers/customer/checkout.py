@@ -1,53 +1,35 @@
-"""Checkout, one shop at a time: pickup slot or delivery address, phone, note, summary, confirm.
+"""Checkout, one shop at a time: pickup time or delivery address, phone, summary, confirm.
 
 Every answer is kept in `turn.data["co"]`, so a mistake or a detour loses nothing. Each step
 is its own action (`co.pickup:<shop>`, `co.day:<shop>:<YYYYMMDD>`, ...), a row of the table.
+A known phone number (the last order's) and the last delivery address cost one tap, and the
+note is offered on the summary rather than asked as a step.
 """
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from handlers import i18n
 from handlers.common import actions as a
 from handlers.common.formats import show_phone
-from handlers.core import Option, Reply, Stale
+from handlers.core import Reply, Stale
 from handlers.customer import confirm
+from handlers.customer import pickup as pickup_time
+from handlers.customer.cart import add as add_to_cart
 from handlers.customer.cart import show as show_cart
+from handlers.customer.co_state import answers, save, shop_of, with_notice
+from handlers.customer.co_state import lines as co_lines
 from handlers.turn import Turn
-from store import cart, slots
-from store.models import Shop
+from store import cart
+from store import orders as store_orders
+from store.models import Item, Order, Shop
 from store.parsing.phone import normalise_phone
 from store.types import persisted
 
 ADDRESS, PHONE, NOTE = "co_address", "co_phone", "co_note"  # awaited typed answers
 MAX_NOTE = 500
 POSTCODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
-
-
-def _shop(turn: Turn, shop_id: int) -> Shop:
-    shop = turn.session.get(Shop, shop_id)
-    if shop is None or shop.town_id != turn.town.id:
-        raise Stale(shop_id)
-    return shop
-
-
-def _co(turn: Turn, shop: Shop) -> dict[str, Any]:
-    """This shop's checkout answers so far (a button of another checkout is stale)."""
-    co = turn.data.get("co") or {}
-    if co.get("shop") != shop.id:
-        raise Stale(f"co:{shop.id}")
-    return dict(co)
-
-
-def _save(turn: Turn, co: dict[str, Any]) -> None:
-    turn.remember(co=co)
-
-
-def _lines(turn: Turn, shop: Shop) -> list[cart.Line]:
-    return cart.lines(session=turn.session, user_id=turn.user_id, shop_id=persisted(shop.id))
+_shop, _co, _save, _lines, _with_notice = shop_of, answers, save, co_lines, with_notice
 
 
 def _step(turn: Turn, shop_id: int, then: Callable[[Shop], list[Reply]]) -> list[Reply]:
@@ -56,10 +38,6 @@ def _step(turn: Turn, shop_id: int, then: Callable[[Shop], list[Reply]]) -> list
     if not _lines(turn, shop):
         return [turn.reply("co_empty"), *show_cart(turn)]
     return then(shop)
-
-
-def _with_notice(notice: str, text: str) -> str:
-    return f"{notice}\n\n{text}" if notice else text
 
 
 # The rows of the routing table.
@@ -76,14 +54,36 @@ def from_cart(turn: Turn) -> list[Reply]:
     return show_cart(turn)
 
 
+def buy(turn: Turn) -> list[Reply]:
+    """`buy:<item>` ("Commander" on its card): one in the cart unless it is there, then checkout."""
+    item = turn.session.get(Item, a.BUY.args(turn).item)
+    shop = turn.session.get(Shop, item.shop_id) if item else None
+    if item is None or shop is None or shop.town_id != turn.town.id:
+        raise Stale("buy")
+    item_id = persisted(item.id)
+    if not cart.quantity_of(session=turn.session, user_id=turn.user_id, item_id=item_id):
+        if not cart.orderable(item, shop) or item.stock == 0:
+            return add_to_cart(turn)  # says why not, as "Ajouter" would
+        cart.set_quantity(session=turn.session, user_id=turn.user_id, item_id=item_id, quantity=1)
+    return begin(turn, persisted(shop.id))
+
+
 def mode(turn: Turn) -> list[Reply]:
     """`co.mode:<shop>`: pickup or delivery again."""
     return _step(turn, a.CO_MODE.args(turn).shop, lambda shop: choose_mode(turn, shop))
 
 
 def pickup(turn: Turn) -> list[Reply]:
-    """`co.pickup:<shop>`: the days to collect it."""
+    """`co.pickup:<shop>`: the soonest slot, then the days to collect it."""
     return _step(turn, a.CO_PICKUP.args(turn).shop, lambda shop: pickup_days(turn, shop))
+
+
+def pickup_days(turn: Turn, shop: Shop) -> list[Reply]:
+    return pickup_time.days(turn, shop)
+
+
+def pickup_slots(turn: Turn, shop: Shop, raw: str, notice: str = "", part: str = "") -> list[Reply]:
+    return pickup_time.day_slots(turn, shop, raw, notice=notice, part=part)
 
 
 def delivery(turn: Turn) -> list[Reply]:
@@ -100,7 +100,29 @@ def day(turn: Turn) -> list[Reply]:
 def slot(turn: Turn) -> list[Reply]:
     """`co.slot:<shop>:<HHMM>`: that slot of the chosen day."""
     shop_id, raw = a.CO_SLOT.args(turn)
-    return _step(turn, shop_id, lambda shop: choose_slot(turn, shop, raw))
+    return _step(
+        turn, shop_id, lambda shop: pickup_time.choose(turn, shop, raw, then=_contact(turn))
+    )
+
+
+def soon(turn: Turn) -> list[Reply]:
+    """`co.soon:<shop>:<YYYYMMDD>:<HHMM>`: the soonest slot, one tap."""
+    shop_id, day, raw = a.CO_SOON.args(turn)
+    return _step(
+        turn,
+        shop_id,
+        lambda shop: pickup_time.choose(turn, shop, raw, then=_contact(turn), day=day),
+    )
+
+
+def last_address(turn: Turn) -> list[Reply]:
+    """`co.addr:<shop>`: deliver to the address of the last delivery order."""
+    return _step(turn, a.CO_ADDRESS_LAST.args(turn).shop, lambda shop: _last_address(turn, shop))
+
+
+def other_phone(turn: Turn) -> list[Reply]:
+    """`co.tel2:<shop>`: type another phone number (from the summary)."""
+    return _step(turn, a.CO_PHONE_ASK.args(turn).shop, lambda shop: ask_phone(turn, shop))
 
 
 def known_phone(turn: Turn) -> list[Reply]:
@@ -121,6 +143,11 @@ def skip(turn: Turn) -> list[Reply]:
 def place(turn: Turn) -> list[Reply]:
     """`co.ok:<shop>`: place the order; a full slot or a sold-out line says so."""
     return _step(turn, a.CO_CONFIRM.args(turn).shop, lambda shop: _place(turn, shop))
+
+
+def pay(turn: Turn) -> list[Reply]:
+    """`co.pay:<shop>`: place the order, held until it is paid online; the payment link."""
+    return _step(turn, a.CO_PAY.args(turn).shop, lambda shop: _place(turn, shop, online=True))
 
 
 # The steps.
@@ -156,96 +183,6 @@ def choose_mode(turn: Turn, shop: Shop) -> list[Reply]:
     return pickup_days(turn, shop)
 
 
-def pickup_days(turn: Turn, shop: Shop) -> list[Reply]:
-    """The next days the shop can prepare the order."""
-    co = _co(turn, shop)
-    if not shop.pickup_enabled:
-        raise Stale("pickup")
-    co.update(mode="pickup")
-    _save(turn, co)
-    turn.expect(None)
-    tz = turn.tz
-    days = slots.pickup_days(session=turn.session, shop=shop, now=turn.now(), tz=tz)
-    shop_id = persisted(shop.id)
-    back = turn.nav(a.CO_MODE.pack(shop_id))
-    if not days:
-        return [turn.reply("co_no_days", back, shop=shop.name)]
-    options = [Option(_day_label(turn, d), a.CO_DAY.pack(shop_id, f"{d:%Y%m%d}")) for d in days]
-    return [turn.reply("co_day_ask", [*options, *back])]
-
-
-def _day_label(turn: Turn, day: date) -> str:
-    today = turn.now().astimezone(ZoneInfo(turn.tz)).date()
-    label = i18n.day(day, turn.lang)
-    # Only the first letter: str.capitalize() would turn "December" into "december".
-    return turn.t("co_today", day=label) if day == today else label[:1].upper() + label[1:]
-
-
-def pickup_slots(turn: Turn, shop: Shop, raw: str, notice: str = "", part: str = "") -> list[Reply]:
-    """The free slots of the chosen day; a long day is first split into parts of the day."""
-    co = _co(turn, shop)
-    try:
-        day = datetime.strptime(raw, "%Y%m%d").date()
-    except ValueError as exc:
-        raise Stale(raw) from exc
-    found = slots.free_slots(
-        session=turn.session, shop=shop, day=day, now=turn.now(), tz=turn.tz
-    )
-    if not found:
-        return [turn.reply("co_day_full"), *pickup_days(turn, shop)]
-    co.update(mode="pickup", day=raw)
-    _save(turn, co)
-    tz = turn.tz
-    shop_id = persisted(shop.id)
-    groups = slots.parts(found)
-    back = a.CO_PICKUP.pack(shop_id)
-    if part:
-        chosen = next((g for g in groups if slots.part_key(g, tz) == part), None)
-        if chosen is None:  # those slots went meanwhile: the day as it is now
-            return pickup_slots(turn, shop, raw, notice=turn.t("co_slot_gone"))
-        found, back = chosen, a.CO_DAY.pack(shop_id, raw)
-    elif len(groups) > 1:
-        options = [
-            Option(turn.t("co_part_label", start=_clock(g[0].start, turn, tz),
-                          end=_clock(g[-1].end, turn, tz), count=len(g)),
-                   a.CO_DAY.pack(shop_id, raw, slots.part_key(g, tz)))
-            for g in groups
-        ]  # fmt: skip
-        text = _with_notice(notice, turn.t("co_part_ask", day=_day_label(turn, day)))
-        return [Reply(text, options=(*options, *turn.nav(back)))]
-    options = [
-        Option(
-            turn.t("co_slot_label", start=_clock(s.start, turn, tz), end=_clock(s.end, turn, tz)),
-            a.CO_SLOT.pack(shop_id, f"{s.start.astimezone(ZoneInfo(tz)):%H%M}"),
-        )
-        for s in found
-    ]
-    text = _with_notice(notice, turn.t("co_slot_ask", day=_day_label(turn, day)))
-    return [Reply(text, options=(*options, *turn.nav(back)))]
-
-
-def _clock(moment: datetime, turn: Turn, tz: str) -> str:
-    return i18n.clock(moment, turn.lang, tz)
-
-
-def choose_slot(turn: Turn, shop: Shop, raw: str) -> list[Reply]:
-    """Keep the chosen slot, then the phone number."""
-    co = _co(turn, shop)
-    if not re.fullmatch(r"\d{4}", raw) or "day" not in co:
-        raise Stale(raw)
-    tz = ZoneInfo(turn.tz)
-    local = datetime.strptime(co["day"] + raw, "%Y%m%d%H%M").replace(tzinfo=tz)
-    found = slots.free_slots(
-        session=turn.session, shop=shop, day=local.date(), now=turn.now(), tz=turn.tz
-    )
-    chosen = next((s for s in found if s.start == local), None)
-    if chosen is None:
-        return pickup_slots(turn, shop, co["day"], notice=turn.t("co_slot_gone"))
-    co.update(slot=chosen.start.isoformat(), slot_end=chosen.end.isoformat())
-    _save(turn, co)
-    return ask_phone(turn, shop)
-
-
 def ask_address(turn: Turn, shop: Shop, notice: str = "") -> list[Reply]:
     """Delivery: ask for the address (typed, or a shared location then the street)."""
     co = _co(turn, shop)
@@ -255,8 +192,37 @@ def ask_address(turn: Turn, shop: Shop, notice: str = "") -> list[Reply]:
     _save(turn, co)
     turn.expect(ADDRESS)
     text = turn.t("co_address_ask", zone=", ".join(shop.delivery_postcodes))
-    back = turn.nav(a.CO_MODE.pack(persisted(shop.id)))
-    return [Reply(_with_notice(notice, text), options=tuple(back))]
+    shop_id = persisted(shop.id)
+    last = _last_delivery(turn, shop)
+    again = (
+        [
+            turn.option(
+                "co_address_again", a.CO_ADDRESS_LAST.pack(shop_id), address=last.address[:60]
+            )
+        ]
+        if last
+        else []
+    )
+    back = turn.nav(a.CO_MODE.pack(shop_id))
+    return [Reply(_with_notice(notice, text), options=(*again, *back))]
+
+
+def _last_delivery(turn: Turn, shop: Shop) -> Order | None:
+    """The customer's last delivery, if this shop delivers to its postcode."""
+    last = store_orders.last_delivery(session=turn.session, customer_id=turn.user_id)
+    return last if last is not None and last.postcode in shop.delivery_postcodes else None
+
+
+def _last_address(turn: Turn, shop: Shop) -> list[Reply]:
+    """Deliver where the last delivery went (one tap)."""
+    co = _co(turn, shop)
+    last = _last_delivery(turn, shop)
+    if last is None or not shop.delivery_enabled:
+        raise Stale("addr")
+    co.update(mode="delivery", address=last.address, postcode=last.postcode)
+    co.update(latitude=last.latitude, longitude=last.longitude)
+    _save(turn, co)
+    return _contact(turn)(shop)
 
 
 def typed_address(turn: Turn) -> list[Reply]:
@@ -286,7 +252,7 @@ def typed_address(turn: Turn) -> list[Reply]:
         return [Reply(notice, options=(*options, *turn.nav(a.CO_MODE.pack(shop_id))))]
     co.update(address=text, postcode=postcode)
     _save(turn, co)
-    return ask_phone(turn, shop)
+    return _contact(turn)(shop)
 
 
 def _shop_of_checkout(turn: Turn) -> Shop:
@@ -296,11 +262,33 @@ def _shop_of_checkout(turn: Turn) -> Shop:
     return _shop(turn, shop_id)
 
 
+def _known_phone(turn: Turn) -> str | None:
+    """The number of the last order, else the one the channel gave us."""
+    last = store_orders.last_phone(session=turn.session, customer_id=turn.user_id)
+    return normalise_phone(last) or normalise_phone(turn.user.phone or "")
+
+
+def _contact(turn: Turn) -> Callable[[Shop], list[Reply]]:
+    """After the time or address: the summary when the phone is known, else the phone."""
+
+    def then(shop: Shop) -> list[Reply]:
+        co = _co(turn, shop)
+        known = co.get("phone") or _known_phone(turn)
+        if not known:
+            return ask_phone(turn, shop)
+        co.update(phone=known)
+        co.setdefault("note", "")
+        _save(turn, co)
+        return _summary(turn, shop, co)
+
+    return then
+
+
 def ask_phone(turn: Turn, shop: Shop, notice: str = "") -> list[Reply]:
     """The number the shop can call about this order."""
     turn.expect(PHONE)
     shop_id = persisted(shop.id)
-    known = normalise_phone(turn.user.phone or "")
+    known = _known_phone(turn)
     use = turn.option("co_phone_use", a.CO_PHONE.pack(shop_id), phone=show_phone(known or ""))
     options = [use] if known else []
     pickup = (turn.data.get("co") or {}).get("mode") == "pickup"
@@ -320,22 +308,30 @@ def typed_phone(turn: Turn) -> list[Reply]:
     _save(turn, co)
     if not turn.user.phone:
         turn.user.phone = phone
-    return ask_note(turn, shop)
+    return _to_summary(turn, shop, co)
 
 
 def saved_phone(turn: Turn, shop: Shop) -> list[Reply]:
     """Use the phone number we already know."""
     co = _co(turn, shop)
-    phone = normalise_phone(turn.user.phone or "")
+    phone = _known_phone(turn)
     if phone is None:
         raise Stale("tel")
     co["phone"] = phone
     _save(turn, co)
-    return ask_note(turn, shop)
+    return _to_summary(turn, shop, co)
+
+
+def _to_summary(turn: Turn, shop: Shop, co: dict[str, Any]) -> list[Reply]:
+    """The summary, the note left empty unless one was written (it is offered there)."""
+    co.setdefault("note", "")
+    _save(turn, co)
+    return _summary(turn, shop, co)
 
 
 def ask_note(turn: Turn, shop: Shop) -> list[Reply]:
     """An optional word for the shop."""
+    _co(turn, shop)
     turn.expect(NOTE)
     options = [turn.option("co_note_skip", a.CO_SKIP.pack(persisted(shop.id))), *turn.nav()]
     return [turn.reply("co_note_ask", options)]
@@ -355,7 +351,7 @@ def typed_note(turn: Turn) -> list[Reply]:
 def skip_note(turn: Turn, shop: Shop) -> list[Reply]:
     """No note."""
     co = _co(turn, shop)
-    co["note"] = ""
+    co.setdefault("note", "")  # "Passer" keeps a note written before
     _save(turn, co)
     return _summary(turn, shop, co)
 
@@ -370,10 +366,14 @@ def _summary(turn: Turn, shop: Shop, co: dict[str, Any], notice: str = "") -> li
     return confirm.summary(turn, shop, co, lines, how, notice=notice)
 
 
-def _place(turn: Turn, shop: Shop) -> list[Reply]:
+def _place(turn: Turn, shop: Shop, online: bool = False) -> list[Reply]:
     """The order placed, or the question the outcome calls for."""
     co = _co(turn, shop)
-    outcome = confirm.place(turn, shop, co)
+    if online and not confirm.can_pay_online(turn, shop):
+        raise Stale("pay")
+    if not online and confirm.can_pay_online(turn, shop) and shop.payment_mode == "online":
+        raise Stale("counter")  # this shop takes online payment only
+    outcome = confirm.place(turn, shop, co, online=online)
     if isinstance(outcome, confirm.Placed):
         return outcome.replies
     if isinstance(outcome, confirm.SlotTaken):

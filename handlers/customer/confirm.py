@@ -4,6 +4,7 @@
 chooses the next question, as `store.orders.place_order` leaves the choice to its caller.
 """
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,14 +12,16 @@ from typing import Any
 from handlers import i18n
 from handlers.common import actions as a
 from handlers.common.formats import show_phone
-from handlers.core import Reply
+from handlers.core import Option, Reply
 from handlers.notices import orders as order_notices
 from handlers.notices.reminders import plan_pickup_reminders
 from handlers.turn import Turn
 from store import cart, logctx
 from store import orders as store_orders
-from store.models import Shop
+from store.models import Order, Shop
+from store.payments import open_payment, shop_takes_online
 from store.qr import qr_png
+from store.statuses import OrderStatus
 from store.types import persisted
 
 
@@ -27,6 +30,78 @@ class Placed:
     """The order exists: its confirmation, code and QR."""
 
     replies: list[Reply]
+
+
+def can_pay_online(turn: Turn, shop: Shop) -> bool:
+    """The shop takes online payment and this channel has a way to pay."""
+    invoice = turn.user.channel == "telegram" and turn.ctx.telegram_invoices
+    return shop_takes_online(shop) and (turn.ctx.payments is not None or invoice)
+
+
+def invoice(turn: Turn, shop: Shop, order: Order) -> list[Reply]:
+    """Telegram: a native invoice in EUR (physical goods: a provider, never Stars)."""
+    payment = open_payment(
+        session=turn.session, order=order, provider="telegram", now=turn.now(),
+        currency=turn.ctx.currency,
+    )  # fmt: skip
+    payment.session_id = f"pay-{payment.id}-{secrets.token_hex(8)}"  # the invoice payload
+    turn.session.add(payment)
+    lines = store_orders.order_lines(session=turn.session, order_id=persisted(order.id))
+    items = ", ".join(f"{ln.quantity} × {ln.name}" for ln in lines)
+    until = i18n.clock(payment.expires_at, turn.lang, turn.tz)
+    bill = {
+        "title": turn.t("pay_invoice_title", number=order.number)[:32],
+        "description": f"{shop.name} — {items}"[:255],
+        "payload": payment.session_id,
+        "currency": payment.currency,
+        "label": turn.t("co_total", total="").strip(" :")[:32] or "Total",
+        "amount": payment.amount_cents,
+    }
+    text = turn.t("pay_invoice", number=order.number, until=until)
+    return [Reply(text, extra={"invoice": bill})]
+
+
+def _back_to_chat(turn: Turn) -> str:
+    """Where the payment page sends the customer once paid: back into this chat."""
+    if turn.user.channel == "whatsapp" and turn.ctx.whatsapp_number:
+        return "https://wa.me/" + turn.ctx.whatsapp_number.removeprefix("whatsapp:").lstrip("+")
+    if turn.user.channel == "telegram":
+        return f"https://t.me/{turn.ctx.telegram_username}"
+    return turn.ctx.public_url
+
+
+def payment_link(turn: Turn, shop: Shop, order: Order) -> list[Reply]:
+    """Open the order's payment at the provider; one message with the link."""
+    if turn.user.channel == "telegram" and turn.ctx.telegram_invoices:
+        return invoice(turn, shop, order)
+    provider = turn.ctx.payments
+    assert provider is not None
+    payment = open_payment(
+        session=turn.session, order=order, provider="stripe", now=turn.now(),
+        currency=turn.ctx.currency,
+    )  # fmt: skip
+    page = provider.checkout(
+        # Unique even if this transaction rolls back and the order id is used again.
+        reference=f"order-{order.id}-{secrets.token_hex(4)}",
+        title=turn.t("pay_title", number=order.number, shop=shop.name)[:120],
+        amount_cents=payment.amount_cents,
+        currency=payment.currency,
+        expires_at=payment.expires_at,
+        account=shop.stripe_account,
+        lang=turn.lang,
+        back_url=_back_to_chat(turn),
+    )
+    payment.session_id, payment.url = page.session_id, page.url
+    turn.session.add(payment)
+    text = turn.t(
+        "pay_link",
+        number=order.number,
+        total=turn.money(payment.amount_cents),
+        until=i18n.clock(payment.expires_at, turn.lang, turn.tz),
+    )
+    pay = Option(turn.t("pay_button", total=turn.money(payment.amount_cents)), url=page.url)
+    see = turn.option("orders_see", a.ORDER.pack(persisted(order.id)))
+    return [Reply(text, options=(pay, see, *turn.nav()))]
 
 
 @dataclass(frozen=True)
@@ -120,9 +195,17 @@ def summary(
     if notice:
         text = f"{notice}\n\n{text}"
     shop_id = persisted(shop.id)
+    online = can_pay_online(turn, shop)
+    paying = []
+    if online:
+        paying.append(turn.option("co_pay_online", a.CO_PAY.pack(shop_id)))
+    if not online or shop.payment_mode == "both":
+        paying.append(turn.option("co_confirm_counter" if online else "co_confirm",
+                                  a.CO_CONFIRM.pack(shop_id)))  # fmt: skip
     options = [
-        turn.option("co_confirm", a.CO_CONFIRM.pack(shop_id)),
-        turn.option("co_change_note", a.CO_NOTE.pack(shop_id)),
+        *paying,
+        turn.option("co_change_note" if co.get("note") else "co_add_note", a.CO_NOTE.pack(shop_id)),
+        turn.option("co_change_phone", a.CO_PHONE_ASK.pack(shop_id)),
         turn.option("co_change_how", a.CO_MODE.pack(shop_id)),
         turn.option("cart_view", a.CART.pack()),
         *turn.nav(),
@@ -130,8 +213,11 @@ def summary(
     return [Reply(text, options=tuple(options))]
 
 
-def place(turn: Turn, shop: Shop, co: dict[str, Any]) -> Outcome:
-    """Place the order: all its stock or nothing; the shop alerted, reminders planned."""
+def place(turn: Turn, shop: Shop, co: dict[str, Any], online: bool = False) -> Outcome:
+    """Place the order: all its stock or nothing; the shop alerted, reminders planned.
+
+    `online`: the order waits for its payment (units and slot held), the link is the reply;
+    the shop hears of it once paid (handlers/customer/paid.py)."""
     turn.expect(None)
     shop_id = persisted(shop.id)
     lines = cart.lines(session=turn.session, user_id=turn.user_id, shop_id=shop_id)
@@ -149,6 +235,7 @@ def place(turn: Turn, shop: Shop, co: dict[str, Any]) -> Outcome:
             note=co.get("note", ""),
             now=turn.now(),
             tz=turn.tz,
+            status=OrderStatus.AWAITING_PAYMENT if online else OrderStatus.PENDING,
         )
     except store_orders.SlotFull:
         return SlotTaken(co["day"])
@@ -157,6 +244,8 @@ def place(turn: Turn, shop: Shop, co: dict[str, Any]) -> Outcome:
     logctx.bind(order=order.number)
     cart.clear_shop(session=turn.session, user_id=turn.user_id, shop_id=shop_id)
     turn.forget("co")
+    if online:
+        return Placed(payment_link(turn, shop, order))
     link = turn.ctx.deep_link(turn.user.channel, f"pickup-{token}")
     photo = turn.ctx.media.put(qr_png(link), "png")
     order_notices.alert_new(turn, shop, order)

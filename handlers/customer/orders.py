@@ -1,13 +1,15 @@
 """My orders: the list, one order's detail and status, cancelling while not yet ready."""
 
 from handlers.common import actions as a
-from handlers.common.cards import order_text, status_text
+from handlers.common.cards import order_text, payment_line, status_text
 from handlers.core import Option, Reply, Stale
 from handlers.notices import orders as order_notices
+from handlers.notices import payments as pay_notices
 from handlers.turn import Turn
 from store import orders as store_orders
 from store.models import Order, Shop
-from store.statuses import CANCELLABLE
+from store.payments import payment_of
+from store.statuses import CANCELLABLE, OrderStatus
 from store.types import persisted
 
 
@@ -65,7 +67,13 @@ def _detail(turn: Turn, order: Order, notice: str = "") -> list[Reply]:
         tz=turn.tz,
         currency=turn.ctx.currency,
     )
+    paid = payment_line(turn.lang, turn.session, order)
+    text = f"{text}\n{paid}" if paid else text
     options = []
+    payment = payment_of(session=turn.session, order_id=order_id)
+    if payment is not None and payment.status == "open" and payment.url:  # the link again
+        options.append(Option(turn.t("pay_button", total=turn.money(payment.amount_cents)),
+                              url=payment.url))  # fmt: skip
     if order.status in CANCELLABLE:
         options.append(turn.option("order_cancel", a.ORDER_CANCEL.pack(order_id)))
     options += [turn.option("menu_orders", a.ORDERS.pack()), *turn.nav()]
@@ -85,7 +93,10 @@ def cancel(turn: Turn) -> list[Reply]:
             turn.option("order_cancel_no", a.ORDER.pack(order_id)),
         ]
         return [turn.reply("order_cancel_sure", options, number=order.number)]
+    unpaid = order.status == OrderStatus.AWAITING_PAYMENT  # the shop never heard of it
     if not store_orders.cancel(session=turn.session, order=order, now=turn.now()):
         return _detail(turn, order, notice=turn.t("order_cancel_too_late"))
-    order_notices.alert_cancelled(turn, order)
+    pay_notices.call_off(session=turn.session, ctx=turn.ctx, order=order, reason="cancelled")
+    if not unpaid:
+        order_notices.alert_cancelled(turn, order)
     return _detail(turn, order, notice=turn.t("order_cancelled_done", number=order.number))

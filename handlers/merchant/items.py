@@ -10,6 +10,7 @@ from typing import Any
 from handlers.common import actions as a
 from handlers.common.cards import item_card
 from handlers.common.menus import home_options
+from handlers.common.readiness import missing_text
 from handlers.common.rights import current_shop, require_shop, staff_shop
 from handlers.core import Option, Reply, Stale
 from handlers.turn import Turn
@@ -303,12 +304,18 @@ def publish(turn: Turn) -> list[Reply]:
         return next_step(turn, [])
     item = _put_on_sale(turn, draft)
     turn.expect(None)
-    options = (
+    options = [
         turn.option("m_see_item", a.M_ITEM.pack(persisted(item.id))),
         turn.option("m_menu_items", a.M_ITEMS.pack(0)),
         turn.option("m_shop_menu", a.M_MENU.pack()),
-    )
-    return [Reply(turn.t("m_published", name=item.name), options=options)]
+    ]
+    text = turn.t("m_published", name=item.name)
+    shop = turn.session.get(Shop, item.shop_id)
+    todo = missing_text(turn.lang, shop) if shop else ""
+    if todo:  # a gentle word: what customers would like to know as well
+        text += "\n\n" + turn.t("m_published_missing", missing=todo)
+        options.insert(0, turn.option("m_complete", a.M_COMPLETE.pack()))
+    return [Reply(text, options=tuple(options))]
 
 
 def _put_on_sale(turn: Turn, draft: dict[str, Any]) -> Item:

@@ -1,6 +1,7 @@
 """The "Ma boutique" menu: where a merchant finds items, orders, pickups and settings."""
 
 from handlers.common import actions as a
+from handlers.common.readiness import missing_text
 from handlers.common.rights import require_shop, role_in, staff_shop
 from handlers.core import Option, Reply
 from handlers.turn import Turn
@@ -27,12 +28,18 @@ def menu(turn: Turn) -> list[Reply]:
         turn.option("m_menu_items", a.M_ITEMS.pack(0)),
         turn.option("m_menu_settings", a.M_SETTINGS.pack()),
     ]
+    text = turn.t("m_menu", shop=shop.name)
+    todo = missing_text(turn.lang, shop)
+    if todo:  # what customers would notice missing, one tap to add it
+        text += "\n\n" + turn.t("m_menu_missing", missing=todo)
+        options.insert(len(options) - 1, turn.option("m_complete", a.M_COMPLETE.pack()))
     if role_in(turn, shop_id) == "owner":
+        options.append(turn.option("m_menu_payments", a.M_PAYMENTS.pack()))
         options.append(turn.option("m_menu_invite", a.M_INVITE.pack()))
     if len(shops_of(session=turn.session, user_id=turn.user_id)) > 1:
         options.append(turn.option("m_menu_switch", a.M_SHOPS.pack()))
     options.extend(turn.nav())
-    return [Reply(turn.t("m_menu", shop=shop.name), options=tuple(options), replace=True)]
+    return [Reply(text, options=tuple(options), replace=True)]
 
 
 def shops(turn: Turn) -> list[Reply]:

@@ -12,6 +12,7 @@ from handlers.common.formats import until
 from handlers.common.rights import require_shop, staff_order
 from handlers.core import Option, Reply
 from handlers.notices import orders as notices
+from handlers.notices import payments as pay_notices
 from handlers.turn import Turn
 from store.hours import pickup_deadline
 from store.models import Order, Shop
@@ -164,6 +165,7 @@ def _decline(turn: Turn, order_id: int, reason: str) -> list[Reply]:
     order.decline_reason = reason
     give_back_stock(session=turn.session, order_id=order_id)
     notices.tell_customer(turn, order, shop, "order_declined", reason=reason)
+    pay_notices.call_off(session=turn.session, ctx=turn.ctx, order=order, reason="declined")
     return show(turn, order, shop, "m_declined")
 
 

@@ -1,17 +1,25 @@
-"""Shop set-up: a few optional questions after joining, each editable later from the settings."""
+"""Shop set-up: the kind of shop (and hours, in the same message) before the first sale; the
+rest when the merchant wants it ("Compléter ma boutique"), each editable from the settings.
+"""
 
-from datetime import date
-
-from babel.dates import format_date, get_day_names
+from collections.abc import Callable
 
 from handlers import i18n
 from handlers.common import actions as a
 from handlers.common.cards import category_name
 from handlers.common.formats import show_phone
+from handlers.common.readiness import read_category, read_hours
 from handlers.common.rights import require_shop
 from handlers.core import Option, Reply, Stale
+from handlers.merchant import items
+from handlers.merchant.setup_view import (
+    FIELDS,
+    closure_words,
+    format_hours,
+    settings,
+    shop_closures,
+)
 from handlers.turn import Turn
-from store.hours import DAYS
 from store.models import Shop
 from store.parsing.caption import (
     has_words,
@@ -27,8 +35,6 @@ CATEGORIES = (
     "bakery", "books", "cheese", "chocolate", "clothes", "creperie", "flowers", "gifts",
     "jewellery", "lingerie", "toys", "wine", "other",
 )  # fmt: skip
-FIELDS = ("category", "description", "address", "phone", "hours", "closures", "pickup",
-          "delivery", "hold", "photo")  # fmt: skip
 # The question after each answer; sub-questions follow a "yes" to pickup or delivery.
 NEXT = {
     "category": "description", "description": "address", "address": "phone", "phone": "hours",
@@ -43,10 +49,57 @@ TEXT_LIMITS = {"description": 1000, "address": 200}
 ANSWER, NUMBER, PHOTO = "mset", "mset_num", "mset_photo"
 
 
+ANSWERED: dict[str, Callable[[Shop], bool]] = {  # questions the completion skips once answered
+    "category": lambda shop: shop.category != "other",
+    "description": lambda shop: bool(shop.description),
+    "address": lambda shop: bool(shop.address),
+    "phone": lambda shop: bool(shop.phone),
+    "hours": lambda shop: bool(shop.hours),
+    "photo": lambda shop: bool(shop.photo),
+}
+
+
 def start_wizard(turn: Turn, shop: Shop) -> list[Reply]:
-    """The first question of the set-up, right after the owner joined."""
+    """Right after the owner joined: only the kind of shop (hours welcome in the same message)."""
+    turn.remember(mfirst=True)
+    turn.forget("mwiz")
+    question = ask(turn, "category")[-1]
+    turn.expect(ANSWER, mfield="category")  # "Fromagerie, mar-sam 9h-19h" is read as typed
+    text = turn.t("m_setup_intro", shop=shop.name) + "\n\n" + turn.t("m_ask_category_first")
+    return [Reply(text, options=question.options)]
+
+
+def ready(turn: Turn, shop: Shop, notice: str = "") -> list[Reply]:
+    """After the first answer: send a photo to sell; the rest can wait."""
+    turn.forget("mfirst")
+    turn.expect(None)
+    text = turn.t("m_setup_ready", shop=shop.name)
+    if notice:
+        text = f"{notice}\n\n{text}"
+    options = [
+        turn.option("m_complete", a.M_COMPLETE.pack()),
+        turn.option("m_shop_menu", a.M_MENU.pack()),
+    ]
+    return [Reply(text, options=tuple(options))]
+
+
+def complete(turn: Turn) -> list[Reply]:
+    """`mcomplete`: the questions left, one after the other, each one skippable."""
+    shop = require_shop(turn)
+    turn.forget("mfirst")
     turn.remember(mwiz=True)
-    return [turn.reply("m_setup_intro", shop=shop.name), *ask(turn, "category")]
+    first = _open(shop, "category")  # a photo sent first left the kind of shop unasked
+    if first is None:
+        turn.forget("mwiz")
+        return [turn.reply("m_setup_done"), *settings(turn)]
+    return ask(turn, first)
+
+
+def _open(shop: Shop, field: str | None) -> str | None:
+    """`field`, or the first question after it the shop has not answered yet."""
+    while field is not None and field in ANSWERED and ANSWERED[field](shop):
+        field = NEXT.get(field)
+    return field
 
 
 def ask(turn: Turn, field: str) -> list[Reply]:
@@ -75,7 +128,11 @@ def again(turn: Turn, field: str, key: str, **values: object) -> list[Reply]:
 
 def after(turn: Turn, field: str) -> list[Reply]:
     """What comes after an answer: the next question in the wizard, else the settings."""
+    if field == "category" and turn.data.get("mfirst"):
+        return ready(turn, require_shop(turn))
     following = NEXT.get(field)
+    if following and turn.data.get("mwiz"):
+        following = _open(require_shop(turn), following)
     if following and (turn.data.get("mwiz") or field in CHAINED):
         return ask(turn, following)
     if turn.data.get("mwiz"):
@@ -131,6 +188,8 @@ def typed(turn: Turn) -> list[Reply]:
     shop = require_shop(turn)
     field = turn.data.get("mfield", "")
     text = (turn.incoming.text or "").strip()
+    if field == "category":
+        return _first_answer(turn, shop, text)
     if field == "phone":
         phone = normalise_phone(text)
         if phone is None:
@@ -149,6 +208,26 @@ def typed(turn: Turn) -> list[Reply]:
     if field == "closures":
         return _closures_typed(turn, shop, text)
     return _number(turn, shop, field, text)
+
+
+def _first_answer(turn: Turn, shop: Shop, text: str) -> list[Reply]:
+    """The kind of shop typed in words, with the hours when they came in the same message."""
+    key, hours = read_category(text, CATEGORIES), read_hours(text)
+    if key is None and hours is None:
+        return again(turn, "category", "m_bad_category")
+    if key is not None:
+        shop.category = key
+    notice = ""
+    if hours:
+        shop.hours = hours
+        notice = turn.t("m_hours_noted", hours=format_hours(turn, hours))
+    if key is None:  # hours only: the kind of shop is still the first question
+        question = ask(turn, "category")[-1]
+        turn.expect(ANSWER, mfield="category")
+        return [Reply(f"{notice}\n\n{question.text}", options=question.options)]
+    if turn.data.get("mfirst"):
+        return ready(turn, shop, notice)
+    return [Reply(notice), *after(turn, "category")] if notice else after(turn, "category")
 
 
 def _number(turn: Turn, shop: Shop, field: str, text: str) -> list[Reply]:
@@ -216,7 +295,7 @@ def _closures_typed(turn: Turn, shop: Shop, text: str) -> list[Reply]:
     notes = [turn.t("m_not_understood", text=part) for part in closures.unread]
     if not closures.unread or not closures:  # sure, or "aucune" with a word more
         shop.closures = list(closures)
-        said = "\n".join([_closures(turn, shop), *notes])
+        said = "\n".join([shop_closures(turn, shop), *notes])
         return [turn.reply("m_closures_saved", closures=said), *after(turn, "closures")]
     turn.remember(mclosures=list(closures))
     turn.expect(ANSWER, mfield="closures")  # typing again corrects them
@@ -236,7 +315,7 @@ def closures_ok(turn: Turn) -> list[Reply]:
         raise Stale("no closures to confirm")
     shop.closures = closures
     turn.forget("mclosures")
-    saved = turn.reply("m_closures_saved", closures=_closures(turn, shop))
+    saved = turn.reply("m_closures_saved", closures=shop_closures(turn, shop))
     return [saved, *after(turn, "closures")]
 
 
@@ -252,91 +331,8 @@ def hours_ok(turn: Turn) -> list[Reply]:
 
 
 def photo(turn: Turn) -> list[Reply]:
-    """A photo sent while the set-up asked for the shop's photo."""
+    """A photo sent while the set-up asked for the shop's photo; with a caption, an item."""
+    if (turn.incoming.text or "").strip():
+        return items.photo(turn)  # a photo with a caption is something to sell
     require_shop(turn).photo = turn.incoming.photos[0]
     return [turn.reply("m_photo_saved"), *after(turn, "photo")]
-
-
-def format_hours(turn: Turn, hours: dict[str, list[list[str]]]) -> str:
-    """ "mardi → samedi : 09:30–12:30, 14:00–19:00" lines, days with the same hours together."""
-    names = get_day_names("wide", locale=i18n.LOCALES[turn.lang])
-    lines: list[str] = []
-    run: list[int] = []
-    for index, day in enumerate([*DAYS, None]):
-        spans = hours.get(day) if day else None
-        if run and (spans != hours.get(DAYS[run[0]]) or day is None):
-            days = names[run[0]] if len(run) == 1 else f"{names[run[0]]} → {names[run[-1]]}"
-            times = ", ".join(f"{a}–{b}" for a, b in hours[DAYS[run[0]]])
-            lines.append(turn.t("m_hours_line", days=days, times=times))
-            run = []
-        if spans:
-            run.append(index)
-    closed = [names[i] for i, day in enumerate(DAYS) if day not in hours]
-    if closed:
-        lines.append(turn.t("m_hours_closed", days=", ".join(closed)))
-    return "\n".join(lines)
-
-
-def _closures(turn: Turn, shop: Shop) -> str:
-    return closure_words(turn, shop.closures) or turn.t("m_none")
-
-
-def closure_words(turn: Turn, closures: list[list[str]]) -> str:
-    """ "du jeudi 24 décembre au samedi 26 décembre, le vendredi 1 janvier 2027"."""
-    this_year = i18n.local(turn.now(), turn.tz).year
-    locale = i18n.LOCALES[turn.lang]
-
-    def day(iso: str) -> str:
-        value = date.fromisoformat(iso)
-        pattern = "EEEE d MMMM" if value.year == this_year else "EEEE d MMMM y"
-        return format_date(value, pattern, locale=locale)
-
-    return ", ".join(
-        turn.t("m_closure_day", day=day(a))
-        if a == b
-        else turn.t("m_closure_range", first=day(a), last=day(b))
-        for a, b in closures
-    )
-
-
-def settings(turn: Turn) -> list[Reply]:
-    """`msettings`: the shop's settings, each one a button to change it."""
-    turn.expect(None)
-    shop = require_shop(turn)
-    none = turn.t("m_none")
-    summary = turn.t(
-        "m_settings",
-        shop=shop.name,
-        category=category_name(turn, shop.category),
-        description=shop.description[:120] or none,
-        address=shop.address or none,
-        phone=shop.phone or none,
-        hours=format_hours(turn, shop.hours) if shop.hours else none,
-        closures=_closures(turn, shop),
-        pickup=_pickup(turn, shop),
-        delivery=_delivery(turn, shop),
-        hold=shop.hold_days,
-        photo=turn.t("m_yes") if shop.photo else none,
-    )
-    if not (shop.pickup_enabled or shop.delivery_enabled):
-        summary += "\n" + turn.t("m_no_way_to_order")
-    options = [turn.option(f"m_set_{field}", a.M_SET.pack(field)) for field in FIELDS]
-    return [Reply(summary, photo=shop.photo, options=(*options, *turn.nav(a.M_MENU.pack())))]
-
-
-def _pickup(turn: Turn, shop: Shop) -> str:
-    if not shop.pickup_enabled:
-        return turn.t("m_off")
-    return turn.t("m_pickup_summary", prep=shop.prep_minutes, capacity=shop.slot_capacity)
-
-
-def _delivery(turn: Turn, shop: Shop) -> str:
-    if not shop.delivery_enabled:
-        return turn.t("m_off")
-    free = turn.money(shop.free_delivery_cents) if shop.free_delivery_cents else turn.t("m_none")
-    return turn.t(
-        "m_delivery_summary",
-        fee=turn.money(shop.delivery_fee_cents),
-        free=free,
-        postcodes=", ".join(shop.delivery_postcodes) or turn.t("m_none"),
-    )

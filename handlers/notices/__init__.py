@@ -6,11 +6,13 @@ the keys of `[whatsapp.templates]` in the config (a template is used outside Wha
 kind written anywhere is listed).
 """
 
-from handlers.notices import digest, orders, reminders, visits
+from handlers.notices import digest, orders, payments, reminders, setup, visits
 
 ALL_KINDS: dict[str, tuple[str, ...]] = {
     **orders.KINDS,
     **reminders.KINDS,
     **digest.KINDS,
     **visits.KINDS,
+    **payments.KINDS,
+    **setup.KINDS,
 }

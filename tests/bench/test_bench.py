@@ -19,8 +19,10 @@ def test_bench_command_shows_its_options():
 def test_the_generator_writes_the_rows_asked_for_and_search_finds_them(db):
     populate(db, Size(towns=3, shops=12, items=300))
     with db.engine.connect() as conn:
-        counts = [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in
-                  ("town", "shop", "item")]
+        counts = [
+            conn.execute(text(f"SELECT count(*) FROM {t}")).scalar()
+            for t in ("town", "shop", "item")
+        ]
     assert counts == [3, 12, 300]
     with db.session() as session:
         found = sum(

@@ -10,7 +10,14 @@ from bot.config import ConfigError, WhatsAppConfig, load, parse
 EXAMPLE = Path(__file__).parents[2] / "config.example.toml"
 DESIGN_KEYS = {
     "database": {"url"},
-    "telegram": {"token", "mode", "webhook_secret", "api_base_url", "api_file_url"},
+    "telegram": {
+        "token",
+        "mode",
+        "webhook_secret",
+        "api_base_url",
+        "api_file_url",
+        "payment_provider_token",
+    },
     "whatsapp": {
         "account_sid",
         "auth_token",
@@ -22,6 +29,7 @@ DESIGN_KEYS = {
     },
     "web": {"host", "port", "public_url"},
     "town": {"name", "timezone", "locale", "currency"},
+    "stripe": {"api_key", "webhook_secret", "api_base_url"},
 }
 
 

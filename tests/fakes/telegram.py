@@ -42,8 +42,9 @@ class RunningBot:
     """The channel started in `mode`, talking to the stand-in; `stop()` shuts it down."""
 
     def __init__(
-        self, tg: TelegramStandIn, engine: Engine, mode: str, token: str = "", **options: Any
-    ) -> None:
+        self, tg: TelegramStandIn, engine: Engine, mode: str, token: str = "",
+        provider_token: str = "", **options: Any,
+    ) -> None:  # fmt: skip
         self.tg = tg
         self.engine = engine
         self.mode = mode
@@ -58,6 +59,7 @@ class RunningBot:
                 webhook_secret=SECRET,
                 api_base_url=tg.base_url,
                 api_file_url=tg.file_url,
+                payment_provider_token=provider_token,
             ),
             web=WebConfig(host="127.0.0.1", port=port, public_url=f"http://127.0.0.1:{port}"),
         )

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from tests.fakes.loopback import LoopbackServer, QuietHandler, spec
+from tests.fakes.telegram_payments import Payments
 from tests.fakes.telegram_people import People
 
 BOT = {"id": 7000001, "is_bot": True, "first_name": "Vitrine", "username": "VitrineTestBot"}
@@ -58,7 +59,7 @@ def _spec_methods() -> dict[str, list[str]]:
     }
 
 
-class TelegramStandIn(People):
+class TelegramStandIn(Payments, People):
     """The Bot API on 127.0.0.1:<port>, and the people using the bot."""
 
     def __init__(self, token: str = "123456:TEST-token") -> None:

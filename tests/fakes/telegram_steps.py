@@ -44,13 +44,12 @@ def shop_and_order(tg: TelegramStandIn) -> dict:
     assert "1 × Coffret chocolats assortis — 24,50 €" in text_of(cart[-1])
     tg.tap(ALICE, "Commander chez Chocolaterie du Perche")
     tg.tap(ALICE, "Retrait en boutique")
-    tg.tap(ALICE, "Aujourd'hui")
+    tg.tap(ALICE, "Aujourd'hui, ")  # the day ("Dès que possible" is first)
     tg.tap(ALICE, "Entre 11:00")
     asks_phone = tg.tap(ALICE, "11:00 –")
     assert "téléphone" in asks_phone[-1]["text"]
-    asks_note = tg.send_text(ALICE, "06 12 34 56 78")
-    assert "Un mot pour la boutique" in asks_note[-1]["text"]
-    summary = tg.tap(ALICE, "Passer")
+    summary = tg.send_text(ALICE, "06 12 34 56 78")
+    assert "💬 Ajouter un mot pour la boutique" in [b["text"] for b in tg.last_buttons(ALICE)]
     assert "Total : 24,50 €" in text_of(summary[-1])
     (confirmation,) = tg.tap(ALICE, "Confirmer la commande")
     return confirmation

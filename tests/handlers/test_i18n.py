@@ -15,9 +15,7 @@ def test_every_text_has_french_and_english_with_the_same_blanks():
     assert len(texts) > 400
     missing = [key for key, entry in texts.items() if set(entry) != {"fr", "en"}]
     assert missing == []
-    differ = [
-        key for key, entry in texts.items() if _blanks(entry["fr"]) != _blanks(entry["en"])
-    ]
+    differ = [key for key, entry in texts.items() if _blanks(entry["fr"]) != _blanks(entry["en"])]
     assert differ == []
 
 

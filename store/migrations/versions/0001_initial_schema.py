@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 18:17:16.935496
+Create Date: 2026-12-02 18:40:44.365977
 """
 from collections.abc import Sequence
 
@@ -27,6 +27,12 @@ def upgrade() -> None:
     sa.Column('first_failure_at', store.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('locked_until', store.types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('key')
+    )
+    op.create_table('providerevent',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('received_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
     )
     op.create_table('rate_slot',
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
@@ -104,6 +110,8 @@ def upgrade() -> None:
     sa.Column('free_delivery_cents', sa.Integer(), nullable=True),
     sa.Column('delivery_postcodes', sa.JSON(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('payment_mode', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('stripe_account', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('created_at', store.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['town_id'], ['town.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -264,6 +272,7 @@ def upgrade() -> None:
     sa.Column('updated_at', store.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('ready_at', store.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('collected_at', store.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('paid_online', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['user.id'], ),
     sa.ForeignKeyConstraint(['shop_id'], ['shop.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -384,6 +393,30 @@ def upgrade() -> None:
         batch_op.create_index('ix_outbox_todo', ['due_at', 'id'], unique=False, postgresql_where=sa.text("status IN ('pending', 'sending')"), sqlite_where=sa.text("status IN ('pending', 'sending')"))
         batch_op.create_index(batch_op.f('ix_outbox_user_id'), ['user_id'], unique=False)
 
+    op.create_table('payment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('provider', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('amount_cents', sa.Integer(), nullable=False),
+    sa.Column('currency', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
+    sa.Column('session_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+    sa.Column('payment_intent', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('telegram_charge_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('provider_charge_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('refund_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('url', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('expires_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('order_id'),
+    sa.UniqueConstraint('session_id')
+    )
+    with op.batch_alter_table('payment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_payment_status'), ['status'], unique=False)
+
     op.create_table('visithold',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('visit_id', sa.Integer(), nullable=False),
@@ -493,6 +526,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_visithold_due')
 
     op.drop_table('visithold')
+    with op.batch_alter_table('payment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_payment_status'))
+
+    op.drop_table('payment')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_user_id'))
         batch_op.drop_index('ix_outbox_todo', postgresql_where=sa.text("status IN ('pending', 'sending')"), sqlite_where=sa.text("status IN ('pending', 'sending')"))
@@ -568,5 +605,6 @@ def downgrade() -> None:
     op.drop_table('seen_message')
     op.drop_table('search_word')
     op.drop_table('rate_slot')
+    op.drop_table('providerevent')
     op.drop_table('login_throttle')
     # ### end Alembic commands ###

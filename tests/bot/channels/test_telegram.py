@@ -86,6 +86,7 @@ def test_a_slow_chat_does_not_hold_up_another_person(start_bot, tg, monkeypatch)
     start_bot()
     bob = 2002
     tg.known_chats.update({ALICE, bob})
+
     def alice_waits_for_bob(method: str, params: dict[str, str]) -> float:
         # Telegram holds Alice's chat until Bob has his answer (10 s at most): were Bob's
         # reply queued behind Alice's, it would come after, and the order below would show it.

@@ -64,7 +64,7 @@ def test_webhook_refuses_a_wrong_or_missing_secret_and_changes_nothing(start_bot
     assert tg.webhook == {
         "url": bot.public_url + "/telegram/webhook",
         "secret_token": "s3cret-webhook-token",
-        "allowed_updates": ["message", "callback_query", "my_chat_member"],
+        "allowed_updates": ["message", "callback_query", "my_chat_member", "pre_checkout_query"],
     }
     update = {"update_id": 99, "message": tg._message(ALICE, "fr", "Mallory", text="/start")}
     calls_before = len(tg.calls)

@@ -67,8 +67,8 @@ def test_nul_in_a_delivery_address_and_a_note_still_confirms(alice, db):
     modes = alice.say(number_of("Commander chez", alice.say("panier")))
     address = alice.say(number_of("Livraison", modes))
     assert "adresse" in address
-    assert "téléphone" in alice.say("3 place\x00 Saint-Pol, 28400\x1b Nogent-le-Rotrou")
-    assert "Un mot pour la boutique" in alice.say("06 12 34 56 78")
+    summary = alice.say("3 place\x00 Saint-Pol, 28400\x1b Nogent-le-Rotrou")  # phone: WhatsApp's
+    alice.say(number_of("Ajouter un mot", summary))
     summary = alice.say("Sonnez\x00 fort\u0000 svp")
     assert "confirmée" in alice.say(number_of("Confirmer", summary))
     with db.session() as session:

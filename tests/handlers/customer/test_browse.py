@@ -156,7 +156,7 @@ def test_sold_out_item_cannot_be_added_but_one_in_stock_can(chat, monkeypatch):
     assert "Ajouter au panier" not in sold_out
     alice.say("Retour")
     in_stock = alice.say("Bague en argent martelé · 89,00 €")
-    assert "1. 🛒 Ajouter au panier" in in_stock
+    assert "1. ✅ Commander\n  2. 🛒 Ajouter au panier" in in_stock  # the cart is empty
     assert "✅ En stock" in in_stock
 
 

@@ -27,7 +27,8 @@ def test_click_and_collect_from_cart_to_confirmation(chat, db):
     days = alice.say("retrait en boutique")
     assert "Aujourd'hui, mardi 8 décembre" in days
     assert "Lundi" not in days and "Dimanche" not in days  # closed days are not offered
-    parts = alice.say("1")  # 13 slots: first the time of day, so no list runs past ten rows
+    assert "1. ⚡ Dès que possible : aujourd'hui 11:00" in days  # 10:00 + 60 min of preparation
+    parts = alice.say("2")  # 13 slots: first the time of day, so no list runs past ten rows
     assert "à quel moment de la journée ?" in parts
     assert "1. 🕘 Entre 11:00 et 12:30 (3 créneaux)" in parts  # 10:00 now + 60 min of preparation
     assert "2. 🕘 Entre 14:00 et 16:30 (5 créneaux)\n  3. 🕘 Entre 16:30 et 19:00" in parts
@@ -35,8 +36,11 @@ def test_click_and_collect_from_cart_to_confirmation(chat, db):
     assert "1. 11:00 – 11:30" in slots and "14:00" not in slots
     assert "10:30" not in slots
     assert "téléphone" in alice.say("2")  # 11:30 - 12:00
-    assert "Un mot pour la boutique" in alice.say("06 12 34 56 78")
+    summary = alice.say("06 12 34 56 78")  # the note is offered on the summary, not asked
+    assert "Ajouter un mot pour la boutique" in summary
+    assert "Un mot pour la boutique" in alice.say("ajouter un mot pour la boutique")
     summary = alice.say("C'est pour un anniversaire 🎂")
+    assert "Changer la note" in summary
     assert "2 × Coffret chocolats assortis — 49,00 €" in summary
     assert "Total : 49,00 €" in summary
     assert "Retrait le mardi 8 décembre, entre 11:30 et 12:00" in summary
@@ -74,8 +78,7 @@ def test_delivery_with_zone_fee_and_free_threshold(chat, db):
     assert "téléphone" in alice.say("3 place Saint-Pol, 28400 Nogent-le-Rotrou")
     assert "ne semble pas valide" in alice.say("douze")
     assert "ne semble pas valide" in alice.say("0012")
-    alice.say("+33 6 12 34 56 78")
-    summary = alice.say("passer")
+    summary = alice.say("+33 6 12 34 56 78")
     assert "Livraison : 4,90 €" in summary and "Total : 29,40 €" in summary
     assert "3 place Saint-Pol, 28400 Nogent-le-Rotrou" in summary
     assert "confirmée" in alice.say("confirmer la commande")
@@ -87,28 +90,30 @@ def test_delivery_with_zone_fee_and_free_threshold(chat, db):
     )
     assert order.latitude == 48.32 and order.slot_start is None
 
-    # From 50 € the delivery is free (3 boxes: 73,50 €); the known phone is offered.
+    # From 50 € the delivery is free (3 boxes: 73,50 €); the address and phone are remembered.
     for _ in range(3):
         add(alice, "coffret", "Coffret chocolats")
     alice.say("commander")
-    alice.say("2")
-    offer = alice.say("3 place Saint-Pol 28400 Nogent")
-    assert "Utiliser le 06 12 34 56 78" in offer
-    alice.say("1")
-    summary = alice.say("passer")
+    offer = alice.say("2")
+    assert "1. 🏠 Comme la dernière fois : 3 place Saint-Pol, 28400 Nogent-le-Rotrou" in offer
+    summary = alice.say("1")
     assert "Livraison : offerte" in summary and "Total : 73,50 €" in summary
+    assert "06 12 34 56 78" in summary  # the last order's number, one tap with the rest
+    asked = alice.say("un autre numéro")
+    assert "Utiliser le 06 12 34 56 78" in asked
+    summary = alice.say("07 00 00 00 02")
+    assert "07 00 00 00 02" in summary and "3 place Saint-Pol" in summary
 
 
 def test_a_long_note_is_cut_and_kept_and_emoji_phone_is_refused(chat, db):
     alice = shopper(chat)
     add(alice, "coffret", "Coffret chocolats")
     alice.say("commander")
-    alice.say("1")
-    alice.say("1")
-    alice.say("1")  # the morning
-    alice.say("1")
+    alice.say("1")  # pickup
+    alice.say("1")  # as soon as possible
     assert "ne semble pas valide" in alice.say("📞📞")
     alice.say("0612345678")
+    alice.say("ajouter un mot pour la boutique")
     summary = alice.say("é" * 5000)
     assert "je garde ses 500 premiers caractères" in summary
     assert "é" * 500 in summary and "é" * 501 not in summary
@@ -132,9 +137,7 @@ def test_slot_filled_meanwhile_asks_for_another_and_keeps_the_cart(chat, db):
     assert "11:00 et" not in screen and "1. 🕘 Entre 11:30 et 12:30" in screen
     assert item(db, "Coffret chocolats assortis").stock == 10
     assert "1. 11:30 – 12:00" in alice.say("1")
-    alice.say("1")  # 11:30
-    alice.say("0612345678")
-    assert "11:30 et 12:00" in alice.say("passer")
+    assert "11:30 et 12:00" in alice.say("1")  # 11:30; the phone is still the one typed
     assert "confirmée" in alice.say("1")
     assert item(db, "Coffret chocolats assortis").stock == 9
 
@@ -145,11 +148,8 @@ def test_out_of_stock_at_confirm_keeps_the_cart(chat, db):
     for _ in range(3):
         add(alice, "nuisette", "Nuisette en soie")
     alice.say("commander")  # Lingerie offers pickup only: straight to the day
-    alice.say("1")  # today
-    alice.say("1")  # the morning
-    alice.say("1")
-    alice.say("0612345678")
-    assert "3 × Nuisette en soie — 177,00 €" in alice.say("passer")
+    alice.say("1")  # as soon as possible
+    assert "3 × Nuisette en soie — 177,00 €" in alice.say("0612345678")
     update(db, Item, nuisette.id, stock=2)  # sold in the shop meanwhile
     screen = alice.say("1")
     assert "plus assez de stock pour : Nuisette en soie" in screen
@@ -167,8 +167,8 @@ def test_lead_time_and_closures_shape_the_days_and_slots(chat, db, clock):
     alice.say("commander")
     days = alice.say("1")
     assert "Mercredi 9" not in days and "Jeudi 10" not in days
-    assert "2. Vendredi 11 décembre" in days
-    parts = alice.say("1")
+    assert "3. Vendredi 11 décembre" in days and "Dès que possible : aujourd'hui 14:00" in days
+    parts = alice.say("2")
     assert "1. 🕘 Entre 14:00 et 16:30 (5 créneaux)" in parts and "12:00" not in parts
     assert "1. 14:00 – 14:30" in alice.say("1")
 
@@ -209,12 +209,13 @@ def test_an_english_customer_orders_in_english(chat, db):
     assert "Order from Chocolaterie du Perche" in bob.say("cart")
     assert "How would you like to get your order" in bob.say("checkout")
     days = bob.say("collect in store")
-    assert "Today, Tuesday 8 December" in days and "2. Wednesday 9 December" in days
-    assert "1. 🕘 Between 11:00 and 12:30 (3 slots)" in bob.say("1")
+    assert "Today, Tuesday 8 December" in days and "3. Wednesday 9 December" in days
+    assert "1. ⚡ As soon as possible: today 11:00" in days
+    assert "1. 🕘 Between 11:00 and 12:30 (3 slots)" in bob.say("2")
     bob.say("1")
     bob.say("2")
-    bob.say("06 12 34 56 78")
-    summary = bob.say("skip")
+    summary = bob.say("06 12 34 56 78")
+    assert "Add a note for the shop" in summary
     assert "Collect on Tuesday 8 December, between 11:30 and 12:00" in summary
     assert "Total: €24.50" in summary
     done = bob.say("1")
@@ -235,10 +236,11 @@ def test_help_and_home_midway_lose_nothing(chat, db):
     assert "1 × Coffret chocolats assortis" in alice.say("panier")
     alice.say("commander")
     alice.say("1")
-    alice.say("1")
+    alice.say("2")
     alice.say("1")
     alice.say("2")
-    assert "Un mot pour la boutique" in alice.say("0612345678")
+    alice.say("0612345678")
+    assert "Un mot pour la boutique" in alice.say("ajouter un mot pour la boutique")
     alice.say("Paquet cadeau svp")
     alice.say("menu")
     summary = alice.say("commander")  # straight back to the summary, every answer kept

@@ -47,8 +47,10 @@ def test_merchant_story_from_invite_to_handed_over_order(chat, engine, db, clock
     assert "responsable de la boutique « Bougies de Léa »" in screen
     assert "Quel est le type de votre boutique" in screen
 
-    # Set-up: a few messages, one skipped, hours read back for confirmation.
-    assert "Décrivez votre boutique" in lea.say("Déco et cadeaux")
+    # One question before the first sale; the rest from "Compléter ma boutique", one skipped,
+    # hours read back for confirmation.
+    assert "C'est prêt" in lea.say("Déco et cadeaux")
+    assert "Décrivez votre boutique" in lea.say("Compléter ma boutique")
     assert "adresse" in lea.say("Bougies artisanales coulées à la main dans le Perche")
     assert "téléphone" in lea.say("8 rue Saint-Laurent, 28400 Nogent-le-Rotrou")
     assert "Je n'ai pas reconnu ce numéro" in lea.say("02 37")
@@ -107,12 +109,12 @@ def test_merchant_story_from_invite_to_handed_over_order(chat, engine, db, clock
     assert "Commander chez Bougies de Léa" in bob.say("panier")
     days = bob.say("Commander chez Bougies de Léa")  # pickup only: no delivery was set up
     assert "Mardi 15 décembre" in days and "Lundi 14" not in days  # the hours typed at set-up
-    bob.say("1")  # today
+    assert "1. ⚡ Dès que possible : aujourd'hui 10:30" in days  # 10:00 + the 30 min typed
+    bob.say("2")  # today
     slots = bob.say("1")  # the morning
     assert "1. 10:30 – 11:00" in slots  # 10:00 now + the 30 minutes typed at set-up
     bob.say("1")
-    bob.say("06 12 34 56 78")
-    assert "Bougie parfumée — 12,90 €" in bob.say("passer")
+    assert "Bougie parfumée — 12,90 €" in bob.say("06 12 34 56 78")
     [confirmation] = bob.channel.send("1")
     assert "confirmée" in confirmation.text
     with db.session() as session:

@@ -17,12 +17,11 @@ def test_an_order_placed_in_the_chat_is_reminded_an_hour_before_its_slot(chat, d
     alice.say("panier")
     alice.say("1")  # order from Chocolaterie du Perche
     alice.say("1")  # pickup in the shop
-    alice.say("1")  # today
+    alice.say("2")  # today (1: as soon as possible)
     slots = alice.say("1")  # the morning
     assert "2. 11:30" in slots
     alice.say("2")  # the second slot of the day
-    alice.say("06 12 34 56 78")
-    alice.say("passer")
+    alice.say("06 12 34 56 78")  # then the summary
     assert "n°" in alice.say("1")  # confirmed
     with db.session() as session:
         order = session.exec(select(Order)).one()

@@ -33,11 +33,8 @@ def _live_with_body(chat, db, clock, units: int) -> tuple[object, int]:
 
 def _checkout(alice) -> str:
     alice.say("commander")  # Lingerie offers pickup only: straight to the day
-    alice.say("1")  # the first day
-    alice.say("1")  # the first time of day
-    alice.say("1")  # the first slot
-    alice.say("0612345678")
-    plain(alice.say("passer"))
+    alice.say("1")  # as soon as possible
+    alice.say("0612345678")  # then the summary
     return plain(alice.say("1"))  # Confirmer
 
 

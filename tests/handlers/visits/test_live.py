@@ -358,9 +358,7 @@ def test_two_sweeps_at_once_give_the_stock_back_once(town, db, clock):
     assert stock(db, body) == 0
     clock.advance(minutes=31)
     with ThreadPoolExecutor(4) as pool:
-        released = list(
-            pool.map(lambda _: release_expired_holds(db, clock()), range(4))
-        )
+        released = list(pool.map(lambda _: release_expired_holds(db, clock()), range(4)))
     assert sum(released) == 3
     assert stock(db, body) == 3
 
