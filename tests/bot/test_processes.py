@@ -67,9 +67,8 @@ def shop_at_once(fleet: Fleet, made: dict[str, dict[str, Any]]) -> dict[int, dic
             if "téléphone" in answer:
                 break
             answer = me.say("1")
-        me.say("06 12 34 56 78")
-        me.say("passer")
-        got["done"] = me.say("1")  # Confirmer
+        summary = me.say("06 12 34 56 78")  # the note is offered on the summary
+        got["done"] = me.tap(summary, "Confirmer")
 
     threads = [
         threading.Thread(target=customer, args=(1000 + 100 * t + c, slug))

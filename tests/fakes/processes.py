@@ -147,6 +147,12 @@ class Person:
         self.turns += 1
         return self.answer(before, timeout)
 
+    def tap(self, screen: str, word: str) -> str:
+        """Type the number of the last button whose label holds `word` (as a person would)."""
+        labels = [line[1:-1] for line in screen.split("\n") if line.startswith("[")]
+        number = max(n for n, label in enumerate(labels, 1) if word in label)
+        return self.say(str(number))
+
     def answer(self, before: int, timeout: float = 30, quiet: float = 0.6) -> str:
         deadline = time.monotonic() + timeout
         seen, since = before, time.monotonic()
