@@ -46,12 +46,13 @@ TO_CART = [
     "Voir le catalog",
     "Coffret chocolats",
     "Ajouter au panier",
-    "Voir le panier",
-    "Commander chez",
+    "Commander",  # straight from the item: the cart holds only this shop
 ]
-PICKUP = ["Retrait en boutique", "Aujourd'hui", "Entre 11:00", "11:00 – 11:30", f"={PHONE}"]
-DELIVERY = ["Livraison", f"={ADDRESS}", f"={PHONE}"]
-CONFIRM = ["Passer", "Confirmer la commande"]
+# WhatsApp gives the customer's number, so no phone question; the note is offered on the
+# summary, and "Dès que possible" is the first pickup time.
+PICKUP = ["Retrait en boutique", "Dès que possible"]
+DELIVERY = ["Livraison", f"={ADDRESS}"]
+CONFIRM = ["Confirmer la commande"]
 SHOP_STEPS = {
     "pickup": ["Accepter", "Marquer prête"],
     "delivery": ["Accepter", "Partie en", "Livrée"],
