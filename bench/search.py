@@ -18,17 +18,13 @@ from sqlmodel import Session, SQLModel, select
 
 from bench import Figure, figure, ms, percentile, private_pg, say
 from bench.gen import (
-    CLOTHES,
-    FOODS,
     FULL,
-    HOME,
-    JEWELLERY,
     SMALL,
-    TOYS,
     Size,
     populate,
     sample_queries,
 )
+from bench.gen_words import CLOTHES, FOODS, HOME, JEWELLERY, TOYS
 from store import migrate, search
 from store.db import Database, normalise_url
 from store.models import Item, Shop

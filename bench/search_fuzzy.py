@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bench import ms, percentile, say
-from bench.gen import CLOTHES, FOODS, HOME, JEWELLERY, TOYS
+from bench.gen_words import CLOTHES, FOODS, HOME, JEWELLERY, TOYS
 from bench.search import kept_pg
 from store.db import Database
 from store.search import town_vocabulary
