@@ -88,7 +88,9 @@ def test_the_town_hall_reads_its_day_and_reaches_its_residents(
     assert MESSAGE in page.locator("#preview").inner_text()
     screenshot(page, "campaign-preview")
     before = len(tg.chat_log(ALICE))
-    page.get_by_role("button", name="Envoyer à 1 habitant(s)").click()
+    with page.expect_navigation():  # the POST's redirect back to the campaign's page
+        page.get_by_role("button", name="Envoyer à 1 habitant(s)").click()
+    campaign_url = page.url
 
     # The dispatcher, woken by the send, delivers it on Telegram to Alice, and only to her.
     vitrine.wait_for(lambda: any(MESSAGE in text_of(m) for m in tg.chat_log(ALICE)[before:]))
@@ -97,10 +99,12 @@ def test_the_town_hall_reads_its_day_and_reaches_its_residents(
     labels = [b["text"] for row in news["reply_markup"]["inline_keyboard"] for b in row]
     assert labels == ["🏙️ Les boutiques de la ville", "🔕 Ne plus recevoir"]
     assert not any(MESSAGE in text_of(m) for m in tg.chat_log(BOB))
-    page.reload()
-    vitrine.wait_for(
-        lambda: page.reload() and page.locator("#report").get_attribute("data-sent") == "1"
-    )
+
+    def report_sent() -> bool:
+        page.goto(campaign_url)  # a fresh load each time, never a reload racing a navigation
+        return page.locator("#report").get_attribute("data-sent") == "1"
+
+    vitrine.wait_for(report_sent)
     assert "1 reçu(s), 0 en échec" in page.locator("#report").inner_text()
     screenshot(page, "campaign-report")
 
