@@ -45,8 +45,7 @@ TO_CART = [
     "Chocolaterie du Perche",
     "Voir le catalog",
     "Coffret chocolats",
-    "Ajouter au panier",
-    "Commander",  # straight from the item: the cart holds only this shop
+    "Commander",  # straight from the item's card: one unit, then how to receive it
 ]
 # WhatsApp gives the customer's number, so no phone question; the note is offered on the
 # summary, and "Dès que possible" is the first pickup time.
@@ -54,8 +53,8 @@ PICKUP = ["Retrait en boutique", "Dès que possible"]
 DELIVERY = ["Livraison", f"={ADDRESS}"]
 CONFIRM = ["Confirmer la commande"]
 SHOP_STEPS = {
-    "pickup": ["Accepter", "Marquer prête"],
-    "delivery": ["Accepter", "Partie en", "Livrée"],
+    "pickup": ["Déjà prête"],  # a box on the shelf: accepted and ready in one tap
+    "delivery": ["Je pars livrer", "Livrée"],  # accepted and on its way in one tap
 }
 
 

@@ -27,7 +27,8 @@ S = OrderStatus
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     # Paid: the shop's to answer; unpaid when the link or invoice expired: called off.
     S.AWAITING_PAYMENT: frozenset({S.PENDING, S.CANCELLED}),
-    S.PENDING: frozenset({S.ACCEPTED, S.DECLINED, S.READY, S.CANCELLED}),
+    # Ready, or out for delivery, straight from the alert: a shop with the order on the shelf.
+    S.PENDING: frozenset({S.ACCEPTED, S.DECLINED, S.READY, S.OUT_FOR_DELIVERY, S.CANCELLED}),
     S.ACCEPTED: frozenset(
         {S.DECLINED, S.READY, S.OUT_FOR_DELIVERY, S.DELIVERED, S.COLLECTED, S.CANCELLED}
     ),

@@ -79,7 +79,7 @@ def order_options(turn: Turn, order: Order) -> list[Option]:
         options.append(turn.option("m_mark_ready", a.M_READY.pack(n)))
     if status in (S.ACCEPTED, S.READY) and pickup:
         options.append(turn.option("m_hand_over", a.M_HAND_OVER.pack(n)))
-    if status == S.ACCEPTED and not pickup:
+    if status in (S.PENDING, S.ACCEPTED) and not pickup:
         options.append(turn.option("m_out", a.M_OUT.pack(n)))
     if status in (S.ACCEPTED, S.OUT_FOR_DELIVERY) and not pickup:
         options.append(turn.option("m_delivered", a.M_DELIVERED.pack(n)))

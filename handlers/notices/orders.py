@@ -52,6 +52,22 @@ def details(lang: str, session: Session, ctx: Context, order: Order, shop: Shop)
     )
 
 
+def alert_options(lang: str, order: Order) -> tuple[Option, ...]:
+    """The new-order alert's answers: accept; or, for a shop with the order on the shelf,
+    ready to collect (or out for delivery) in one tap, so the customer gets one notice instead
+    of two; or decline. Three at most: WhatsApp's quick replies."""
+    order_id = persisted(order.id)
+    if order.fulfilment == "pickup":
+        now = Option(i18n.t(lang, "order_ready_now"), a.M_READY.pack(order_id))
+    else:
+        now = Option(i18n.t(lang, "order_out_now"), a.M_OUT.pack(order_id))
+    return (
+        Option(i18n.t(lang, "order_accept"), a.M_ACCEPT.pack(order_id)),
+        now,
+        Option(i18n.t(lang, "order_decline"), a.M_DECLINE.pack(order_id)),
+    )
+
+
 def alert_new(turn: Turn, shop: Shop, order: Order) -> None:
     """`order_new`: the new-order alert, in each staff member's language, with its answers."""
     order_id = persisted(order.id)
@@ -59,11 +75,7 @@ def alert_new(turn: Turn, shop: Shop, order: Order) -> None:
     def build(lang: str) -> list[Reply]:
         text = i18n.t(lang, "order_new_alert", number=order.number)
         text += "\n\n" + details(lang, turn.session, turn.ctx, order, shop)
-        options = (
-            Option(i18n.t(lang, "order_accept"), a.M_ACCEPT.pack(order_id)),
-            Option(i18n.t(lang, "order_decline"), a.M_DECLINE.pack(order_id)),
-        )
-        return [Reply(text, options=options)]
+        return [Reply(text, options=alert_options(lang, order))]
 
     turn.notify_staff(
         persisted(shop.id),
@@ -92,8 +104,12 @@ def _see_order(lang: str, order: Order) -> tuple[Option, ...]:
 def tell_customer(turn: Turn, order: Order, shop: Shop, kind: str, **values: str) -> None:
     """`order_accepted` / `declined` / `out` / `delivered`: the customer's news."""
 
+    key = f"m_tell_{kind}"
+    if kind == "order_accepted" and order.fulfilment != "pickup":
+        key += "_delivery"  # told when it leaves, not when it is ready
+
     def build(lang: str) -> list[Reply]:
-        text = i18n.t(lang, f"m_tell_{kind}", number=order.number, shop=shop.name, **values)
+        text = i18n.t(lang, key, number=order.number, shop=shop.name, **values)
         return [Reply(text, options=_see_order(lang, order))]
 
     variables = {"number": order.number, "shop": shop.name, **values}

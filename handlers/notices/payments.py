@@ -14,7 +14,7 @@ from handlers import i18n
 from handlers.common import actions as a
 from handlers.context import Context
 from handlers.core import Option, Reply, menu_of
-from handlers.notices.orders import details
+from handlers.notices.orders import alert_options, details
 from handlers.notices.reminders import plan
 from store import outbox
 from store import payments as store_payments
@@ -95,11 +95,7 @@ def _confirm(session: Session, ctx: Context, order: Order, shop: Shop) -> None:
         text = i18n.t(lang, "order_new_alert", number=order.number) + "\n"
         text += i18n.t(lang, "m_order_paid_online") + "\n\n"
         text += details(lang, session, ctx, order, shop)
-        options = (
-            Option(i18n.t(lang, "order_accept"), a.M_ACCEPT.pack(order_id)),
-            Option(i18n.t(lang, "order_decline"), a.M_DECLINE.pack(order_id)),
-        )
-        return [Reply(text, options=options)]
+        return [Reply(text, options=alert_options(lang, order))]
 
     for staff_id in staff_ids(session=session, shop_id=persisted(shop.id)):
         _send(session, ctx, staff_id, "order_new", order, to_staff)

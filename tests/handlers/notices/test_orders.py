@@ -8,7 +8,19 @@ from handlers import jobs
 from handlers.notices import orders as order_notices
 from store.models import Order
 from tests.fakes.sender import Recorder, dispatcher, drain
-from tests.people import add, item, join_as_owner, pickup_to_summary, press, shopper
+from tests.people import (
+    Person,
+    add,
+    item,
+    join_as_owner,
+    outbox_for,
+    outbox_replies,
+    person,
+    pickup_to_summary,
+    place_order,
+    press,
+    shopper,
+)
 
 
 def test_an_order_placed_in_the_chat_is_reminded_an_hour_before_its_slot(chat, db, clock):
@@ -74,3 +86,44 @@ def test_a_ready_order_nobody_collects_goes_back_on_the_shelf_and_the_shop_hears
     with db.session() as session:
         assert session.get(Order, order.id).status == "cancelled"
     assert any("remis en stock" in t for t in sender.texts("paul"))
+
+
+def test_a_pickup_on_the_shelf_is_ready_from_the_alert_in_one_tap_and_one_notice(chat, engine, db):
+    paul = join_as_owner(chat, engine, db, "paul", "Chocolaterie du Perche")
+    alice = shopper(chat)
+    add(alice, "coffret", "Coffret chocolats")
+    pickup_to_summary(alice)
+    alice.say("1")  # confirmed
+    with db.session() as session:
+        order = session.exec(select(Order)).one()
+    [alert] = outbox_replies(db, "paul", "order_new")
+    labels = [label for label, _, _ in alert["options"]]
+    assert labels == ["✅ Accepter", "📦 Déjà prête", "❌ Refuser"]  # three: WhatsApp's limit
+    ready = {label: action for label, action, _ in alert["options"]}["📦 Déjà prête"]
+    screen = press(paul.channel, ready)
+    assert "gardée jusqu'à" in screen
+    with db.session() as session:
+        assert session.get(Order, order.id).status == "ready"
+    assert outbox_for(db, "alice", "order_accepted") == []  # one notice, not two
+    [notice] = outbox_for(db, "alice", "order_ready")
+    assert "est prête chez Chocolaterie du Perche" in notice
+    # Tapped again (a second staff member, or twice): it is already done, nothing new is sent.
+    assert "déjà" in press(paul.channel, ready)
+    assert len(outbox_for(db, "alice", "order_ready")) == 1
+
+
+def test_a_delivery_alert_can_leave_at_once(chat, engine, db, clock):
+    join_as_owner(chat, engine, db, "paul", "Chocolaterie du Perche")
+    person(db, "bob")
+    place_order(db, "bob", "Coffret chocolats assortis", clock.now, fulfilment="delivery")
+    with db.session() as session:
+        order = session.exec(select(Order)).one()
+    labels = [o.label for o in order_notices.alert_options("fr", order)]
+    assert labels == ["✅ Accepter", "🚚 Je pars livrer", "❌ Refuser"]
+    paul = Person(chat("paul"))
+    assert "en route" in press(paul.channel, f"mout:{order.id}")
+    with db.session() as session:
+        assert session.get(Order, order.id).status == "out_for_delivery"
+    assert outbox_for(db, "bob", "order_accepted") == []
+    [notice] = outbox_for(db, "bob", "order_out")
+    assert "est en route" in notice
