@@ -6,13 +6,23 @@ a customer finds the Chocolaterie du Perche by category, opens its box of chocol
 it, checks out (pickup today at 11:00, or delivery to an address) and confirms; the shop is
 alerted, accepts, marks it ready (pickup) or sends it out and delivers it (delivery); the
 customer is told at each step. "numbered" types the option numbers read in the text (no
-Content API shapes); "shapes" taps the buttons, rows and cards (`vitrine whatsapp setup`
-done first). Every message the stand-in accepted for the customer or the shop is counted.
-Goal: at least 30% fewer messages with shapes.
+Content API shapes: today's fallback); "shapes" taps the buttons, rows and cards (`vitrine
+whatsapp setup` done first). Every message the stand-in accepted for the customer or the shop
+is counted.
+
+"before" is the first wave's WhatsApp channel, numbered text only (commit `FIRST_WAVE`, the
+code as it stood when the issue was filed): that checkout is extracted from git history into a
+temporary directory and `bench/whatsapp_first_wave.py` plays the same stories there, with its
+own harness and stand-in, in the same run. Goal: at least 30% fewer messages than before.
+Today's numbered fallback is printed beside it: it shares every shortcut of today's journey
+(one message per step), so shapes save there only what text cannot merge.
 
 `python -m bench.whatsapp`
 """
 
+import json
+import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -36,6 +46,8 @@ from tests.fakes.twilio import (
 )
 from tests.fakes.twilio_standin import TwilioStandIn
 
+ROOT = Path(__file__).resolve().parents[1]
+FIRST_WAVE = "2cf250c9d333d7c9e119935e3620903d425f661b"  # 2026-11-25, the first wave's last
 CUSTOMER, SHOP = "+33612345678", "+33698765432"
 PHONE = "06 12 34 56 78"
 ADDRESS = "3 place Saint-Pol, 28400 Nogent-le-Rotrou"
@@ -136,21 +148,58 @@ def _make_staff(db: Database, number: str) -> None:
         session.add(ShopStaff(shop_id=shop.id, user_id=user.id, role="owner"))
 
 
+def first_wave(root: Path) -> dict[str, tuple[int, int]] | None:
+    """The stories on the first wave's code, from git history; None without the history."""
+    tree = root / "first-wave"
+    tree.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", FIRST_WAVE], capture_output=True, check=False
+    )
+    if archive.returncode != 0:
+        print(f"  (first wave not measured: {archive.stderr.decode().strip()[:200]})")
+        return None
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    shutil.copy(Path(__file__).with_name("whatsapp_first_wave.py"), tree / "first_wave.py")
+    done = subprocess.run(
+        [sys.executable, "first_wave.py"],
+        cwd=tree,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tree), "HOME": str(root)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        print(f"  (first wave failed: {done.stderr.strip()[-400:]})")
+        return None
+    return {k: (v[0], v[1]) for k, v in json.loads(done.stdout).items()}
+
+
+def _counts(counts: tuple[int, int]) -> str:
+    return f"{sum(counts):>3} ({counts[0]} + {counts[1]})"
+
+
 def main() -> int:
     print("WhatsApp messages sent per confirmed order (customer + shop), same run")
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
+        before = first_wave(Path(tmp))
         for fulfilment in ("pickup", "delivery"):
             text = one_order(fulfilment, False, Path(tmp))
             rich = one_order(fulfilment, True, Path(tmp))
-            fewer = 1 - sum(rich) / sum(text)
-            ok = ok and fewer >= 0.30
-            print(
-                f"  {fulfilment:<8} numbered text: {sum(text):>3} ({text[0]} customer, "
-                f"{text[1]} shop)   shapes: {sum(rich):>3} ({rich[0]} customer, {rich[1]} shop)"
-                f"   {fewer:.0%} fewer (goal >= 30%)"
-            )
-    return 0 if ok else 1
+            line = f"  {fulfilment:<8}"
+            if before is not None:
+                fewer = 1 - sum(rich) / sum(before[fulfilment])
+                ok = ok and fewer >= 0.30
+                line += f" before: {_counts(before[fulfilment])}"
+            line += f"   numbered today: {_counts(text)}   shapes: {_counts(rich)}"
+            if before is not None:
+                line += f"   {fewer:.0%} fewer than before (goal >= 30%)"
+            line += f", {1 - sum(rich) / sum(text):.0%} fewer than numbered today"
+            print(line)
+    print(
+        "  (customer + shop; before = the first wave's numbered text, git " + FIRST_WAVE[:7] + ")"
+    )
+    return 0 if ok and before is not None else 1
 
 
 if __name__ == "__main__":
