@@ -49,10 +49,13 @@ class ItemPage:
     town: Town
 
 
-def find_public_town(*, session: Session, slug: str) -> Town | None:
-    """The town of that slug, else the only (or first) town: one deployment, one town."""
-    town = session.exec(select(Town).where(Town.slug == slug)).first()
-    return town or session.exec(select(Town).order_by(col(Town.id))).first()
+def find_public_town(*, session: Session, slug: str, exact: bool = False) -> Town | None:
+    """The town of that slug; unless `exact`, else the only (or first) town (the default
+    town's pages work before `[town]` names a row)."""
+    town = session.exec(select(Town).where(Town.slug == slug[:80])).first()
+    if town is not None or exact:
+        return town
+    return session.exec(select(Town).order_by(col(Town.id))).first()
 
 
 def _visible_items() -> tuple[ColumnElement[bool], ...]:
@@ -81,9 +84,11 @@ def _end_of_day(now: datetime, tz: str) -> datetime:
     return datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=local.tzinfo)
 
 
-def town_page(*, session: Session, slug: str, now: datetime) -> TownPage | None:
+def town_page(
+    *, session: Session, slug: str, now: datetime, exact: bool = False
+) -> TownPage | None:
     """The town's active shops with open-now and live flags, and its live visits."""
-    town = find_public_town(session=session, slug=slug)
+    town = find_public_town(session=session, slug=slug, exact=exact)
     if town is None:
         return None
     shops = session.exec(
@@ -144,6 +149,11 @@ def search_page(
 ) -> list[tuple[Item, Shop]]:
     """The town's visible items matching `query`, best first (store.search)."""
     return search_items(session=session, query=query[:200], town_id=town.id, limit=limit)
+
+
+def towns(*, session: Session) -> list[Town]:
+    """Every town, by name: the sitemap's town pages."""
+    return list(session.exec(select(Town).order_by(col(Town.name))).all())
 
 
 def sitemap(*, session: Session) -> tuple[list[Shop], list[tuple[int, str, datetime]]]:

@@ -1,4 +1,5 @@
-"""The town's public shop window: `/`, `/boutique/<slug>`, `/article/<id>`, `/recherche`,
+"""The towns' public shop windows: `/` and `/recherche` (the default town), `/ville/<slug>`
+and `/ville/<slug>/recherche` (every town), `/boutique/<slug>`, `/article/<id>`,
 `/sitemap.xml`, `/robots.txt`. Server-rendered HTML, no script, no cookie.
 
 Only what customers may see: active shops, visible items, live visits; never a customer's data.
@@ -48,15 +49,19 @@ def public_routes(app: App) -> list[Route]:
         return _html(page.render("not_found.html", town=app.config.town.name), 404)
 
     async def town(request: Request) -> Response:
-        body = await run_in_threadpool(town_html, app, request)
+        slug = request.path_params.get("slug")
+        body = await run_in_threadpool(town_html, app, request, slug)
         return _html(body) if body is not None else not_found(Page(app, request))
 
     async def search(request: Request) -> Response:
         page = Page(app, request)
         query = " ".join(request.query_params.get("q", "").split())[:200]
+        slug = request.path_params.get("slug")
 
         def work(session: Session) -> tuple[Any, list[Any]]:
-            town = public.find_public_town(session=session, slug=app.ctx.town_slug)
+            town = public.find_public_town(
+                session=session, slug=slug or app.ctx.town_slug, exact=slug is not None
+            )
             if town is None or not query:
                 return town, []
             return town, public.search_page(session=session, town=town, query=query)
@@ -86,10 +91,12 @@ def public_routes(app: App) -> list[Route]:
 
     async def sitemap(request: Request) -> Response:
         shops, items = await read(lambda s: public.sitemap(session=s))
+        towns = await read(lambda s: public.towns(session=s))
+        others = [t for t in towns if t.slug != app.ctx.town_slug]  # the default one is /
         body = (
             environment()
             .get_template("sitemap.xml")
-            .render(base=app.ctx.public_url.rstrip("/"), shops=shops, items=items)
+            .render(base=app.ctx.public_url.rstrip("/"), shops=shops, items=items, towns=others)
         )
         return Response(body, media_type="application/xml")
 
@@ -102,6 +109,8 @@ def public_routes(app: App) -> list[Route]:
     return [
         Route("/", town),
         Route("/recherche", search),
+        Route("/ville/{slug}", town),  # each town of a regional deployment
+        Route("/ville/{slug}/recherche", search),
         Route("/boutique/{slug}", shop),
         Route("/article/{item_id:int}", item),
         Route("/sitemap.xml", sitemap),
@@ -109,11 +118,16 @@ def public_routes(app: App) -> list[Route]:
     ]
 
 
-def town_html(app: App, request: Request) -> str | None:
-    """The town page's HTML (None without a town): its reads, then its template."""
+def town_html(app: App, request: Request, slug: str | None = None) -> str | None:
+    """The town page's HTML (None without that town): the default town's, or the one of
+    `slug` (exactly); its reads, then its template."""
     page = Page(app, request)
     now = app.ctx.now()
-    found = app.db.run(lambda s: public.town_page(session=s, slug=app.ctx.town_slug, now=now))
+    found = app.db.run(
+        lambda s: public.town_page(
+            session=s, slug=slug or app.ctx.town_slug, now=now, exact=slug is not None
+        )
+    )
     if found is None:
         return None
     groups = [

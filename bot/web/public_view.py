@@ -17,6 +17,7 @@ from starlette.requests import Request
 from bot.app import App
 from handlers import i18n
 from store.hours import Today
+from store.models import Town
 
 TEMPLATES = Path(__file__).parent / "templates" / "public"
 
@@ -91,6 +92,15 @@ class Page:
         """The category's name in words ("Fromagerie"; the chat's emoji left out)."""
         name = f"category_{key}"
         return _unsymbol(self.t(name if name in i18n.catalogue() else "category_other"))
+
+    def town_home(self, town: Town) -> str:
+        """The town's page: `/` for the deployment's default town, `/ville/<slug>` for others."""
+        return "/" if town.slug == self.app.ctx.town_slug else f"/ville/{town.slug}"
+
+    def town_search(self, town: Town) -> str:
+        """Where the town's search form posts: `/recherche` or `/ville/<slug>/recherche`."""
+        home = self.town_home(town)
+        return "/recherche" if home == "/" else f"{home}/recherche"
 
     def media(self, key: str | None) -> str | None:
         return f"/media/{key}" if key else None

@@ -249,3 +249,35 @@ def test_a_phone_loads_only_the_first_pictures_before_scrolling(site):
     assert files == 1 + 4 and lazy >= 8  # the page and the first four shops' photos
     assert size < 200 * 1024
     assert '<link rel="stylesheet"' not in html  # its styles come with it, no extra request
+
+
+def test_each_town_of_a_region_has_its_own_window_and_search(site, db):
+    from store.towns import add_town
+
+    def work(session) -> None:
+        town, _ = add_town(session=session, name="Bellême", postcodes=["61130"])
+        found = Shop(town_id=town.id, slug="fromagerie-de-belleme", name="La Fromagerie de Bellême")
+        found.category, found.active = "cheese", True
+        session.add(found)
+        session.flush()
+        session.add(Item(shop_id=found.id, name="Tomme de Bellême", price_cents=650))
+
+    db.run(work)
+    town = read(site, "/ville/belleme")
+    assert "La Fromagerie de Bellême" in town and "Chocolaterie du Perche" not in town
+    assert 'action="/ville/belleme/recherche"' in town
+    assert "start=town-belleme" in town  # the chat opens in this town
+    found = read(site, "/ville/belleme/recherche", params={"q": "tomme"})
+    assert "Tomme de Bellême" in found
+    assert "Tomme de Bellême" not in read(site, "/recherche", params={"q": "tomme"})
+    assert "Coffret chocolats" not in read(
+        site, "/ville/belleme/recherche", params={"q": "coffret"}
+    )
+    shop_page = read(site, "/boutique/fromagerie-de-belleme")
+    assert 'href="/ville/belleme"' in shop_page  # back to its own town, not the default one
+    # The default town stays at / (and at its own /ville/ address); an unknown town is a 404.
+    assert "Chocolaterie du Perche" in read(site, "/")
+    assert "Chocolaterie du Perche" in read(site, "/ville/nogent-le-rotrou")
+    assert site.get("/ville/nulle-part").status_code == 404
+    assert site.get("/ville/nulle-part/recherche", params={"q": "pain"}).status_code == 404
+    assert f"{PUBLIC_URL}/ville/belleme</loc>" in read(site, "/sitemap.xml")
