@@ -53,7 +53,9 @@ _CLOSING = ("ferm", "closed", "conge")
 class _Reader:
     """Dates in order; neighbours joined by "au" / "-" make ranges, by "et" / "," lists."""
 
-    def __init__(self, today: date, unread: list[tuple[int, int]], hints: dict[int, int]) -> None:
+    def __init__(
+        self, today: date, unread: list[tuple[int, int]], hints: dict[int, tuple[int, int]]
+    ) -> None:
         self.today, self.unread, self.hints = today, unread, hints
         self.chain: list[_Day] = []
         self.ranges: list[tuple[date, date]] = []
@@ -132,7 +134,8 @@ class _Reader:
 
     def _date(self, token: Token) -> None:
         day = _Day(token.start, token.end, link=self.link if self.chain else "list")
-        day.weekday = self.hints.get(token.start)
+        if token.start in self.hints:  # "lundi 5/01": said back whole
+            day.weekday, day.start = self.hints[token.start]
         weekday = self.today.weekday()
         monday = self.today + timedelta(days=7 - weekday)
         if token.kind == "holiday":

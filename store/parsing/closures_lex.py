@@ -32,8 +32,9 @@ def _weekday(name: str) -> str:
     return ENGLISH.get(name[:3], name[:3])
 
 
-def lex(folded: Folded) -> tuple[list[Token], dict[int, int]]:
-    """The tokens, and the weekday typed with a date ("lundi 5/01") by the date token's start."""
+def lex(folded: Folded) -> tuple[list[Token], dict[int, tuple[int, int]]]:
+    """The tokens, and the weekday typed with a date ("lundi 5/01") by the date token's start:
+    (weekday, where the weekday starts)."""
     tokens: list[Token] = []
     for match in LEXEMES.finditer(folded.text):
         kind, groups = match.lastgroup or "", match.groupdict()
@@ -96,11 +97,11 @@ def _days_with_months(tokens: list[Token]) -> list[Token]:
     return out
 
 
-def _weekdays(tokens: list[Token]) -> tuple[list[Token], dict[int, int]]:
+def _weekdays(tokens: list[Token]) -> tuple[list[Token], dict[int, tuple[int, int]]]:
     """A weekday before a date checks it; after "demain" it checks that; after "le" / "les" it
     is every such day (opening hours, not a closure); alone it is the coming one, or next week's
     when the notice says "la semaine prochaine"."""
-    hints: dict[int, int] = {}
+    hints: dict[int, tuple[int, int]] = {}
     next_week = any(t.kind == "nextweek" for t in tokens)
     shifted = False
     for n, token in enumerate(tokens):
@@ -110,9 +111,9 @@ def _weekdays(tokens: list[Token]) -> tuple[list[Token], dict[int, int]]:
         after = tokens[n + 1] if n + 1 < len(tokens) else None
         index = WEEKDAYS.index(str(token.value))
         if after is not None and after.kind in ("numdate", "day"):
-            hints[after.start], token.kind = index, "filler"
+            hints[after.start], token.kind = (index, token.start), "filler"
         elif before is not None and before.kind == "relative":
-            hints[before.start], token.kind = index, "filler"
+            hints[before.start], token.kind = (index, before.start), "filler"
         elif before is not None and before.text in ("le", "les"):
             token.kind = "filler"
         else:
