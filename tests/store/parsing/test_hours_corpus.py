@@ -22,7 +22,7 @@ from store.hours import DAYS
 CORPORA = Path(__file__).resolve().parents[2] / "corpora"
 TODAY = date(2026, 12, 8)
 BARS = {"tuned": 0.97, "heldout": 0.90, "fresh": 0.98, "fresh2": 0.90}
-PARTS = {"hours": ("tuned", "heldout"), "closures": ("tuned", "heldout", "fresh")}
+PARTS = {"hours": ("tuned", "heldout"), "closures": ("tuned", "heldout", "fresh", "fresh2")}
 
 
 def load(name: str) -> list[dict[str, Any]]:
