@@ -122,7 +122,8 @@ FILLER = {
     "informons", "informe", "informer", "signaler", "signalons", "our", "are",
     "exceptionally", "annually", "vacation", "vacations", "at", "all", "of", "planned",
 }  # fmt: skip
-_MONTH_NAMES = [name for name in MONTHS if len(name) >= 5]
+_MONTH_NAMES = ["janvier", "fevrier", "avril", "juillet", "septembre", "octobre", "novembre"]
+_MONTH_NAMES += ["decembre"]  # not "march": "marche" (the market) is one letter off
 _TYPO_TARGETS = sorted(w for w in FILLER if len(w) >= 5 and w not in NOTHING)
 
 
