@@ -2,8 +2,11 @@
 
 `fermé du lundi 28 décembre au samedi 2 janvier inclus`, `les 24, 25 et 26 décembre`,
 `du 24/12 au 02/01`, `congés annuels du 1er au 15 août`, `fermé à Noël et le lundi de Pâques`,
-`fermé jusqu'au 3 janvier`. A date with hours or a half day ("le 24 après-midi") is not a whole
-closed day: it comes back in `Closures.unread` with every other part not understood.
+`fermé jusqu'au 3 janvier`, `fermé demain et jeudi`, `ce week-end`, `tout le mois d'août`. A
+date with hours or a half day ("le 24 après-midi", "à 16h le 24") is not a whole closed day: it
+comes back in `Closures.unread` with every other part not understood. A reading that may be
+wrong ("lundi 5/01" when the 5th is a Tuesday) is kept and named in `Closures.doubts`, so the
+merchant confirms it before it counts. Words in `closures_words.py`, tokens in `closures_lex.py`.
 """
 
 import calendar
