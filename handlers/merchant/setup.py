@@ -293,7 +293,9 @@ def _closures_typed(turn: Turn, shop: Shop, text: str) -> list[Reply]:
     if closures is None:
         return again(turn, "closures", "m_bad_closures", text=_quoted(text))
     notes = [turn.t("m_not_understood", text=part) for part in closures.unread]
-    if not closures.unread or not closures:  # sure, or "aucune" with a word more
+    notes += [turn.t(f"m_closure_doubt_{why}", text=part) for part, why in closures.doubts]
+    sure = not closures.unread and not closures.doubts
+    if sure or (not closures and not closures.doubts):  # or "aucune" with a word more
         shop.closures = list(closures)
         said = "\n".join([shop_closures(turn, shop), *notes])
         return [turn.reply("m_closures_saved", closures=said), *after(turn, "closures")]

@@ -2,120 +2,21 @@
 
 `fermé du lundi 28 décembre au samedi 2 janvier inclus`, `les 24, 25 et 26 décembre`,
 `du 24/12 au 02/01`, `congés annuels du 1er au 15 août`, `fermé à Noël et le lundi de Pâques`,
-`fermé jusqu'au 3 janvier`. A date with hours or a half day ("le 24 après-midi") is not a whole
-closed day: it comes back in `Closures.unread` with every other part not understood.
+`fermé jusqu'au 3 janvier`, `fermé demain et jeudi`, `ce week-end`, `tout le mois d'août`. A
+date with hours or a half day ("le 24 après-midi", "à 16h le 24") is not a whole closed day: it
+comes back in `Closures.unread` with every other part not understood. A reading that may be
+wrong ("lundi 5/01" when the 5th is a Tuesday) is kept and named in `Closures.doubts`, so the
+merchant confirms it before it counts. Words in `closures_words.py`, tokens in `closures_lex.py`.
 """
 
-import re
+import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dateutil.easter import easter
-
+from store.parsing.closures_lex import DATE_KINDS, lex
+from store.parsing.closures_words import FILLER, WEEKDAYS
 from store.parsing.reading import COMMON_FRENCH, MEANINGFUL, Folded, Token, unread_parts
-
-MONTHS = {
-    "janvier": 1, "janv": 1, "jan": 1, "january": 1, "fevrier": 2, "fevr": 2, "fev": 2,
-    "february": 2, "feb": 2, "mars": 3, "march": 3, "avril": 4, "avr": 4, "april": 4, "apr": 4,
-    "mai": 5, "may": 5, "juin": 6, "june": 6, "jun": 6, "juillet": 7, "juil": 7, "july": 7,
-    "jul": 7, "aout": 8, "august": 8, "aug": 8, "septembre": 9, "sept": 9, "sep": 9,
-    "september": 9, "octobre": 10, "oct": 10, "october": 10, "novembre": 11, "nov": 11,
-    "november": 11, "decembre": 12, "dec": 12, "december": 12,
-}  # fmt: skip
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_WEEKDAYS = ("lun", "mar", "mer", "jeu", "ven", "sam", "dim")
-_ENGLISH = {
-    "mon": "lun",
-    "tue": "mar",
-    "wed": "mer",
-    "thu": "jeu",
-    "fri": "ven",
-    "sat": "sam",
-    "sun": "dim",
-}
-_WEEKDAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim)"
-
-
-_HOLIDAYS: dict[str, Callable[[int], date]] = {
-    "noel": lambda y: date(y, 12, 25),
-    "an": lambda y: date(y, 1, 1),
-    "sylvestre": lambda y: date(y, 12, 31),
-    "paques": lambda y: easter(y) + timedelta(days=1),  # shops close on Easter Monday
-    "ascension": lambda y: easter(y) + timedelta(days=39),
-    "pentecote": lambda y: easter(y) + timedelta(days=50),
-    "toussaint": lambda y: date(y, 11, 1),
-    "armistice": lambda y: date(y, 11, 11),
-    "travail": lambda y: date(y, 5, 1),
-    "assomption": lambda y: date(y, 8, 15),
-    "christmas": lambda y: date(y, 12, 25),
-    "eve": lambda y: date(y, 12, 24),
-    "newyear": lambda y: date(y, 1, 1),
-    "newyeareve": lambda y: date(y, 12, 31),
-    "boxing": lambda y: date(y, 12, 26),
-    "easter": lambda y: easter(y) + timedelta(days=1),
-}
-_LEXEMES = re.compile(
-    rf"(?P<weekly>(?:tous\s+les|chaque)\s+{_WEEKDAY}s?\b)"
-    r"|(?P<holiday>(?:le\s+)?(?:lundi\s+de\s+)?(?P<h1>paques)|(?:jeudi\s+de\s+l\s*'?\s*)?(?P<h2>ascension)"
-    r"|(?:lundi\s+de\s+)?(?P<h3>pentecote)|(?P<h4>noel)|(?:jour|nouvel|premier)\s+(?:de\s+l\s*'?\s*)?(?P<h5>an)\b"
-    r"|saint[\s-]*(?P<h6>sylvestre)|(?P<h7>toussaint|armistice|assomption)|fete\s+du\s+(?P<h8>travail)"
-    r"|(?P<h9>christmas)(?:\s+day)?\b(?!\s+eve)|(?P<h10>christmas\s+eve)|new\s+year\s*'?\s*s?\s+(?P<h11>eve)"
-    r"|(?P<h12>new\s+year)\s*'?\s*s?(?:\s+day)?|(?P<h13>boxing)\s+day|(?P<h14>easter)(?:\s+monday)?)"
-    r"|(?P<relative>apres[\s-]*demain|demain|aujourd\s*'?\s*hui|tomorrow|today)"
-    rf"|(?P<thisday>\b(?:ce|this)\s+(?P<wd>{_WEEKDAY}|monday|tuesday|wednesday|thursday|friday"
-    r"|saturday|sunday)\b(?!\s*\d))"
-    rf"|(?P<nextday>\b(?P<nd2>{_WEEKDAY})\s+prochain\b|\bnext\s+(?P<nd3>monday|tuesday|wednesday"
-    r"|thursday|friday|saturday|sunday)\b)"
-    r"|(?P<between>\bentre\b|\bbetween\b)"
-    r"|(?P<partial>apres[\s-]*midi|aprem|matin(?:ee)?|soir(?:ee)?|midi|a\s+partir\s+de|des(?=\s*\d{1,2}\s*[h:])"
-    r"|(?:apres|avant|after|before)(?=\s*\d{1,2}\s*[h:])|\d{1,2}\s*h\s*\d{0,2}|\d{1,2}:\d{2}|\d{1,2}\s*[ap]\.?m\b\.?|afternoon|morning|evening)"
-    r"|(?P<unless>\b(?:sauf|excepte|hormis|except)\b)"
-    r"|(?P<weekof>\bsemaine\b(?=\s+du\s+\d{1,2}\s*(?:er)?\s+au\b))"  # "cette semaine du 14 au 19"
-    r"|(?P<since>a\s+partir\s+du|a\s+compter\s+du|from\s+the)"
-    r"|(?P<until>jusqu\s*['’]?\s*au)"
-    r"|(?P<reopen>reouverture|reouvrons|reprise|retour|rouvre|rouvrons|reopening)"
-    r"|(?P<open>\bouverte?s?\b|\bouverture\b|\bopen\b)"
-    r"|(?P<numdate>(?P<nd>\d{1,2})\s*[/.]\s*(?P<nm>\d{1,2})(?:\s*[/.]\s*(?P<ny>\d{4}|\d{2}))?(?!\d))"
-    r"|(?P<year>\b20\d\d\b)"
-    rf"|(?P<monthday>(?P<mm>{_MONTH})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?\b)"
-    rf"|(?P<daymonth>(?P<dd>\d{{1,2}})\s*(?:er|ere|e|st|nd|rd|th)?\s+(?P<dm>{_MONTH})\b"
-    r"(?:(?<=dec|jan|fev|avr|oct|nov|sep|aug|feb|apr|jul|jun)\.|(?<=janv|fevr|juil|sept)\.)?)"
-    r"|(?P<day>\d{1,2}\s*(?:er|ere|e|st|nd|rd|th)?\b)"
-    r"|(?P<range>-|–|—|→|->|>|\bau\b|\ba\b|\bto\b|\bjusqu\b|\bthrough\b|\bthru\b)"
-    r"|(?P<list>,|&|\+|\bet\b|\band\b|\bainsi\s+que\b|\bpuis\b|\bplus\b)"
-    r"|(?P<word>[a-z0-9]+)"
-    r"|(?P<sep>[;.!?\n])"
-)
-_NOTHING = {"aucune", "aucun", "rien", "non", "none", "no", "pas", "nothing"}
-_FILLER = {
-    "ferme", "fermee", "fermes", "fermees", "fermeture", "fermetures", "fermons", "ferment",
-    "exceptionnelle", "exceptionnelles", "exceptionnel", "exceptionnellement", "conges", "conge",
-    "annuels", "annuel", "annuelle", "annuelles", "vacances", "estivale", "estivales", "ete", "d",
-    "l", "le", "la", "les", "du", "de", "des", "pour", "nous", "serons", "sera", "seront",
-    "sommes", "magasin", "boutique", "inclus", "incluse", "inclusivement", "compris", "y", "on",
-    "closed", "close", "from", "the", "merci", "prevu", "prevue", "prevues", "prevus",
-    "inventaire", "travaux", "fetes", "bonnes", "bientot", "ce", "cette", "en", "lundi", "mardi",
-    "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lun", "mar", "mer", "jeu", "ven",
-    "sam", "dim", "lundis", "mardis", "mercredis", "jeudis", "vendredis", "samedis", "dimanches",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "we", "will",
-    "be", "is", "shop", "store", "for", "holidays", "holiday", "jour", "jours", "ferie", "feries",
-    "exception", "repos", "cause", "raison", "familiale", "familiales", "personnelle", "aux",
-    "notre", "nos", "vous", "tous", "toutes", "tout", "belles", "belle", "bonne", "joyeuses",
-    "joyeux", "pendant", "raisons", "week", "end", "weekend", "toute", "journee", "entiere",
-    "complete", "serai", "suis", "clients", "fidele", "fideles", "a", "au", "remercions",
-    "comprehension", "votre", *_NOTHING, "est", "c", "ces", "cet", "il", "elle", "ils", "que",
-    "qui", "par", "avec", "chez", "vos", "leur", "leurs", "bienvenue", "welcome", "tres", "plus",
-    "info", "infos", "contact", "contactez", "appelez", "n", "hesitez", "pas", "sont", "annee",
-    "nouvelle", "nouvel", "excellentes", "excellente", "famille", "familial", "familiaux", "suite",
-    "demenagement", "formation", "retrouvons", "retrouver", "prochainement", "soyez", "desole",
-    "desolee", "desoles", "occasion", "fermerons", "fermera", "fermeront", "fermer", "rouvrira",
-    "hiver", "printemps", "automne", "commande", "commandes", "livraisons", "livraison",
-    "retraits", "pensez", "anticiper", "achats", "chers", "cher", "chere", "cheres", "clientes",
-    "ses", "sa", "son", "portes", "porte", "rideau", "un", "une", "prenons", "prendre", "prend",
-    "partons", "quelques", "peu", "petit", "petite", "pause", "break", "off", "bien", "merite",
-    "meritee", "meritees", "attention", "important", "avis", "annonce", "nb", "rappel",
-}  # fmt: skip
 
 
 @dataclass
@@ -128,73 +29,59 @@ class _Day:
     month: int | None = None
     year: int | None = None
     fixed: date | None = None  # holidays and "demain" are whole dates already
+    last: date | None = None  # the end of a span typed in one ("ce week-end", "tout le mois")
     link: str = "list"  # how it joins the date before it: "list" or "range"
+    weekday: int | None = None  # "lundi 5/01": the weekday typed with the date
+    role: str = ""  # "until", "reopen", "open", "unless", "since", "weekfrom" or ""
 
 
 class Closures(list[list[str]]):
-    """`Shop.closures` as read, with the parts that were not understood."""
+    """`Shop.closures` as read, with the parts that were not understood and the doubts: parts
+    read but worth asking about, as (typed, why) - why is "weekday" (the weekday typed does not
+    fall on that date) or "long" (a closure of more than 100 days)."""
 
-    def __init__(self, ranges: list[list[str]], unread: list[str]) -> None:
+    def __init__(
+        self,
+        ranges: list[list[str]],
+        unread: list[str],
+        doubts: list[tuple[str, str]] | None = None,
+    ) -> None:
         super().__init__(ranges)
-        self.unread = unread
+        self.unread, self.doubts = unread, doubts or []
 
 
-def _full_year(text: str | None) -> int | None:
-    if not text:
-        return None
-    return int(text) + (2000 if len(text) == 2 else 0)
-
-
-def _lex(folded: Folded) -> list[Token]:
-    tokens: list[Token] = []
-    for match in _LEXEMES.finditer(folded.text):
-        kind, groups = match.lastgroup or "", match.groupdict()
-        token = Token(kind, match.group(), match.start(), match.end())
-        if kind == "holiday":
-            name = next(v for k, v in groups.items() if k[0] == "h" and k[1:].isdigit() and v)
-            key = {"christmas eve": "eve", "eve": "newyeareve"}.get(re.sub(r"\s+", " ", name), name)
-            token.value = _HOLIDAYS[key.replace("new year", "newyear")]
-        elif kind == "numdate":
-            token.value = (int(groups["nd"]), int(groups["nm"]), _full_year(groups["ny"]))
-        elif kind == "monthday":
-            token.kind, token.value = "numdate", (int(groups["md"]), MONTHS[groups["mm"]], None)
-        elif kind == "daymonth":
-            token.kind, token.value = "numdate", (int(groups["dd"]), MONTHS[groups["dm"]], None)
-        elif kind in ("thisday", "nextday"):
-            name = (groups["wd"] or groups["nd2"] or groups["nd3"])[:3]
-            token.value = _ENGLISH.get(name, name)
-        elif kind == "day":
-            token.value = (int(re.match(r"\d+", token.text).group()), None, None)  # type: ignore[union-attr]
-        elif kind == "word" and token.text in MONTHS:
-            token.kind = "month"
-        elif kind == "word" and (token.text in _FILLER or token.text in COMMON_FRENCH):
-            token.kind = "nothing" if token.text in _NOTHING else "filler"
-        tokens.append(token)
-    return tokens
+_CLOSING = ("ferm", "closed", "conge")
 
 
 class _Reader:
     """Dates in order; neighbours joined by "au" / "-" make ranges, by "et" / "," lists."""
 
-    def __init__(self, today: date, unread: list[tuple[int, int]]) -> None:
-        self.today, self.unread = today, unread
+    def __init__(
+        self, today: date, unread: list[tuple[int, int]], hints: dict[int, tuple[int, int]]
+    ) -> None:
+        self.today, self.unread, self.hints = today, unread, hints
         self.chain: list[_Day] = []
         self.ranges: list[tuple[date, date]] = []
+        self.singles: set[tuple[date, date]] = set()
+        self.doubts: list[tuple[tuple[int, int], str]] = []
         self.link, self.locked = "list", False
         self.role = ""  # "until" ("jusqu'au 3 janvier") or "reopen" ("réouverture le 5")
-        self.roles: dict[int, str] = {}
         self.reopen: date | None = None
         self.except_days: list[tuple[date, date]] = []
         self.between = False
         self.nothing = False
+        self.ahead: list[tuple[int, int]] = []  # "à 16h le 24": hours before their date
+        self.dated = False  # a date was read since the sentence began
+        self.duration: tuple[int, int] | None = None  # "3j à Noël", "2 semaines en août"
 
     def read(self, tokens: list[Token]) -> None:
         for n, token in enumerate(tokens):
             kind = token.kind
             if kind == "word" and _prose(tokens, n):
                 continue  # "Chers clients", "bonne année à tous": far from any date
-            if kind in ("numdate", "day", "holiday", "relative", "thisday", "nextday"):
+            if kind in DATE_KINDS:
                 self._date(token)
+                self.dated = True
             elif kind == "year" and self.chain and self.chain[-1].year is None:
                 self.chain[-1].year = int(token.text)
                 self.chain[-1].end = token.end
@@ -209,57 +96,95 @@ class _Reader:
             elif kind == "between":
                 self.flush()
                 self.between = True
-            elif kind in ("until", "reopen", "open", "since"):
+            elif kind in ("until", "reopen", "open", "since", "weekfrom"):
                 self.flush()
                 self.role = kind
             elif kind == "partial":
-                self._partial(token)
+                self._partial(token, tokens[max(n - 2, 0) : n])
             elif kind == "unless":
                 self.flush()
                 self.role = "unless"
-            elif kind == "weekof":
-                pass
+            elif kind == "duration":
+                self.duration = (token.start, token.end)
+            elif kind == "filler" and self.role == "open" and token.text.startswith(_CLOSING):
+                self.flush()
+                self.role = ""  # "ouvert le 24 jusqu'à 16h, fermé le 25"
             elif kind == "nothing":
                 self.nothing = True
-            elif kind in ("word", "month", "weekly", "year"):
+            elif kind in ("word", "month", "weekly", "year", "nextweek"):
                 self.flush()
                 self.unread.append((token.start, token.end))
             elif kind == "sep":
                 self.flush()
-                self.role = ""
+                self.role, self.ahead, self.dated = "", [], False
         self.flush()
+        self._finish()
+
+    def _finish(self) -> None:
         for first, last in self.except_days:  # "du 24/12 au 3/01, sauf le 31/12"
             self.ranges = [piece for r in self.ranges for piece in _minus(r, first, last)]
+        if self.duration and all(a == b for a, b in self.ranges):  # "fermé 3j à Noël": which?
+            self.unread += [self.duration]
+            self.ranges = []
         doubt = bool(self.unread)  # "fermons le 24 à 16h et rouvrons le 28": not closed till then
         if self.reopen and not self.ranges and not doubt and self.reopen > self.today:
             self.ranges.append((self.today, self.reopen - timedelta(days=1)))
+        elif self.reopen and self.ranges and not doubt:
+            latest = max(self.ranges, key=lambda r: r[1])
+            gap = (self.reopen - latest[1]).days
+            if latest in self.singles and 1 < gap <= 14:  # "fermé le 24, réouverture le 26"
+                self.ranges.append((latest[1], self.reopen - timedelta(days=1)))
 
     def _date(self, token: Token) -> None:
         day = _Day(token.start, token.end, link=self.link if self.chain else "list")
+        if token.start in self.hints:  # "lundi 5/01": said back whole
+            day.weekday, day.start = self.hints[token.start]
+        weekday = self.today.weekday()
+        monday = self.today + timedelta(days=7 - weekday)
         if token.kind == "holiday":
             make: Callable[[int], date] = token.value  # type: ignore[assignment]
             day.fixed = make(self.today.year)
             if day.fixed < self.today:
                 day.fixed = make(self.today.year + 1)
         elif token.kind in ("thisday", "nextday"):  # "ce samedi", "samedi prochain"
-            ahead = (_WEEKDAYS.index(str(token.value)) - self.today.weekday()) % 7
+            ahead = (WEEKDAYS.index(str(token.value)) - weekday) % 7
             day.fixed = self.today + timedelta(days=ahead or (7 if token.kind == "nextday" else 0))
+        elif token.kind == "nextweekday":  # "lundi et mardi la semaine prochaine"
+            day.fixed = monday + timedelta(days=WEEKDAYS.index(str(token.value)))
+        elif token.kind == "nextweek":
+            day.fixed, day.last = monday, monday + timedelta(days=6)
+        elif token.kind == "weekend":  # "ce week-end": the coming Saturday and Sunday
+            day.fixed = self.today + timedelta(days=(5 - weekday) % 7 if weekday < 6 else 0)
+            day.last = day.fixed + timedelta(days=6 - day.fixed.weekday())
+        elif token.kind == "wholemonth":  # "tout le mois d'août"
+            month = int(token.value)  # type: ignore[call-overload]
+            year = self.today.year + (month < self.today.month)
+            day.fixed = date(year, month, 1)
+            day.last = date(year, month, calendar.monthrange(year, month)[1])
         elif token.kind == "relative":
             ahead = 2 if token.text.startswith("apres") else 0 if "hui" in token.text else 1
-            day.fixed = self.today + timedelta(days=ahead if token.text != "today" else 0)
+            ahead = 0 if token.text in ("today", "auj", "auj.") else ahead
+            day.fixed = self.today + timedelta(days=ahead)
         else:
             day.day, day.month, day.year = token.value  # type: ignore[misc]
         if self.role:
-            self.roles[id(day)] = self.role
+            day.role = self.role
             if self.role not in ("unless", "open"):  # "sauf le 24 et le 31"
                 self.role = ""
         self.chain.append(day)
         self.link, self.locked = "list", False
 
-    def _partial(self, token: Token) -> None:
+    def _partial(self, token: Token, before: list[Token]) -> None:
         """ "le 24 après-midi", "à partir de 17h": not a whole closed day."""
-        if self.chain and self.roles.get(id(self.chain[-1])) == "reopen":
+        role = self.chain[-1].role if self.chain else self.role
+        if role == "reopen":
             return  # "réouverture le 3 janvier à 9h"
+        if role == "open" and not any(t.text == "jusqu" for t in before):
+            return  # "ouvert le dimanche 20/12 de 10h à 18h"; not "ouvert le 24 jusqu'à 16h"
+        if not self.chain:
+            if not self.dated:
+                self.ahead.append((token.start, token.end))  # "on ferme à 16h le 24 et le 31"
+            return
         chain, k = self.chain, len(self.chain) - 1
         while k > 0 and chain[k].link == "list" and chain[k - 1].link != "range":
             k -= 1  # "les 24 et 31 décembre à partir de 17h": the whole list
@@ -272,17 +197,11 @@ class _Reader:
 
     def flush(self) -> None:
         chain, self.chain = self.chain, []
-        month: int | None = None
-        for day in reversed(chain):  # "les 24, 25 et 26 décembre", "du 24 au 26/12"
-            if day.fixed is None and day.month is None:
-                day.month = month
-            month = day.month if day.fixed is None else month
-        for before, day in zip(chain, chain[1:], strict=False):  # "Dec 24-27"
-            if day.fixed is None and day.month is None and day.link == "range":
-                day.month = before.month
-        if len(chain) == 2 and chain[1].link == "range" and chain[0].month is None:
-            first = self.today if chain[0].day >= self.today.day else _next_month(self.today)
-            chain[0].month = chain[1].month = first.month  # "fermé du 28 au 31"
+        if chain and self.ahead:  # hours typed before the dates they change
+            self.unread += [(d.start, d.end) for d in chain] + self.ahead
+            self.ahead = []
+            return
+        _months(chain, self.today)
         i = 0
         while i < len(chain):
             pair = i + 1 < len(chain) and chain[i + 1].link == "range"
@@ -290,12 +209,12 @@ class _Reader:
             i += 2 if pair else 1
 
     def _resolve(self, first: _Day, last: _Day | None) -> None:
-        role = self.roles.get(id(first), "")
+        role = first.role
         if last is not None and last.year and not first.year and first.fixed is None:
             behind = (first.month or 0, first.day) > (last.month or 0, last.day)
             first.year = last.year - 1 if behind else last.year
         start = self._when(first, self.today - timedelta(days=1))
-        end = self._when(last, start) if last is not None and start else start
+        end = self._when(last, start) if last is not None and start else (first.last or start)
         if start is None and role == "reopen":
             return  # "réouverture le 11": the closure said it already
         if start is None or end is None or not 0 <= (end - start).days <= 366:
@@ -307,6 +226,11 @@ class _Reader:
             return
         if last is not None and first.year is None and end < self.today:
             start, end = start.replace(year=start.year + 1), end.replace(year=end.year + 1)
+        for typed, value in ((first, start), (last, end)):
+            if typed is not None and typed.weekday is not None and value.weekday() != typed.weekday:
+                self.doubts.append(((typed.start, typed.end), "weekday"))  # "lundi 5/01"
+        if role == "weekfrom" and last is None:
+            end = start + timedelta(days=6)  # "la semaine du 4 janvier"
         if role == "reopen":
             self.reopen = start
         elif role == "unless":
@@ -314,9 +238,16 @@ class _Reader:
         elif role == "open":
             pass  # "ouverture exceptionnelle le dimanche 20/12": an opening, not a closure
         elif role == "until":
-            self.ranges.append((self.today, max(start, self.today)))
+            self._closed(first, last, self.today, max(start, self.today))
         else:
-            self.ranges.append((start, end))
+            self._closed(first, last, start, end)
+            if last is None and first.last is None:
+                self.singles.add((start, end))
+
+    def _closed(self, first: _Day, last: _Day | None, start: date, end: date) -> None:
+        if (end - start).days > 100:  # "jusqu'au 3/06": more than three months?
+            self.doubts.append(((first.start, (last or first).end), "long"))
+        self.ranges.append((start, end))
 
     def _when(self, day: _Day, after: date) -> date | None:
         """The date meant, the year guessed: the first one not before `after`."""
@@ -333,6 +264,54 @@ class _Reader:
         return value
 
 
+def _months(chain: list[_Day], today: date) -> None:
+    """Months for days typed without one, from their neighbours or else from today."""
+    following: _Day | None = None
+    for day in reversed(chain):  # "les 24, 25 et 26 décembre", "du 24 au 2 janvier"
+        if day.fixed is None and day.month is None and following is not None:
+            month = following.month or 1
+            day.month = month if day.day <= following.day else (month - 2) % 12 + 1
+        if day.fixed is None and day.month is not None:
+            following = day
+    before: tuple[int, int] | None = None  # (month, day) of the date before
+    for day in chain:  # "du 24 au 26 décembre et le 31", "du 28 déc au 3", "demain et le 15"
+        if day.fixed is None and day.month is None and before is not None:
+            day.month = before[0] if day.day >= before[1] else before[0] % 12 + 1
+        if day.fixed is not None:
+            before = (day.fixed.month, day.fixed.day)
+        elif day.month is not None:
+            before = (day.month, day.day)
+    floor = today
+    for i, day in enumerate(chain):  # "le 24 et 25", "du 5 au 7", "mardi 22 et mercredi 23"
+        if day.fixed is not None or day.month is not None:
+            continue
+        end = chain[i + 1].day if i + 1 < len(chain) and chain[i + 1].link == "range" else None
+        found = _guess(day, floor, end) or _guess(_Day(0, 0, day.day), floor, end)
+        if found is None:
+            continue
+        day.month, day.year, floor = found.month, found.year, found
+
+
+def _guess(day: _Day, floor: date, end_day: int | None) -> date | None:
+    """The first date on day number `day.day` (and its weekday) whose closure ends by `floor`."""
+    for k in range(14):
+        year, month = floor.year + (floor.month - 1 + k) // 12, (floor.month - 1 + k) % 12 + 1
+        try:
+            found = date(year, month, day.day)
+        except ValueError:
+            continue
+        if day.weekday is not None and found.weekday() != day.weekday:
+            continue
+        last = found
+        if end_day is not None and end_day >= found.day:
+            last = found.replace(day=min(end_day, calendar.monthrange(year, month)[1]))
+        elif end_day is not None:
+            last = found + timedelta(days=end_day + calendar.monthrange(year, month)[1] - found.day)
+        if last >= floor:
+            return found
+    return None
+
+
 def _minus(closure: tuple[date, date], first: date, last: date) -> list[tuple[date, date]]:
     start, end = closure
     pieces = [
@@ -342,14 +321,14 @@ def _minus(closure: tuple[date, date], first: date, last: date) -> list[tuple[da
     return [(a, b) for a, b in pieces if a <= b]
 
 
-_DATED = {"numdate", "day", "holiday", "relative", "thisday", "nextday", "month", "year", "partial"}
+_DATED = {*DATE_KINDS, "month", "year", "partial", "duration"}
 _ALWAYS_SAID = {"semaine", "semaines", "mois", "jours", "jour", "ouvert", "ouverte", "quinzaine"}
 
 
 def _prose(tokens: list[Token], n: int) -> bool:
     """A word with no date beside it (filler skipped) is part of the notice's prose."""
     word = tokens[n].text
-    if word in _ALWAYS_SAID or (word in MEANINGFUL and word not in _FILLER):
+    if word in _ALWAYS_SAID or (word in MEANINGFUL and word not in FILLER):
         return False
     for step in (-1, 1):
         k = n + step
@@ -373,21 +352,19 @@ def _merged(ranges: list[tuple[date, date]]) -> list[tuple[date, date]]:
     return out
 
 
-def _next_month(today: date) -> date:
-    return (today.replace(day=1) + timedelta(days=32)).replace(day=1)
-
-
 def parse_closures(text: str, today: date) -> Closures | None:
     """Exceptional closures as `Shop.closures` ([[start, end], ...] ISO, inclusive).
 
     The year is guessed from `today` when not typed; [] for "aucune"; None when nothing could be
-    read. The parts not understood are in `unread`.
+    read. The parts not understood are in `unread`, the doubtful ones in `doubts`.
     """
     folded = Folded(text)
     unread: list[tuple[int, int]] = []
-    reader = _Reader(today, unread)
-    reader.read(_lex(folded))
+    tokens, hints = lex(folded)
+    reader = _Reader(today, unread, hints)
+    reader.read(tokens)
     ranges = [[a.isoformat(), b.isoformat()] for a, b in _merged(reader.ranges)]
     if not ranges and not reader.nothing:
         return None
-    return Closures(ranges, unread_parts(folded, unread, _FILLER | COMMON_FRENCH))
+    doubts = [(folded.original(a, b), why) for (a, b), why in reader.doubts]
+    return Closures(ranges, unread_parts(folded, unread, FILLER | COMMON_FRENCH), doubts)

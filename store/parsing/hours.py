@@ -12,6 +12,7 @@ from store.hours import DAYS
 from store.parsing.closures import parse_closures
 from store.parsing.hours_words import DAY_NAMES, DAYLIKE, SAID_WITH, Span, at, lex, runs, skip
 from store.parsing.reading import Folded, Token, unread_parts
+from store.parsing.seasons import without_seasons
 from store.parsing.spans import clock, half_closed, half_of, minus, union
 
 __all__ = ["DAY_NAMES", "Hours", "parse_closures", "parse_hours"]
@@ -374,8 +375,9 @@ def parse_hours(text: str) -> Hours | None:
     None when no opening hours at all could be read (and no "sur rendez-vous" either).
     """
     folded = Folded(text)
-    unread: list[tuple[int, int]] = []
-    reader = _Week(runs(lex(folded), unread), unread)
+    read, seasonal = without_seasons(folded)  # "le reste de l'année 10h-18h": that week
+    unread: list[tuple[int, int]] = list(seasonal)
+    reader = _Week(runs(lex(read), unread), unread)
     reader.walk()
     week = reader.week()
     if not week and not reader.appointment:

@@ -68,11 +68,35 @@ def test_closures_read_surely_are_saved_and_said_back_in_words(chat, engine, db)
     lea.say("Réglages de la boutique")
     lea.say("Fermetures exceptionnelles")
     assert "Je n'ai pas compris ces dates" in lea.say("bientôt")
-    screen = lea.say("les 24, 25 et 26 décembre, et le 31")
+    screen = lea.say("les 24, 25 et 26 décembre, et le 31 selon l'affluence")
     assert "du jeudi 24 décembre au samedi 26 décembre" in screen
-    assert "Je n'ai pas compris « 31 »" in screen  # no month: said back, the rest saved
+    assert "Je n'ai pas compris « affluence »" in screen  # said back, nothing saved yet
     assert "Fermetures : du jeudi 24 décembre" not in screen
     screen = lea.say("les 24, 25 et 26 décembre")
     assert "Fermetures exceptionnelles : du jeudi 24 décembre au samedi 26 décembre" in screen
     assert "Fermetures : du jeudi 24 décembre" in screen  # back in the settings
     assert _shop(db).closures == [["2026-12-24", "2026-12-26"]]
+
+
+def test_a_weekday_that_does_not_fall_on_its_date_is_asked_about_before_saving(chat, engine, db):
+    lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
+    lea.say("Ma boutique")
+    lea.say("Réglages de la boutique")
+    lea.say("Fermetures exceptionnelles")
+    screen = lea.say("fermeture pour inventaire le lundi 5/01")  # the 5th is a Tuesday
+    assert "J'ai compris : fermé le mardi 5 janvier 2027" in screen
+    assert "« lundi 5/01 » : ce jour de la semaine ne tombe pas à cette date" in screen
+    assert _shop(db).closures == []
+    screen = lea.say("le lundi 4/01")
+    assert "Fermetures exceptionnelles : le lundi 4 janvier 2027" in screen
+    assert _shop(db).closures == [["2027-01-04", "2027-01-04"]]
+
+
+def test_hours_typed_before_their_dates_are_never_saved_as_whole_days(chat, engine, db):
+    lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
+    lea.say("Ma boutique")
+    lea.say("Réglages de la boutique")
+    lea.say("Fermetures exceptionnelles")
+    screen = lea.say("on ferme à 16h le 24 et le 31")
+    assert "Je n'ai pas compris ces dates (« on ferme à 16h le 24 et le 31 »)" in screen
+    assert _shop(db).closures == []

@@ -1,0 +1,126 @@
+"""Closure notices cut into tokens: dates, holidays, links ("au", "et"), weekdays told apart
+(the weekday written with a date, "lundi" alone for the coming Monday, "le lundi" for every one).
+"""
+
+import re
+
+from store.parsing.closures_words import (
+    ENGLISH,
+    FILLER,
+    HOLIDAY_GROUPS,
+    HOLIDAYS,
+    LEXEMES,
+    MONTHS,
+    NOTHING,
+    WEEKDAYS,
+    fix_typos,
+)
+from store.parsing.reading import COMMON_FRENCH, Folded, Token
+
+DATE_KINDS = frozenset(
+    ("numdate", "day", "holiday", "relative", "thisday", "nextday", "wholemonth", "weekend")
+) | {"nextweek", "nextweekday"}
+
+
+def _full_year(text: str | None) -> int | None:
+    if not text:
+        return None
+    return int(text) + (2000 if len(text) == 2 else 0)
+
+
+def _weekday(name: str) -> str:
+    return ENGLISH.get(name[:3], name[:3])
+
+
+def lex(folded: Folded) -> tuple[list[Token], dict[int, tuple[int, int]]]:
+    """The tokens, and the weekday typed with a date ("lundi 5/01") by the date token's start:
+    (weekday, where the weekday starts)."""
+    tokens: list[Token] = []
+    for match in LEXEMES.finditer(folded.text):
+        kind, groups = match.lastgroup or "", match.groupdict()
+        token = Token(kind, match.group(), match.start(), match.end())
+        if kind == "holiday":
+            group, name = next(
+                (k, v) for k, v in groups.items() if k[0] == "h" and k[1:].isdigit() and v
+            )
+            key = {"christmas eve": "eve", "eve": "newyeareve"}.get(re.sub(r"\s+", " ", name), name)
+            key = HOLIDAY_GROUPS.get(group, key)
+            token.value = HOLIDAYS[key.replace("new year", "newyear")]
+        elif kind == "greeting":
+            token.kind = "filler"  # "Joyeux Noël !" closes nothing
+        elif kind == "numdate":
+            token.value = (int(groups["nd"]), int(groups["nm"]), _full_year(groups["ny"]))
+        elif kind == "dashdate":
+            day, month = groups["xd"] or groups["xd2"], groups["xm"] or groups["xm2"]
+            token.kind, token.value = "numdate", (int(day), int(month), _full_year(groups["xy"]))
+        elif kind == "daylist":  # "24/25/26 déc": three days of one month
+            month = MONTHS[token.text.split()[-1]]
+            for number in re.finditer(r"\d+", token.text):
+                at = token.start + number.start()
+                if tokens and tokens[-1].kind == "numdate":
+                    tokens.append(Token("list", "/", at - 1, at))
+                value = (int(number.group()), month, None)
+                tokens.append(Token("numdate", number.group(), at, at + len(number.group()), value))
+            tokens[-1].end = token.end
+            continue
+        elif kind == "monthday":
+            token.kind, token.value = "numdate", (int(groups["md"]), MONTHS[groups["mm"]], None)
+        elif kind == "daymonth":
+            token.kind, token.value = "numdate", (int(groups["dd"]), MONTHS[groups["dm"]], None)
+        elif kind == "wholemonth":
+            token.value = MONTHS[groups["wm"]]
+        elif kind in ("thisday", "nextday"):
+            token.value = _weekday(groups["wd"] or groups["nd2"] or groups["nd3"])
+        elif kind == "weekday":
+            token.value = _weekday(token.text)
+        elif kind == "day":
+            token.value = (int(re.match(r"\d+", token.text).group()), None, None)  # type: ignore[union-attr]
+        elif kind == "word" and token.text in MONTHS:
+            token.kind, token.value = "month", MONTHS[token.text]
+        elif kind == "word" and (token.text in FILLER or token.text in COMMON_FRENCH):
+            token.kind = "nothing" if token.text in NOTHING else "filler"
+        tokens.append(token)
+    fix_typos(tokens)
+    return _weekdays(_days_with_months(tokens))
+
+
+def _days_with_months(tokens: list[Token]) -> list[Token]:
+    """ "22 fevier" (a month read through its typo) is one date."""
+    out: list[Token] = []
+    for token in tokens:
+        before = out[-1] if out else None
+        if token.kind == "month" and before is not None and before.kind == "day":
+            day = before.value[0]  # type: ignore[index]
+            before.kind, before.value, before.end = "numdate", (day, token.value, None), token.end
+            continue
+        out.append(token)
+    return out
+
+
+def _weekdays(tokens: list[Token]) -> tuple[list[Token], dict[int, tuple[int, int]]]:
+    """A weekday before a date checks it; after "demain" it checks that; after "le" / "les" it
+    is every such day (opening hours, not a closure); alone it is the coming one, or next week's
+    when the notice says "la semaine prochaine"."""
+    hints: dict[int, tuple[int, int]] = {}
+    next_week = any(t.kind == "nextweek" for t in tokens)
+    shifted = False
+    for n, token in enumerate(tokens):
+        if token.kind != "weekday":
+            continue
+        before = tokens[n - 1] if n else None
+        after = tokens[n + 1] if n + 1 < len(tokens) else None
+        index = WEEKDAYS.index(str(token.value))
+        if after is not None and after.kind in ("numdate", "day"):
+            hints[after.start], token.kind = (index, token.start), "filler"
+        elif before is not None and before.kind == "relative":
+            hints[before.start], token.kind = (index, before.start), "filler"
+        elif before is not None and before.text in ("le", "les"):
+            token.kind = "filler"
+        else:
+            token.kind = "nextweekday" if next_week else "thisday"
+            shifted = shifted or next_week
+    if shifted:
+        for token in tokens:
+            if token.kind == "nextweek":
+                token.kind = "filler"  # "du lundi au mercredi la semaine prochaine"
+    return tokens, hints
