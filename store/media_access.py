@@ -4,10 +4,16 @@ QR codes (pickup, invites), photos a merchant has not published and photos custo
 are only served through a signed, expiring URL (see `bot.web.signed_media_url`).
 """
 
-from sqlalchemy import String, cast
+from sqlalchemy import text
 from sqlmodel import Session, select
 
-from store.models import Item, Shop
+from store.models import Shop
+
+# `item_photo` is kept by triggers (store/media_index.py): one indexed lookup per request.
+_ITEM_PHOTO = text(
+    "SELECT 1 FROM item_photo JOIN item ON item.id = item_photo.item_id "
+    "WHERE item_photo.key = :key AND NOT item.deleted AND NOT item.hidden LIMIT 1"
+)
 
 
 def is_public_photo(*, session: Session, key: str) -> bool:
@@ -15,10 +21,4 @@ def is_public_photo(*, session: Session, key: str) -> bool:
     shop = select(Shop.id).where(Shop.photo == key, Shop.active)
     if session.exec(shop).first() is not None:
         return True
-    # Item.photos is a JSON list; its text holds the key in quotes on both databases.
-    item = select(Item.id).where(
-        cast(Item.photos, String).contains(f'"{key}"'),
-        Item.deleted == False,  # noqa: E712
-        Item.hidden == False,  # noqa: E712
-    )
-    return session.exec(item).first() is not None
+    return session.connection().execute(_ITEM_PHOTO, {"key": key}).first() is not None

@@ -8,8 +8,8 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 
 HERE = Path(__file__).parent / "migrations"
-# Tables made by hand-written SQL (search indexes), not by the models.
-UNMODELLED = ("item_fts", "item_search")
+# Tables made by hand-written SQL (search and photo indexes), not by the models.
+UNMODELLED = ("item_fts", "item_search", "item_photo")
 
 
 def include_object(
@@ -18,7 +18,7 @@ def include_object(
     """Leave the search index's own tables and columns out of the comparison with the models."""
     if type_ == "table" and name and name.startswith(UNMODELLED):
         return False
-    return name not in ("search_vector", "ix_item_search_vector")
+    return name not in ("search_vector", "ix_item_search_vector", "ix_shop_photo")
 
 
 def alembic_config(engine: Engine) -> Config:
