@@ -33,6 +33,8 @@ class _Day:
     link: str = "list"  # how it joins the date before it: "list" or "range"
     weekday: int | None = None  # "lundi 5/01": the weekday typed with the date
     role: str = ""  # "until", "reopen", "open", "unless", "since", "weekfrom" or ""
+    exclusive: bool = False  # "du 24 au 28 exclu": the 28th is open
+    plural: bool = False  # typed after "les": "les 24/12 et 31/12 après-midi" share the half day
 
 
 class Closures(list[list[str]]):
@@ -73,10 +75,14 @@ class _Reader:
         self.ahead: list[tuple[int, int]] = []  # "à 16h le 24": hours before their date
         self.dated = False  # a date was read since the sentence began
         self.duration: tuple[int, int] | None = None  # "3j à Noël", "2 semaines en août"
+        self.month: int | None = None  # "février : du 13 au 21", "en janvier, du 4 au 9"
+        self.sealed = 0  # "le 29 toute la journée et le 30 au matin": the 29th stays whole
+        self.plural = False  # "les" typed since the last date
 
     def read(self, tokens: list[Token]) -> None:
         for n, token in enumerate(tokens):
             kind = token.kind
+            self.plural = self.plural or (kind == "filler" and token.text == "les")
             if kind == "word" and _prose(tokens, n):
                 continue  # "Chers clients", "bonne année à tous": far from any date
             if kind in DATE_KINDS:
@@ -111,7 +117,15 @@ class _Reader:
                 self.role = ""  # "ouvert le 24 jusqu'à 16h, fermé le 25"
             elif kind == "nothing":
                 self.nothing = True
-            elif kind in ("word", "month", "weekly", "year", "nextweek"):
+            elif kind == "month" and self._month(tokens, n):
+                pass
+            elif kind == "school":
+                self._school(tokens, n)
+            elif kind == "whole":
+                self.sealed = len(self.chain)
+            elif kind == "excluded" and self.chain and self.chain[-1].link == "range":
+                self.chain[-1].exclusive = True
+            elif kind in ("word", "month", "weekly", "year", "nextweek", "excluded"):
                 self.flush()
                 self.unread.append((token.start, token.end))
             elif kind == "sep":
@@ -119,6 +133,30 @@ class _Reader:
                 self.role, self.ahead, self.dated = "", [], False
         self.flush()
         self._finish()
+
+    def _month(self, tokens: list[Token], n: int) -> bool:
+        """A month typed apart from its days: before them ("février : du 13 au 21") it is theirs,
+        after days typed without one ("les 24 et 31 du mois de décembre") too. False if neither."""
+        month, chain = tokens[n].value, self.chain
+        if not isinstance(month, int):
+            return False
+        if chain and chain[-1].fixed is None and chain[-1].month is None and _near(tokens, n, -1):
+            chain[-1].month = month
+            return True
+        if _near(tokens, n, 1, ("day",), _LINKS):
+            self.month = month
+            return True
+        return False
+
+    def _school(self, tokens: list[Token], n: int) -> None:
+        """ "vacances scolaires" beside dates names them; alone it is said back: which dates
+        depends on the zone and the year, never guessed. February's gives its month."""
+        token = tokens[n]
+        if isinstance(token.value, int) and _near(tokens, n, 1, ("day",), _LINKS):
+            self.month = token.value
+        elif not (_near(tokens, n, -1) or _near(tokens, n, 1, (), _LINKS)):
+            self.flush()
+            self.unread.append((token.start, token.end))
 
     def _finish(self) -> None:
         for first, last in self.except_days:  # "du 24/12 au 3/01, sauf le 31/12"
@@ -137,6 +175,7 @@ class _Reader:
 
     def _date(self, token: Token) -> None:
         day = _Day(token.start, token.end, link=self.link if self.chain else "list")
+        day.plural, self.plural = self.plural, False
         if token.start in self.hints:  # "lundi 5/01": said back whole
             day.weekday, day.start = self.hints[token.start]
         weekday = self.today.weekday()
@@ -161,12 +200,16 @@ class _Reader:
             year = self.today.year + (month < self.today.month)
             day.fixed = date(year, month, 1)
             day.last = date(year, month, calendar.monthrange(year, month)[1])
+        elif token.kind == "monthpart":  # "les 3 premiers jours de janvier"
+            day.fixed, day.last = _month_part(token.value, self.today)  # type: ignore[arg-type]
         elif token.kind == "relative":
             ahead = 2 if token.text.startswith("apres") else 0 if "hui" in token.text else 1
             ahead = 0 if token.text in ("today", "auj", "auj.") else ahead
             day.fixed = self.today + timedelta(days=ahead)
         else:
             day.day, day.month, day.year = token.value  # type: ignore[misc]
+            if day.month is None and self.month and not self.chain:
+                day.month = self.month  # "février : du 13 au 21"
         if self.role:
             day.role = self.role
             if self.role not in ("unless", "open"):  # "sauf le 24 et le 31"
@@ -186,17 +229,21 @@ class _Reader:
                 self.ahead.append((token.start, token.end))  # "on ferme à 16h le 24 et le 31"
             return
         chain, k = self.chain, len(self.chain) - 1
+        alone = token.start - chain[-1].end <= 2 and not any(d.plural for d in chain)
         while k > 0 and chain[k].link == "list" and chain[k - 1].link != "range":
+            if alone and (chain[k - 1].month is not None or chain[k - 1].fixed is not None):
+                break  # "le 12/12 et le 19/12 apm": the 12th has its own month, it is whole
             k -= 1  # "les 24 et 31 décembre à partir de 17h": the whole list
         if k > 0 and chain[k].link == "range":
             k -= 1  # "du 24 au 26 à partir de 14h": the whole range
+        k = max(k, self.sealed)  # "le 29 toute la journée et le 30 au matin"
         self.unread += [(d.start, d.end) for d in chain[max(k, 0) :]]
         self.unread.append((token.start, token.end))
         self.chain = chain[: max(k, 0)]
         self.flush()
 
     def flush(self) -> None:
-        chain, self.chain = self.chain, []
+        chain, self.chain, self.sealed = self.chain, [], 0
         if chain and self.ahead:  # hours typed before the dates they change
             self.unread += [(d.start, d.end) for d in chain] + self.ahead
             self.ahead = []
@@ -229,6 +276,11 @@ class _Reader:
         for typed, value in ((first, start), (last, end)):
             if typed is not None and typed.weekday is not None and value.weekday() != typed.weekday:
                 self.doubts.append(((typed.start, typed.end), "weekday"))  # "lundi 5/01"
+        if last is not None and last.exclusive:
+            end -= timedelta(days=1)  # "du 24 au 28 exclu"
+            if end < start:
+                self.unread += [(first.start, first.end), (last.start, last.end)]
+                return
         if role == "weekfrom" and last is None:
             end = start + timedelta(days=6)  # "la semaine du 4 janvier"
         if role == "reopen":
@@ -262,6 +314,20 @@ class _Reader:
         except ValueError:
             return None
         return value
+
+
+def _month_part(part: tuple[str, int, int], today: date) -> tuple[date, date]:
+    """The days of ("first", 3, 1) "les 3 premiers jours de janvier", ("last", 5, 12), or
+    ("last", 0, 8) the second fortnight of August, in the next such month not over."""
+    which, count, month = part
+    year = today.year + (month < today.month)
+    if date(year, month, calendar.monthrange(year, month)[1]) < today:
+        year += 1
+    length = calendar.monthrange(year, month)[1]
+    first, last = (1, count) if which == "first" else (length - count + 1, length)
+    if which == "last" and count == 0:
+        first = 16
+    return date(year, month, max(first, 1)), date(year, month, min(last, length))
 
 
 def _months(chain: list[_Day], today: date) -> None:
@@ -339,6 +405,26 @@ def _prose(tokens: list[Token], n: int) -> bool:
         if 0 <= k < len(tokens) and tokens[k].kind in _DATED:
             return False
     return True
+
+
+_FILL = ("filler", "nothing")
+_LINKS = ("filler", "nothing", "list", "range")
+
+
+def _near(
+    tokens: list[Token],
+    n: int,
+    step: int,
+    kinds: tuple[str, ...] = (),
+    skip: tuple[str, ...] = _FILL,
+) -> bool:
+    """A date token (of `kinds` if given) next to tokens[n], the `skip` kinds skipped."""
+    k = n + step
+    while 0 <= k < len(tokens) and tokens[k].kind in skip:
+        k += step
+    if not 0 <= k < len(tokens):
+        return False
+    return tokens[k].kind in kinds if kinds else tokens[k].kind in DATE_KINDS
 
 
 def _merged(ranges: list[tuple[date, date]]) -> list[tuple[date, date]]:

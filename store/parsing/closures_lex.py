@@ -12,6 +12,8 @@ from store.parsing.closures_words import (
     LEXEMES,
     MONTHS,
     NOTHING,
+    NUMBERS,
+    SCHOOL_MONTHS,
     WEEKDAYS,
     fix_typos,
 )
@@ -19,7 +21,7 @@ from store.parsing.reading import COMMON_FRENCH, Folded, Token
 
 DATE_KINDS = frozenset(
     ("numdate", "day", "holiday", "relative", "thisday", "nextday", "wholemonth", "weekend")
-) | {"nextweek", "nextweekday"}
+) | {"nextweek", "nextweekday", "monthpart"}
 
 
 def _full_year(text: str | None) -> int | None:
@@ -30,6 +32,18 @@ def _full_year(text: str | None) -> int | None:
 
 def _weekday(name: str) -> str:
     return ENGLISH.get(name[:3], name[:3])
+
+
+def _month_part(groups: dict[str, str | None]) -> tuple[str, int, int]:
+    """(which end, how many days, month): ("first", 3, 1) for "les 3 premiers jours de janvier",
+    a fortnight as 15 days from its end ("last", 0, 8 is the second half of August)."""
+    if groups["fq"]:
+        second = groups["fq"][0] in "2dsl"  # deuxième, seconde, dernière, last
+        return ("last" if second else "first", 0 if second else 15, MONTHS[groups["fm3"] or ""])
+    count = groups["fn"] or groups["fn2"] or "0"
+    number = int(count) if count.isdigit() else NUMBERS[count]
+    end = "first" if (groups["fw"] or groups["fw2"] or "") in ("premiers", "first") else "last"
+    return end, number, MONTHS[groups["fm"] or groups["fm2"] or ""]
 
 
 def lex(folded: Folded) -> tuple[list[Token], dict[int, tuple[int, int]]]:
@@ -46,6 +60,10 @@ def lex(folded: Folded) -> tuple[list[Token], dict[int, tuple[int, int]]]:
             key = {"christmas eve": "eve", "eve": "newyeareve"}.get(re.sub(r"\s+", " ", name), name)
             key = HOLIDAY_GROUPS.get(group, key)
             token.value = HOLIDAYS[key.replace("new year", "newyear")]
+        elif kind == "school":  # "vacances de février": February for the days after it
+            token.value = SCHOOL_MONTHS.get(groups["sm"] or "")
+        elif kind == "monthpart":  # "les 3 premiers jours de janvier", "la 2e quinzaine d'août"
+            token.value = _month_part(groups)
         elif kind == "greeting":
             token.kind = "filler"  # "Joyeux Noël !" closes nothing
         elif kind == "numdate":
