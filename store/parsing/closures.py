@@ -35,6 +35,7 @@ class _Day:
     role: str = ""  # "until", "reopen", "open", "unless", "since", "weekfrom" or ""
     exclusive: bool = False  # "du 24 au 28 exclu": the 28th is open
     plural: bool = False  # typed after "les": "les 24/12 et 31/12 après-midi" share the half day
+    half: bool = False  # "du 24 au soir au 4 janvier au matin": that end is not a whole day
 
 
 class Closures(list[list[str]]):
@@ -53,6 +54,7 @@ class Closures(list[list[str]]):
 
 
 _CLOSING = ("ferm", "closed", "conge")
+_HALF_DAYS = ("mat", "ap", "soir", "midi", "morning", "afternoon", "evening")
 
 
 class _Reader:
@@ -74,7 +76,9 @@ class _Reader:
         self.nothing = False
         self.ahead: list[tuple[int, int]] = []  # "à 16h le 24": hours before their date
         self.dated = False  # a date was read since the sentence began
-        self.duration: tuple[int, int] | None = None  # "3j à Noël", "2 semaines en août"
+        self.duration: tuple[int, int, int] | None = None  # "3j à Noël": (start, end, days)
+        self.since: list[tuple[date, tuple[int, int]]] = []  # "à partir du 4" with no end
+        self.half: _Day | None = None  # "le 31 à midi": a half day a range may start from
         self.month: int | None = None  # "février : du 13 au 21", "en janvier, du 4 au 9"
         self.sealed = 0  # "le 29 toute la journée et le 30 au matin": the 29th stays whole
         self.plural = False  # "les" typed since the last date
@@ -82,6 +86,11 @@ class _Reader:
     def read(self, tokens: list[Token]) -> None:
         for n, token in enumerate(tokens):
             kind = token.kind
+            if kind not in ("filler", "nothing", "until", "range", "partial"):
+                self.half = None
+            if kind in ("until", "range") and self.half and not self.chain:
+                self.chain, self.half = [self.half], None  # "le 31/12 à midi jusqu'au 2/01"
+                self.chain[0].half = True
             self.plural = self.plural or (kind == "filler" and token.text == "les")
             if kind == "word" and _prose(tokens, n):
                 continue  # "Chers clients", "bonne année à tous": far from any date
@@ -102,6 +111,10 @@ class _Reader:
             elif kind == "between":
                 self.flush()
                 self.between = True
+            elif kind == "open" and self.chain and _opened_date(tokens, n):
+                self.chain.pop()  # "25/12 fermé, 26/12 ouvert 10h-18h"
+                self.flush()
+                self.role = "open"
             elif kind in ("until", "reopen", "open", "since", "weekfrom"):
                 self.flush()
                 self.role = kind
@@ -111,7 +124,9 @@ class _Reader:
                 self.flush()
                 self.role = "unless"
             elif kind == "duration":
-                self.duration = (token.start, token.end)
+                self.duration = (token.start, token.end, int(token.value))  # type: ignore[call-overload]
+            elif kind == "filler" and self.ahead and self.chain and token.text.startswith(_CLOSING):
+                self.flush()  # "fermeture à 12h le 24/12 et le 31/12, fermé le 25/12": anew
             elif kind == "filler" and self.role == "open" and token.text.startswith(_CLOSING):
                 self.flush()
                 self.role = ""  # "ouvert le 24 jusqu'à 16h, fermé le 25"
@@ -158,12 +173,26 @@ class _Reader:
             self.flush()
             self.unread.append((token.start, token.end))
 
+    def _duration(self, start: int, end: int, days: int) -> None:
+        """ "6 semaines à partir du 4 janvier" ends there; "fermé 2 jours : le 4 et le 5" agrees;
+        "fermé 3j à Noël", "3 jours la semaine prochaine": which days? Said back."""
+        if days and len(self.since) == 1 and not self.ranges:
+            first, typed = self.since[0]
+            self.unread.remove(typed)
+            self.ranges.append((first, first + timedelta(days=days - 1)))
+            return
+        total = sum((b - a).days + 1 for a, b in self.ranges)
+        if days and abs(total - days) <= (1 if days < 7 else 2):
+            return
+        if days or all(a == b for a, b in self.ranges):
+            self.unread.append((start, end))
+            self.ranges = []
+
     def _finish(self) -> None:
         for first, last in self.except_days:  # "du 24/12 au 3/01, sauf le 31/12"
             self.ranges = [piece for r in self.ranges for piece in _minus(r, first, last)]
-        if self.duration and all(a == b for a, b in self.ranges):  # "fermé 3j à Noël": which?
-            self.unread += [self.duration]
-            self.ranges = []
+        if self.duration:
+            self._duration(*self.duration)
         doubt = bool(self.unread)  # "fermons le 24 à 16h et rouvrons le 28": not closed till then
         if self.reopen and not self.ranges and not doubt and self.reopen > self.today:
             self.ranges.append((self.today, self.reopen - timedelta(days=1)))
@@ -204,7 +233,7 @@ class _Reader:
             day.fixed, day.last = _month_part(token.value, self.today)  # type: ignore[arg-type]
         elif token.kind == "relative":
             ahead = 2 if token.text.startswith("apres") else 0 if "hui" in token.text else 1
-            ahead = 0 if token.text in ("today", "auj", "auj.") else ahead
+            ahead = 0 if token.text in ("today", "auj", "auj.", "ajd", "ajrd", "aujd") else ahead
             day.fixed = self.today + timedelta(days=ahead)
         else:
             day.day, day.month, day.year = token.value  # type: ignore[misc]
@@ -229,16 +258,26 @@ class _Reader:
                 self.ahead.append((token.start, token.end))  # "on ferme à 16h le 24 et le 31"
             return
         chain, k = self.chain, len(self.chain) - 1
+        if k > 0 and chain[k].link == "range" and chain[k - 1].half:
+            chain[k].half = True  # "du 24 au soir jusqu'au 4 janvier au matin"
+            self.unread += [(chain[k].start, chain[k].end), (token.start, token.end)]
+            return
         alone = token.start - chain[-1].end <= 2 and not any(d.plural for d in chain)
+        alone = alone and token.text.startswith(_HALF_DAYS)  # not hours: "lun 21 & mar 22 9h-19h"
         while k > 0 and chain[k].link == "list" and chain[k - 1].link != "range":
-            if alone and (chain[k - 1].month is not None or chain[k - 1].fixed is not None):
-                break  # "le 12/12 et le 19/12 apm": the 12th has its own month, it is whole
+            prior = chain[k - 1]
+            if alone and (prior.month or prior.fixed or prior.weekday is not None):
+                break  # "le 12/12 et le 19/12 apm", "jeudi 10 et vendredi 11 matin": whole
             k -= 1  # "les 24 et 31 décembre à partir de 17h": the whole list
         if k > 0 and chain[k].link == "range":
             k -= 1  # "du 24 au 26 à partir de 14h": the whole range
         k = max(k, self.sealed)  # "le 29 toute la journée et le 30 au matin"
         self.unread += [(d.start, d.end) for d in chain[max(k, 0) :]]
         self.unread.append((token.start, token.end))
+        if role == "unless":
+            return  # "sauf le 24 matin": not closed that day, and said back
+        if k == len(chain) - 1 and chain[k].link == "list":
+            self.half = chain[k]  # "le 31/12 à midi jusqu'au 2/01": a range may start here
         self.chain = chain[: max(k, 0)]
         self.flush()
 
@@ -270,7 +309,14 @@ class _Reader:
             return
         if role == "since" and last is None:  # "à partir du 24" and no end: until when?
             self.unread.append((first.start, first.end))
+            self.since.append((start, (first.start, first.end)))
             return
+        if first.half:
+            start += timedelta(days=1)  # "du 24 au soir"
+        if last is not None and last.half:
+            end -= timedelta(days=1)  # "jusqu'au 4 janvier au matin"
+        if end < start:
+            return  # both halves said back already
         if last is not None and first.year is None and end < self.today:
             start, end = start.replace(year=start.year + 1), end.replace(year=end.year + 1)
         for typed, value in ((first, start), (last, end)):
@@ -425,6 +471,21 @@ def _near(
     if not 0 <= k < len(tokens):
         return False
     return tokens[k].kind in kinds if kinds else tokens[k].kind in DATE_KINDS
+
+
+def _opened_date(tokens: list[Token], n: int) -> bool:
+    """ "26/12 ouvert": the date just before "ouvert", with no closing word in its own clause."""
+    k = n - 1
+    while k >= 0 and tokens[k].kind in _FILL:
+        k -= 1
+    if k < 0 or tokens[k].kind not in DATE_KINDS:
+        return False
+    k -= 1
+    while k >= 0 and tokens[k].kind not in ("list", "sep", "range", "until"):
+        if tokens[k].kind == "filler" and tokens[k].text.startswith(_CLOSING):
+            return False
+        k -= 1
+    return True
 
 
 def _merged(ranges: list[tuple[date, date]]) -> list[tuple[date, date]]:

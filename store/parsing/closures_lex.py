@@ -46,6 +46,13 @@ def _month_part(groups: dict[str, str | None]) -> tuple[str, int, int]:
     return end, number, MONTHS[groups["fm"] or groups["fm2"] or ""]
 
 
+def _days(groups: dict[str, str | None]) -> int:
+    unit, number = groups["du"] or "", int(groups["dn"] or 0)
+    if unit.startswith("mois"):
+        return 0  # a month is 28 to 31 days: which?
+    return number * 7 if unit.startswith(("sem", "week")) else number
+
+
 def lex(folded: Folded) -> tuple[list[Token], dict[int, tuple[int, int]]]:
     """The tokens, and the weekday typed with a date ("lundi 5/01") by the date token's start:
     (weekday, where the weekday starts)."""
@@ -57,14 +64,19 @@ def lex(folded: Folded) -> tuple[list[Token], dict[int, tuple[int, int]]]:
             group, name = next(
                 (k, v) for k, v in groups.items() if k[0] == "h" and k[1:].isdigit() and v
             )
-            key = {"christmas eve": "eve", "eve": "newyeareve"}.get(re.sub(r"\s+", " ", name), name)
+            name = re.sub(r"\s+", " ", name).replace("xmas", "christmas")
+            key = {"christmas eve": "eve", "eve": "newyeareve"}.get(name, name)
             key = HOLIDAY_GROUPS.get(group, key)
             token.value = HOLIDAYS[key.replace("new year", "newyear")]
         elif kind == "school":  # "vacances de février": February for the days after it
             token.value = SCHOOL_MONTHS.get(groups["sm"] or "")
         elif kind == "monthpart":  # "les 3 premiers jours de janvier", "la 2e quinzaine d'août"
             token.value = _month_part(groups)
-        elif kind == "greeting":
+        elif kind == "duration":  # "3 jours", "2 semaines": days, or 0 when vague
+            token.value = _days(groups)
+        elif kind == "longhours":  # "fermé 48h"
+            token.kind, token.value = "duration", int(re.match(r"\d+", token.text).group()) // 24  # type: ignore[union-attr]
+        elif kind in ("greeting", "aside"):
             token.kind = "filler"  # "Joyeux Noël !" closes nothing
         elif kind == "numdate":
             token.value = (int(groups["nd"]), int(groups["nm"]), _full_year(groups["ny"]))

@@ -77,3 +77,35 @@ def test_months_apart_from_their_days_parts_of_months_and_excluded_ends() -> Non
     assert parse_closures("fermé pr inventaire jsq au 4/01", TODAY) == [
         ["2026-12-08", "2027-01-04"]
     ]
+
+
+def test_a_range_from_or_to_a_half_day_keeps_the_whole_days_and_says_the_halves_back() -> None:
+    closures = parse_closures("Fermé le 31/12 à midi jusqu'au 2/01 inclus", TODAY)
+    assert closures == [["2027-01-01", "2027-01-02"]]  # never "from today"
+    assert closures.unread == ["31/12 à midi"]
+    closures = parse_closures("fermé du 24 décembre au soir jusqu'au 4 janvier au matin", TODAY)
+    assert closures == [["2026-12-25", "2027-01-03"]]
+    assert closures.unread == ["24 décembre au soir", "4 janvier au matin"]
+
+
+def test_an_exception_for_half_a_day_leaves_that_day_open_and_says_it_back() -> None:
+    closures = parse_closures("Fermé du 20 décembre au 3 janvier, sauf le 24 matin", TODAY)
+    assert closures == [["2026-12-20", "2026-12-23"], ["2026-12-25", "2027-01-03"]]
+    assert closures.unread == ["24 matin"]
+
+
+def test_a_date_followed_by_open_is_an_opening() -> None:
+    closures = parse_closures("25/12 fermé, 26/12 ouvert 10h-18h", TODAY)
+    assert closures == [["2026-12-25", "2026-12-25"]] and closures.unread == []
+
+
+def test_durations_give_an_end_or_must_agree_with_the_days_else_they_are_said_back() -> None:
+    assert parse_closures("fermé 6 semaines pour travaux à partir du 4 janvier", TODAY) == [
+        ["2027-01-04", "2027-02-14"]
+    ]
+    assert parse_closures("Fermé 48h : les 4 et 5 janvier", TODAY) == [["2027-01-04", "2027-01-05"]]
+    assert parse_closures("fermé 3 jours la semaine prochaine", TODAY) is None  # which three?
+    assert parse_closures("on ferme qq jours apres noel", TODAY) is None
+    assert parse_closures("lun 21 & mar 22 9h-19h, ven 25 fermé", TODAY) == [
+        ["2026-12-25", "2026-12-25"]
+    ]
