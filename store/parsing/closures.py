@@ -7,6 +7,15 @@ date with hours or a half day ("le 24 après-midi", "à 16h le 24") is not a who
 comes back in `Closures.unread` with every other part not understood. A reading that may be
 wrong ("lundi 5/01" when the 5th is a Tuesday) is kept and named in `Closures.doubts`, so the
 merchant confirms it before it counts. Words in `closures_words.py`, tokens in `closures_lex.py`.
+
+Also read: a month typed before its days ("février : du 13 au 21"), reopening verbs ("nous
+rouvrirons le 6", "on reprend le 4", "back on the 5th"), SMS and English words ("pr", "ts", "jsq",
+"apm", "we're closed", "refurbishment"), "les 3 premiers jours de janvier", "la 2e quinzaine
+d'août", "exclu", "6 semaines à partir du 4 janvier", a range from or to a half day ("le 31 à
+midi jusqu'au 2/01": the whole days, the half said back), "26/12 ouvert" as an opening. School
+holidays ("vacances scolaires", "de la Toussaint") are never turned into dates: beside typed
+dates they only name them, alone they are said back. A duration that disagrees with the days
+("3 jours la semaine prochaine") is said back rather than guessed.
 """
 
 import calendar
@@ -112,9 +121,9 @@ class _Reader:
                 self.flush()
                 self.between = True
             elif kind == "open" and self.chain and _opened_date(tokens, n):
-                self.chain.pop()  # "25/12 fermé, 26/12 ouvert 10h-18h"
+                opened = self.chain.pop()  # "25/12 fermé, 26/12 ouvert 10h-18h"
                 self.flush()
-                self.role = "open"
+                opened.role, opened.link, self.chain, self.role = "open", "list", [opened], "open"
             elif kind in ("until", "reopen", "open", "since", "weekfrom"):
                 self.flush()
                 self.role = kind
@@ -128,6 +137,8 @@ class _Reader:
             elif kind == "filler" and self.ahead and self.chain and token.text.startswith(_CLOSING):
                 self.flush()  # "fermeture à 12h le 24/12 et le 31/12, fermé le 25/12": anew
             elif kind == "filler" and self.role == "open" and token.text.startswith(_CLOSING):
+                if self.chain and _closed_date(tokens, n):
+                    self.chain[-1].role = ""  # "24/12 ouvert, 25/12 fermé"
                 self.flush()
                 self.role = ""  # "ouvert le 24 jusqu'à 16h, fermé le 25"
             elif kind == "nothing":
@@ -475,14 +486,25 @@ def _near(
 
 def _opened_date(tokens: list[Token], n: int) -> bool:
     """ "26/12 ouvert": the date just before "ouvert", with no closing word in its own clause."""
+    return _date_alone_before(
+        tokens, n, lambda t: t.kind == "filler" and t.text.startswith(_CLOSING)
+    )
+
+
+def _closed_date(tokens: list[Token], n: int) -> bool:
+    """ "24/12 ouvert, 25/12 fermé": the date just before "fermé", no "ouvert" in its clause."""
+    return _date_alone_before(tokens, n, lambda t: t.kind == "open")
+
+
+def _date_alone_before(tokens: list[Token], n: int, other: Callable[[Token], bool]) -> bool:
     k = n - 1
-    while k >= 0 and tokens[k].kind in _FILL:
+    while k >= 0 and tokens[k].kind in _FILL and not other(tokens[k]):
         k -= 1
     if k < 0 or tokens[k].kind not in DATE_KINDS:
         return False
     k -= 1
     while k >= 0 and tokens[k].kind not in ("list", "sep", "range", "until"):
-        if tokens[k].kind == "filler" and tokens[k].text.startswith(_CLOSING):
+        if other(tokens[k]):
             return False
         k -= 1
     return True

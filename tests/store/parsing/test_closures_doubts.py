@@ -94,9 +94,12 @@ def test_an_exception_for_half_a_day_leaves_that_day_open_and_says_it_back() -> 
     assert closures.unread == ["24 matin"]
 
 
-def test_a_date_followed_by_open_is_an_opening() -> None:
+def test_a_date_followed_by_open_is_an_opening_and_by_closed_a_closure() -> None:
     closures = parse_closures("25/12 fermé, 26/12 ouvert 10h-18h", TODAY)
     assert closures == [["2026-12-25", "2026-12-25"]] and closures.unread == []
+    assert parse_closures("24/12 ouvert, 25/12 fermé", TODAY) == [["2026-12-25", "2026-12-25"]]
+    shorter = parse_closures("le 24/12 ouvert jusqu'à 16h, fermé le 25", TODAY)
+    assert shorter == [["2026-12-25", "2026-12-25"]] and shorter.unread == ["24/12", "16h"]
 
 
 def test_durations_give_an_end_or_must_agree_with_the_days_else_they_are_said_back() -> None:
