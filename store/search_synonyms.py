@@ -127,4 +127,3 @@ pink: rose
 jam: confiture
 platter, cheeseboard: plateau
 """
-

@@ -7,6 +7,15 @@ date with hours or a half day ("le 24 après-midi", "à 16h le 24") is not a who
 comes back in `Closures.unread` with every other part not understood. A reading that may be
 wrong ("lundi 5/01" when the 5th is a Tuesday) is kept and named in `Closures.doubts`, so the
 merchant confirms it before it counts. Words in `closures_words.py`, tokens in `closures_lex.py`.
+
+Also read: a month typed before its days ("février : du 13 au 21"), reopening verbs ("nous
+rouvrirons le 6", "on reprend le 4", "back on the 5th"), SMS and English words ("pr", "ts", "jsq",
+"apm", "we're closed", "refurbishment"), "les 3 premiers jours de janvier", "la 2e quinzaine
+d'août", "exclu", "6 semaines à partir du 4 janvier", a range from or to a half day ("le 31 à
+midi jusqu'au 2/01": the whole days, the half said back), "26/12 ouvert" as an opening. School
+holidays ("vacances scolaires", "de la Toussaint") are never turned into dates: beside typed
+dates they only name them, alone they are said back. A duration that disagrees with the days
+("3 jours la semaine prochaine") is said back rather than guessed.
 """
 
 import calendar
@@ -33,6 +42,9 @@ class _Day:
     link: str = "list"  # how it joins the date before it: "list" or "range"
     weekday: int | None = None  # "lundi 5/01": the weekday typed with the date
     role: str = ""  # "until", "reopen", "open", "unless", "since", "weekfrom" or ""
+    exclusive: bool = False  # "du 24 au 28 exclu": the 28th is open
+    plural: bool = False  # typed after "les": "les 24/12 et 31/12 après-midi" share the half day
+    half: bool = False  # "du 24 au soir au 4 janvier au matin": that end is not a whole day
 
 
 class Closures(list[list[str]]):
@@ -51,6 +63,7 @@ class Closures(list[list[str]]):
 
 
 _CLOSING = ("ferm", "closed", "conge")
+_HALF_DAYS = ("mat", "ap", "soir", "midi", "morning", "afternoon", "evening")
 
 
 class _Reader:
@@ -72,11 +85,22 @@ class _Reader:
         self.nothing = False
         self.ahead: list[tuple[int, int]] = []  # "à 16h le 24": hours before their date
         self.dated = False  # a date was read since the sentence began
-        self.duration: tuple[int, int] | None = None  # "3j à Noël", "2 semaines en août"
+        self.duration: tuple[int, int, int] | None = None  # "3j à Noël": (start, end, days)
+        self.since: list[tuple[date, tuple[int, int]]] = []  # "à partir du 4" with no end
+        self.half: _Day | None = None  # "le 31 à midi": a half day a range may start from
+        self.month: int | None = None  # "février : du 13 au 21", "en janvier, du 4 au 9"
+        self.sealed = 0  # "le 29 toute la journée et le 30 au matin": the 29th stays whole
+        self.plural = False  # "les" typed since the last date
 
     def read(self, tokens: list[Token]) -> None:
         for n, token in enumerate(tokens):
             kind = token.kind
+            if kind not in ("filler", "nothing", "until", "range", "partial"):
+                self.half = None
+            if kind in ("until", "range") and self.half and not self.chain:
+                self.chain, self.half = [self.half], None  # "le 31/12 à midi jusqu'au 2/01"
+                self.chain[0].half = True
+            self.plural = self.plural or (kind == "filler" and token.text == "les")
             if kind == "word" and _prose(tokens, n):
                 continue  # "Chers clients", "bonne année à tous": far from any date
             if kind in DATE_KINDS:
@@ -96,6 +120,10 @@ class _Reader:
             elif kind == "between":
                 self.flush()
                 self.between = True
+            elif kind == "open" and self.chain and _opened_date(tokens, n):
+                opened = self.chain.pop()  # "25/12 fermé, 26/12 ouvert 10h-18h"
+                self.flush()
+                opened.role, opened.link, self.chain, self.role = "open", "list", [opened], "open"
             elif kind in ("until", "reopen", "open", "since", "weekfrom"):
                 self.flush()
                 self.role = kind
@@ -105,13 +133,25 @@ class _Reader:
                 self.flush()
                 self.role = "unless"
             elif kind == "duration":
-                self.duration = (token.start, token.end)
+                self.duration = (token.start, token.end, int(token.value))  # type: ignore[call-overload]
+            elif kind == "filler" and self.ahead and self.chain and token.text.startswith(_CLOSING):
+                self.flush()  # "fermeture à 12h le 24/12 et le 31/12, fermé le 25/12": anew
             elif kind == "filler" and self.role == "open" and token.text.startswith(_CLOSING):
+                if self.chain and _closed_date(tokens, n):
+                    self.chain[-1].role = ""  # "24/12 ouvert, 25/12 fermé"
                 self.flush()
                 self.role = ""  # "ouvert le 24 jusqu'à 16h, fermé le 25"
             elif kind == "nothing":
                 self.nothing = True
-            elif kind in ("word", "month", "weekly", "year", "nextweek"):
+            elif kind == "month" and self._month(tokens, n):
+                pass
+            elif kind == "school":
+                self._school(tokens, n)
+            elif kind == "whole":
+                self.sealed = len(self.chain)
+            elif kind == "excluded" and self.chain and self.chain[-1].link == "range":
+                self.chain[-1].exclusive = True
+            elif kind in ("word", "month", "weekly", "year", "nextweek", "excluded"):
                 self.flush()
                 self.unread.append((token.start, token.end))
             elif kind == "sep":
@@ -120,12 +160,50 @@ class _Reader:
         self.flush()
         self._finish()
 
+    def _month(self, tokens: list[Token], n: int) -> bool:
+        """A month typed apart from its days: before them ("février : du 13 au 21") it is theirs,
+        after days typed without one ("les 24 et 31 du mois de décembre") too. False if neither."""
+        month, chain = tokens[n].value, self.chain
+        if not isinstance(month, int):
+            return False
+        if chain and chain[-1].fixed is None and chain[-1].month is None and _near(tokens, n, -1):
+            chain[-1].month = month
+            return True
+        if _near(tokens, n, 1, ("day",), _LINKS):
+            self.month = month
+            return True
+        return False
+
+    def _school(self, tokens: list[Token], n: int) -> None:
+        """ "vacances scolaires" beside dates names them; alone it is said back: which dates
+        depends on the zone and the year, never guessed. February's gives its month."""
+        token = tokens[n]
+        if isinstance(token.value, int) and _near(tokens, n, 1, ("day",), _LINKS):
+            self.month = token.value
+        elif not (_near(tokens, n, -1) or _near(tokens, n, 1, (), _LINKS)):
+            self.flush()
+            self.unread.append((token.start, token.end))
+
+    def _duration(self, start: int, end: int, days: int) -> None:
+        """ "6 semaines à partir du 4 janvier" ends there; "fermé 2 jours : le 4 et le 5" agrees;
+        "fermé 3j à Noël", "3 jours la semaine prochaine": which days? Said back."""
+        if days and len(self.since) == 1 and not self.ranges:
+            first, typed = self.since[0]
+            self.unread.remove(typed)
+            self.ranges.append((first, first + timedelta(days=days - 1)))
+            return
+        total = sum((b - a).days + 1 for a, b in self.ranges)
+        if days and abs(total - days) <= (1 if days < 7 else 2):
+            return
+        if days or all(a == b for a, b in self.ranges):
+            self.unread.append((start, end))
+            self.ranges = []
+
     def _finish(self) -> None:
         for first, last in self.except_days:  # "du 24/12 au 3/01, sauf le 31/12"
             self.ranges = [piece for r in self.ranges for piece in _minus(r, first, last)]
-        if self.duration and all(a == b for a, b in self.ranges):  # "fermé 3j à Noël": which?
-            self.unread += [self.duration]
-            self.ranges = []
+        if self.duration:
+            self._duration(*self.duration)
         doubt = bool(self.unread)  # "fermons le 24 à 16h et rouvrons le 28": not closed till then
         if self.reopen and not self.ranges and not doubt and self.reopen > self.today:
             self.ranges.append((self.today, self.reopen - timedelta(days=1)))
@@ -137,6 +215,7 @@ class _Reader:
 
     def _date(self, token: Token) -> None:
         day = _Day(token.start, token.end, link=self.link if self.chain else "list")
+        day.plural, self.plural = self.plural, False
         if token.start in self.hints:  # "lundi 5/01": said back whole
             day.weekday, day.start = self.hints[token.start]
         weekday = self.today.weekday()
@@ -161,12 +240,16 @@ class _Reader:
             year = self.today.year + (month < self.today.month)
             day.fixed = date(year, month, 1)
             day.last = date(year, month, calendar.monthrange(year, month)[1])
+        elif token.kind == "monthpart":  # "les 3 premiers jours de janvier"
+            day.fixed, day.last = _month_part(token.value, self.today)  # type: ignore[arg-type]
         elif token.kind == "relative":
             ahead = 2 if token.text.startswith("apres") else 0 if "hui" in token.text else 1
-            ahead = 0 if token.text in ("today", "auj", "auj.") else ahead
+            ahead = 0 if token.text in ("today", "auj", "auj.", "ajd", "ajrd", "aujd") else ahead
             day.fixed = self.today + timedelta(days=ahead)
         else:
             day.day, day.month, day.year = token.value  # type: ignore[misc]
+            if day.month is None and self.month and not self.chain:
+                day.month = self.month  # "février : du 13 au 21"
         if self.role:
             day.role = self.role
             if self.role not in ("unless", "open"):  # "sauf le 24 et le 31"
@@ -186,17 +269,31 @@ class _Reader:
                 self.ahead.append((token.start, token.end))  # "on ferme à 16h le 24 et le 31"
             return
         chain, k = self.chain, len(self.chain) - 1
+        if k > 0 and chain[k].link == "range" and chain[k - 1].half:
+            chain[k].half = True  # "du 24 au soir jusqu'au 4 janvier au matin"
+            self.unread += [(chain[k].start, chain[k].end), (token.start, token.end)]
+            return
+        alone = token.start - chain[-1].end <= 2 and not any(d.plural for d in chain)
+        alone = alone and token.text.startswith(_HALF_DAYS)  # not hours: "lun 21 & mar 22 9h-19h"
         while k > 0 and chain[k].link == "list" and chain[k - 1].link != "range":
+            prior = chain[k - 1]
+            if alone and (prior.month or prior.fixed or prior.weekday is not None):
+                break  # "le 12/12 et le 19/12 apm", "jeudi 10 et vendredi 11 matin": whole
             k -= 1  # "les 24 et 31 décembre à partir de 17h": the whole list
         if k > 0 and chain[k].link == "range":
             k -= 1  # "du 24 au 26 à partir de 14h": the whole range
+        k = max(k, self.sealed)  # "le 29 toute la journée et le 30 au matin"
         self.unread += [(d.start, d.end) for d in chain[max(k, 0) :]]
         self.unread.append((token.start, token.end))
+        if role == "unless":
+            return  # "sauf le 24 matin": not closed that day, and said back
+        if k == len(chain) - 1 and chain[k].link == "list":
+            self.half = chain[k]  # "le 31/12 à midi jusqu'au 2/01": a range may start here
         self.chain = chain[: max(k, 0)]
         self.flush()
 
     def flush(self) -> None:
-        chain, self.chain = self.chain, []
+        chain, self.chain, self.sealed = self.chain, [], 0
         if chain and self.ahead:  # hours typed before the dates they change
             self.unread += [(d.start, d.end) for d in chain] + self.ahead
             self.ahead = []
@@ -223,12 +320,24 @@ class _Reader:
             return
         if role == "since" and last is None:  # "à partir du 24" and no end: until when?
             self.unread.append((first.start, first.end))
+            self.since.append((start, (first.start, first.end)))
             return
+        if first.half:
+            start += timedelta(days=1)  # "du 24 au soir"
+        if last is not None and last.half:
+            end -= timedelta(days=1)  # "jusqu'au 4 janvier au matin"
+        if end < start:
+            return  # both halves said back already
         if last is not None and first.year is None and end < self.today:
             start, end = start.replace(year=start.year + 1), end.replace(year=end.year + 1)
         for typed, value in ((first, start), (last, end)):
             if typed is not None and typed.weekday is not None and value.weekday() != typed.weekday:
                 self.doubts.append(((typed.start, typed.end), "weekday"))  # "lundi 5/01"
+        if last is not None and last.exclusive:
+            end -= timedelta(days=1)  # "du 24 au 28 exclu"
+            if end < start:
+                self.unread += [(first.start, first.end), (last.start, last.end)]
+                return
         if role == "weekfrom" and last is None:
             end = start + timedelta(days=6)  # "la semaine du 4 janvier"
         if role == "reopen":
@@ -262,6 +371,20 @@ class _Reader:
         except ValueError:
             return None
         return value
+
+
+def _month_part(part: tuple[str, int, int], today: date) -> tuple[date, date]:
+    """The days of ("first", 3, 1) "les 3 premiers jours de janvier", ("last", 5, 12), or
+    ("last", 0, 8) the second fortnight of August, in the next such month not over."""
+    which, count, month = part
+    year = today.year + (month < today.month)
+    if date(year, month, calendar.monthrange(year, month)[1]) < today:
+        year += 1
+    length = calendar.monthrange(year, month)[1]
+    first, last = (1, count) if which == "first" else (length - count + 1, length)
+    if which == "last" and count == 0:
+        first = 16
+    return date(year, month, max(first, 1)), date(year, month, min(last, length))
 
 
 def _months(chain: list[_Day], today: date) -> None:
@@ -338,6 +461,52 @@ def _prose(tokens: list[Token], n: int) -> bool:
             k += step
         if 0 <= k < len(tokens) and tokens[k].kind in _DATED:
             return False
+    return True
+
+
+_FILL = ("filler", "nothing")
+_LINKS = ("filler", "nothing", "list", "range")
+
+
+def _near(
+    tokens: list[Token],
+    n: int,
+    step: int,
+    kinds: tuple[str, ...] = (),
+    skip: tuple[str, ...] = _FILL,
+) -> bool:
+    """A date token (of `kinds` if given) next to tokens[n], the `skip` kinds skipped."""
+    k = n + step
+    while 0 <= k < len(tokens) and tokens[k].kind in skip:
+        k += step
+    if not 0 <= k < len(tokens):
+        return False
+    return tokens[k].kind in kinds if kinds else tokens[k].kind in DATE_KINDS
+
+
+def _opened_date(tokens: list[Token], n: int) -> bool:
+    """ "26/12 ouvert": the date just before "ouvert", with no closing word in its own clause."""
+    return _date_alone_before(
+        tokens, n, lambda t: t.kind == "filler" and t.text.startswith(_CLOSING)
+    )
+
+
+def _closed_date(tokens: list[Token], n: int) -> bool:
+    """ "24/12 ouvert, 25/12 fermé": the date just before "fermé", no "ouvert" in its clause."""
+    return _date_alone_before(tokens, n, lambda t: t.kind == "open")
+
+
+def _date_alone_before(tokens: list[Token], n: int, other: Callable[[Token], bool]) -> bool:
+    k = n - 1
+    while k >= 0 and tokens[k].kind in _FILL and not other(tokens[k]):
+        k -= 1
+    if k < 0 or tokens[k].kind not in DATE_KINDS:
+        return False
+    k -= 1
+    while k >= 0 and tokens[k].kind not in ("list", "sep", "range", "until"):
+        if other(tokens[k]):
+            return False
+        k -= 1
     return True
 
 

@@ -12,6 +12,8 @@ from store.parsing.closures_words import (
     LEXEMES,
     MONTHS,
     NOTHING,
+    NUMBERS,
+    SCHOOL_MONTHS,
     WEEKDAYS,
     fix_typos,
 )
@@ -19,7 +21,7 @@ from store.parsing.reading import COMMON_FRENCH, Folded, Token
 
 DATE_KINDS = frozenset(
     ("numdate", "day", "holiday", "relative", "thisday", "nextday", "wholemonth", "weekend")
-) | {"nextweek", "nextweekday"}
+) | {"nextweek", "nextweekday", "monthpart"}
 
 
 def _full_year(text: str | None) -> int | None:
@@ -30,6 +32,25 @@ def _full_year(text: str | None) -> int | None:
 
 def _weekday(name: str) -> str:
     return ENGLISH.get(name[:3], name[:3])
+
+
+def _month_part(groups: dict[str, str | None]) -> tuple[str, int, int]:
+    """(which end, how many days, month): ("first", 3, 1) for "les 3 premiers jours de janvier",
+    a fortnight as 15 days from its end ("last", 0, 8 is the second half of August)."""
+    if groups["fq"]:
+        second = groups["fq"][0] in "2dsl"  # deuxième, seconde, dernière, last
+        return ("last" if second else "first", 0 if second else 15, MONTHS[groups["fm3"] or ""])
+    count = groups["fn"] or groups["fn2"] or "0"
+    number = int(count) if count.isdigit() else NUMBERS[count]
+    end = "first" if (groups["fw"] or groups["fw2"] or "") in ("premiers", "first") else "last"
+    return end, number, MONTHS[groups["fm"] or groups["fm2"] or ""]
+
+
+def _days(groups: dict[str, str | None]) -> int:
+    unit, number = groups["du"] or "", int(groups["dn"] or 0)
+    if unit.startswith("mois"):
+        return 0  # a month is 28 to 31 days: which?
+    return number * 7 if unit.startswith(("sem", "week")) else number
 
 
 def lex(folded: Folded) -> tuple[list[Token], dict[int, tuple[int, int]]]:
@@ -43,10 +64,19 @@ def lex(folded: Folded) -> tuple[list[Token], dict[int, tuple[int, int]]]:
             group, name = next(
                 (k, v) for k, v in groups.items() if k[0] == "h" and k[1:].isdigit() and v
             )
-            key = {"christmas eve": "eve", "eve": "newyeareve"}.get(re.sub(r"\s+", " ", name), name)
+            name = re.sub(r"\s+", " ", name).replace("xmas", "christmas")
+            key = {"christmas eve": "eve", "eve": "newyeareve"}.get(name, name)
             key = HOLIDAY_GROUPS.get(group, key)
             token.value = HOLIDAYS[key.replace("new year", "newyear")]
-        elif kind == "greeting":
+        elif kind == "school":  # "vacances de février": February for the days after it
+            token.value = SCHOOL_MONTHS.get(groups["sm"] or "")
+        elif kind == "monthpart":  # "les 3 premiers jours de janvier", "la 2e quinzaine d'août"
+            token.value = _month_part(groups)
+        elif kind == "duration":  # "3 jours", "2 semaines": days, or 0 when vague
+            token.value = _days(groups)
+        elif kind == "longhours":  # "fermé 48h"
+            token.kind, token.value = "duration", int(re.match(r"\d+", token.text).group()) // 24  # type: ignore[union-attr]
+        elif kind in ("greeting", "aside"):
             token.kind = "filler"  # "Joyeux Noël !" closes nothing
         elif kind == "numdate":
             token.value = (int(groups["nd"]), int(groups["nm"]), _full_year(groups["ny"]))

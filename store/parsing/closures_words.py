@@ -22,6 +22,7 @@ WEEKDAYS = ("lun", "mar", "mer", "jeu", "ven", "sam", "dim")
 ENGLISH = {"mon": "lun", "tue": "mar", "wed": "mer", "thu": "jeu", "fri": "ven", "sat": "sam"}
 ENGLISH["sun"] = "dim"
 _WEEKDAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim)"
+_JUSQU = r"(?:jusqu|jusq|jsqu?)"
 _ENGLISH_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 
 HOLIDAYS: dict[str, Callable[[int], date]] = {
@@ -43,34 +44,66 @@ HOLIDAYS: dict[str, Callable[[int], date]] = {
     "easter": lambda y: easter(y) + timedelta(days=1),
 }
 HOLIDAY_GROUPS = {"h15": "eve", "h16": "boxing"}  # "la veille de Noël", "le lendemain de Noël"
+_COUNT = (
+    r"\d{1,2}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quinze|two|three|four|five|seven|ten"
+)
+NUMBERS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8}
+NUMBERS |= {"neuf": 9, "dix": 10, "quinze": 15, "two": 2, "three": 3, "four": 4, "five": 5}
+NUMBERS |= {"seven": 7, "ten": 10}
+# "vacances de février": a month to read the days after it with; the other school holidays
+# differ by zone and year, so they are said back unless dates are typed beside them
+SCHOOL_MONTHS = {"fevrier": 2, "noel": 12}
 LEXEMES = re.compile(
-    r"(?P<greeting>\b(?:joyeux|joyeuses|bon|bonne|bonnes|belles?|happy|merry)\s+(?:fetes?\s+de\s+)?"
+    r"(?P<school>\bvacances\s+(?:scolaires|de\s+(?:la\s+)?(?P<sm>toussaint|noel|fevrier|paques"
+    r"|printemps)|d\s*'?\s*(?:hiver|ete)|(?:de\s+la\s+)?zone\s+[abc])\b"
+    r"|\b(?:school|half[\s-]*term)\s+holidays?\b|\bhalf[\s-]*term\b)"
+    rf"|(?P<monthpart>\b(?:les\s+)?(?P<fn>{_COUNT})\s+(?P<fw>premiers|derniers)\s+jours\s+"
+    rf"(?:du\s+mois\s+)?(?:de\s+|d\s*'?\s*)(?P<fm>{_MONTH})\b"
+    rf"|\b(?:the\s+)?(?P<fw2>first|last)\s+(?P<fn2>{_COUNT})\s+days\s+(?:of|in)\s+(?P<fm2>{_MONTH})\b"
+    r"|(?:\b(?:la|the)\s+)?(?P<fq>premiere|1\s*ere|deuxieme|seconde|2\s*(?:e|eme|nde)|derniere|first|second"
+    rf"|last)\s+(?:quinzaine|half)\s+(?:de\s+|d\s*'?\s*|of\s+)(?P<fm3>{_MONTH})\b)"
+    r"|(?P<whole>\bt(?:ou)?te\s+la\s+journee\b|\bjournee\s+(?:entiere|complete)\b|\ball\s+day\b"
+    r"|\bfull\s+day\b)"
+    r"|(?P<excluded>\bnon\s+(?:inclus|compris)e?s?\b|\bexclu(?:s|e|es)?\b|\bexclusivement\b"
+    r"|\bexcluded\b|\bexclusive\b|\bnot\s+included\b)"
+    r"|(?P<aside>\bpont(?:\s+(?:du|de\s+l\s*'?|de\s+la)\s*(?:\d{1,2}\s*(?:er)?(?:\s+[a-z]+)?"
+    r"|ascension|toussaint|armistice|assomption|noel|paques|pentecote))?\b"
+    r"|\b(?:le\s+)?reste\s+de\s+la\s+semaine\b|\b(?:les\s+)?autres\s+jours\b|\baux\s+horaires\s+habituels\b"
+    r"|\bcomme\s+d\s*'?\s*habitude\b|\bas\s+usual\b|\b(?:apres|after)\s+(?:les\s+|nos\s+|the\s+)?"
+    r"(?:conges|vacances|fetes|holidays)\b)"
+    r"|(?P<longhours>\b(?:36|48|72|96)\s*h(?:eures)?\b(?!\s*\d))"  # "fermé 48h": two days
+    r"|(?P<greeting>\b(?:joyeux|joyeuses|bon|bonne|bonnes|belles?|happy|merry)\s+(?:fetes?\s+de\s+)?"
     r"(?:noel|christmas|new\s+year|paques|easter)\b)"
     rf"|(?P<weekly>(?:tous\s+les|chaque)\s+{_WEEKDAY}s?\b)"
     r"|(?P<holiday>(?:le\s+)?(?:lundi\s+de\s+)?(?P<h1>paques)|(?:jeudi\s+de\s+l\s*'?\s*)?(?P<h2>ascension)"
     r"|(?:lundi\s+de\s+)?(?P<h3>pentecote)|veille\s+de\s+(?P<h15>noel)|lendemain\s+de\s+(?P<h16>noel)"
     r"|(?P<h4>noel)|(?:jour|nouvel|premier|1\s*er)\s+(?:de\s+l\s*'?\s*)?(?P<h5>an)\b"
     r"|saint[\s-]*(?P<h6>sylvestre)|(?P<h7>toussaint|armistice|assomption)|fete\s+du\s+(?P<h8>travail)"
-    r"|(?P<h9>christmas)(?:\s+day)?\b(?!\s+eve)|(?P<h10>christmas\s+eve)|new\s+year\s*'?\s*s?\s+(?P<h11>eve)"
+    r"|(?P<h9>christmas|xmas)(?:\s+day)?\b(?!\s+eve)|(?P<h10>(?:christmas|xmas)\s+eve)|new\s+year\s*'?\s*s?\s+(?P<h11>eve)"
     r"|(?P<h12>new\s+year)\s*'?\s*s?(?:\s+day)?|(?P<h13>boxing)\s+day|(?P<h14>easter)(?:\s+monday)?)"
-    r"|(?P<relative>apres[\s-]*demain|demain|aujourd\s*'?\s*hui|auj\b\.?|tomorrow|today)"
+    r"|(?P<relative>apres[\s-]*demain|demain|aujourd\s*'?\s*hui|auj\b\.?|\bajd\b|\bajrd\b|\baujd\b|tomorrow"
+    r"|today)"
     rf"|(?P<thisday>\b(?:ce|this)\s+(?P<wd>{_WEEKDAY}|{_ENGLISH_DAY})\b(?!\s*\d))"
     rf"|(?P<nextday>\b(?P<nd2>{_WEEKDAY})\s+prochaine?s?\b|\bnext\s+(?P<nd3>{_ENGLISH_DAY})\b)"
-    rf"|(?P<wholemonth>\b(?:(?:tout|pendant)\s+le\s+|all\s+of\s+)mois\s+(?:d\s*'?\s*|de\s+)(?P<wm>{_MONTH})\b)"
+    rf"|(?P<wholemonth>\b(?:(?:(?:pendant|durant)\s+)?(?:tout|pendant|durant)\s+(?:le\s+mois\s+(?:d\s*'?\s*|de\s+))?"
+    r"|all\s+of\s+(?:the\s+month\s+of\s+)?|(?:the\s+)?(?:whole|entire)\s+(?:month\s+)?of\s+"
+    rf"|all\s+(?=(?:{_MONTH})\b))(?P<wm>{_MONTH})\b)"
     r"|(?P<weekend>\b(?:ce|this)\s+week[\s-]*end\b|\bweek[\s-]*end\s+prochain\b|\bnext\s+weekend\b)"
-    r"|(?P<nextweek>\bsemaine\s+prochaine\b|\bprochaine\s+semaine\b|\bnext\s+week\b)"
+    r"|(?P<nextweek>\bsemaine\s+(?:prochaine|pro|proch)\b|\bprochaine\s+semaine\b|\bnext\s+week\b)"
     r"|(?P<between>\bentre\b|\bbetween\b)"
-    r"|(?P<partial>apres[\s-]*midi|aprem|matin(?:ee)?|soir(?:ee)?|midi|a\s+partir\s+de|des(?=\s*\d{1,2}\s*[h:])"
+    r"|(?P<partial>apres[\s-]*midi|aprem|\bapm\b\.?|\bap\s*[-.]\s*m\b\.?|\bmat\b\.?|matin(?:ee)?|soir(?:ee)?|midi|a\s+partir\s+de|des(?=\s*\d{1,2}\s*[h:])"
     r"|(?:apres|avant|after|before)(?=\s*\d{1,2}\s*[h:])|\d{1,2}\s*h\s*\d{0,2}|\d{1,2}:\d{2}|\d{1,2}\s*[ap]\.?m\b\.?|afternoon|morning|evening)"
     r"|(?P<unless>\b(?:sauf|excepte|hormis|except)\b)"
     r"|(?P<weekof>\bsemaine\b(?=\s+du\s+\d{1,2}\s*(?:er)?\s+au\b))"  # "cette semaine du 14 au 19"
     r"|(?P<weekfrom>\bsemaine\s+du\b)"  # "toute la semaine du 4 janvier"
     r"|(?P<since>a\s+partir\s+du|a\s+compter\s+du|from\s+the)"
-    rf"|(?P<until>jusqu\s*['’]?\s*au|\buntil\b|\btill\b|jusqu\s*['’]?\s*a\b(?=\s+(?:ce\s+)?(?:{_WEEKDAY}|demain)))"
-    r"|(?P<reopen>reouverture|reouvrons|reprise|retour|rouvre|rouvrons|reopen(?:s|ing)?\b|retrouvons"
-    r"|retrouve|retrouvez)"
+    rf"|(?P<until>{_JUSQU}\s*['’]?\s*au|\buntil+\b|\btill?\b|\bup\s+to\b"
+    rf"|{_JUSQU}\s*['’]?\s*a\b(?=\s+(?:ce\s+)?(?:{_WEEKDAY}|demain))|\bjsqu?\b(?=\s*\d))"
+    r"|(?P<reopen>reouverture|\bre?ouvr[a-z]*|reprise|\brepren[a-z]*|retour"
+    r"|reopen(?:s|ing|ed)?\b|retrouvons|retrouve|retrouvez|\bback\s+on\b|\bback\s+(?=\d))"
     r"|(?P<open>\bouverte?s?\b|\bouverture\b|\bopen\b)"
-    r"|(?P<duration>\b\d+\s*(?:j|jrs?|jours?|semaines?|sem|mois|weeks?|days?)\b|\bquelques\s+jours\b"
+    r"|(?P<duration>\b(?P<dn>\d+)\s*(?P<du>j|jrs?|jours?|semaines?|sem|mois|weeks?|days?)\b"
+    r"|\b(?:quelques|qq|qlq)\s+(?:jours|jrs?|j)\b"
     r"|\bquinzaine\b)"
     rf"|(?P<daylist>\b\d{{1,2}}(?:\s*/\s*\d{{1,2}})+\s+(?:{_MONTH})\b)"  # "24/25/26 déc"
     r"|(?P<numdate>(?P<nd>\d{1,2})\s*[/.]\s*(?P<nm>\d{1,2})(?:\s*[/.]\s*(?P<ny>\d{4}|\d{2}))?(?!\d))"
@@ -82,7 +115,7 @@ LEXEMES = re.compile(
     r"(?:(?<=dec|jan|fev|avr|oct|nov|sep|aug|feb|apr|jul|jun)\.|(?<=janv|fevr|juil|sept)\.)?)"
     r"|(?P<day>\d{1,2}\s*(?:er|ere|e|st|nd|rd|th)?\b)"
     rf"|(?P<weekday>\b{_WEEKDAY}s?\b\.?|\b{_ENGLISH_DAY}\b|\b(?:mon|tue|wed|thu|fri|sat|sun)\b\.?(?=\s*\d))"
-    r"|(?P<range>-|–|—|→|->|>|\bau\b|\ba\b|\bto\b|\bjusqu\b|\bthrough\b|\bthru\b)"
+    r"|(?P<range>-|–|—|→|->|>|\bau\b|\ba\b|\bto\b|\bjusqu\b|\bjsqu?\b|\bthrough\b|\bthru\b)"
     r"|(?P<list>,|&|\+|\bet\b|\band\b|\bainsi\s+que\b|\bpuis\b|\bplus\b)"
     r"|(?P<word>[a-z0-9]+)"
     r"|(?P<sep>[;.!?\n])"
@@ -121,6 +154,17 @@ FILLER = {
     "fleuriste", "cave", "restaurant", "cafe", "bar", "institut", "cabinet", "garage", "agence",
     "informons", "informe", "informer", "signaler", "signalons", "our", "are",
     "exceptionally", "annually", "vacation", "vacations", "at", "all", "of", "planned",
+    "pr", "ts", "tt", "tte", "ttes", "pdt", "ds", "svp", "stp", "bcp", "re", "ll", "s", "m",
+    "ve", "renovation", "renovations", "refurbishment", "refurbishments", "refurbished",
+    "refection", "reamenagement", "amenagement", "maintenance", "works", "closing", "shut",
+    "due", "illness", "sick", "family", "reasons", "personal", "staff", "training",
+    "stocktaking", "inventory", "leave", "sorry", "apologies", "inconvenience", "any", "also",
+    "part", "pars", "partir", "partirons", "partira", "partent", "including", "inclusive",
+    "included", "inclusives", "incluses", "comprises", "comprise", "dear", "customers", "please",
+    "note", "that", "your", "thank", "thanks", "you", "slt", "dsl", "bjr", "bsr", "cc", "mrc",
+    "mci", "hivernale", "hivernal", "hivernales", "estival", "summer", "winter", "christmas",
+    "professionnel", "professionnels", "professionnelle", "incl", "excl", "reste", "restera",
+    "resteront", "normalement", "usual", "hours", "habituels", "habituel", "horaires", "qq",
 }  # fmt: skip
 _MONTH_NAMES = ["janvier", "fevrier", "avril", "juillet", "septembre", "octobre", "novembre"]
 _MONTH_NAMES += ["decembre"]  # not "march": "marche" (the market) is one letter off

@@ -100,3 +100,33 @@ def test_hours_typed_before_their_dates_are_never_saved_as_whole_days(chat, engi
     screen = lea.say("on ferme à 16h le 24 et le 31")
     assert "Je n'ai pas compris ces dates (« on ferme à 16h le 24 et le 31 »)" in screen
     assert _shop(db).closures == []
+
+
+def test_school_holidays_and_half_days_are_said_back_never_guessed(chat, engine, db):
+    lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
+    lea.say("Ma boutique")
+    lea.say("Réglages de la boutique")
+    lea.say("Fermetures exceptionnelles")
+    screen = lea.say("fermé pendant les vacances de la Toussaint")
+    assert (
+        "Je n'ai pas compris ces dates (« fermé pendant les vacances de la Toussaint »)" in screen
+    )
+    screen = lea.say("fermé le 29/12 toute la journée et le 30/12 apm")
+    assert "J'ai compris : fermé le mardi 29 décembre" in screen
+    assert "Je n'ai pas compris « 30/12 apm »" in screen
+    assert _shop(db).closures == []
+    screen = lea.say("C'est bon")
+    assert _shop(db).closures == [["2026-12-29", "2026-12-29"]]
+
+
+def test_a_closure_from_half_a_day_is_shown_back_before_it_counts(chat, engine, db):
+    lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
+    lea.say("Ma boutique")
+    lea.say("Réglages de la boutique")
+    lea.say("Fermetures exceptionnelles")
+    screen = lea.say("Fermé le 31/12 à midi jusqu'au 2/01 inclus")
+    assert "J'ai compris : fermé du vendredi 1 janvier 2027 au samedi 2 janvier 2027" in screen
+    assert "Je n'ai pas compris « 31/12 à midi »" in screen
+    assert _shop(db).closures == []
+    screen = lea.say("fermé 3 jours la semaine prochaine")
+    assert "Je n'ai pas compris ces dates" in screen

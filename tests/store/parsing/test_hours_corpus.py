@@ -21,10 +21,14 @@ from store.hours import DAYS
 
 CORPORA = Path(__file__).resolve().parents[2] / "corpora"
 TODAY = date(2026, 12, 8)
-# fresh2 was scored once, never tuned: its bar is the figure first measured (73/83 = 87.95%,
-# under the 90%), so the test only says it does not drop.
-BARS = {"tuned": 0.97, "heldout": 0.90, "fresh": 0.98, "fresh2": 0.87}
-PARTS = {"hours": ("tuned", "heldout"), "closures": ("tuned", "heldout", "fresh", "fresh2")}
+# fresh2 was scored once (73/83 = 87.95% first-seen) and then tuned to: a tuned set now.
+# fresh3 was written after that and scored once before any change: 155/186 = 83.3% first-seen,
+# under the 90%; then tuned to (184/186), so a tuned set too: its bar guards that.
+BARS = {"tuned": 0.97, "heldout": 0.90, "fresh": 0.98, "fresh2": 0.98, "fresh3": 0.98}
+PARTS = {
+    "hours": ("tuned", "heldout"),
+    "closures": ("tuned", "heldout", "fresh", "fresh2", "fresh3"),
+}
 
 
 def load(name: str) -> list[dict[str, Any]]:
