@@ -24,7 +24,17 @@ TODAY = date(2026, 12, 8)
 # fresh2 was scored once (73/83 = 87.95% first-seen) and then tuned to: a tuned set now.
 # fresh3 was written after that and scored once before any change: 155/186 = 83.3% first-seen,
 # under the 90%; then tuned to (184/186), so a tuned set too: its bar guards that.
-BARS = {"tuned": 0.97, "heldout": 0.90, "fresh": 0.98, "fresh2": 0.98, "fresh3": 0.98, "fresh4": 0.0}
+# fresh4 (166 phrases, written by an outsider who read neither the parser nor the other corpora's
+# phrases) scored once as the parser stood: 139/166 = 83.7% first-seen, never tuned to; its bar
+# guards against a drop.
+BARS = {
+    "tuned": 0.97,
+    "heldout": 0.90,
+    "fresh": 0.98,
+    "fresh2": 0.98,
+    "fresh3": 0.98,
+    "fresh4": 0.83,
+}
 PARTS = {
     "hours": ("tuned", "heldout"),
     "closures": ("tuned", "heldout", "fresh", "fresh2", "fresh3", "fresh4"),
