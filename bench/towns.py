@@ -80,7 +80,8 @@ def measure(backend: str, region: Database, alone: Database, count: int) -> list
     say(
         f"    ({len(words)} queries x {ROUNDS} rounds, median round; found something for "
         f"{found['region']} in the region, {found['alone']} alone; the same answers for "
-        f"{same} of {len(words)}, in the same order: ranking reads corpus-wide word counts)"
+        f"{same} of {len(words)}, in the same order; the others rank the town's items by "
+        f"the whole database's word counts)"
     )
     return [
         figure("towns", f"{backend} 1 town alone: search p50", ms(p50["alone"])),

@@ -9,7 +9,9 @@ text: duplicates and lost are its count. The rate limits are shared through Redi
 PostgreSQL), with the bot's rate set to HIGH a second so that the limiter is not what is
 measured (the chat's stays Telegram's 1/s: each chat gets one message). Prints, side by
 side, messages delivered a second (first delivery to last, as the stand-in timed them) and
-the workers' CPU-seconds a message (/proc/<pid>/stat), with the ratio to one worker.
+the workers' CPU-seconds a message (/proc/<pid>/stat), with the ratio to one worker; beside
+them the CPU of the PostgreSQL backends serving the workers, the stand-in's, and how busy
+the whole machine was (every process, other sessions' too: on 2 CPUs, what caps scaling).
 Then one run at the real limits (30/s per bot, 1/s per chat) with the most workers: the
 combined rate the stand-in saw, the most in any one second, and its 429s.
 
@@ -29,12 +31,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlmodel import func, select
 
 from bench import Figure, admin_pg_url, private_pg, say
 from bench.botapi_rates import BotApiStandin
 from bot import wakeup
+from bot.config import NotificationsConfig
 from store import migrate
 from store.db import Database
 from store.models import Outbox, User
@@ -52,6 +55,8 @@ REAL = 30.0  # Telegram's, per bot
 PER_CHAT = 1.0  # Telegram's, per chat
 REDIS_URL = os.environ.get("VITRINE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 TICK = os.sysconf("SC_CLK_TCK")
+# Rows each worker has in flight: the config's default unless $VITRINE_BENCH_IN_FLIGHT says.
+IN_FLIGHT = int(os.environ.get("VITRINE_BENCH_IN_FLIGHT") or NotificationsConfig().max_in_flight)
 
 
 @dataclass
@@ -63,6 +68,7 @@ class Run:
     wall: float  # rows written to all sent
     cpu: float  # the workers' CPU-seconds
     standin_cpu: float  # the stand-in's
+    pg_cpu: float  # the PostgreSQL backends serving the workers
     busy: float  # the whole machine's CPUs in use, on average (every process, other sessions')
     duplicates: int
     lost: int
@@ -88,6 +94,22 @@ def machine_busy() -> float:
     """CPU-seconds every CPU of the machine spent not idle so far (all processes)."""
     fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     return (sum(fields[:8]) - fields[3] - fields[4]) / TICK  # less idle and iowait
+
+
+def backends(db: Database) -> dict[int, float]:
+    """CPU-seconds so far of each PostgreSQL backend serving this database (the workers')."""
+    with db.engine.connect() as conn:
+        pids = conn.execute(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                 "AND pid <> pg_backend_pid()")
+        ).scalars().all()  # fmt: skip
+    found = {}
+    for pid in pids:
+        try:
+            found[int(pid)] = cpu_seconds(int(pid))
+        except OSError:  # gone meanwhile
+            pass
+    return found
 
 
 def redis_up(url: str) -> bool:
@@ -161,7 +183,7 @@ def config(folder: Path, name: str, url: str, api: str, rate: float, shared: str
         "redis_url": REDIS_URL if shared == "redis" else "",
         "quiet_hours": "",
         "poll_seconds": 1.0,
-        "max_in_flight": 64,
+        "max_in_flight": IN_FLIGHT,
     }
     lines = "\n".join(f"{k} = {json.dumps(v)}" for k, v in notifications.items())
     path = folder / f"{name}.toml"
@@ -224,6 +246,7 @@ def run_once(
             time.sleep(2.0)  # the dispatcher and its LISTEN come up after getMe
             before = [cpu_seconds(p.pid) for p in processes]
             standin_before, busy_before = cpu_seconds(standin.pid), machine_busy()
+            pg_before = backends(db)
             started = time.monotonic()
             queue(db, users, tag)
             deadline = time.monotonic() + 600
@@ -232,6 +255,7 @@ def run_once(
             wall = time.monotonic() - started
             cpu = sum(cpu_seconds(p.pid) - b for p, b in zip(processes, before, strict=True))
             standin_cpu = cpu_seconds(standin.pid) - standin_before
+            pg_cpu = sum(v - pg_before.get(pid, 0.0) for pid, v in backends(db).items())
             busy = (machine_busy() - busy_before) / wall
             standin._stats = None
             stats = standin.stats()
@@ -247,6 +271,7 @@ def run_once(
                 wall=wall,
                 cpu=cpu,
                 standin_cpu=standin_cpu,
+                pg_cpu=pg_cpu,
                 busy=busy,
                 duplicates=sum(n - 1 for n in delivered.values() if n > 1),
                 lost=len(expected - set(delivered)),
@@ -292,7 +317,7 @@ def report(found: dict[str, Any], counts: tuple[int, ...]) -> list[Figure]:
     base: Run = found[f"high-{counts[0]}"]
     say(
         f"  bot rate {HIGH:,.0f}/s (not the bottleneck), {PER_CHAT:g}/s per chat, "
-        f"{base.rows} rows over {TOWNS} towns"
+        f"{base.rows} rows over {TOWNS} towns, {IN_FLIGHT} in flight per worker"
     )
     head = (
         "workers",
@@ -304,17 +329,23 @@ def report(found: dict[str, Any], counts: tuple[int, ...]) -> list[Figure]:
         "dup",
         "lost",
         "429",
+        "PG ms/msg",
         "stand-in CPU",
         "machine busy",
     )
-    say("  {:>7} {:>9} {:>6} {:>11} {:>6} {:>7} {:>4} {:>5} {:>5} {:>13} {:>13}".format(*head))
+    say(
+        "  {:>7} {:>9} {:>6} {:>11} {:>6} {:>7} {:>4} {:>5} {:>5} {:>10} {:>13} {:>13}".format(
+            *head
+        )
+    )
     figures = []
     for workers in counts:
         r: Run = found[f"high-{workers}"]
         say(
             f"  {workers:>7} {r.rate:>9.1f} {r.rate / base.rate:>5.2f}x {r.cpu_ms:>11.2f} "
             f"{r.cpu_ms / base.cpu_ms:>5.2f}x {r.wall:>7.1f} {r.duplicates:>4} {r.lost:>5} "
-            f"{r.refused:>5} {r.standin_cpu:>11.1f} s {r.busy:>6.2f} of {os.cpu_count()}"
+            f"{r.refused:>5} {r.pg_cpu / max(1, r.delivered) * 1000:>10.2f} "
+            f"{r.standin_cpu:>11.1f} s {r.busy:>6.2f} of {os.cpu_count()}"
         )
         figures.append(
             Figure(
