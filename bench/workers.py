@@ -242,7 +242,6 @@ def run_once(
                         + "\n".join(p.read_text(errors="replace")[-2000:] for p in logs)
                     )
                 time.sleep(0.2)
-                standin._stats = None
             time.sleep(2.0)  # the dispatcher and its LISTEN come up after getMe
             before = [cpu_seconds(p.pid) for p in processes]
             standin_before, busy_before = cpu_seconds(standin.pid), machine_busy()
@@ -257,7 +256,6 @@ def run_once(
             standin_cpu = cpu_seconds(standin.pid) - standin_before
             pg_cpu = sum(v - pg_before.get(pid, 0.0) for pid, v in backends(db).items())
             busy = (machine_busy() - busy_before) / wall
-            standin._stats = None
             stats = standin.stats()
             delivered = standin.delivered
             expected = {f"{tag} {i}" for i in range(len(users))}
@@ -366,7 +364,7 @@ def report(found: dict[str, Any], counts: tuple[int, ...]) -> list[Figure]:
     real: Run | None = found.get("real")
     if real is not None:
         say(
-            f"  real limits, {real.workers} workers, {real.rows} rows: {real.rate:.1f}/s "
+            f"  real limits, {real.workers} worker(s), {real.rows} rows: {real.rate:.1f}/s "
             f"combined, at most {real.busiest_second} in one second, {real.refused} 429s, "
             f"{real.duplicates} dup, {real.lost} lost"
         )
