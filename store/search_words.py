@@ -36,7 +36,6 @@ MAX_TERMS = 8
 WORD = re.compile(r"[^\W_]+")
 
 
-
 def fold(value: str) -> str:
     """Lower case, accents and ligatures removed: the form both indexes compare."""
     value = value.lower().replace("œ", "oe").replace("æ", "ae")
@@ -97,6 +96,7 @@ def sound(word: str) -> str:
     for pattern, replacement in _SOUNDS:
         word = pattern.sub(replacement, word)
     return word
+
 
 EXPAND_PREFIX = 24  # a prefix that starts more of the town's words stays a prefix
 Alt = tuple[tuple[str, ...], bool]  # the words of a phrase, and whether the last is a prefix
