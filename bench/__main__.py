@@ -11,7 +11,9 @@ from pathlib import Path
 
 from bench import Figure, admin_pg_url, say
 
-NAMES = ("search", "core", "e2e", "memory", "notifications", "pages", "dashboard")
+NAMES = (
+    "search", "core", "e2e", "memory", "notifications", "pages", "dashboard", "workers", "towns",
+)  # fmt: skip
 
 
 def parser() -> argparse.ArgumentParser:
@@ -150,6 +152,14 @@ def main(argv: list[str] | None = None) -> int:
         from bench import dashboard
 
         figures += dashboard.main(args.full, workdir)
+    if "workers" in only:
+        from bench import workers
+
+        figures += workers.main(args.full, pg)
+    if "towns" in only:
+        from bench import towns
+
+        figures += towns.main(args.full, workdir, pg)
     summary(figures)
     say(f"\ntotal {time.perf_counter() - started:.0f} s")
     return 0

@@ -44,10 +44,13 @@ class Size:
     towns: int
     shops: int
     items: int
+    uniform: bool = False  # every town the same number of shops (else Zipf-like)
 
 
 SMALL = Size(towns=50, shops=2_000, items=50_000)
 FULL = Size(towns=800, shops=40_000, items=1_000_000)
+# A département's deployment: 200 towns of 10 shops and 500 items each (bench/towns.py).
+REGION = Size(towns=200, shops=2_000, items=100_000, uniform=True)
 
 
 def town_names(count: int, rng: random.Random) -> list[str]:
@@ -59,8 +62,11 @@ def town_names(count: int, rng: random.Random) -> list[str]:
     return names[:count]
 
 
-def shops_per_town(towns: int, shops: int, rng: random.Random) -> list[int]:
+def shops_per_town(towns: int, shops: int, rng: random.Random, uniform: bool = False) -> list[int]:
     """A Zipf-like split of `shops` over `towns`: a few big towns, many small ones."""
+    if uniform:
+        each, extra = divmod(shops, towns)
+        return [each + (1 if n < extra else 0) for n in range(towns)]
     weights = [1 / (rank**0.7) for rank in range(1, towns + 1)]
     total = sum(weights)
     counts = [max(1, int(shops * w / total)) for w in weights]
@@ -120,7 +126,9 @@ def rows(size: Size, seed: int = 8) -> tuple[list[dict], list[dict], Iterator[di
     days = ("tue", "wed", "thu", "fri", "sat")
     hours = {day: [["09:30", "12:30"], ["14:00", "19:00"]] for day in days}
     shops: list[dict] = []
-    for town, count in zip(towns, shops_per_town(size.towns, size.shops, rng), strict=True):
+    for town, count in zip(
+        towns, shops_per_town(size.towns, size.shops, rng, size.uniform), strict=True
+    ):
         for _ in range(count):
             category = rng.choice(list(CATEGORIES))
             name = shop_name(category, rng)
@@ -210,10 +218,18 @@ def _copy_items(db: Database, items: Iterator[dict]) -> None:
                 copy.write_row([item[c] for c in columns])
 
 
-def populate(db: Database, size: Size, seed: int = 8) -> dict[str, float]:
-    """Fill a migrated, empty database; returns seconds spent per phase."""
+def populate(
+    db: Database, size: Size, seed: int = 8, only_towns: int | None = None
+) -> dict[str, float]:
+    """Fill a migrated, empty database; returns seconds spent per phase. `only_towns`: just
+    the first towns of `size`, each exactly as it is in the whole (same shops, same items)."""
     started = time.perf_counter()
     towns, shops, items = rows(size, seed)
+    if only_towns is not None:
+        towns = towns[:only_towns]
+        shops = [shop for shop in shops if shop["town_id"] <= only_towns]
+        kept = {shop["id"] for shop in shops}
+        items = (item for item in items if item["shop_id"] in kept)
     timings: dict[str, float] = {}
     with db.engine.begin() as conn:
         # Without its triggers the index costs nothing per row; it is rebuilt in one pass below.

@@ -54,6 +54,7 @@ from store import logctx, quiet
 from store.db import Database
 from store.models import Order, Outbox, User
 from store.statuses import BEFORE_PICKUP
+from store.towns import zone_of
 from store.types import persisted, utcnow
 
 log = logging.getLogger(__name__)
@@ -174,7 +175,9 @@ class Dispatcher:
             session.flush()
             return self._failed(session, persisted(row.id))
         if row.quiet_hours:
-            later = quiet.after_quiet(now, self.settings.timezone, self.settings.quiet_hours)
+            # The recipient's night: their town's zone, else the config's [town] one.
+            zone = zone_of(session=session, town_id=user.town_id, default=self.settings.timezone)
+            later = quiet.after_quiet(now, zone, self.settings.quiet_hours)
             if later > now:
                 row.status, row.due_at, row.claimed_by = "pending", later, None
                 return True

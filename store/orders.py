@@ -18,6 +18,7 @@ from store.cart import Line, orderable
 from store.hours import pickup_deadline
 from store.models import Item, Order, OrderLine, Shop
 from store.statuses import BEFORE_PICKUP, CANCELLABLE, OrderStatus, sources, values
+from store.towns import zone_of
 from store.types import persisted
 from store.visits import holds_claimed
 
@@ -291,7 +292,8 @@ class Expired:
 
 
 def expire_uncollected(*, session: Session, now: datetime, tz: str) -> list[Expired]:
-    """Cancel ready orders past their pickup deadline (`store.hours.pickup_deadline`)."""
+    """Cancel ready orders past their pickup deadline (`store.hours.pickup_deadline`), in
+    the zone of each shop's town (`tz` for a shop whose town is gone)."""
     query = select(Order).where(
         Order.status == OrderStatus.READY.value, col(Order.ready_at).is_not(None)
     )
@@ -300,7 +302,8 @@ def expire_uncollected(*, session: Session, now: datetime, tz: str) -> list[Expi
         shop = session.get(Shop, order.shop_id)
         if shop is None or order.ready_at is None:
             continue
-        deadline = pickup_deadline(shop, order.ready_at, tz)
+        zone = zone_of(session=session, town_id=shop.town_id, default=tz)
+        deadline = pickup_deadline(shop, order.ready_at, zone)
         if now < deadline:
             continue
         # Conditional on the status: a pickup scanned at this very moment wins cleanly.

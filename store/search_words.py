@@ -98,6 +98,7 @@ def sound(word: str) -> str:
     return word
 
 
+EXPAND_PREFIX = 24  # a prefix that starts more of the town's words stays a prefix
 Alt = tuple[tuple[str, ...], bool]  # the words of a phrase, and whether the last is a prefix
 
 
@@ -214,15 +215,37 @@ class Vocabulary:
             for ws, prefix in term.alts
         )
 
+    def starting(self, prefix: str, most: int) -> list[str] | None:
+        """The town's words that start with `prefix`; None when there are more than `most`."""
+        n = bisect_left(self.sorted, prefix)
+        found: list[str] = []
+        while n < len(self.sorted) and self.sorted[n].startswith(prefix):
+            if len(found) == most:
+                return None
+            found.append(self.sorted[n])
+            n += 1
+        return found
+
     def pruned(self, terms: list[Term]) -> list[list[Term]]:
-        """The terms with only the alternatives the town has; none if one term has none."""
+        """The terms with only the alternatives the town has; none if one term has none.
+
+        A one-word prefix ("roug*") becomes the town's words it starts ("rouge", "rouges")
+        when they are few: an index looks those up in the town's share of their entries,
+        where a prefix merges every town's entries of every word it starts (SQLite's FTS5
+        without a prefix index: a town's search grew with the number of towns).
+        """
         out = []
         for term in terms:
-            alts = [
-                (ws, prefix)
-                for ws, prefix in term.alts
-                if all(self.has(w, prefix and i == len(ws) - 1) for i, w in enumerate(ws))
-            ]
+            alts: list[Alt] = []
+            for ws, prefix in term.alts:
+                if not all(self.has(w, prefix and i == len(ws) - 1) for i, w in enumerate(ws)):
+                    continue
+                words = self.starting(ws[0], EXPAND_PREFIX) if prefix and len(ws) == 1 else None
+                if words is None:
+                    alts.append((ws, prefix))
+                    continue
+                alts += [((w,), False) for w in words if ((w,), False) not in alts]
+            alts = list(dict.fromkeys(alts))
             if not alts:
                 return []
             out.append(Term(term.word, alts, term.phrase))

@@ -12,6 +12,13 @@ POSTCODE = re.compile(r"\d{5}")  # a French postcode
 EARTH_KM = 6371.0
 
 
+def zone_of(*, session: Session, town_id: int | None, default: str) -> str:
+    """The time zone of town `town_id` (its times, its quiet hours), else `default`: the
+    config's `[town]` zone, for a person who never chose a town."""
+    town = session.get(Town, town_id) if town_id is not None else None
+    return town.timezone if town is not None else default
+
+
 def all_towns(*, session: Session) -> list[Town]:
     """Every town, by name."""
     return list(session.exec(select(Town).order_by(col(Town.name))).all())

@@ -38,7 +38,9 @@ class PatientLimiter(AIORateLimiter):
     """Telegram's flood limits (429 honoured), plus retries with backoff on network and 5xx.
 
     `shared`: the rate every process shares (notifications/shared.py), so that replies
-    from several web processes and the workers' notifications keep within it together.
+    from several web processes and the workers' notifications keep within it together; it
+    then paces alone (PTB's own bucket, per process, would cap each process at its rate
+    whatever the share). Otherwise PTB's bucket paces at `per_second` (the config's).
     """
 
     def __init__(
@@ -47,8 +49,12 @@ class PatientLimiter(AIORateLimiter):
         backoff: float = 0.5,
         flood_retries: int = 3,
         shared: Shared | None = None,
+        per_second: float = 30.0,
     ) -> None:
-        super().__init__(max_retries=flood_retries)
+        super().__init__(
+            overall_max_rate=0 if shared is not None else per_second,
+            max_retries=flood_retries,
+        )
         self.attempts = attempts
         self.backoff = backoff
         self.shared = shared
@@ -97,4 +103,9 @@ def limiter_for(app: "App", *, backoff: float, flood_retries: int) -> PatientLim
         redis_url=cfg.redis_url,
     )
     shared = limits if isinstance(limits, SharedRateLimits) else None
-    return PatientLimiter(backoff=backoff, flood_retries=flood_retries, shared=shared)
+    return PatientLimiter(
+        backoff=backoff,
+        flood_retries=flood_retries,
+        shared=shared,
+        per_second=cfg.telegram_per_second,
+    )

@@ -19,6 +19,7 @@ from store.models import Order, Shop
 from store.orders import give_back_stock, move_order, shop_orders
 from store.parsing.caption import has_words
 from store.statuses import BEFORE_PICKUP, OPEN, OrderStatus
+from store.towns import zone_of
 from store.types import persisted
 from store.whatsapp import ready_notice_read
 
@@ -178,9 +179,10 @@ def ready(turn: Turn) -> list[Reply]:
     ):
         return _too_late(turn, order, shop)
     # The day the expiry job will cancel it (closing time of an open day): what we announce.
-    deadline = pickup_deadline(shop, now, turn.tz)
+    tz = zone_of(session=turn.session, town_id=shop.town_id, default=turn.ctx.timezone)
+    deadline = pickup_deadline(shop, now, tz)  # closing time there, in the shop's town
     notices.tell_ready(turn, order, shop, deadline)
-    held = until(turn.lang, deadline, turn.tz)
+    held = until(turn.lang, deadline, tz)
     return [turn.reply("m_ready", until=held), *show(turn, order, shop)]
 
 

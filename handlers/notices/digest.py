@@ -13,6 +13,7 @@ from store.hours import intervals_on
 from store.models import Order, Shop, User
 from store.shops import staff_ids
 from store.statuses import BEFORE_PICKUP, OrderStatus, values
+from store.towns import zone_of
 from store.types import persisted
 
 KINDS: dict[str, tuple[str, ...]] = {"merchant_digest": ("shop",)}
@@ -20,12 +21,13 @@ DIGEST_GRACE = timedelta(hours=2)  # a digest still goes this long after opening
 
 
 def write_digests(*, session: Session, ctx: Context) -> int:
-    """At each shop's opening time, its staff get the day's pickups and the orders waiting."""
+    """At each shop's opening time (its town's), its staff get the day's pickups and the
+    orders waiting."""
     now = ctx.now()
-    zone = ZoneInfo(ctx.timezone)
-    today = now.astimezone(zone).date()
     written = 0
     for shop in session.exec(select(Shop).where(col(Shop.active))).all():
+        zone = ZoneInfo(zone_of(session=session, town_id=shop.town_id, default=ctx.timezone))
+        today = now.astimezone(zone).date()
         intervals = intervals_on(shop, today)
         if not intervals:
             continue
@@ -65,9 +67,8 @@ def _digest(session: Session, ctx: Context, shop: Shop, opening: datetime) -> in
         member = session.get(User, staff_id)
         if member is None:
             continue
-        replies = [
-            Reply(_digest_text(session, ctx, member.language, shop, pickups, waiting, ready))
-        ]
+        text = _digest_text(session, ctx, member.language, shop, opening, pickups, waiting, ready)
+        replies = [Reply(text)]
         row = outbox.enqueue(
             session=session,
             user_id=staff_id,
@@ -88,6 +89,7 @@ def _digest_text(
     ctx: Context,
     lang: str,
     shop: Shop,
+    opening: datetime,
     pickups: list[Order],
     waiting: int,
     ready: int,
@@ -100,7 +102,7 @@ def _digest_text(
             i18n.t(
                 lang,
                 "digest_pickup_line",
-                time=i18n.clock(_slot(order), lang, ctx.timezone),
+                time=i18n.clock(_slot(order), lang, str(opening.tzinfo)),
                 number=order.number,
                 name=(customer.name if customer and customer.name else "")
                 or i18n.t(lang, "digest_customer"),

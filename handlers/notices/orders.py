@@ -16,6 +16,7 @@ from store import outbox
 from store.models import Order, Outbox, Shop, User
 from store.orders import Expired, order_lines
 from store.shops import staff_ids
+from store.towns import zone_of
 from store.types import persisted
 
 # kind -> the variables a WhatsApp template of that kind receives.
@@ -45,11 +46,10 @@ CUSTOMER_KINDS = frozenset(
 
 
 def details(lang: str, session: Session, ctx: Context, order: Order, shop: Shop) -> str:
-    """The customer's view of the order, in `lang`."""
+    """The customer's view of the order, in `lang`, its times in the shop's town's zone."""
     lines = order_lines(session=session, order_id=persisted(order.id))
-    return order_text(
-        lang, order, lines, shop_name=shop.name, tz=ctx.timezone, currency=ctx.currency
-    )
+    tz = zone_of(session=session, town_id=shop.town_id, default=ctx.timezone)
+    return order_text(lang, order, lines, shop_name=shop.name, tz=tz, currency=ctx.currency)
 
 
 def alert_options(lang: str, order: Order) -> tuple[Option, ...]:
@@ -124,8 +124,9 @@ def tell_customer(turn: Turn, order: Order, shop: Shop, kind: str, **values: str
 
 
 def tell_ready(turn: Turn, order: Order, shop: Shop, deadline: datetime) -> None:
-    """`order_ready`: come and collect it, with the code and until when it is kept."""
-    tz = turn.tz
+    """`order_ready`: come and collect it, with the code and until when it is kept (a time
+    of the shop's town, whichever town the merchant's account was last in)."""
+    tz = zone_of(session=turn.session, town_id=shop.town_id, default=turn.ctx.timezone)
 
     def build(lang: str) -> list[Reply]:
         text = i18n.t(
@@ -180,7 +181,9 @@ def tell_expired(session: Session, ctx: Context, expired: Expired) -> None:
             "order_expired_customer",
             number=order.number,
             shop=shop.name,
-            day=i18n.day(deadline, lang, ctx.timezone),
+            day=i18n.day(
+                deadline, lang, zone_of(session=session, town_id=shop.town_id, default=ctx.timezone)
+            ),  # fmt: skip
         )
         key = f"order_expired:{order.id}:customer"
         _send(

@@ -17,6 +17,7 @@ from handlers.context import Context
 from handlers.core import Option, Reply, menu_of
 from store import outbox, quiet
 from store.models import Invite, Shop, User
+from store.towns import zone_of
 
 KINDS: dict[str, tuple[str, ...]] = {"setup_reminder": ("shop",)}
 AFTER = timedelta(days=1)  # the first day belongs to the merchant
@@ -45,13 +46,15 @@ def remind_setups(*, session: Session, ctx: Context) -> int:
             Option(i18n.t(owner.language, "m_shop_menu"), a.M_MENU.pack()),
         )
         replies = [Reply(text, options=options)]
+        # The shop's town's night (Fort-de-France's is not Paris's).
+        zone = zone_of(session=session, town_id=shop.town_id, default=ctx.timezone)
         row = outbox.enqueue(
             session=session,
             user_id=owner.id,
             kind="setup_reminder",
             replies=replies,
             menu=menu_of(replies),
-            due_at=quiet.after_quiet(now, ctx.timezone, ctx.reminders.quiet_hours),
+            due_at=quiet.after_quiet(now, zone, ctx.reminders.quiet_hours),
             essential=False,  # advice, not about an order: /stop silences it
             variables={"shop": shop.name},
             dedupe_key=f"setup_reminder:{shop.id}:{'+'.join(gaps)}",

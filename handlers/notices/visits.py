@@ -20,6 +20,7 @@ from handlers.turn import Turn
 from store import outbox
 from store.models import Item, Outbox, PrivateVisitRequest, Shop, Town, User, Visit
 from store.shops import staff_ids
+from store.towns import zone_of
 from store.types import persisted
 from store.visits import CHUNK, audience, join_token, join_tokens
 
@@ -137,8 +138,10 @@ def announce_live(session: Session, now: datetime, public_url: str, visit: Visit
 def announce_scheduled(
     session: Session, now: datetime, visit: Visit, starts_at: datetime, tz: str
 ) -> int:
-    """`visit_scheduled`: the followers hear when the visit will be, with "Me prévenir"."""
+    """`visit_scheduled`: the followers hear when the visit will be, with "Me prévenir", the
+    time written in the shop's town's zone (`tz` when its town is gone)."""
     shop = _shop(session, visit)
+    tz = zone_of(session=session, town_id=shop.town_id, default=tz)
     visit_id, shop_id = persisted(visit.id), persisted(shop.id)
     people = audience(session=session, visit=visit)
 
@@ -256,11 +259,21 @@ def tell_called_off(turn: Turn, visit: Visit, waiting: Sequence[int]) -> None:
 Buttons = Sequence[tuple[str, str]]  # (text key of the label, action)
 
 
+def _zone(turn: Turn, shop: Shop) -> str:
+    """The shop's town's zone: a visit's time is the time there."""
+    return zone_of(session=turn.session, town_id=shop.town_id, default=turn.ctx.timezone)
+
+
 def tell_private(
-    turn: Turn, user_id: int, key: str, buttons: Buttons, at: datetime, **values: str
+    turn: Turn,
+    user_id: int,
+    key: str,
+    buttons: Buttons,
+    at: datetime,
+    tz: str,
+    **values: str,
 ) -> None:
-    """`private_visit`: one person's news of a private visit, the time written for them."""
-    tz = turn.tz
+    """`private_visit`: one person's news of a private visit, the time written in `tz`."""
 
     def build(lang: str) -> list[Reply]:
         options = tuple(Option(i18n.t(lang, label), action) for label, action in buttons)
@@ -279,7 +292,8 @@ def tell_private_staff(
         raise LookupError(f"private visit {request.id}: its shop or customer is gone")
     name = customer.name or i18n.t(turn.lang, "private_visit_someone")
     for user_id in staff_ids(session=turn.session, shop_id=request.shop_id):
-        tell_private(turn, user_id, key, buttons, request.proposed_at, shop=shop.name, name=name)
+        tell_private(turn, user_id, key, buttons, request.proposed_at, _zone(turn, shop),
+                     shop=shop.name, name=name)  # fmt: skip
 
 
 def tell_private_customer(
@@ -289,7 +303,8 @@ def tell_private_customer(
     shop = turn.session.get(Shop, request.shop_id)
     if shop is None:
         raise LookupError(f"private visit {request.id}: its shop is gone")
-    tell_private(turn, request.customer_id, key, buttons, request.proposed_at, shop=shop.name)
+    tell_private(turn, request.customer_id, key, buttons, request.proposed_at,
+                 _zone(turn, shop), shop=shop.name)  # fmt: skip
 
 
 def tell_private_link(turn: Turn, request: PrivateVisitRequest, url: str) -> None:
@@ -297,7 +312,7 @@ def tell_private_link(turn: Turn, request: PrivateVisitRequest, url: str) -> Non
     shop = turn.session.get(Shop, request.shop_id)
     if shop is None:
         raise LookupError(f"private visit {request.id}: its shop is gone")
-    at, tz = request.proposed_at, turn.tz
+    at, tz = request.proposed_at, _zone(turn, shop)
     for key, due in (
         ("private_visit_accepted", None),
         ("private_visit_reminder", at - REMINDER_LEAD),

@@ -18,7 +18,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import aiohttp
 import httpx
@@ -31,6 +31,8 @@ BURST_SECONDS = 0.5
 class RateStandin:
     """The platform, in a process of its own like a server elsewhere (no shared GIL)."""
 
+    main_module = "tests.fakes.rates"  # whose serve_main(config) the process runs
+
     def __init__(
         self, per_second: dict[str, float], per_chat: dict[str, float] | None = None
     ) -> None:
@@ -40,9 +42,9 @@ class RateStandin:
         self._process: Any = None
         self._stats: dict[str, Any] | None = None
 
-    def __enter__(self) -> "RateStandin":
+    def __enter__(self) -> Self:
         config = json.dumps({"per_second": self.per_second, "per_chat": self.per_chat})
-        code = "import sys; from tests.fakes.rates import serve_main; serve_main(sys.argv[1])"
+        code = f"import sys; from {self.main_module} import serve_main; serve_main(sys.argv[1])"
         root = Path(__file__).resolve().parents[2]
         env = {**os.environ, "PYTHONPATH": str(root)}
         self._process = subprocess.Popen(
@@ -59,6 +61,10 @@ class RateStandin:
         self._process.terminate()
         self._process.wait(10)
         self._process.stdout.close()
+
+    @property
+    def pid(self) -> int:
+        return int(self._process.pid)
 
     def stats(self) -> dict[str, Any]:
         """What the platform saw: deliveries by message id, 429s, first/last per channel."""
