@@ -19,7 +19,7 @@ from store import outbox
 from store.db import Database, is_transient
 from store.parsing.text import fold
 from store.types import persisted
-from store.users import get_or_create_user, load_state
+from store.users import get_or_create_user, load_known, load_state
 
 log = logging.getLogger(__name__)
 
@@ -78,13 +78,23 @@ class Engine:
 
 
 def _turn(session: Session, ctx: Context, incoming: Incoming) -> Turn:
-    user, created = get_or_create_user(
+    known = load_known(
         session=session,
         channel=incoming.channel,
         channel_ref=incoming.user_ref,
-        language=i18n.language_of(incoming.language),
-        name=incoming.name or "",
+        default_slug=ctx.town_slug,
     )
+    if known is not None:
+        user, state, town = known
+    else:
+        user, _ = get_or_create_user(
+            session=session,
+            channel=incoming.channel,
+            channel_ref=incoming.user_ref,
+            language=i18n.language_of(incoming.language),
+            name=incoming.name or "",
+        )
+        state, town = load_state(session=session, user_id=persisted(user.id)), None
     now = ctx.now()
     # Minute precision is plenty for WhatsApp's 24-hour window, and it spares an UPDATE of
     # the user's row on most messages of a conversation.
@@ -93,9 +103,14 @@ def _turn(session: Session, ctx: Context, incoming: Incoming) -> Turn:
     user.unreachable = False
     if incoming.phone and not user.phone:
         user.phone = incoming.phone
-    state = load_state(session=session, user_id=persisted(user.id))
+    # The state is written once, at the end of the turn (`_finish` puts it back): out of the
+    # session meanwhile, the handlers' queries do not flush each change of it on their way.
+    session.expunge(state)
     text = (incoming.text or "").strip()[:MAX_TEXT]
-    return Turn(session=session, ctx=ctx, user=user, state=state, incoming=incoming, text=text)
+    turn = Turn(session=session, ctx=ctx, user=user, state=state, incoming=incoming, text=text)
+    if town is not None:
+        turn.__dict__["town"] = town  # Turn.town, already loaded with the person
+    return turn
 
 
 def dispatch(session: Session, ctx: Context, incoming: Incoming) -> tuple[list[Reply], bool]:
@@ -115,6 +130,7 @@ def _finish(turn: Turn, replies: list[Reply]) -> list[Reply]:
     if menu is not None:
         turn.state.menu = menu
     turn.state.updated_at = turn.now()
+    turn.session.add(turn.state)  # back in the session: its one UPDATE goes with the commit
     if turn.safety_copy and replies:
         copy = outbox.enqueue(
             session=turn.session,

@@ -1,10 +1,49 @@
 """People: one row per channel identity."""
 
+from sqlalchemy import bindparam, func
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
 
-from store.models import ConversationState, User
+from store.models import ConversationState, Town, User
 from store.types import utcnow
+
+_DEFAULT_TOWN = aliased(Town)
+# A known person's row, their conversation state (locked for the transaction, as
+# `load_state` locks it) and their town (else the one whose slug is `default_slug`): the
+# three rows every turn starts from, in one statement built once.
+_TURN = (
+    select(User, ConversationState, Town)
+    .join(ConversationState, col(ConversationState.user_id) == col(User.id))
+    .outerjoin(
+        Town,
+        col(Town.id)
+        == func.coalesce(
+            User.town_id,
+            select(_DEFAULT_TOWN.id)
+            .where(_DEFAULT_TOWN.slug == bindparam("default_slug"))
+            .scalar_subquery(),
+        ),
+    )
+    .where(User.channel == bindparam("channel"), User.channel_ref == bindparam("channel_ref"))
+    .with_for_update(of=ConversationState)  # type: ignore[arg-type]  # a mapped class is fine
+)
+
+
+def load_known(
+    *, session: Session, channel: str, channel_ref: str, default_slug: str
+) -> tuple[User, ConversationState, Town | None] | None:
+    """A returning person's user row, locked state and town in one query; None for a
+    first contact (no row or no state yet: `get_or_create_user` and `load_state` do it).
+
+    The town is None when it must be looked up the slow way (no row for the default slug).
+    """
+    params = {"channel": channel, "channel_ref": channel_ref, "default_slug": default_slug[:80]}
+    row = session.exec(_TURN, params=params).first()  # type: ignore[call-overload]
+    if row is None:
+        return None
+    user, state, town = row
+    return user, state, town
 
 
 def get_or_create_user(
