@@ -19,7 +19,7 @@ from store import outbox
 from store.db import Database, is_transient
 from store.parsing.text import fold
 from store.types import persisted
-from store.users import get_or_create_user, load_known, load_state
+from store.users import get_or_create_user, load_known, load_state, save_state
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +103,8 @@ def _turn(session: Session, ctx: Context, incoming: Incoming) -> Turn:
     user.unreachable = False
     if incoming.phone and not user.phone:
         user.phone = incoming.phone
-    # The state is written once, at the end of the turn (`_finish` puts it back): out of the
-    # session meanwhile, the handlers' queries do not flush each change of it on their way.
+    # The state is written once, at the end of the turn (`_finish`): out of the session, the
+    # handlers' queries do not flush each change of it on their way.
     session.expunge(state)
     text = (incoming.text or "").strip()[:MAX_TEXT]
     turn = Turn(session=session, ctx=ctx, user=user, state=state, incoming=incoming, text=text)
@@ -130,7 +130,7 @@ def _finish(turn: Turn, replies: list[Reply]) -> list[Reply]:
     if menu is not None:
         turn.state.menu = menu
     turn.state.updated_at = turn.now()
-    turn.session.add(turn.state)  # back in the session: its one UPDATE goes with the commit
+    save_state(session=turn.session, state=turn.state)
     if turn.safety_copy and replies:
         copy = outbox.enqueue(
             session=turn.session,
