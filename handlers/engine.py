@@ -8,6 +8,7 @@ import threading
 import weakref
 from datetime import timedelta
 
+from sqlalchemy import inspect
 from sqlmodel import Session
 
 from handlers import i18n, routes
@@ -17,9 +18,10 @@ from handlers.core import Incoming, Option, Reply, Stale, menu_of
 from handlers.turn import Turn
 from store import outbox
 from store.db import Database, is_transient
+from store.models import ConversationState
 from store.parsing.text import fold
 from store.types import persisted
-from store.users import get_or_create_user, load_known, load_state, save_state
+from store.users import first_contact, load_known, load_state, save_state
 
 log = logging.getLogger(__name__)
 
@@ -84,18 +86,24 @@ def _turn(session: Session, ctx: Context, incoming: Incoming) -> Turn:
         channel_ref=incoming.user_ref,
         default_slug=ctx.town_slug,
     )
+    now = ctx.now()
     if known is not None:
         user, state, town = known
     else:
-        user, _ = get_or_create_user(
+        user, created = first_contact(
             session=session,
             channel=incoming.channel,
             channel_ref=incoming.user_ref,
             language=i18n.language_of(incoming.language),
             name=incoming.name or "",
+            phone=incoming.phone or "",
+            now=now,
         )
-        state, town = load_state(session=session, user_id=persisted(user.id)), None
-    now = ctx.now()
+        town = None
+        if created:  # nobody else has their row yet: the state is inserted at the end
+            state = ConversationState(user_id=persisted(user.id))
+        else:
+            state = load_state(session=session, user_id=persisted(user.id))
     # Minute precision is plenty for WhatsApp's 24-hour window, and it spares an UPDATE of
     # the user's row on most messages of a conversation.
     if user.last_inbound_at is None or now - user.last_inbound_at >= INBOUND_PRECISION:
@@ -105,7 +113,8 @@ def _turn(session: Session, ctx: Context, incoming: Incoming) -> Turn:
         user.phone = incoming.phone
     # The state is written once, at the end of the turn (`_finish`): out of the session, the
     # handlers' queries do not flush each change of it on their way.
-    session.expunge(state)
+    if state in session:
+        session.expunge(state)
     text = (incoming.text or "").strip()[:MAX_TEXT]
     turn = Turn(session=session, ctx=ctx, user=user, state=state, incoming=incoming, text=text)
     if town is not None:
@@ -130,7 +139,10 @@ def _finish(turn: Turn, replies: list[Reply]) -> list[Reply]:
     if menu is not None:
         turn.state.menu = menu
     turn.state.updated_at = turn.now()
-    save_state(session=turn.session, state=turn.state)
+    if inspect(turn.state).transient:  # a newcomer's first turn
+        turn.session.add(turn.state)
+    else:
+        save_state(session=turn.session, state=turn.state)
     if turn.safety_copy and replies:
         copy = outbox.enqueue(
             session=turn.session,

@@ -1,5 +1,7 @@
 """People: one row per channel identity."""
 
+from datetime import datetime
+
 from sqlalchemy import JSON, bindparam, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
@@ -67,6 +69,40 @@ def get_or_create_user(
         .on_conflict_do_nothing()
     )
     return session.exec(query).one(), True
+
+
+def first_contact(
+    *,
+    session: Session,
+    channel: str,
+    channel_ref: str,
+    language: str = "fr",
+    name: str = "",
+    phone: str = "",
+    now: datetime | None = None,
+) -> tuple[User, bool]:
+    """After `load_known` found nobody: the person's new row in one statement (INSERT ...
+    RETURNING), else the row someone else just made, or theirs that has no state yet."""
+    dialect = postgresql if session.connection().dialect.name == "postgresql" else sqlite
+    insert = (
+        dialect.insert(User)
+        .values(
+            channel=channel,
+            channel_ref=channel_ref,
+            language=language,
+            name=name[:120],
+            phone=phone[:30],
+            created_at=now or utcnow(),
+            last_inbound_at=now,
+        )
+        .on_conflict_do_nothing()
+        .returning(User)
+    )
+    user = session.scalars(insert, execution_options={"populate_existing": True}).first()
+    if user is not None:
+        return user, True
+    query = select(User).where(User.channel == channel, User.channel_ref == channel_ref)
+    return session.exec(query).one(), False
 
 
 def load_state(*, session: Session, user_id: int) -> ConversationState:
