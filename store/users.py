@@ -28,7 +28,7 @@ _TURN = (
         ),
     )
     .where(User.channel == bindparam("channel"), User.channel_ref == bindparam("channel_ref"))
-    .with_for_update(of=ConversationState)  # type: ignore[arg-type]  # a mapped class is fine
+    .with_for_update(of=ConversationState)
 )
 
 
@@ -41,7 +41,7 @@ def load_known(
     The town is None when it must be looked up the slow way (no row for the default slug).
     """
     params = {"channel": channel, "channel_ref": channel_ref, "default_slug": default_slug[:80]}
-    row = session.exec(_TURN, params=params).first()  # type: ignore[call-overload]
+    row = session.exec(_TURN, params=params).first()
     if row is None:
         return None
     user, state, town = row
