@@ -87,8 +87,9 @@ def _turn(session: Session, ctx: Context, incoming: Incoming) -> Turn:
         default_slug=ctx.town_slug,
     )
     now = ctx.now()
+    staff: bool | None = None  # unknown: asked when needed
     if known is not None:
-        user, state, town = known
+        user, state, town, staff = known.user, known.state, known.town, known.staff
     else:
         user, created = first_contact(
             session=session,
@@ -108,7 +109,8 @@ def _turn(session: Session, ctx: Context, incoming: Incoming) -> Turn:
     # the user's row on most messages of a conversation.
     if user.last_inbound_at is None or now - user.last_inbound_at >= INBOUND_PRECISION:
         user.last_inbound_at = now
-    user.unreachable = False
+    if user.unreachable:  # (set only when it changes: a dirty row costs every autoflush)
+        user.unreachable = False
     if incoming.phone and not user.phone:
         user.phone = incoming.phone
     # The state is written once, at the end of the turn (`_finish`): out of the session, the
@@ -116,7 +118,9 @@ def _turn(session: Session, ctx: Context, incoming: Incoming) -> Turn:
     if state in session:
         session.expunge(state)
     text = (incoming.text or "").strip()[:MAX_TEXT]
-    turn = Turn(session=session, ctx=ctx, user=user, state=state, incoming=incoming, text=text)
+    turn = Turn(
+        session=session, ctx=ctx, user=user, state=state, incoming=incoming, text=text, staff=staff
+    )
     if town is not None:
         turn.__dict__["town"] = town  # Turn.town, already loaded with the person
     return turn

@@ -1,21 +1,28 @@
 """People: one row per channel identity."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import JSON, bindparam, func, update
+from sqlalchemy import JSON, bindparam, exists, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from store.models import ConversationState, Town, User
+from store.models import ConversationState, ShopStaff, Town, User
 from store.types import UTCDateTime, utcnow
 
 _DEFAULT_TOWN = aliased(Town)
 # A known person's row, their conversation state (locked for the transaction, as
-# `load_state` locks it) and their town (else the one whose slug is `default_slug`): the
-# three rows every turn starts from, in one statement built once.
+# `load_state` locks it), their town (else the one whose slug is `default_slug`) and whether
+# they work in a shop (the home menu's question): what every turn starts from, in one
+# statement built once.
 _TURN = (
-    select(User, ConversationState, Town)
+    select(
+        User,
+        ConversationState,
+        Town,
+        exists().where(col(ShopStaff.user_id) == col(User.id)).label("staff"),
+    )
     .join(ConversationState, col(ConversationState.user_id) == col(User.id))
     .outerjoin(
         Town,
@@ -32,20 +39,28 @@ _TURN = (
 )
 
 
+@dataclass(frozen=True)
+class Known:
+    """What `load_known` read of a returning person."""
+
+    user: User
+    state: ConversationState
+    town: Town | None  # None: to be looked up the slow way (no row for the default slug)
+    staff: bool  # works in a shop
+
+
 def load_known(
     *, session: Session, channel: str, channel_ref: str, default_slug: str
-) -> tuple[User, ConversationState, Town | None] | None:
-    """A returning person's user row, locked state and town in one query; None for a
-    first contact (no row or no state yet: `get_or_create_user` and `load_state` do it).
-
-    The town is None when it must be looked up the slow way (no row for the default slug).
-    """
+) -> Known | None:
+    """A returning person's user row, locked state, town and whether they are shop staff,
+    in one query; None for a first contact (no row or no state yet: `first_contact` and
+    `load_state` do it)."""
     params = {"channel": channel, "channel_ref": channel_ref, "default_slug": default_slug[:80]}
     row = session.exec(_TURN, params=params).first()
     if row is None:
         return None
-    user, state, town = row
-    return user, state, town
+    user, state, town, staff = row
+    return Known(user, state, town, bool(staff))
 
 
 def get_or_create_user(
