@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlmodel import Session, col, select
 
 from store.models import CartLine, Item, Shop
@@ -36,6 +36,17 @@ def item_and_shop(*, session: Session, item_id: int) -> tuple[Item, Shop] | None
     return (row[0], row[1]) if row else None
 
 
+# Built once: a checkout step reads the cart's lines every time.
+_LINES = (
+    select(CartLine, Item, Shop)
+    .join(Item, col(Item.id) == CartLine.item_id)
+    .join(Shop, col(Shop.id) == Item.shop_id)
+    .where(CartLine.user_id == bindparam("user_id"))
+    .order_by(col(Shop.name), col(CartLine.id))
+)
+_SHOP_LINES = _LINES.where(Shop.id == bindparam("shop_id"))
+
+
 def lines(*, session: Session, user_id: int, shop_id: int | None = None) -> list[Line]:
     """The cart, grouped by shop (shop name, then the order items were added).
 
@@ -46,16 +57,9 @@ def lines(*, session: Session, user_id: int, shop_id: int | None = None) -> list
     key = (user_id, shop_id)
     if key in read:
         return list(read[key])
-    query = (
-        select(CartLine, Item, Shop)
-        .join(Item, col(Item.id) == CartLine.item_id)
-        .join(Shop, col(Shop.id) == Item.shop_id)
-        .where(CartLine.user_id == user_id)
-        .order_by(col(Shop.name), col(CartLine.id))
-    )
-    if shop_id is not None:
-        query = query.where(Shop.id == shop_id)
-    found = [Line(item, shop, line.quantity) for line, item, shop in session.exec(query)]
+    query = _SHOP_LINES if shop_id is not None else _LINES
+    rows = session.exec(query, params={"user_id": user_id, "shop_id": shop_id})
+    found = [Line(item, shop, line.quantity) for line, item, shop in rows]
     read[key] = found
     return list(found)
 

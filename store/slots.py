@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from store.hours import intervals_on
 from store.models import Order, Shop
 from store.statuses import CALLED_OFF, values
-from store.types import persisted
+from store.types import UTCDateTime, persisted
 
 HORIZON_DAYS = 21
 PART_SIZE = 6  # slots in one list before the day is split into parts
@@ -38,21 +39,26 @@ def _candidates(shop: Shop, day: date, now: datetime, tz: str) -> list[tuple[dat
     return slots
 
 
+# Built once (every step of a checkout counts a shop's orders per slot).
+_TAKEN = (
+    select(Order.slot_start, func.count())
+    .where(
+        Order.shop_id == bindparam("shop_id"),
+        col(Order.slot_start) >= bindparam("start", type_=UTCDateTime()),
+        col(Order.slot_start) <= bindparam("end", type_=UTCDateTime()),
+        col(Order.status).not_in(values(CALLED_OFF)),  # called off: the slot is free again
+    )
+    .group_by(col(Order.slot_start))
+)
+
+
 def _taken_between(
     *, session: Session, shop_id: int, start: datetime, end: datetime
 ) -> dict[datetime, int]:
     """Live orders per slot start in [start, end], in one query."""
-    query = (
-        select(Order.slot_start, func.count())
-        .where(
-            Order.shop_id == shop_id,
-            col(Order.slot_start) >= start,
-            col(Order.slot_start) <= end,
-            col(Order.status).not_in(values(CALLED_OFF)),  # called off: the slot is free again
-        )
-        .group_by(col(Order.slot_start))
-    )
-    return {moment: int(count) for moment, count in session.exec(query) if moment is not None}
+    params = {"shop_id": shop_id, "start": start, "end": end}
+    rows = session.exec(_TAKEN, params=params)
+    return {moment: int(count) for moment, count in rows if moment is not None}
 
 
 def _free(
