@@ -7,6 +7,7 @@ import logging
 import threading
 import weakref
 from datetime import timedelta
+from functools import lru_cache
 
 from sqlalchemy import inspect
 from sqlmodel import Session
@@ -223,6 +224,7 @@ def run_action(turn: Turn, action: str) -> list[Reply]:
     return handler(turn)
 
 
+@lru_cache(maxsize=4096)  # every typed word is compared with each label of the menu
 def _plain(text: str) -> str:
     folded = fold(text)
     return "".join(c for c in folded if c.isalnum() or c == " ").strip()
