@@ -30,13 +30,14 @@ SEARCHES = [
     "confiture",
 ]
 PHONE = "06 12 34 56 78"
+CONFIRM = r"^co\.ok:\d+$"  # the tap that places the order
 
 
 @dataclass(frozen=True)
 class Step:
     text: str | None = None
     tap: str | None = None  # a pattern the tapped action matches, e.g. r"^shop:\d+$"
-    first: bool = False  # the first matching option (a day, a slot) rather than any
+    first: bool = False  # the first matching option rather than any
     optional: bool = False  # skipped when no option matches (a day with few slots)
 
 
@@ -46,13 +47,16 @@ VISIT = (
     Step(text="<search>"),
     Step(tap=r"^add:\d+$"),
     Step(tap=r"^co:\d+$", first=True),  # "Commander chez ..."
-    Step(tap=r"^co\.pickup:\d+$"),  # pickup in the shop
-    Step(tap=r"^co\.day:\d+:\d+$", first=True),
-    Step(tap=r"^co\.day:\d+:\d+:", first=True, optional=True),  # morning / afternoon
-    Step(tap=r"^co\.slot:", first=True),
+    # Pickup in the shop; a shop that only does pickup asks the day straight away.
+    Step(tap=r"^co\.pickup:\d+$", optional=True),
+    # A day, a part of it and a slot, each customer their own (with the first of each, the
+    # crowd would all want today's first slot: most orders would end on "slot taken").
+    Step(tap=r"^co\.day:\d+:\d+$"),
+    Step(tap=r"^co\.day:\d+:\d+:", optional=True),  # morning / afternoon
+    Step(tap=r"^co\.slot:"),
     Step(text=PHONE),
     Step(tap=r"^co\.skip:\d+$", optional=True),  # no note
-    Step(tap=r"^co\.ok:\d+$"),  # confirm
+    Step(tap=CONFIRM),
     # Browsing.
     Step(text="/start"),
     Step(tap=r"^cats$"),

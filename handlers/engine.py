@@ -7,7 +7,9 @@ import logging
 import threading
 import weakref
 from datetime import timedelta
+from functools import lru_cache
 
+from sqlalchemy import inspect
 from sqlmodel import Session
 
 from handlers import i18n, routes
@@ -17,9 +19,10 @@ from handlers.core import Incoming, Option, Reply, Stale, menu_of
 from handlers.turn import Turn
 from store import outbox
 from store.db import Database, is_transient
+from store.models import ConversationState
 from store.parsing.text import fold
 from store.types import persisted
-from store.users import get_or_create_user, load_state
+from store.users import first_contact, load_known, load_state, save_state
 
 log = logging.getLogger(__name__)
 
@@ -78,24 +81,50 @@ class Engine:
 
 
 def _turn(session: Session, ctx: Context, incoming: Incoming) -> Turn:
-    user, created = get_or_create_user(
+    known = load_known(
         session=session,
         channel=incoming.channel,
         channel_ref=incoming.user_ref,
-        language=i18n.language_of(incoming.language),
-        name=incoming.name or "",
+        default_slug=ctx.town_slug,
     )
     now = ctx.now()
+    staff: bool | None = None  # unknown: asked when needed
+    if known is not None:
+        user, state, town, staff = known.user, known.state, known.town, known.staff
+    else:
+        user, created = first_contact(
+            session=session,
+            channel=incoming.channel,
+            channel_ref=incoming.user_ref,
+            language=i18n.language_of(incoming.language),
+            name=incoming.name or "",
+            phone=incoming.phone or "",
+            now=now,
+        )
+        town = None
+        if created:  # nobody else has their row yet: the state is inserted at the end
+            state = ConversationState(user_id=persisted(user.id))
+        else:
+            state = load_state(session=session, user_id=persisted(user.id))
     # Minute precision is plenty for WhatsApp's 24-hour window, and it spares an UPDATE of
     # the user's row on most messages of a conversation.
     if user.last_inbound_at is None or now - user.last_inbound_at >= INBOUND_PRECISION:
         user.last_inbound_at = now
-    user.unreachable = False
+    if user.unreachable:  # (set only when it changes: a dirty row costs every autoflush)
+        user.unreachable = False
     if incoming.phone and not user.phone:
         user.phone = incoming.phone
-    state = load_state(session=session, user_id=persisted(user.id))
+    # The state is written once, at the end of the turn (`_finish`): out of the session, the
+    # handlers' queries do not flush each change of it on their way.
+    if state in session:
+        session.expunge(state)
     text = (incoming.text or "").strip()[:MAX_TEXT]
-    return Turn(session=session, ctx=ctx, user=user, state=state, incoming=incoming, text=text)
+    turn = Turn(
+        session=session, ctx=ctx, user=user, state=state, incoming=incoming, text=text, staff=staff
+    )
+    if town is not None:
+        turn.__dict__["town"] = town  # Turn.town, already loaded with the person
+    return turn
 
 
 def dispatch(session: Session, ctx: Context, incoming: Incoming) -> tuple[list[Reply], bool]:
@@ -115,6 +144,10 @@ def _finish(turn: Turn, replies: list[Reply]) -> list[Reply]:
     if menu is not None:
         turn.state.menu = menu
     turn.state.updated_at = turn.now()
+    if inspect(turn.state).transient:  # a newcomer's first turn
+        turn.session.add(turn.state)
+    else:
+        save_state(session=turn.session, state=turn.state)
     if turn.safety_copy and replies:
         copy = outbox.enqueue(
             session=turn.session,
@@ -191,6 +224,7 @@ def run_action(turn: Turn, action: str) -> list[Reply]:
     return handler(turn)
 
 
+@lru_cache(maxsize=4096)  # every typed word is compared with each label of the menu
 def _plain(text: str) -> str:
     folded = fold(text)
     return "".join(c for c in folded if c.isalnum() or c == " ").strip()

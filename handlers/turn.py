@@ -13,7 +13,7 @@ from handlers.context import Context
 from handlers.core import Incoming, Option, Reply, menu_of
 from store import outbox
 from store.models import ConversationState, Town, User
-from store.shops import staff_ids
+from store.shops import staff_ids, staff_now
 from store.towns import default_town
 from store.types import persisted
 
@@ -34,6 +34,7 @@ class Turn:
     # them (an order's confirmation): they are also kept as an outbox row, due a little later,
     # which the channel cancels once it has sent them (`Engine.delivered`).
     safety_copy: bool = False
+    staff: bool | None = None  # works in a shop, as read with the person (None: not read)
 
     @property
     def user_id(self) -> int:
@@ -61,6 +62,11 @@ class Turn:
             if town is not None:
                 return town
         return default_town(session=self.session, slug=self.ctx.town_slug)
+
+    @property
+    def is_staff(self) -> bool:
+        """Whether the person works in a shop (now, if this turn changed it)."""
+        return staff_now(session=self.session, user_id=self.user_id, known=self.staff)
 
     @property
     def tz(self) -> str:

@@ -1,13 +1,16 @@
 """The customer's cart: one line per item, quantities checked against stock."""
 
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import bindparam, delete
 from sqlmodel import Session, col, select
 
 from store.models import CartLine, Item, Shop
-from store.types import persisted
 
 MAX_QUANTITY = 99
+_READ = "cart_lines"  # session.info: the lines read in this transaction, by (user, shop)
+_UNREAD: Any = object()  # set_quantity's `line` when the caller has not read it
 
 
 @dataclass(frozen=True)
@@ -26,18 +29,49 @@ def orderable(item: Item | None, shop: Shop | None) -> bool:
     return bool(item and shop and not item.hidden and not item.deleted and shop.active)
 
 
+def item_and_shop(*, session: Session, item_id: int) -> tuple[Item, Shop] | None:
+    """An item and its shop, in one query."""
+    query = select(Item, Shop).join(Shop, col(Shop.id) == Item.shop_id).where(Item.id == item_id)
+    row = session.exec(query).first()
+    return (row[0], row[1]) if row else None
+
+
+# Built once: a checkout step reads the cart's lines every time.
+_LINES = (
+    select(CartLine, Item, Shop)
+    .join(Item, col(Item.id) == CartLine.item_id)
+    .join(Shop, col(Shop.id) == Item.shop_id)
+    .where(CartLine.user_id == bindparam("user_id"))
+    .order_by(col(Shop.name), col(CartLine.id))
+)
+_SHOP_LINES = _LINES.where(Shop.id == bindparam("shop_id"))
+
+
 def lines(*, session: Session, user_id: int, shop_id: int | None = None) -> list[Line]:
-    """The cart, grouped by shop (shop name, then the order items were added)."""
-    query = (
-        select(CartLine, Item, Shop)
-        .join(Item, col(Item.id) == CartLine.item_id)
-        .join(Shop, col(Shop.id) == Item.shop_id)
-        .where(CartLine.user_id == user_id)
-        .order_by(col(Shop.name), col(CartLine.id))
-    )
-    if shop_id is not None:
-        query = query.where(Shop.id == shop_id)
-    return [Line(item, shop, line.quantity) for line, item, shop in session.exec(query)]
+    """The cart, grouped by shop (shop name, then the order items were added).
+
+    Read once a transaction: a checkout step asks several times, and every change to the
+    cart goes through this module, which forgets what it read.
+    """
+    read: dict[tuple[int, int | None], list[Line]] = session.info.setdefault(_READ, {})
+    key = (user_id, shop_id)
+    if key in read:
+        return list(read[key])
+    query = _SHOP_LINES if shop_id is not None else _LINES
+    rows = session.exec(query, params={"user_id": user_id, "shop_id": shop_id})
+    found = [Line(item, shop, line.quantity) for line, item, shop in rows]
+    read[key] = found
+    return list(found)
+
+
+def _changed(session: Session) -> None:
+    session.info.pop(_READ, None)
+
+
+def line_of(*, session: Session, user_id: int, item_id: int) -> CartLine | None:
+    """The cart's line for an item, if any (hand it to `set_quantity`)."""
+    query = select(CartLine).where(CartLine.user_id == user_id, CartLine.item_id == item_id)
+    return session.exec(query).first()
 
 
 def quantity_of(*, session: Session, user_id: int, item_id: int) -> int:
@@ -47,11 +81,14 @@ def quantity_of(*, session: Session, user_id: int, item_id: int) -> int:
     return session.exec(query).first() or 0
 
 
-def set_quantity(*, session: Session, user_id: int, item_id: int, quantity: int) -> None:
-    """Put `quantity` of an item in the cart; 0 removes the line."""
-    line = session.exec(
-        select(CartLine).where(CartLine.user_id == user_id, CartLine.item_id == item_id)
-    ).first()
+def set_quantity(
+    *, session: Session, user_id: int, item_id: int, quantity: int, line: Any = _UNREAD
+) -> None:
+    """Put `quantity` of an item in the cart; 0 removes the line. `line`: the item's line
+    as `line_of` just read it (None: there is none), to spare reading it again."""
+    _changed(session)
+    if line is _UNREAD:
+        line = line_of(session=session, user_id=user_id, item_id=item_id)
     if quantity <= 0:
         if line is not None:
             session.delete(line)
@@ -64,7 +101,10 @@ def set_quantity(*, session: Session, user_id: int, item_id: int, quantity: int)
 
 
 def clear_shop(*, session: Session, user_id: int, shop_id: int) -> None:
-    """Remove the lines of one shop (after its order is placed)."""
-    for line in lines(session=session, user_id=user_id, shop_id=shop_id):
-        item_id = persisted(line.item.id)
-        set_quantity(session=session, user_id=user_id, item_id=item_id, quantity=0)
+    """Remove the lines of one shop (after its order is placed), in one statement."""
+    _changed(session)
+    items = select(Item.id).where(Item.shop_id == shop_id)
+    session.execute(
+        delete(CartLine).where(col(CartLine.user_id) == user_id, col(CartLine.item_id).in_(items)),
+        execution_options={"synchronize_session": "fetch"},
+    )

@@ -5,7 +5,10 @@ import secrets
 import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, func, select
 
 from store.models import Invite, Item, Shop, ShopStaff, Town
@@ -134,6 +137,28 @@ def staff_shop_ids(*, session: Session, user_id: int) -> list[int]:
     """The shops this user works in, in the order they joined them."""
     query = select(ShopStaff.shop_id).where(ShopStaff.user_id == user_id)
     return list(session.exec(query.order_by(col(ShopStaff.id))))
+
+
+STAFF_CHANGED = "staff_changed"  # session.info: this transaction changed who works where
+
+
+def _staff_written(_mapper: Any, _connection: Any, row: ShopStaff) -> None:
+    session = OrmSession.object_session(row)
+    if session is not None:
+        session.info[STAFF_CHANGED] = True
+
+
+for _kind in ("after_insert", "after_update", "after_delete"):
+    event.listen(ShopStaff, _kind, _staff_written)
+
+
+def staff_now(*, session: Session, user_id: int, known: bool | None) -> bool:
+    """Whether the user works in a shop: `known` (read with the turn's first rows) unless
+    it was not read or this transaction changed who works where."""
+    pending = any(isinstance(o, ShopStaff) for o in (*session.new, *session.deleted))
+    if known is None or pending or session.info.get(STAFF_CHANGED):
+        return bool(staff_shop_ids(session=session, user_id=user_id))
+    return known
 
 
 def shops_of(*, session: Session, user_id: int) -> list[Shop]:

@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from store.hours import intervals_on
 from store.models import Order, Shop
 from store.statuses import CALLED_OFF, values
-from store.types import persisted
+from store.types import UTCDateTime, persisted
 
 HORIZON_DAYS = 21
 PART_SIZE = 6  # slots in one list before the day is split into parts
@@ -38,21 +39,38 @@ def _candidates(shop: Shop, day: date, now: datetime, tz: str) -> list[tuple[dat
     return slots
 
 
+# Built once (every step of a checkout counts a shop's orders per slot).
+_TAKEN = (
+    select(Order.slot_start, func.count())
+    .where(
+        Order.shop_id == bindparam("shop_id"),
+        col(Order.slot_start) >= bindparam("start", type_=UTCDateTime()),
+        col(Order.slot_start) <= bindparam("end", type_=UTCDateTime()),
+        col(Order.status).not_in(values(CALLED_OFF)),  # called off: the slot is free again
+    )
+    .group_by(col(Order.slot_start))
+)
+
+
 def _taken_between(
     *, session: Session, shop_id: int, start: datetime, end: datetime
 ) -> dict[datetime, int]:
     """Live orders per slot start in [start, end], in one query."""
-    query = (
-        select(Order.slot_start, func.count())
-        .where(
-            Order.shop_id == shop_id,
-            col(Order.slot_start) >= start,
-            col(Order.slot_start) <= end,
-            col(Order.status).not_in(values(CALLED_OFF)),  # called off: the slot is free again
-        )
-        .group_by(col(Order.slot_start))
-    )
-    return {moment: int(count) for moment, count in session.exec(query) if moment is not None}
+    params = {"shop_id": shop_id, "start": start, "end": end}
+    rows = session.exec(_TAKEN, params=params)
+    return {moment: int(count) for moment, count in rows if moment is not None}
+
+
+def _free(
+    candidates: list[tuple[datetime, datetime]], taken: dict[datetime, int], capacity: int
+) -> list[Slot]:
+    """The candidates that still have room, in order."""
+    result = []
+    for start, end in candidates:
+        free = capacity - taken.get(start, 0)
+        if free > 0:
+            result.append(Slot(start, end, free))
+    return result
 
 
 def free_slots(*, session: Session, shop: Shop, day: date, now: datetime, tz: str) -> list[Slot]:
@@ -66,34 +84,52 @@ def free_slots(*, session: Session, shop: Shop, day: date, now: datetime, tz: st
         start=candidates[0][0],
         end=candidates[-1][0],
     )
-    result = []
-    for start, end in candidates:
-        free = shop.slot_capacity - counts.get(start, 0)
-        if free > 0:
-            result.append(Slot(start, end, free))
-    return result
+    return _free(candidates, counts, shop.slot_capacity)
+
+
+def free_days(
+    *, session: Session, shop: Shop, now: datetime, tz: str, count: int = 6
+) -> list[tuple[date, list[Slot]]]:
+    """The next days (today included) the shop is open with a free slot, skipping closures,
+    each with its free slots: the orders of the next `count` open days in one query (more
+    only when some of those days are full)."""
+    today = now.astimezone(ZoneInfo(tz)).date()
+    found: list[tuple[date, list[Slot]]] = []
+    offset = 0
+    while offset < HORIZON_DAYS and len(found) < count:
+        batch: list[tuple[date, list[tuple[datetime, datetime]]]] = []
+        while offset < HORIZON_DAYS and len(batch) < count - len(found):
+            day = today + timedelta(days=offset)
+            offset += 1
+            candidates = _candidates(shop, day, now, tz)
+            if candidates:
+                batch.append((day, candidates))
+        if not batch:
+            break
+        taken = _taken_between(
+            session=session,
+            shop_id=persisted(shop.id),
+            start=batch[0][1][0][0],
+            end=batch[-1][1][-1][0],
+        )
+        for day, candidates in batch:
+            free = _free(candidates, taken, shop.slot_capacity)
+            if free:
+                found.append((day, free))
+    return found
 
 
 def pickup_days(
     *, session: Session, shop: Shop, now: datetime, tz: str, count: int = 6
 ) -> list[date]:
     """The next days (today included) the shop is open with a free slot, skipping closures."""
-    today = now.astimezone(ZoneInfo(tz)).date()
-    days: list[date] = []
-    for offset in range(HORIZON_DAYS):
-        day = today + timedelta(days=offset)
-        if free_slots(session=session, shop=shop, day=day, now=now, tz=tz):
-            days.append(day)
-            if len(days) == count:
-                break
-    return days
+    return [day for day, _ in free_days(session=session, shop=shop, now=now, tz=tz, count=count)]
 
 
 def soonest(*, session: Session, shop: Shop, now: datetime, tz: str) -> Slot | None:
     """The first free pickup slot from now on ("Dès que possible"), or None."""
-    days = pickup_days(session=session, shop=shop, now=now, tz=tz, count=1)
-    found = free_slots(session=session, shop=shop, day=days[0], now=now, tz=tz) if days else []
-    return found[0] if found else None
+    days = free_days(session=session, shop=shop, now=now, tz=tz, count=1)
+    return days[0][1][0] if days else None
 
 
 def slot_is_free(*, session: Session, shop: Shop, start: datetime, now: datetime, tz: str) -> bool:

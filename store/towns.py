@@ -2,8 +2,15 @@
 
 import math
 import re
+import threading
+import time
+import weakref
+from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session, col, select
 
 from store.models import Town
 from store.parsing.text import fold, slugify
@@ -19,13 +26,71 @@ def zone_of(*, session: Session, town_id: int | None, default: str) -> str:
     return town.timezone if town is not None else default
 
 
+# The towns' slugs, per database, for the questions every few messages ask: how many towns
+# are there (the home menu's "change town"), is this typed word a town's name. Kept in the
+# process for SLUGS_TTL seconds: a town another process adds or renames is seen that much
+# later (towns change a few times a year; the rows themselves are always read fresh), and
+# one this process writes is seen at once (the cache is dropped when a town is flushed
+# and again when that transaction commits).
+SLUGS_TTL = 30.0
+_slugs: "weakref.WeakKeyDictionary[Engine, tuple[float, frozenset[str]]]" = (
+    weakref.WeakKeyDictionary()
+)
+_slugs_guard = threading.Lock()
+_CHANGED = "towns_changed"  # session.info: this transaction wrote a town
+
+
+def _known_slugs(session: Session) -> frozenset[str]:
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    now = time.monotonic()
+    with _slugs_guard:
+        cached = _slugs.get(engine)
+    if cached is not None and now - cached[0] < SLUGS_TTL and not session.info.get(_CHANGED):
+        return cached[1]
+    slugs = frozenset(session.exec(select(Town.slug)).all())
+    if not session.info.get(_CHANGED):  # not this transaction's own, uncommitted towns
+        with _slugs_guard:
+            _slugs[engine] = (now, slugs)
+    return slugs
+
+
+def forget_known() -> None:
+    """Drop the cached slugs (a town was written)."""
+    with _slugs_guard:
+        _slugs.clear()
+
+
+def _town_written(_mapper: Any, _connection: Any, town: Town) -> None:
+    forget_known()
+    session = OrmSession.object_session(town)
+    if session is not None:
+        session.info[_CHANGED] = True
+
+
+for _kind in ("after_insert", "after_update", "after_delete"):
+    event.listen(Town, _kind, _town_written)
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _committed(session: OrmSession) -> None:
+    if session.info.pop(_CHANGED, False):
+        forget_known()
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _rolled_back(session: OrmSession) -> None:
+    session.info.pop(_CHANGED, None)
+
+
 def all_towns(*, session: Session) -> list[Town]:
     """Every town, by name."""
     return list(session.exec(select(Town).order_by(col(Town.name))).all())
 
 
 def count_towns(*, session: Session) -> int:
-    return session.exec(select(func.count()).select_from(Town)).one()
+    """How many towns (as this process saw them within SLUGS_TTL seconds)."""
+    return len(_known_slugs(session))
 
 
 def by_slug(*, session: Session, slug: str) -> Town | None:
@@ -60,7 +125,10 @@ def by_name(*, session: Session, text: str) -> Town | None:
     """The town whose name is `text` (accents, case, dashes and spaces folded)."""
     if not re.search("[a-z]", fold(text)):
         return None
-    return by_slug(session=session, slug=slugify(text))
+    slug = slugify(text)[:80]
+    if slug not in _known_slugs(session):  # most typed words: no query
+        return None
+    return by_slug(session=session, slug=slug)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -21,8 +21,12 @@ LOW_STOCK = 3  # "only 3 left" from here down
 
 def category_name(turn: Turn, category: str) -> str:
     """The category's name in the user's language ("🧀 Fromagerie" / "🧀 Cheese")."""
+    return category_label(turn.lang, category)
+
+
+def category_label(lang: str, category: str) -> str:
     key = f"category_{category}"
-    return turn.t(key if key in i18n.catalogue() else "category_other")
+    return i18n.t(lang, key if key in i18n.catalogue() else "category_other")
 
 
 def status_text(lang: str, status: str, *, staff: bool = False) -> str:

@@ -3,14 +3,12 @@
 from handlers.common import actions as a
 from handlers.core import Option
 from handlers.turn import Turn
-from store.shops import staff_shop_ids
 from store.towns import count_towns
 
 
 def home_options(turn: Turn) -> tuple[Option, ...]:
     """Shop staff run their shop from here; customers never see the entry."""
-    staff = staff_shop_ids(session=turn.session, user_id=turn.user_id)
-    merchant = (turn.option("menu_my_shop", a.M_MENU.pack()),) if staff else ()
+    merchant = (turn.option("menu_my_shop", a.M_MENU.pack()),) if turn.is_staff else ()
     several = count_towns(session=turn.session) > 1  # one town: nothing to switch to
     towns = (turn.option("menu_town", a.TOWNS.pack(0), town=turn.town.name),) if several else ()
     return (

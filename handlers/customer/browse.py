@@ -2,13 +2,21 @@
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from typing import TypeVar
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from handlers import i18n
 from handlers.common import actions as a
-from handlers.common.cards import PAGE, category_name, item_card, join_lines, visible
+from handlers.common.cards import (
+    PAGE,
+    category_label,
+    category_name,
+    item_card,
+    join_lines,
+    visible,
+)
 from handlers.common.formats import delay, hhmm, soon
 from handlers.core import Option, Reply, Stale
 from handlers.turn import Turn
@@ -69,10 +77,15 @@ def categories(turn: Turn) -> list[Reply]:
     """`cats[:<page>]`: the town's categories with how many shops each, paged."""
     turn.expect(None)
     page = a.CATEGORIES.args(turn).page
-    shops = _town_shops(turn)
-    if not shops:
+    # Only the categories' counts: whole shops would each bring their hours, closures, ...
+    query = (
+        select(Shop.category, func.count())
+        .where(Shop.town_id == turn.town.id, col(Shop.active).is_(True))
+        .group_by(col(Shop.category))
+    )
+    counts = Counter({category: int(count) for category, count in turn.session.exec(query)})
+    if not counts:
         return [turn.reply("browse_no_shops", turn.nav())]
-    counts = Counter(shop.category for shop in shops)
     names = _sorted_categories(turn, counts)
     chosen, nav, note = _paged(turn, names, page, a.CATEGORIES.pack)
     options = [
@@ -82,13 +95,18 @@ def categories(turn: Turn) -> list[Reply]:
         )
         for c in chosen
     ]
-    text = join_lines(turn.t("browse_categories", count=len(shops)), note)
+    text = join_lines(turn.t("browse_categories", count=counts.total()), note)
     return [Reply(text, options=(*options, *nav, *turn.nav()), replace=True)]
 
 
 def _sorted_categories(turn: Turn, categories: Iterable[str]) -> list[str]:
     """Categories in the alphabetical order of their names in the user's language."""
-    return sorted(set(categories), key=lambda c: fold(strip_symbol(category_name(turn, c))))
+    return list(_category_order(turn.lang, frozenset(categories)))
+
+
+@lru_cache(maxsize=1024)
+def _category_order(lang: str, categories: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(categories, key=lambda c: fold(strip_symbol(category_label(lang, c)))))
 
 
 def strip_symbol(label: str) -> str:

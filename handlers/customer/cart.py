@@ -14,11 +14,10 @@ QUANTITY = "cart_qty"  # awaiting a typed quantity for data["qty_item"]
 
 def _item(turn: Turn, item_id: int) -> tuple[Item, Shop]:
     """The item an action names, if it exists in this town; anything else is stale."""
-    item = turn.session.get(Item, item_id)
-    shop = turn.session.get(Shop, item.shop_id) if item else None
-    if item is None or shop is None or shop.town_id != turn.town.id:
+    found = cart.item_and_shop(session=turn.session, item_id=item_id)
+    if found is None or found[1].town_id != turn.town.id:
         raise Stale(item_id)
-    return item, shop
+    return found
 
 
 def _room(item: Item) -> int:
@@ -35,12 +34,13 @@ def add(turn: Turn) -> list[Reply]:
     if item.stock == 0:
         return [turn.reply("cart_sold_out", _after_options(turn, shop), name=item.name)]
     item_id = persisted(item.id)
-    held = cart.quantity_of(session=turn.session, user_id=turn.user_id, item_id=item_id)
+    line = cart.line_of(session=turn.session, user_id=turn.user_id, item_id=item_id)
+    held = line.quantity if line else 0
     if held + 1 > _room(item):
         text = turn.t("cart_stock_limit", count=_room(item), name=item.name)
         return [Reply(text, options=tuple(_after_options(turn, shop)))]
     cart.set_quantity(
-        session=turn.session, user_id=turn.user_id, item_id=item_id, quantity=held + 1
+        session=turn.session, user_id=turn.user_id, item_id=item_id, quantity=held + 1, line=line
     )
     options = [
         turn.option("cart_change_qty", a.QUANTITY.pack(item_id)),

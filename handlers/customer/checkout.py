@@ -34,8 +34,10 @@ _shop, _co, _save, _lines, _with_notice = shop_of, answers, save, co_lines, with
 
 def _step(turn: Turn, shop_id: int, then: Callable[[Shop], list[Reply]]) -> list[Reply]:
     """One step of this shop's checkout; an emptied cart goes back to the cart."""
+    # The lines first: they bring the shop along, so looking it up costs no query.
+    found = cart.lines(session=turn.session, user_id=turn.user_id, shop_id=shop_id)
     shop = _shop(turn, shop_id)
-    if not _lines(turn, shop):
+    if not found:
         return [turn.reply("co_empty"), *show_cart(turn)]
     return then(shop)
 
@@ -153,9 +155,10 @@ def pay(turn: Turn) -> list[Reply]:
 # The steps.
 def begin(turn: Turn, shop_id: int) -> list[Reply]:
     """This shop's order: how to get it, or the summary when every answer is there."""
-    shop = _shop(turn, shop_id)
+    found = cart.lines(session=turn.session, user_id=turn.user_id, shop_id=shop_id)
+    shop = _shop(turn, shop_id)  # (the lines brought it along)
     turn.expect(None)
-    if not _lines(turn, shop):
+    if not found:
         return [turn.reply("co_empty"), *show_cart(turn)]
     co = turn.data.get("co") or {}
     if co.get("shop") != shop.id:

@@ -247,7 +247,7 @@ def place(turn: Turn, shop: Shop, co: dict[str, Any], online: bool = False) -> O
     if online:
         return Placed(payment_link(turn, shop, order))
     link = turn.ctx.deep_link(turn.user.channel, f"pickup-{token}")
-    photo = turn.ctx.media.put(qr_png(link), "png")
+    photo = turn.ctx.media.put(qr_png(link, screen=True), "png")
     order_notices.alert_new(turn, shop, order)
     plan_pickup_reminders(turn, order)
     details = order_notices.details(turn.lang, turn.session, turn.ctx, order, shop)

@@ -31,12 +31,9 @@ def day_label(turn: Turn, day: date) -> str:
     return turn.t("co_today", day=label) if day == today else label[:1].upper() + label[1:]
 
 
-def _soon_option(turn: Turn, shop: Shop) -> list[Option]:
-    """ "⚡ Dès que possible : aujourd'hui 16:30", the first free slot, when there is one."""
+def _soon_option(turn: Turn, shop: Shop, first: slots.Slot) -> list[Option]:
+    """ "⚡ Dès que possible : aujourd'hui 16:30", the first free slot."""
     tz = turn.tz
-    first = slots.soonest(session=turn.session, shop=shop, now=turn.now(), tz=tz)
-    if first is None:
-        return []
     local = first.start.astimezone(ZoneInfo(tz))
     time = _clock(first.start, turn, tz)
     if local.date() == turn.now().astimezone(ZoneInfo(tz)).date():
@@ -55,13 +52,14 @@ def days(turn: Turn, shop: Shop) -> list[Reply]:
     save(turn, co)
     turn.expect(None)
     tz = turn.tz
-    found = slots.pickup_days(session=turn.session, shop=shop, now=turn.now(), tz=tz)
+    found = slots.free_days(session=turn.session, shop=shop, now=turn.now(), tz=tz)
     shop_id = persisted(shop.id)
     back = turn.nav(a.CO_MODE.pack(shop_id))
     if not found:
         return [turn.reply("co_no_days", back, shop=shop.name)]
-    options = [Option(day_label(turn, d), a.CO_DAY.pack(shop_id, f"{d:%Y%m%d}")) for d in found]
-    return [turn.reply("co_day_ask", [*_soon_option(turn, shop), *options, *back])]
+    soon = _soon_option(turn, shop, found[0][1][0])
+    options = [Option(day_label(turn, d), a.CO_DAY.pack(shop_id, f"{d:%Y%m%d}")) for d, _ in found]
+    return [turn.reply("co_day_ask", [*soon, *options, *back])]
 
 
 def day_slots(turn: Turn, shop: Shop, raw: str, notice: str = "", part: str = "") -> list[Reply]:

@@ -6,7 +6,7 @@ Texts live in `handlers/i18n/locales/*.toml`, one table a key with its `fr` and 
 import tomllib
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -45,6 +45,9 @@ def t(lang: str, key: str, **values: object) -> str:
     return template.format(**values) if values else template
 
 
+# Babel formats a price, a day or a time in tens of microseconds, and menus show dozens:
+# the same few values come back all day, so each is formatted once.
+@lru_cache(maxsize=8192)
 def money(cents: int, lang: str, currency: str = "EUR") -> str:
     """`3500` -> "35,00 €" in French, "€35.00" in English."""
     return format_currency(Decimal(cents) / 100, currency, locale=LOCALES[lang])
@@ -56,11 +59,17 @@ def local(moment: datetime, tz: str) -> datetime:
 
 def day(value: date | datetime, lang: str, tz: str | None = None) -> str:
     """ "samedi 12 décembre" / "Saturday 12 December"."""
-    if isinstance(value, datetime) and tz:
-        value = local(value, tz)
+    if isinstance(value, datetime):
+        value = (local(value, tz) if tz else value).date()
+    return _day(value, lang)
+
+
+@lru_cache(maxsize=4096)
+def _day(value: date, lang: str) -> str:
     return format_date(value, "EEEE d MMMM", locale=LOCALES[lang])
 
 
+@lru_cache(maxsize=8192)
 def clock(value: datetime, lang: str, tz: str) -> str:
     """ "14:30" in the town's zone."""
     return format_time(local(value, tz), "HH:mm", locale=LOCALES[lang])

@@ -130,3 +130,28 @@ def test_a_mistyped_photo_path_is_named_and_the_waiting_question_keeps_waiting(c
         from store.models import ConversationState
 
         assert session.get(ConversationState, 1).expect == "search"
+
+
+def test_a_returning_persons_turn_reads_them_once_and_writes_their_state_once(chat, db):
+    """However many queries a handler runs, the person's rows are read in one statement
+    and their conversation state is written once, at the end of the turn."""
+    from sqlalchemy import event
+
+    alice = chat()
+    alice.say("/start")
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        seen.append(" ".join(statement.split()).lower())
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        screen = alice.say("chocolat")  # a search: it remembers the words, then the menu
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert "Résultats pour « chocolat »" in screen
+    of_user = ('from "user"', "from user ")  # PostgreSQL quotes the table's name
+    reads = [s for s in seen if s.startswith("select") and any(f in s for f in of_user)]
+    writes = [s for s in seen if s.startswith("update conversationstate")]
+    assert len(reads) == 1 and "conversationstate" in reads[0]
+    assert len(writes) == 1

@@ -123,3 +123,30 @@ def test_the_admin_adds_a_town_from_the_command_line(tmp_path, db):
     with db.session() as session:
         town = session.exec(select(Town).where(Town.slug == "belleme")).one()
         assert (town.lat, town.lon, town.timezone) == (48.37, 0.56, "Europe/Paris")
+
+
+def test_a_town_added_while_the_bot_runs_is_found_by_its_name(engine, db, monkeypatch):
+    """Typed town names are checked against the towns' slugs kept in the process: a town
+    this process adds counts at once, one another process adds once SLUGS_TTL has passed."""
+    from sqlalchemy import text
+
+    from store import towns
+
+    alice = ConsoleChannel(engine, user="alice")
+    alice.say("/start")
+    assert "boutiques de Bellême" not in alice.say("belleme")  # no such town yet: a search
+    db.run(lambda s: add_town(session=s, name="Bellême", postcodes=["61130"]))
+    assert "boutiques de Bellême" in alice.say("belleme")
+
+    # Another process's town, written behind this one's back (no ORM event here).
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO town (slug, name, postcode, postcodes, timezone, locale, currency)"
+                " VALUES ('mortagne-au-perche', 'Mortagne-au-Perche', '61400', '[\"61400\"]',"
+                " 'Europe/Paris', 'fr_FR', 'EUR')"
+            )
+        )
+    monkeypatch.setattr(towns, "SLUGS_TTL", 0.0)  # as if SLUGS_TTL seconds had passed
+    assert "boutiques de Mortagne-au-Perche" in alice.say("mortagne au perche")
+    assert town_of(db, "alice") == "Mortagne-au-Perche"
