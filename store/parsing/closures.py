@@ -16,6 +16,10 @@ midi jusqu'au 2/01": the whole days, the half said back), "26/12 ouvert" as an o
 holidays ("vacances scolaires", "de la Toussaint") are never turned into dates: beside typed
 dates they only name them, alone they are said back. A duration that disagrees with the days
 ("3 jours la semaine prochaine") is said back rather than guessed.
+
+Nothing inferred is saved unasked: a start or an end that was not typed (from today, up to a
+reopening) is a doubt; an opening on a date ("ouvert le dimanche 20/12 de 10h à 18h") cannot be
+saved, so it is said back; "je vous dirai" is not "aucune"; a reopening day is never closed.
 """
 
 import calendar
@@ -45,12 +49,15 @@ class _Day:
     exclusive: bool = False  # "du 24 au 28 exclu": the 28th is open
     plural: bool = False  # typed after "les": "les 24/12 et 31/12 après-midi" share the half day
     half: bool = False  # "du 24 au soir au 4 janvier au matin": that end is not a whole day
+    lead: int = -1  # where its role's word starts: "jusqu'au 4", "réouverture le 7"
 
 
 class Closures(list[list[str]]):
     """`Shop.closures` as read, with the parts that were not understood and the doubts: parts
     read but worth asking about, as (typed, why) - why is "weekday" (the weekday typed does not
-    fall on that date) or "long" (a closure of more than 100 days)."""
+    fall on that date), "long" (a closure of more than 100 days), "from_today" (no start typed:
+    "jusqu'au 4 janvier", "réouverture le 7") or "to_reopening" (days up to a reopening that were
+    not typed: "fermé le 28, réouverture le 31")."""
 
     def __init__(
         self,
@@ -63,6 +70,7 @@ class Closures(list[list[str]]):
 
 
 _CLOSING = ("ferm", "closed", "conge")
+_INTO = ("au", "a", "en", "dans", "la", "l", "le")  # "le 2 au matin", "le 24 en soirée"
 _HALF_DAYS = ("mat", "ap", "soir", "midi", "morning", "afternoon", "evening")
 
 
@@ -91,6 +99,9 @@ class _Reader:
         self.month: int | None = None  # "février : du 13 au 21", "en janvier, du 4 au 9"
         self.sealed = 0  # "le 29 toute la journée et le 30 au matin": the 29th stays whole
         self.plural = False  # "les" typed since the last date
+        self.role_at = 0  # where the role's word ("jusqu'au", "réouverture") starts
+        self.reopen_typed: tuple[int, int] = (0, 0)  # "réouverture le 7 janvier", as typed
+        self.undecided = False  # "je ne sais pas encore": no closure cannot be read from "pas"
 
     def read(self, tokens: list[Token]) -> None:
         for n, token in enumerate(tokens):
@@ -126,7 +137,14 @@ class _Reader:
                 opened.role, opened.link, self.chain, self.role = "open", "list", [opened], "open"
             elif kind in ("until", "reopen", "open", "since", "weekfrom"):
                 self.flush()
-                self.role = kind
+                self.role, self.role_at = kind, token.start
+            elif kind == "stayopen":  # "on reste ouvert tout le mois de décembre"
+                self.flush()
+                self.role, self.role_at, self.nothing = "open", token.start, True
+            elif kind == "undecided":  # "je vous dirai": not "aucune", and said back
+                self.flush()
+                self.unread.append((token.start, token.end))
+                self.undecided = True
             elif kind == "partial":
                 self._partial(token, tokens[max(n - 2, 0) : n])
             elif kind == "unless":
@@ -149,8 +167,8 @@ class _Reader:
                 self._school(tokens, n)
             elif kind == "whole":
                 self.sealed = len(self.chain)
-            elif kind == "excluded" and self.chain and self.chain[-1].link == "range":
-                self.chain[-1].exclusive = True
+            elif kind == "excluded" and self.chain and _ends(self.chain[-1]):
+                self.chain[-1].exclusive = True  # "du 24 au 28 exclu", "jusqu'au 4 janvier exclu"
             elif kind in ("word", "month", "weekly", "year", "nextweek", "excluded"):
                 self.flush()
                 self.unread.append((token.start, token.end))
@@ -204,16 +222,25 @@ class _Reader:
             self.ranges = [piece for r in self.ranges for piece in _minus(r, first, last)]
         if self.duration:
             self._duration(*self.duration)
+        if self.reopen and len(self.since) == 1 and not self.ranges:
+            first, typed = self.since[0]  # "à partir du 24 décembre, réouverture le 5 janvier"
+            if first < self.reopen:
+                self.unread.remove(typed)
+                self.ranges.append((first, self.reopen - timedelta(days=1)))
         doubt = bool(self.unread)  # "fermons le 24 à 16h et rouvrons le 28": not closed till then
         if self.reopen and not self.ranges and not doubt and self.reopen > self.today:
             self.ranges.append((self.today, self.reopen - timedelta(days=1)))
+            self.doubts.append((self.reopen_typed, "from_today"))  # the start was not typed
         elif self.reopen and self.ranges and not doubt:
             latest = max(self.ranges, key=lambda r: r[1])
             gap = (self.reopen - latest[1]).days
             if latest in self.singles and 1 < gap <= 14:  # "fermé le 24, réouverture le 26"
                 self.ranges.append((latest[1], self.reopen - timedelta(days=1)))
+                self.doubts.append((self.reopen_typed, "to_reopening"))  # the end was not typed
+        if self.reopen:  # "du 27/12 au 31/12, on revient le 31": a reopening day is open
+            self.ranges = [p for r in self.ranges for p in _minus(r, self.reopen, self.reopen)]
 
-    def _date(self, token: Token) -> None:
+    def _date(self, token: Token, fixed: date | None = None) -> None:
         day = _Day(token.start, token.end, link=self.link if self.chain else "list")
         day.plural, self.plural = self.plural, False
         if token.start in self.hints:  # "lundi 5/01": said back whole
@@ -242,6 +269,12 @@ class _Reader:
             day.last = date(year, month, calendar.monthrange(year, month)[1])
         elif token.kind == "monthpart":  # "les 3 premiers jours de janvier"
             day.fixed, day.last = _month_part(token.value, self.today)  # type: ignore[arg-type]
+        elif token.kind == "multi":  # "les 2 prochains samedis", "tous les lundis de décembre"
+            for fixed in _several(token.value, self.today):  # type: ignore[arg-type]
+                self._date(Token("relative", token.text, token.start, token.end), fixed)
+            return
+        elif token.kind == "relative" and fixed is not None:
+            day.fixed = fixed
         elif token.kind == "relative":
             ahead = 2 if token.text.startswith("apres") else 0 if "hui" in token.text else 1
             ahead = 0 if token.text in ("today", "auj", "auj.", "ajd", "ajrd", "aujd") else ahead
@@ -251,8 +284,8 @@ class _Reader:
             if day.month is None and self.month and not self.chain:
                 day.month = self.month  # "février : du 13 au 21"
         if self.role:
-            day.role = self.role
-            if self.role not in ("unless", "open"):  # "sauf le 24 et le 31"
+            day.role, day.lead = self.role, self.role_at
+            if self.role not in ("unless", "open") and fixed is None:  # "sauf le 24 et le 31"
                 self.role = ""
         self.chain.append(day)
         self.link, self.locked = "list", False
@@ -263,7 +296,8 @@ class _Reader:
         if role == "reopen":
             return  # "réouverture le 3 janvier à 9h"
         if role == "open" and not any(t.text == "jusqu" for t in before):
-            return  # "ouvert le dimanche 20/12 de 10h à 18h"; not "ouvert le 24 jusqu'à 16h"
+            self.unread.append((token.start, token.end))  # "ouvert le dimanche 20/12 de 10h à 18h"
+            return  # said back with its date; "ouvert le 24 jusqu'à 16h" goes on below
         if not self.chain:
             if not self.dated:
                 self.ahead.append((token.start, token.end))  # "on ferme à 16h le 24 et le 31"
@@ -273,7 +307,8 @@ class _Reader:
             chain[k].half = True  # "du 24 au soir jusqu'au 4 janvier au matin"
             self.unread += [(chain[k].start, chain[k].end), (token.start, token.end)]
             return
-        alone = token.start - chain[-1].end <= 2 and not any(d.plural for d in chain)
+        near = before[-1].start if before and before[-1].text in _INTO else token.start
+        alone = near - chain[-1].end <= 2 and not any(d.plural for d in chain)  # "le 2 au matin"
         alone = alone and token.text.startswith(_HALF_DAYS)  # not hours: "lun 21 & mar 22 9h-19h"
         while k > 0 and chain[k].link == "list" and chain[k - 1].link != "range":
             prior = chain[k - 1]
@@ -338,16 +373,20 @@ class _Reader:
             if end < start:
                 self.unread += [(first.start, first.end), (last.start, last.end)]
                 return
+        if role == "until" and first.exclusive:
+            start -= timedelta(days=1)  # "jusqu'au 4 janvier exclu": the 3rd is the last
         if role == "weekfrom" and last is None:
             end = start + timedelta(days=6)  # "la semaine du 4 janvier"
         if role == "reopen":
-            self.reopen = start
+            self.reopen, self.reopen_typed = start, (_lead(first), first.end)
         elif role == "unless":
             self.except_days.append((start, end))
-        elif role == "open":
-            pass  # "ouverture exceptionnelle le dimanche 20/12": an opening, not a closure
-        elif role == "until":
+        elif role == "open":  # "ouvert le dimanche 20/12": an opening on a date cannot be saved,
+            if last is not None or first.last is None:  # so it is said back; "ouvert tout le
+                self.unread += [(first.start, (last or first).end)]  # mois", usual, loses nothing
+        elif role == "until":  # "fermé jusqu'au 3 janvier": from today? The start was not typed
             self._closed(first, last, self.today, max(start, self.today))
+            self.doubts.append(((_lead(first), first.end), "from_today"))
         else:
             self._closed(first, last, start, end)
             if last is None and first.last is None:
@@ -371,6 +410,22 @@ class _Reader:
         except ValueError:
             return None
         return value
+
+
+def _lead(day: _Day) -> int:
+    return day.lead if 0 <= day.lead < day.start else day.start
+
+
+def _ends(day: _Day) -> bool:
+    """The day ends a closure: "au 28" in a range or "jusqu'au 4" alone."""
+    return day.link == "range" or day.role == "until"
+
+
+def _several(spec: tuple[str, int, int], today: date) -> list[date]:
+    """("next", 5, 2): the 2 coming Saturdays (a count, not the second one)."""
+    _, weekday, count = spec
+    first = today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
+    return [first + timedelta(days=7 * k) for k in range(count)]
 
 
 def _month_part(part: tuple[str, int, int], today: date) -> tuple[date, date]:
@@ -444,6 +499,8 @@ def _minus(closure: tuple[date, date], first: date, last: date) -> list[tuple[da
     return [(a, b) for a, b in pieces if a <= b]
 
 
+_OPEN_WORDS = {"ouvert", "ouverte", "ouverts", "ouvertes", "ouverture", "open"}  # said as one
+_BECAUSE = ("pour", "for", "cause", "because")
 _DATED = {*DATE_KINDS, "month", "year", "partial", "duration"}
 _ALWAYS_SAID = {"semaine", "semaines", "mois", "jours", "jour", "ouvert", "ouverte", "quinzaine"}
 
@@ -458,6 +515,8 @@ def _prose(tokens: list[Token], n: int) -> bool:
         while 0 <= k < len(tokens) and tokens[k].kind in ("filler", "nothing", "word"):
             if tokens[k].kind == "word":
                 break
+            if step < 0 and tokens[k].text in _BECAUSE:
+                return True  # "fermé le 6 janvier pour la galette": a reason, not a date
             k += step
         if 0 <= k < len(tokens) and tokens[k].kind in _DATED:
             return False
@@ -533,7 +592,8 @@ def parse_closures(text: str, today: date) -> Closures | None:
     reader = _Reader(today, unread, hints)
     reader.read(tokens)
     ranges = [[a.isoformat(), b.isoformat()] for a, b in _merged(reader.ranges)]
-    if not ranges and not reader.nothing:
+    if not ranges and (not reader.nothing or reader.undecided):
         return None
-    doubts = [(folded.original(a, b), why) for (a, b), why in reader.doubts]
-    return Closures(ranges, unread_parts(folded, unread, FILLER | COMMON_FRENCH), doubts)
+    doubts = [(folded.original(a, b).strip(" ,;:.-/"), why) for (a, b), why in reader.doubts]
+    said = unread_parts(folded, unread, FILLER | COMMON_FRENCH | _OPEN_WORDS)
+    return Closures(ranges, said, doubts)

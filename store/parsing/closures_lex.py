@@ -21,7 +21,9 @@ from store.parsing.reading import COMMON_FRENCH, Folded, Token
 
 DATE_KINDS = frozenset(
     ("numdate", "day", "holiday", "relative", "thisday", "nextday", "wholemonth", "weekend")
-) | {"nextweek", "nextweekday", "monthpart"}
+) | {"nextweek", "nextweekday", "monthpart", "multi"}
+# a notice in English may write its dates month first: "12/24" is read as 24/12 then
+_ENGLISH_NOTICE = re.compile(r"\b(?:closed|and|the|until|from|we|shop|store|open|through)\b")
 
 
 def _full_year(text: str | None) -> int | None:
@@ -47,16 +49,29 @@ def _month_part(groups: dict[str, str | None]) -> tuple[str, int, int]:
 
 
 def _days(groups: dict[str, str | None]) -> int:
-    unit, number = groups["du"] or "", int(groups["dn"] or 0)
+    unit, number = groups["du"] or "", int(groups["dn"] or (1 if groups["dw"] else 0))
     if unit.startswith("mois"):
         return 0  # a month is 28 to 31 days: which?
     return number * 7 if unit.startswith(("sem", "week")) else number
+
+
+def _count(text: str) -> int:
+    return int(text) if text.isdigit() else NUMBERS[text]
+
+
+def _numdate(groups: dict[str, str | None], english: bool) -> tuple[int, int, int | None]:
+    """(day, month, year); "12/24" in an English notice is December 24th."""
+    day, month = int(groups["nd"] or 0), int(groups["nm"] or 0)
+    if english and month > 12 >= day:
+        day, month = month, day
+    return day, month, _full_year(groups["ny"])
 
 
 def lex(folded: Folded) -> tuple[list[Token], dict[int, tuple[int, int]]]:
     """The tokens, and the weekday typed with a date ("lundi 5/01") by the date token's start:
     (weekday, where the weekday starts)."""
     tokens: list[Token] = []
+    english = bool(_ENGLISH_NOTICE.search(folded.text))
     for match in LEXEMES.finditer(folded.text):
         kind, groups = match.lastgroup or "", match.groupdict()
         token = Token(kind, match.group(), match.start(), match.end())
@@ -79,7 +94,13 @@ def lex(folded: Folded) -> tuple[list[Token], dict[int, tuple[int, int]]]:
         elif kind in ("greeting", "aside"):
             token.kind = "filler"  # "Joyeux Noël !" closes nothing
         elif kind == "numdate":
-            token.value = (int(groups["nd"]), int(groups["nm"]), _full_year(groups["ny"]))
+            token.value = _numdate(groups, english)
+        elif kind == "nextcount":  # "les 2 prochains samedis": ("next", weekday, how many)
+            weekday = WEEKDAYS.index(_weekday(groups["cw"] or groups["cw2"] or ""))
+            token.kind = "multi"
+            token.value = ("next", weekday, _count(groups["cn"] or groups["cn2"] or "1"))
+        elif kind == "nonstop":
+            token.kind = "word"  # "ouvert non-stop": opening hours, not "non"
         elif kind == "dashdate":
             day, month = groups["xd"] or groups["xd2"], groups["xm"] or groups["xm2"]
             token.kind, token.value = "numdate", (int(day), int(month), _full_year(groups["xy"]))
