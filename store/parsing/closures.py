@@ -57,7 +57,8 @@ class Closures(list[list[str]]):
     read but worth asking about, as (typed, why) - why is "weekday" (the weekday typed does not
     fall on that date), "long" (a closure of more than 100 days), "from_today" (no start typed:
     "jusqu'au 4 janvier", "réouverture le 7") or "to_reopening" (days up to a reopening that were
-    not typed: "fermé le 28, réouverture le 31")."""
+    not typed: "fermé le 28, réouverture le 31") or "reopening_day" (a reopening on a day typed
+    as closed: that day is left open)."""
 
     def __init__(
         self,
@@ -237,8 +238,9 @@ class _Reader:
             if latest in self.singles and 1 < gap <= 14:  # "fermé le 24, réouverture le 26"
                 self.ranges.append((latest[1], self.reopen - timedelta(days=1)))
                 self.doubts.append((self.reopen_typed, "to_reopening"))  # the end was not typed
-        if self.reopen:  # "du 27/12 au 31/12, on revient le 31": a reopening day is open
+        if self.reopen and any(a <= self.reopen <= b for a, b in self.ranges):
             self.ranges = [p for r in self.ranges for p in _minus(r, self.reopen, self.reopen)]
+            self.doubts.append((self.reopen_typed, "reopening_day"))  # "du 24 au 31, retour le 31"
 
     def _date(self, token: Token, fixed: date | None = None) -> None:
         day = _Day(token.start, token.end, link=self.link if self.chain else "list")

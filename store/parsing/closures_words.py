@@ -118,6 +118,7 @@ LEXEMES = re.compile(
     r"|(?P<duration>\b(?:(?P<dn>\d+)\s*|(?P<dw>une?|one|a)\s+)"
     r"(?P<du>j|jrs?|jours?|semaines?|sem|mois|weeks?|days?)\b"
     r"|\b(?:quelques|qq|qlq)\s+(?:jours|jrs?|j)\b"
+    rf"|\b(?:[1-9]|{_FEW})\s+(?:prochains|derniers|next)\s+(?:jours|days)\b"  # from when? vague
     r"|\bquinzaine\b)"
     rf"|(?P<daylist>\b\d{{1,2}}(?:\s*/\s*\d{{1,2}})+\s+(?:{_MONTH})\b)"  # "24/25/26 déc"
     r"|(?P<numdate>(?P<nd>\d{1,2})\s*[/.]\s*(?P<nm>\d{1,2})(?:\s*[/.]\s*(?P<ny>\d{4}|\d{2}))?(?!\d))"

@@ -178,7 +178,8 @@ def test_a_reopening_day_is_never_closed() -> None:
     text = "on ferme du 27/12 au 30/12 pour souffler un peu 😅 On revient le 31 !"
     assert parse_closures(text, TODAY) == [["2026-12-27", "2026-12-30"]]
     clash = parse_closures("fermé du 27/12 au 31/12, réouverture le 31", TODAY)
-    assert clash == [["2026-12-27", "2026-12-30"]]
+    assert clash == [["2026-12-27", "2026-12-30"]]  # typed both ways: asked
+    assert clash.doubts == [("réouverture le 31", "reopening_day")]
 
 
 def test_an_opening_on_a_date_is_said_back_never_dropped() -> None:
@@ -192,6 +193,7 @@ def test_an_opening_on_a_date_is_said_back_never_dropped() -> None:
 
 
 def test_not_knowing_yet_is_not_read_as_no_closure() -> None:
+    assert parse_closures("fermé les 2 prochains jours", TODAY) is None  # from when?
     assert parse_closures("je sais pas encore, je vous dirai", TODAY) is None
     assert (
         parse_closures("fermé quelques jours en janvier, je ne sais pas encore quand", TODAY)
