@@ -1,13 +1,17 @@
 """A closure reading that could be wrong says so: the doubtful part comes back in `doubts` (or
 `unread`) so the merchant confirms it; what cannot be a whole closed day is never read as one."""
 
-from datetime import date
+import random
+from datetime import date, timedelta
 
 import pytest
 
 from store.parsing.closures import parse_closures
 
 TODAY = date(2026, 12, 8)  # a Tuesday
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre")  # fmt: skip
+DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
 def test_a_weekday_that_does_not_fall_on_its_date_is_a_doubt_kept_as_the_date() -> None:
@@ -221,3 +225,31 @@ def test_filler_and_reasons_are_not_said_back() -> None:
     assert parse_closures("fermeture exeptionelle le 2 janvier", TODAY).unread == []
     galette = parse_closures("fermé le mercredi 6 janvier pour la galette 😄", TODAY)
     assert galette == [["2027-01-06", "2027-01-06"]] and galette.unread == []
+
+
+INFERRED = (
+    "fermé jusqu'au {d2} {m2}",
+    "jsq au {d2:02d}/{n2:02d}",
+    "réouverture le {d2} {m2}",
+    "On rouvre le {wd2} {d2} {m2} !",
+    "closed until {m2} {d2}",
+    "fermé le {d1} {m1}, réouverture le {d2} {m2}",
+)
+
+
+@pytest.mark.parametrize("written", INFERRED)
+def test_a_closed_day_that_was_never_typed_is_always_asked_about(written) -> None:
+    rng = random.Random(written)
+    for _ in range(120):
+        first = TODAY + timedelta(days=rng.randint(1, 200))
+        last = first + timedelta(days=rng.randint(2, 14))
+        text = written.format(
+            d1=first.day, m1=MONTHS[first.month - 1], d2=last.day, n2=last.month,
+            m2=MONTHS[last.month - 1], wd2=DAYS[last.weekday()],
+        )  # fmt: skip
+        closures = parse_closures(text, TODAY)
+        typed = {first, last} if "{d1}" in written else {last}
+        closed = {date.fromisoformat(a) + timedelta(days=k) for a, b in closures or [] for k in
+                  range((date.fromisoformat(b) - date.fromisoformat(a)).days + 1)}  # fmt: skip
+        assert closed, text
+        assert closed <= typed or closures.doubts, text  # a day read but not typed: asked
