@@ -1,8 +1,10 @@
 """Closure notices cut into tokens: dates, holidays, links ("au", "et"), weekdays told apart
-(the weekday written with a date, "lundi" alone for the coming Monday, "le lundi" for every one).
+(the weekday written with a date, "lundi" alone for the coming Monday, "le lundi" for every one),
+and what sits around a token (a date near it, a word of prose, a date before "ouvert").
 """
 
 import re
+from collections.abc import Callable
 
 from store.parsing.closures_words import (
     ENGLISH,
@@ -17,7 +19,7 @@ from store.parsing.closures_words import (
     WEEKDAYS,
     fix_typos,
 )
-from store.parsing.reading import COMMON_FRENCH, Folded, Token
+from store.parsing.reading import COMMON_FRENCH, MEANINGFUL, Folded, Token
 
 DATE_KINDS = frozenset(
     ("numdate", "day", "holiday", "relative", "thisday", "nextday", "wholemonth", "weekend")
@@ -175,3 +177,73 @@ def _weekdays(tokens: list[Token]) -> tuple[list[Token], dict[int, tuple[int, in
             if token.kind == "nextweek":
                 token.kind = "filler"  # "du lundi au mercredi la semaine prochaine"
     return tokens, hints
+
+
+CLOSING = ("ferm", "closed", "conge")
+_BECAUSE = ("pour", "for", "cause", "because")
+_DATED = {*DATE_KINDS, "month", "year", "partial", "duration"}
+_ALWAYS_SAID = {"semaine", "semaines", "mois", "jours", "jour", "ouvert", "ouverte", "quinzaine"}
+
+
+def prose(tokens: list[Token], n: int) -> bool:
+    """A word with no date beside it (filler skipped) is part of the notice's prose."""
+    word = tokens[n].text
+    if word in _ALWAYS_SAID or (word in MEANINGFUL and word not in FILLER):
+        return False
+    for step in (-1, 1):
+        k = n + step
+        while 0 <= k < len(tokens) and tokens[k].kind in ("filler", "nothing", "word"):
+            if tokens[k].kind == "word":
+                break
+            if step < 0 and tokens[k].text in _BECAUSE:
+                return True  # "fermé le 6 janvier pour la galette": a reason, not a date
+            k += step
+        if 0 <= k < len(tokens) and tokens[k].kind in _DATED:
+            return False
+    return True
+
+
+_FILL = ("filler", "nothing")
+LINKS = ("filler", "nothing", "list", "range")
+
+
+def near(
+    tokens: list[Token],
+    n: int,
+    step: int,
+    kinds: tuple[str, ...] = (),
+    skip: tuple[str, ...] = _FILL,
+) -> bool:
+    """A date token (of `kinds` if given) next to tokens[n], the `skip` kinds skipped."""
+    k = n + step
+    while 0 <= k < len(tokens) and tokens[k].kind in skip:
+        k += step
+    if not 0 <= k < len(tokens):
+        return False
+    return tokens[k].kind in kinds if kinds else tokens[k].kind in DATE_KINDS
+
+
+def opened_date(tokens: list[Token], n: int) -> bool:
+    """ "26/12 ouvert": the date just before "ouvert", with no closing word in its own clause."""
+    return _date_alone_before(
+        tokens, n, lambda t: t.kind == "filler" and t.text.startswith(CLOSING)
+    )
+
+
+def closed_date(tokens: list[Token], n: int) -> bool:
+    """ "24/12 ouvert, 25/12 fermé": the date just before "fermé", no "ouvert" in its clause."""
+    return _date_alone_before(tokens, n, lambda t: t.kind == "open")
+
+
+def _date_alone_before(tokens: list[Token], n: int, other: Callable[[Token], bool]) -> bool:
+    k = n - 1
+    while k >= 0 and tokens[k].kind in _FILL and not other(tokens[k]):
+        k -= 1
+    if k < 0 or tokens[k].kind not in DATE_KINDS:
+        return False
+    k -= 1
+    while k >= 0 and tokens[k].kind not in ("list", "sep", "range", "until"):
+        if other(tokens[k]):
+            return False
+        k -= 1
+    return True
