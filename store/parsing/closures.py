@@ -6,7 +6,8 @@
 date with hours or a half day ("le 24 après-midi", "à 16h le 24") is not a whole closed day: it
 comes back in `Closures.unread` with every other part not understood. A reading that may be
 wrong ("lundi 5/01" when the 5th is a Tuesday) is kept and named in `Closures.doubts`, so the
-merchant confirms it before it counts. Words in `closures_words.py`, tokens in `closures_lex.py`.
+merchant confirms it before it counts. Words in `closures_words.py`, tokens in `closures_lex.py`,
+date arithmetic in `closures_days.py`.
 
 Also read: a month typed before its days ("février : du 13 au 21"), reopening verbs ("nous
 rouvrirons le 6", "on reprend le 4", "back on the 5th"), SMS and English words ("pr", "ts", "jsq",
@@ -16,41 +17,47 @@ midi jusqu'au 2/01": the whole days, the half said back), "26/12 ouvert" as an o
 holidays ("vacances scolaires", "de la Toussaint") are never turned into dates: beside typed
 dates they only name them, alone they are said back. A duration that disagrees with the days
 ("3 jours la semaine prochaine") is said back rather than guessed.
+
+Nothing inferred is saved unasked: a start or an end that was not typed (from today, up to a
+reopening) is a doubt; an opening on a date ("ouvert le dimanche 20/12 de 10h à 18h") cannot be
+saved, so it is said back; "je vous dirai" is not "aucune"; a reopening day is never closed.
 """
 
 import calendar
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
-from store.parsing.closures_lex import DATE_KINDS, lex
+from store.parsing.closures_days import (
+    Day,
+    coming_weekdays,
+    ends_closure,
+    fill_months,
+    merged,
+    minus,
+    month_part,
+    role_start,
+)
+from store.parsing.closures_lex import (
+    CLOSING,
+    DATE_KINDS,
+    LINKS,
+    closed_date,
+    lex,
+    near,
+    opened_date,
+    prose,
+)
 from store.parsing.closures_words import FILLER, WEEKDAYS
-from store.parsing.reading import COMMON_FRENCH, MEANINGFUL, Folded, Token, unread_parts
-
-
-@dataclass
-class _Day:
-    """One date as typed; the month or year may come from a neighbour ("les 24, 25 et 26 déc")."""
-
-    start: int
-    end: int
-    day: int = 0
-    month: int | None = None
-    year: int | None = None
-    fixed: date | None = None  # holidays and "demain" are whole dates already
-    last: date | None = None  # the end of a span typed in one ("ce week-end", "tout le mois")
-    link: str = "list"  # how it joins the date before it: "list" or "range"
-    weekday: int | None = None  # "lundi 5/01": the weekday typed with the date
-    role: str = ""  # "until", "reopen", "open", "unless", "since", "weekfrom" or ""
-    exclusive: bool = False  # "du 24 au 28 exclu": the 28th is open
-    plural: bool = False  # typed after "les": "les 24/12 et 31/12 après-midi" share the half day
-    half: bool = False  # "du 24 au soir au 4 janvier au matin": that end is not a whole day
+from store.parsing.reading import COMMON_FRENCH, Folded, Token, unread_parts
 
 
 class Closures(list[list[str]]):
     """`Shop.closures` as read, with the parts that were not understood and the doubts: parts
     read but worth asking about, as (typed, why) - why is "weekday" (the weekday typed does not
-    fall on that date) or "long" (a closure of more than 100 days)."""
+    fall on that date), "long" (a closure of more than 100 days), "from_today" (no start typed:
+    "jusqu'au 4 janvier", "réouverture le 7") or "to_reopening" (days up to a reopening that were
+    not typed: "fermé le 28, réouverture le 31") or "reopening_day" (a reopening on a day typed
+    as closed: that day is left open)."""
 
     def __init__(
         self,
@@ -62,7 +69,7 @@ class Closures(list[list[str]]):
         self.unread, self.doubts = unread, doubts or []
 
 
-_CLOSING = ("ferm", "closed", "conge")
+_INTO = ("au", "a", "en", "dans", "la", "l", "le")  # "le 2 au matin", "le 24 en soirée"
 _HALF_DAYS = ("mat", "ap", "soir", "midi", "morning", "afternoon", "evening")
 
 
@@ -73,7 +80,7 @@ class _Reader:
         self, today: date, unread: list[tuple[int, int]], hints: dict[int, tuple[int, int]]
     ) -> None:
         self.today, self.unread, self.hints = today, unread, hints
-        self.chain: list[_Day] = []
+        self.chain: list[Day] = []
         self.ranges: list[tuple[date, date]] = []
         self.singles: set[tuple[date, date]] = set()
         self.doubts: list[tuple[tuple[int, int], str]] = []
@@ -87,10 +94,13 @@ class _Reader:
         self.dated = False  # a date was read since the sentence began
         self.duration: tuple[int, int, int] | None = None  # "3j à Noël": (start, end, days)
         self.since: list[tuple[date, tuple[int, int]]] = []  # "à partir du 4" with no end
-        self.half: _Day | None = None  # "le 31 à midi": a half day a range may start from
+        self.half: Day | None = None  # "le 31 à midi": a half day a range may start from
         self.month: int | None = None  # "février : du 13 au 21", "en janvier, du 4 au 9"
         self.sealed = 0  # "le 29 toute la journée et le 30 au matin": the 29th stays whole
         self.plural = False  # "les" typed since the last date
+        self.role_at = 0  # where the role's word ("jusqu'au", "réouverture") starts
+        self.reopen_typed: tuple[int, int] = (0, 0)  # "réouverture le 7 janvier", as typed
+        self.undecided = False  # "je ne sais pas encore": no closure cannot be read from "pas"
 
     def read(self, tokens: list[Token]) -> None:
         for n, token in enumerate(tokens):
@@ -101,7 +111,7 @@ class _Reader:
                 self.chain, self.half = [self.half], None  # "le 31/12 à midi jusqu'au 2/01"
                 self.chain[0].half = True
             self.plural = self.plural or (kind == "filler" and token.text == "les")
-            if kind == "word" and _prose(tokens, n):
+            if kind == "word" and prose(tokens, n):
                 continue  # "Chers clients", "bonne année à tous": far from any date
             if kind in DATE_KINDS:
                 self._date(token)
@@ -120,13 +130,20 @@ class _Reader:
             elif kind == "between":
                 self.flush()
                 self.between = True
-            elif kind == "open" and self.chain and _opened_date(tokens, n):
+            elif kind == "open" and self.chain and opened_date(tokens, n):
                 opened = self.chain.pop()  # "25/12 fermé, 26/12 ouvert 10h-18h"
                 self.flush()
                 opened.role, opened.link, self.chain, self.role = "open", "list", [opened], "open"
             elif kind in ("until", "reopen", "open", "since", "weekfrom"):
                 self.flush()
-                self.role = kind
+                self.role, self.role_at = kind, token.start
+            elif kind == "stayopen":  # "on reste ouvert tout le mois de décembre"
+                self.flush()
+                self.role, self.role_at, self.nothing = "open", token.start, True
+            elif kind == "undecided":  # "je vous dirai": not "aucune", and said back
+                self.flush()
+                self.unread.append((token.start, token.end))
+                self.undecided = True
             elif kind == "partial":
                 self._partial(token, tokens[max(n - 2, 0) : n])
             elif kind == "unless":
@@ -134,10 +151,10 @@ class _Reader:
                 self.role = "unless"
             elif kind == "duration":
                 self.duration = (token.start, token.end, int(token.value))  # type: ignore[call-overload]
-            elif kind == "filler" and self.ahead and self.chain and token.text.startswith(_CLOSING):
+            elif kind == "filler" and self.ahead and self.chain and token.text.startswith(CLOSING):
                 self.flush()  # "fermeture à 12h le 24/12 et le 31/12, fermé le 25/12": anew
-            elif kind == "filler" and self.role == "open" and token.text.startswith(_CLOSING):
-                if self.chain and _closed_date(tokens, n):
+            elif kind == "filler" and self.role == "open" and token.text.startswith(CLOSING):
+                if self.chain and closed_date(tokens, n):
                     self.chain[-1].role = ""  # "24/12 ouvert, 25/12 fermé"
                 self.flush()
                 self.role = ""  # "ouvert le 24 jusqu'à 16h, fermé le 25"
@@ -149,8 +166,8 @@ class _Reader:
                 self._school(tokens, n)
             elif kind == "whole":
                 self.sealed = len(self.chain)
-            elif kind == "excluded" and self.chain and self.chain[-1].link == "range":
-                self.chain[-1].exclusive = True
+            elif kind == "excluded" and self.chain and ends_closure(self.chain[-1]):
+                self.chain[-1].exclusive = True  # "du 24 au 28 exclu", "jusqu'au 4 janvier exclu"
             elif kind in ("word", "month", "weekly", "year", "nextweek", "excluded"):
                 self.flush()
                 self.unread.append((token.start, token.end))
@@ -166,10 +183,10 @@ class _Reader:
         month, chain = tokens[n].value, self.chain
         if not isinstance(month, int):
             return False
-        if chain and chain[-1].fixed is None and chain[-1].month is None and _near(tokens, n, -1):
+        if chain and chain[-1].fixed is None and chain[-1].month is None and near(tokens, n, -1):
             chain[-1].month = month
             return True
-        if _near(tokens, n, 1, ("day",), _LINKS):
+        if near(tokens, n, 1, ("day",), LINKS):
             self.month = month
             return True
         return False
@@ -178,9 +195,9 @@ class _Reader:
         """ "vacances scolaires" beside dates names them; alone it is said back: which dates
         depends on the zone and the year, never guessed. February's gives its month."""
         token = tokens[n]
-        if isinstance(token.value, int) and _near(tokens, n, 1, ("day",), _LINKS):
+        if isinstance(token.value, int) and near(tokens, n, 1, ("day",), LINKS):
             self.month = token.value
-        elif not (_near(tokens, n, -1) or _near(tokens, n, 1, (), _LINKS)):
+        elif not (near(tokens, n, -1) or near(tokens, n, 1, (), LINKS)):
             self.flush()
             self.unread.append((token.start, token.end))
 
@@ -201,20 +218,30 @@ class _Reader:
 
     def _finish(self) -> None:
         for first, last in self.except_days:  # "du 24/12 au 3/01, sauf le 31/12"
-            self.ranges = [piece for r in self.ranges for piece in _minus(r, first, last)]
+            self.ranges = [piece for r in self.ranges for piece in minus(r, first, last)]
         if self.duration:
             self._duration(*self.duration)
+        if self.reopen and len(self.since) == 1 and not self.ranges:
+            first, typed = self.since[0]  # "à partir du 24 décembre, réouverture le 5 janvier"
+            if first < self.reopen:
+                self.unread.remove(typed)
+                self.ranges.append((first, self.reopen - timedelta(days=1)))
         doubt = bool(self.unread)  # "fermons le 24 à 16h et rouvrons le 28": not closed till then
         if self.reopen and not self.ranges and not doubt and self.reopen > self.today:
             self.ranges.append((self.today, self.reopen - timedelta(days=1)))
+            self.doubts.append((self.reopen_typed, "from_today"))  # the start was not typed
         elif self.reopen and self.ranges and not doubt:
             latest = max(self.ranges, key=lambda r: r[1])
             gap = (self.reopen - latest[1]).days
             if latest in self.singles and 1 < gap <= 14:  # "fermé le 24, réouverture le 26"
                 self.ranges.append((latest[1], self.reopen - timedelta(days=1)))
+                self.doubts.append((self.reopen_typed, "to_reopening"))  # the end was not typed
+        if self.reopen and any(a <= self.reopen <= b for a, b in self.ranges):
+            self.ranges = [p for r in self.ranges for p in minus(r, self.reopen, self.reopen)]
+            self.doubts.append((self.reopen_typed, "reopening_day"))  # "du 24 au 31, retour le 31"
 
-    def _date(self, token: Token) -> None:
-        day = _Day(token.start, token.end, link=self.link if self.chain else "list")
+    def _date(self, token: Token, fixed: date | None = None) -> None:
+        day = Day(token.start, token.end, link=self.link if self.chain else "list")
         day.plural, self.plural = self.plural, False
         if token.start in self.hints:  # "lundi 5/01": said back whole
             day.weekday, day.start = self.hints[token.start]
@@ -241,7 +268,13 @@ class _Reader:
             day.fixed = date(year, month, 1)
             day.last = date(year, month, calendar.monthrange(year, month)[1])
         elif token.kind == "monthpart":  # "les 3 premiers jours de janvier"
-            day.fixed, day.last = _month_part(token.value, self.today)  # type: ignore[arg-type]
+            day.fixed, day.last = month_part(token.value, self.today)  # type: ignore[arg-type]
+        elif token.kind == "multi":  # "les 2 prochains samedis", "tous les lundis de décembre"
+            for fixed in coming_weekdays(token.value, self.today):  # type: ignore[arg-type]
+                self._date(Token("relative", token.text, token.start, token.end), fixed)
+            return
+        elif token.kind == "relative" and fixed is not None:
+            day.fixed = fixed
         elif token.kind == "relative":
             ahead = 2 if token.text.startswith("apres") else 0 if "hui" in token.text else 1
             ahead = 0 if token.text in ("today", "auj", "auj.", "ajd", "ajrd", "aujd") else ahead
@@ -251,8 +284,8 @@ class _Reader:
             if day.month is None and self.month and not self.chain:
                 day.month = self.month  # "février : du 13 au 21"
         if self.role:
-            day.role = self.role
-            if self.role not in ("unless", "open"):  # "sauf le 24 et le 31"
+            day.role, day.lead = self.role, self.role_at
+            if self.role not in ("unless", "open") and fixed is None:  # "sauf le 24 et le 31"
                 self.role = ""
         self.chain.append(day)
         self.link, self.locked = "list", False
@@ -263,7 +296,8 @@ class _Reader:
         if role == "reopen":
             return  # "réouverture le 3 janvier à 9h"
         if role == "open" and not any(t.text == "jusqu" for t in before):
-            return  # "ouvert le dimanche 20/12 de 10h à 18h"; not "ouvert le 24 jusqu'à 16h"
+            self.unread.append((token.start, token.end))  # "ouvert le dimanche 20/12 de 10h à 18h"
+            return  # said back with its date; "ouvert le 24 jusqu'à 16h" goes on below
         if not self.chain:
             if not self.dated:
                 self.ahead.append((token.start, token.end))  # "on ferme à 16h le 24 et le 31"
@@ -273,7 +307,8 @@ class _Reader:
             chain[k].half = True  # "du 24 au soir jusqu'au 4 janvier au matin"
             self.unread += [(chain[k].start, chain[k].end), (token.start, token.end)]
             return
-        alone = token.start - chain[-1].end <= 2 and not any(d.plural for d in chain)
+        near = before[-1].start if before and before[-1].text in _INTO else token.start
+        alone = near - chain[-1].end <= 2 and not any(d.plural for d in chain)  # "le 2 au matin"
         alone = alone and token.text.startswith(_HALF_DAYS)  # not hours: "lun 21 & mar 22 9h-19h"
         while k > 0 and chain[k].link == "list" and chain[k - 1].link != "range":
             prior = chain[k - 1]
@@ -298,14 +333,14 @@ class _Reader:
             self.unread += [(d.start, d.end) for d in chain] + self.ahead
             self.ahead = []
             return
-        _months(chain, self.today)
+        fill_months(chain, self.today)
         i = 0
         while i < len(chain):
             pair = i + 1 < len(chain) and chain[i + 1].link == "range"
             self._resolve(chain[i], chain[i + 1] if pair else None)
             i += 2 if pair else 1
 
-    def _resolve(self, first: _Day, last: _Day | None) -> None:
+    def _resolve(self, first: Day, last: Day | None) -> None:
         role = first.role
         if last is not None and last.year and not first.year and first.fixed is None:
             behind = (first.month or 0, first.day) > (last.month or 0, last.day)
@@ -338,27 +373,31 @@ class _Reader:
             if end < start:
                 self.unread += [(first.start, first.end), (last.start, last.end)]
                 return
+        if role == "until" and first.exclusive:
+            start -= timedelta(days=1)  # "jusqu'au 4 janvier exclu": the 3rd is the last
         if role == "weekfrom" and last is None:
             end = start + timedelta(days=6)  # "la semaine du 4 janvier"
         if role == "reopen":
-            self.reopen = start
+            self.reopen, self.reopen_typed = start, (role_start(first), first.end)
         elif role == "unless":
             self.except_days.append((start, end))
-        elif role == "open":
-            pass  # "ouverture exceptionnelle le dimanche 20/12": an opening, not a closure
-        elif role == "until":
+        elif role == "open":  # "ouvert le dimanche 20/12": an opening on a date cannot be saved,
+            if last is not None or first.last is None:  # so it is said back; "ouvert tout le
+                self.unread += [(first.start, (last or first).end)]  # mois", usual, loses nothing
+        elif role == "until":  # "fermé jusqu'au 3 janvier": from today? The start was not typed
             self._closed(first, last, self.today, max(start, self.today))
+            self.doubts.append(((role_start(first), first.end), "from_today"))
         else:
             self._closed(first, last, start, end)
             if last is None and first.last is None:
                 self.singles.add((start, end))
 
-    def _closed(self, first: _Day, last: _Day | None, start: date, end: date) -> None:
+    def _closed(self, first: Day, last: Day | None, start: date, end: date) -> None:
         if (end - start).days > 100:  # "jusqu'au 3/06": more than three months?
             self.doubts.append(((first.start, (last or first).end), "long"))
         self.ranges.append((start, end))
 
-    def _when(self, day: _Day, after: date) -> date | None:
+    def _when(self, day: Day, after: date) -> date | None:
         """The date meant, the year guessed: the first one not before `after`."""
         if day.fixed is not None:
             return day.fixed
@@ -373,152 +412,7 @@ class _Reader:
         return value
 
 
-def _month_part(part: tuple[str, int, int], today: date) -> tuple[date, date]:
-    """The days of ("first", 3, 1) "les 3 premiers jours de janvier", ("last", 5, 12), or
-    ("last", 0, 8) the second fortnight of August, in the next such month not over."""
-    which, count, month = part
-    year = today.year + (month < today.month)
-    if date(year, month, calendar.monthrange(year, month)[1]) < today:
-        year += 1
-    length = calendar.monthrange(year, month)[1]
-    first, last = (1, count) if which == "first" else (length - count + 1, length)
-    if which == "last" and count == 0:
-        first = 16
-    return date(year, month, max(first, 1)), date(year, month, min(last, length))
-
-
-def _months(chain: list[_Day], today: date) -> None:
-    """Months for days typed without one, from their neighbours or else from today."""
-    following: _Day | None = None
-    for day in reversed(chain):  # "les 24, 25 et 26 décembre", "du 24 au 2 janvier"
-        if day.fixed is None and day.month is None and following is not None:
-            month = following.month or 1
-            day.month = month if day.day <= following.day else (month - 2) % 12 + 1
-        if day.fixed is None and day.month is not None:
-            following = day
-    before: tuple[int, int] | None = None  # (month, day) of the date before
-    for day in chain:  # "du 24 au 26 décembre et le 31", "du 28 déc au 3", "demain et le 15"
-        if day.fixed is None and day.month is None and before is not None:
-            day.month = before[0] if day.day >= before[1] else before[0] % 12 + 1
-        if day.fixed is not None:
-            before = (day.fixed.month, day.fixed.day)
-        elif day.month is not None:
-            before = (day.month, day.day)
-    floor = today
-    for i, day in enumerate(chain):  # "le 24 et 25", "du 5 au 7", "mardi 22 et mercredi 23"
-        if day.fixed is not None or day.month is not None:
-            continue
-        end = chain[i + 1].day if i + 1 < len(chain) and chain[i + 1].link == "range" else None
-        found = _guess(day, floor, end) or _guess(_Day(0, 0, day.day), floor, end)
-        if found is None:
-            continue
-        day.month, day.year, floor = found.month, found.year, found
-
-
-def _guess(day: _Day, floor: date, end_day: int | None) -> date | None:
-    """The first date on day number `day.day` (and its weekday) whose closure ends by `floor`."""
-    for k in range(14):
-        year, month = floor.year + (floor.month - 1 + k) // 12, (floor.month - 1 + k) % 12 + 1
-        try:
-            found = date(year, month, day.day)
-        except ValueError:
-            continue
-        if day.weekday is not None and found.weekday() != day.weekday:
-            continue
-        last = found
-        if end_day is not None and end_day >= found.day:
-            last = found.replace(day=min(end_day, calendar.monthrange(year, month)[1]))
-        elif end_day is not None:
-            last = found + timedelta(days=end_day + calendar.monthrange(year, month)[1] - found.day)
-        if last >= floor:
-            return found
-    return None
-
-
-def _minus(closure: tuple[date, date], first: date, last: date) -> list[tuple[date, date]]:
-    start, end = closure
-    pieces = [
-        (start, min(end, first - timedelta(days=1))),
-        (max(start, last + timedelta(days=1)), end),
-    ]
-    return [(a, b) for a, b in pieces if a <= b]
-
-
-_DATED = {*DATE_KINDS, "month", "year", "partial", "duration"}
-_ALWAYS_SAID = {"semaine", "semaines", "mois", "jours", "jour", "ouvert", "ouverte", "quinzaine"}
-
-
-def _prose(tokens: list[Token], n: int) -> bool:
-    """A word with no date beside it (filler skipped) is part of the notice's prose."""
-    word = tokens[n].text
-    if word in _ALWAYS_SAID or (word in MEANINGFUL and word not in FILLER):
-        return False
-    for step in (-1, 1):
-        k = n + step
-        while 0 <= k < len(tokens) and tokens[k].kind in ("filler", "nothing", "word"):
-            if tokens[k].kind == "word":
-                break
-            k += step
-        if 0 <= k < len(tokens) and tokens[k].kind in _DATED:
-            return False
-    return True
-
-
-_FILL = ("filler", "nothing")
-_LINKS = ("filler", "nothing", "list", "range")
-
-
-def _near(
-    tokens: list[Token],
-    n: int,
-    step: int,
-    kinds: tuple[str, ...] = (),
-    skip: tuple[str, ...] = _FILL,
-) -> bool:
-    """A date token (of `kinds` if given) next to tokens[n], the `skip` kinds skipped."""
-    k = n + step
-    while 0 <= k < len(tokens) and tokens[k].kind in skip:
-        k += step
-    if not 0 <= k < len(tokens):
-        return False
-    return tokens[k].kind in kinds if kinds else tokens[k].kind in DATE_KINDS
-
-
-def _opened_date(tokens: list[Token], n: int) -> bool:
-    """ "26/12 ouvert": the date just before "ouvert", with no closing word in its own clause."""
-    return _date_alone_before(
-        tokens, n, lambda t: t.kind == "filler" and t.text.startswith(_CLOSING)
-    )
-
-
-def _closed_date(tokens: list[Token], n: int) -> bool:
-    """ "24/12 ouvert, 25/12 fermé": the date just before "fermé", no "ouvert" in its clause."""
-    return _date_alone_before(tokens, n, lambda t: t.kind == "open")
-
-
-def _date_alone_before(tokens: list[Token], n: int, other: Callable[[Token], bool]) -> bool:
-    k = n - 1
-    while k >= 0 and tokens[k].kind in _FILL and not other(tokens[k]):
-        k -= 1
-    if k < 0 or tokens[k].kind not in DATE_KINDS:
-        return False
-    k -= 1
-    while k >= 0 and tokens[k].kind not in ("list", "sep", "range", "until"):
-        if other(tokens[k]):
-            return False
-        k -= 1
-    return True
-
-
-def _merged(ranges: list[tuple[date, date]]) -> list[tuple[date, date]]:
-    """In date order, touching days joined: "les 24, 25 et 26 décembre" is one closure."""
-    out: list[tuple[date, date]] = []
-    for start, end in sorted(ranges):
-        if out and start <= out[-1][1] + timedelta(days=1):
-            out[-1] = (out[-1][0], max(end, out[-1][1]))
-        else:
-            out.append((start, end))
-    return out
+_OPEN_WORDS = {"ouvert", "ouverte", "ouverts", "ouvertes", "ouverture", "open"}  # said as one
 
 
 def parse_closures(text: str, today: date) -> Closures | None:
@@ -532,8 +426,9 @@ def parse_closures(text: str, today: date) -> Closures | None:
     tokens, hints = lex(folded)
     reader = _Reader(today, unread, hints)
     reader.read(tokens)
-    ranges = [[a.isoformat(), b.isoformat()] for a, b in _merged(reader.ranges)]
-    if not ranges and not reader.nothing:
+    ranges = [[a.isoformat(), b.isoformat()] for a, b in merged(reader.ranges)]
+    if not ranges and (not reader.nothing or reader.undecided):
         return None
-    doubts = [(folded.original(a, b), why) for (a, b), why in reader.doubts]
-    return Closures(ranges, unread_parts(folded, unread, FILLER | COMMON_FRENCH), doubts)
+    doubts = [(folded.original(a, b).strip(" ,;:.-/"), why) for (a, b), why in reader.doubts]
+    said = unread_parts(folded, unread, FILLER | COMMON_FRENCH | _OPEN_WORDS)
+    return Closures(ranges, said, doubts)

@@ -1,8 +1,10 @@
 """Closure notices cut into tokens: dates, holidays, links ("au", "et"), weekdays told apart
-(the weekday written with a date, "lundi" alone for the coming Monday, "le lundi" for every one).
+(the weekday written with a date, "lundi" alone for the coming Monday, "le lundi" for every one),
+and what sits around a token (a date near it, a word of prose, a date before "ouvert").
 """
 
 import re
+from collections.abc import Callable
 
 from store.parsing.closures_words import (
     ENGLISH,
@@ -17,11 +19,13 @@ from store.parsing.closures_words import (
     WEEKDAYS,
     fix_typos,
 )
-from store.parsing.reading import COMMON_FRENCH, Folded, Token
+from store.parsing.reading import COMMON_FRENCH, MEANINGFUL, Folded, Token
 
 DATE_KINDS = frozenset(
     ("numdate", "day", "holiday", "relative", "thisday", "nextday", "wholemonth", "weekend")
-) | {"nextweek", "nextweekday", "monthpart"}
+) | {"nextweek", "nextweekday", "monthpart", "multi"}
+# a notice in English may write its dates month first: "12/24" is read as 24/12 then
+_ENGLISH_NOTICE = re.compile(r"\b(?:closed|and|the|until|from|we|shop|store|open|through)\b")
 
 
 def _full_year(text: str | None) -> int | None:
@@ -47,16 +51,29 @@ def _month_part(groups: dict[str, str | None]) -> tuple[str, int, int]:
 
 
 def _days(groups: dict[str, str | None]) -> int:
-    unit, number = groups["du"] or "", int(groups["dn"] or 0)
+    unit, number = groups["du"] or "", int(groups["dn"] or (1 if groups["dw"] else 0))
     if unit.startswith("mois"):
         return 0  # a month is 28 to 31 days: which?
     return number * 7 if unit.startswith(("sem", "week")) else number
+
+
+def _count(text: str) -> int:
+    return int(text) if text.isdigit() else NUMBERS[text]
+
+
+def _numdate(groups: dict[str, str | None], english: bool) -> tuple[int, int, int | None]:
+    """(day, month, year); "12/24" in an English notice is December 24th."""
+    day, month = int(groups["nd"] or 0), int(groups["nm"] or 0)
+    if english and month > 12 >= day:
+        day, month = month, day
+    return day, month, _full_year(groups["ny"])
 
 
 def lex(folded: Folded) -> tuple[list[Token], dict[int, tuple[int, int]]]:
     """The tokens, and the weekday typed with a date ("lundi 5/01") by the date token's start:
     (weekday, where the weekday starts)."""
     tokens: list[Token] = []
+    english = bool(_ENGLISH_NOTICE.search(folded.text))
     for match in LEXEMES.finditer(folded.text):
         kind, groups = match.lastgroup or "", match.groupdict()
         token = Token(kind, match.group(), match.start(), match.end())
@@ -79,7 +96,13 @@ def lex(folded: Folded) -> tuple[list[Token], dict[int, tuple[int, int]]]:
         elif kind in ("greeting", "aside"):
             token.kind = "filler"  # "Joyeux Noël !" closes nothing
         elif kind == "numdate":
-            token.value = (int(groups["nd"]), int(groups["nm"]), _full_year(groups["ny"]))
+            token.value = _numdate(groups, english)
+        elif kind == "nextcount":  # "les 2 prochains samedis": ("next", weekday, how many)
+            weekday = WEEKDAYS.index(_weekday(groups["cw"] or groups["cw2"] or ""))
+            token.kind = "multi"
+            token.value = ("next", weekday, _count(groups["cn"] or groups["cn2"] or "1"))
+        elif kind == "nonstop":
+            token.kind = "word"  # "ouvert non-stop": opening hours, not "non"
         elif kind == "dashdate":
             day, month = groups["xd"] or groups["xd2"], groups["xm"] or groups["xm2"]
             token.kind, token.value = "numdate", (int(day), int(month), _full_year(groups["xy"]))
@@ -154,3 +177,73 @@ def _weekdays(tokens: list[Token]) -> tuple[list[Token], dict[int, tuple[int, in
             if token.kind == "nextweek":
                 token.kind = "filler"  # "du lundi au mercredi la semaine prochaine"
     return tokens, hints
+
+
+CLOSING = ("ferm", "closed", "conge")
+_BECAUSE = ("pour", "for", "cause", "because")
+_DATED = {*DATE_KINDS, "month", "year", "partial", "duration"}
+_ALWAYS_SAID = {"semaine", "semaines", "mois", "jours", "jour", "ouvert", "ouverte", "quinzaine"}
+
+
+def prose(tokens: list[Token], n: int) -> bool:
+    """A word with no date beside it (filler skipped) is part of the notice's prose."""
+    word = tokens[n].text
+    if word in _ALWAYS_SAID or (word in MEANINGFUL and word not in FILLER):
+        return False
+    for step in (-1, 1):
+        k = n + step
+        while 0 <= k < len(tokens) and tokens[k].kind in ("filler", "nothing", "word"):
+            if tokens[k].kind == "word":
+                break
+            if step < 0 and tokens[k].text in _BECAUSE:
+                return True  # "fermé le 6 janvier pour la galette": a reason, not a date
+            k += step
+        if 0 <= k < len(tokens) and tokens[k].kind in _DATED:
+            return False
+    return True
+
+
+_FILL = ("filler", "nothing")
+LINKS = ("filler", "nothing", "list", "range")
+
+
+def near(
+    tokens: list[Token],
+    n: int,
+    step: int,
+    kinds: tuple[str, ...] = (),
+    skip: tuple[str, ...] = _FILL,
+) -> bool:
+    """A date token (of `kinds` if given) next to tokens[n], the `skip` kinds skipped."""
+    k = n + step
+    while 0 <= k < len(tokens) and tokens[k].kind in skip:
+        k += step
+    if not 0 <= k < len(tokens):
+        return False
+    return tokens[k].kind in kinds if kinds else tokens[k].kind in DATE_KINDS
+
+
+def opened_date(tokens: list[Token], n: int) -> bool:
+    """ "26/12 ouvert": the date just before "ouvert", with no closing word in its own clause."""
+    return _date_alone_before(
+        tokens, n, lambda t: t.kind == "filler" and t.text.startswith(CLOSING)
+    )
+
+
+def closed_date(tokens: list[Token], n: int) -> bool:
+    """ "24/12 ouvert, 25/12 fermé": the date just before "fermé", no "ouvert" in its clause."""
+    return _date_alone_before(tokens, n, lambda t: t.kind == "open")
+
+
+def _date_alone_before(tokens: list[Token], n: int, other: Callable[[Token], bool]) -> bool:
+    k = n - 1
+    while k >= 0 and tokens[k].kind in _FILL and not other(tokens[k]):
+        k -= 1
+    if k < 0 or tokens[k].kind not in DATE_KINDS:
+        return False
+    k -= 1
+    while k >= 0 and tokens[k].kind not in ("list", "sep", "range", "until"):
+        if other(tokens[k]):
+            return False
+        k -= 1
+    return True

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from dateutil.easter import easter
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from store.parsing.reading import COMMON_FRENCH, MEANINGFUL, Token, one_edit_apart
 
@@ -47,6 +49,7 @@ HOLIDAY_GROUPS = {"h15": "eve", "h16": "boxing"}  # "la veille de Noël", "le le
 _COUNT = (
     r"\d{1,2}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quinze|two|three|four|five|seven|ten"
 )
+_FEW = "deux|trois|quatre|cinq|two|three|four|five"  # "les 2 prochains samedis"
 NUMBERS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8}
 NUMBERS |= {"neuf": 9, "dix": 10, "quinze": 15, "two": 2, "three": 3, "four": 4, "five": 5}
 NUMBERS |= {"seven": 7, "ten": 10}
@@ -74,6 +77,15 @@ LEXEMES = re.compile(
     r"|(?P<longhours>\b(?:36|48|72|96)\s*h(?:eures)?\b(?!\s*\d))"  # "fermé 48h": two days
     r"|(?P<greeting>\b(?:joyeux|joyeuses|bon|bonne|bonnes|belles?|happy|merry)\s+(?:fetes?\s+de\s+)?"
     r"(?:noel|christmas|new\s+year|paques|easter)\b)"
+    r"|(?P<undecided>\b(?:(?:je\s+|on\s+)?(?:ne\s+|n\s*'?\s*)?(?:sais|sait|savons|connais)\s+pas"
+    r"|pas\s+encore\s+(?:decide|sur|sure|fixe|prevu)e?s?|(?:je|nous)\s+vous\s+(?:dirai|dirons|tiens"
+    r"|tiendrai|tiendrons)|on\s+(?:vous\s+)?(?:verra|dira|tiendra)|a\s+(?:voir|definir|confirmer"
+    r"|determiner)|not\s+sure|don\s*'?\s*t\s+know|dunno|tbd|tba)\b)"
+    r"|(?P<stayopen>\b(?:reste|restons|restera|resterons|restent|resteront|stay|staying|remain"
+    r"|remains|remaining)\s+(?:ouverte?s?|open)\b)"  # "on reste ouvert tout le mois": no closure
+    r"|(?P<nonstop>\bnon[\s-]*stop\b)"  # hours, not "non"
+    rf"|(?P<nextcount>\b(?:les\s+|the\s+)?(?P<cn>[1-9]|{_FEW})\s+(?:prochaine?s|next)\s+"
+    rf"(?P<cw>{_WEEKDAY}|{_ENGLISH_DAY})s?\b|\bnext\s+(?P<cn2>[1-9]|{_FEW})\s+(?P<cw2>{_ENGLISH_DAY})s\b)"
     rf"|(?P<weekly>(?:tous\s+les|chaque)\s+{_WEEKDAY}s?\b)"
     r"|(?P<holiday>(?:le\s+)?(?:lundi\s+de\s+)?(?P<h1>paques)|(?:jeudi\s+de\s+l\s*'?\s*)?(?P<h2>ascension)"
     r"|(?:lundi\s+de\s+)?(?P<h3>pentecote)|veille\s+de\s+(?P<h15>noel)|lendemain\s+de\s+(?P<h16>noel)"
@@ -100,10 +112,13 @@ LEXEMES = re.compile(
     rf"|(?P<until>{_JUSQU}\s*['’]?\s*au|\buntil+\b|\btill?\b|\bup\s+to\b"
     rf"|{_JUSQU}\s*['’]?\s*a\b(?=\s+(?:ce\s+)?(?:{_WEEKDAY}|demain))|\bjsqu?\b(?=\s*\d))"
     r"|(?P<reopen>reouverture|\bre?ouvr[a-z]*|reprise|\brepren[a-z]*|retour"
-    r"|reopen(?:s|ing|ed)?\b|retrouvons|retrouve|retrouvez|\bback\s+on\b|\bback\s+(?=\d))"
+    r"|reopen(?:s|ing|ed)?\b|\breviens?\b|\brevient\b|\brevenons\b|retrouvons|retrouve|retrouvez"
+    r"|\bback\s+on\b|\bback\s+(?=\d))"
     r"|(?P<open>\bouverte?s?\b|\bouverture\b|\bopen\b)"
-    r"|(?P<duration>\b(?P<dn>\d+)\s*(?P<du>j|jrs?|jours?|semaines?|sem|mois|weeks?|days?)\b"
+    r"|(?P<duration>\b(?:(?P<dn>\d+)\s*|(?P<dw>une?|one|a)\s+)"
+    r"(?P<du>j|jrs?|jours?|semaines?|sem|mois|weeks?|days?)\b"
     r"|\b(?:quelques|qq|qlq)\s+(?:jours|jrs?|j)\b"
+    rf"|\b(?:[1-9]|{_FEW})\s+(?:prochains|derniers|next)\s+(?:jours|days)\b"  # from when? vague
     r"|\bquinzaine\b)"
     rf"|(?P<daylist>\b\d{{1,2}}(?:\s*/\s*\d{{1,2}})+\s+(?:{_MONTH})\b)"  # "24/25/26 déc"
     r"|(?P<numdate>(?P<nd>\d{1,2})\s*[/.]\s*(?P<nm>\d{1,2})(?:\s*[/.]\s*(?P<ny>\d{4}|\d{2}))?(?!\d))"
@@ -121,6 +136,7 @@ LEXEMES = re.compile(
     r"|(?P<sep>[;.!?\n])"
 )
 NOTHING = {"aucune", "aucun", "rien", "non", "none", "no", "pas", "nothing", "neant", "nope"}
+NOTHING |= {"jamais", "never"}  # "on ne ferme jamais"
 FILLER = {
     "ferme", "fermee", "fermes", "fermees", "fermeture", "fermetures", "fermons", "ferment",
     "exceptionnelle", "exceptionnelles", "exceptionnel", "exceptionnellement", "conges", "conge",
@@ -165,10 +181,13 @@ FILLER = {
     "mci", "hivernale", "hivernal", "hivernales", "estival", "summer", "winter", "christmas",
     "professionnel", "professionnels", "professionnelle", "incl", "excl", "reste", "restera",
     "resteront", "normalement", "usual", "hours", "habituels", "habituel", "horaires", "qq",
+    "seulement", "uniquement", "oui", "ouais", "yes", "yep", "only", "ne",
 }  # fmt: skip
 _MONTH_NAMES = ["janvier", "fevrier", "avril", "juillet", "septembre", "octobre", "novembre"]
 _MONTH_NAMES += ["decembre"]  # not "march": "marche" (the market) is one letter off
 _TYPO_TARGETS = sorted(w for w in FILLER if len(w) >= 5 and w not in NOTHING)
+_LONG_TARGETS = [w for w in _TYPO_TARGETS if len(w) >= 9]
+_EDITS = Levenshtein.distance
 
 
 def fix_typos(tokens: list[Token]) -> None:
@@ -183,3 +202,7 @@ def fix_typos(tokens: list[Token]) -> None:
             token.kind, token.value = "month", MONTHS[month]
         elif any(one_edit_apart(word, target) for target in _TYPO_TARGETS):
             token.kind = "filler"
+        elif len(word) >= 9 and process.extractOne(
+            word, _LONG_TARGETS, scorer=_EDITS, score_cutoff=2
+        ):
+            token.kind = "filler"  # two letters off a long word: "exeptionelle"

@@ -130,3 +130,51 @@ def test_a_closure_from_half_a_day_is_shown_back_before_it_counts(chat, engine, 
     assert _shop(db).closures == []
     screen = lea.say("fermé 3 jours la semaine prochaine")
     assert "Je n'ai pas compris ces dates" in screen
+
+
+def test_a_closure_whose_start_was_not_typed_is_asked_about_before_anything_is_saved(
+    chat, engine, db
+):
+    lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
+    lea.say("Ma boutique")
+    lea.say("Réglages de la boutique")
+    lea.say("Fermetures exceptionnelles")
+    screen = lea.say("réouverture le 7 janvier")  # from when? today is only a guess
+    assert "J'ai compris : fermé du mardi 8 décembre au mercredi 6 janvier 2027" in screen
+    assert "« réouverture le 7 janvier » : je compte fermé à partir d'aujourd'hui" in screen
+    assert _shop(db).closures == []  # nothing counts before the merchant says it is right
+    screen = lea.say("C'est bon")
+    assert "Fermetures exceptionnelles : du mardi 8 décembre au mercredi 6 janvier 2027" in screen
+    assert _shop(db).closures == [["2026-12-08", "2027-01-06"]]
+
+
+def test_an_until_with_no_start_is_corrected_by_typing_again_and_never_saved_as_guessed(
+    chat, engine, db
+):
+    lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
+    lea.say("Ma boutique")
+    lea.say("Réglages de la boutique")
+    lea.say("Fermetures exceptionnelles")
+    screen = lea.say("Fermé jusqu'au 4 janvier exclu")
+    assert "J'ai compris : fermé du mardi 8 décembre au dimanche 3 janvier 2027" in screen
+    assert "« jusqu'au 4 janvier » : je compte fermé à partir d'aujourd'hui" in screen
+    assert _shop(db).closures == []
+    screen = lea.say("du 24 décembre au 3 janvier")  # typing again corrects the guess
+    assert "Fermetures exceptionnelles : du jeudi 24 décembre au dimanche 3 janvier 2027" in screen
+    assert _shop(db).closures == [["2026-12-24", "2027-01-03"]]
+
+
+def test_not_knowing_yet_is_asked_again_never_saved_as_no_closure(chat, engine, db):
+    lea = join_as_owner(chat, engine, db, "lea", "Bougies de Léa")
+    lea.say("Ma boutique")
+    lea.say("Réglages de la boutique")
+    lea.say("Fermetures exceptionnelles")
+    screen = lea.say("je sais pas encore, je vous dirai")
+    assert "Je n'ai pas compris ces dates" in screen
+    assert "Fermetures exceptionnelles :" not in screen
+    screen = lea.say(
+        "Votre fleuriste sera ouvert le dimanche 20 décembre de 9h à 13h, et fermé le 28"
+    )
+    assert "J'ai compris : fermé le lundi 28 décembre" in screen
+    assert "Je n'ai pas compris « dimanche 20 décembre de 9h à 13h »" in screen  # said back
+    assert _shop(db).closures == []
