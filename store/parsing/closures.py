@@ -23,8 +23,6 @@ reopening) is a doubt; an opening on a date ("ouvert le dimanche 20/12 de 10h à
 saved, so it is said back; "je vous dirai" is not "aucune"; a reopening day is never closed.
 """
 
-import calendar
-from collections.abc import Callable
 from datetime import date, timedelta
 
 from store.parsing.closures_days import (
@@ -34,8 +32,9 @@ from store.parsing.closures_days import (
     fill_months,
     merged,
     minus,
-    month_part,
     role_start,
+    when,
+    word_dates,
 )
 from store.parsing.closures_lex import (
     CLOSING,
@@ -47,7 +46,7 @@ from store.parsing.closures_lex import (
     opened_date,
     prose,
 )
-from store.parsing.closures_words import FILLER, WEEKDAYS
+from store.parsing.closures_words import FILLER
 from store.parsing.reading import COMMON_FRENCH, Folded, Token, unread_parts
 
 
@@ -245,40 +244,13 @@ class _Reader:
         day.plural, self.plural = self.plural, False
         if token.start in self.hints:  # "lundi 5/01": said back whole
             day.weekday, day.start = self.hints[token.start]
-        weekday = self.today.weekday()
-        monday = self.today + timedelta(days=7 - weekday)
-        if token.kind == "holiday":
-            make: Callable[[int], date] = token.value  # type: ignore[assignment]
-            day.fixed = make(self.today.year)
-            if day.fixed < self.today:
-                day.fixed = make(self.today.year + 1)
-        elif token.kind in ("thisday", "nextday"):  # "ce samedi", "samedi prochain"
-            ahead = (WEEKDAYS.index(str(token.value)) - weekday) % 7
-            day.fixed = self.today + timedelta(days=ahead or (7 if token.kind == "nextday" else 0))
-        elif token.kind == "nextweekday":  # "lundi et mardi la semaine prochaine"
-            day.fixed = monday + timedelta(days=WEEKDAYS.index(str(token.value)))
-        elif token.kind == "nextweek":
-            day.fixed, day.last = monday, monday + timedelta(days=6)
-        elif token.kind == "weekend":  # "ce week-end": the coming Saturday and Sunday
-            day.fixed = self.today + timedelta(days=(5 - weekday) % 7 if weekday < 6 else 0)
-            day.last = day.fixed + timedelta(days=6 - day.fixed.weekday())
-        elif token.kind == "wholemonth":  # "tout le mois d'août"
-            month = int(token.value)  # type: ignore[call-overload]
-            year = self.today.year + (month < self.today.month)
-            day.fixed = date(year, month, 1)
-            day.last = date(year, month, calendar.monthrange(year, month)[1])
-        elif token.kind == "monthpart":  # "les 3 premiers jours de janvier"
-            day.fixed, day.last = month_part(token.value, self.today)  # type: ignore[arg-type]
-        elif token.kind == "multi":  # "les 2 prochains samedis", "tous les lundis de décembre"
+        if token.kind == "multi":  # "les 2 prochains samedis", "tous les lundis de décembre"
             for fixed in coming_weekdays(token.value, self.today):  # type: ignore[arg-type]
                 self._date(Token("relative", token.text, token.start, token.end), fixed)
             return
-        elif token.kind == "relative" and fixed is not None:
-            day.fixed = fixed
-        elif token.kind == "relative":
-            ahead = 2 if token.text.startswith("apres") else 0 if "hui" in token.text else 1
-            ahead = 0 if token.text in ("today", "auj", "auj.", "ajd", "ajrd", "aujd") else ahead
-            day.fixed = self.today + timedelta(days=ahead)
+        span = (fixed, None) if fixed is not None else word_dates(token, self.today)
+        if span is not None:
+            day.fixed, day.last = span
         else:
             day.day, day.month, day.year = token.value  # type: ignore[misc]
             if day.month is None and self.month and not self.chain:
@@ -345,8 +317,8 @@ class _Reader:
         if last is not None and last.year and not first.year and first.fixed is None:
             behind = (first.month or 0, first.day) > (last.month or 0, last.day)
             first.year = last.year - 1 if behind else last.year
-        start = self._when(first, self.today - timedelta(days=1))
-        end = self._when(last, start) if last is not None and start else (first.last or start)
+        start = when(first, self.today - timedelta(days=1))
+        end = when(last, start) if last is not None and start else (first.last or start)
         if start is None and role == "reopen":
             return  # "réouverture le 11": the closure said it already
         if start is None or end is None or not 0 <= (end - start).days <= 366:
@@ -396,20 +368,6 @@ class _Reader:
         if (end - start).days > 100:  # "jusqu'au 3/06": more than three months?
             self.doubts.append(((first.start, (last or first).end), "long"))
         self.ranges.append((start, end))
-
-    def _when(self, day: Day, after: date) -> date | None:
-        """The date meant, the year guessed: the first one not before `after`."""
-        if day.fixed is not None:
-            return day.fixed
-        if day.month is None or not 1 <= day.month <= 12:
-            return None
-        try:
-            value = date(day.year or after.year, day.month, day.day)
-            if day.year is None and value < after:
-                value = value.replace(year=after.year + 1)  # "24/12" typed in January
-        except ValueError:
-            return None
-        return value
 
 
 _OPEN_WORDS = {"ouvert", "ouverte", "ouverts", "ouvertes", "ouverture", "open"}  # said as one

@@ -2,8 +2,12 @@
 neighbours or from today, closures joined and cut. Read by `closures.py`."""
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from store.parsing.closures_words import WEEKDAYS
+from store.parsing.reading import Token
 
 
 @dataclass
@@ -122,3 +126,50 @@ def merged(ranges: list[tuple[date, date]]) -> list[tuple[date, date]]:
         else:
             out.append((start, end))
     return out
+
+
+def word_dates(token: Token, today: date) -> tuple[date, date | None] | None:
+    """The first (and last) day a word for days means ("demain", "ce samedi", "Noël", "ce
+    week-end", "tout le mois d'août"); None for a date typed in figures or month names."""
+    kind, weekday = token.kind, today.weekday()
+    monday = today + timedelta(days=7 - weekday)
+    if kind == "holiday":
+        make: Callable[[int], date] = token.value  # type: ignore[assignment]
+        fixed = make(today.year)
+        return (fixed if fixed >= today else make(today.year + 1)), None
+    if kind in ("thisday", "nextday"):  # "ce samedi", "samedi prochain"
+        ahead = (WEEKDAYS.index(str(token.value)) - weekday) % 7
+        return today + timedelta(days=ahead or (7 if kind == "nextday" else 0)), None
+    if kind == "nextweekday":  # "lundi et mardi la semaine prochaine"
+        return monday + timedelta(days=WEEKDAYS.index(str(token.value))), None
+    if kind == "nextweek":
+        return monday, monday + timedelta(days=6)
+    if kind == "weekend":  # "ce week-end": the coming Saturday and Sunday
+        saturday = today + timedelta(days=(5 - weekday) % 7 if weekday < 6 else 0)
+        return saturday, saturday + timedelta(days=6 - saturday.weekday())
+    if kind == "wholemonth":  # "tout le mois d'août"
+        month = int(token.value)  # type: ignore[call-overload]
+        year = today.year + (month < today.month)
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    if kind == "monthpart":  # "les 3 premiers jours de janvier"
+        return month_part(token.value, today)  # type: ignore[arg-type]
+    if kind == "relative":
+        ahead = 2 if token.text.startswith("apres") else 0 if "hui" in token.text else 1
+        ahead = 0 if token.text in ("today", "auj", "auj.", "ajd", "ajrd", "aujd") else ahead
+        return today + timedelta(days=ahead), None
+    return None
+
+
+def when(day: Day, after: date) -> date | None:
+    """The date meant, the year guessed: the first one not before `after`."""
+    if day.fixed is not None:
+        return day.fixed
+    if day.month is None or not 1 <= day.month <= 12:
+        return None
+    try:
+        value = date(day.year or after.year, day.month, day.day)
+        if day.year is None and value < after:
+            value = value.replace(year=after.year + 1)  # "24/12" typed in January
+    except ValueError:
+        return None
+    return value
