@@ -274,7 +274,7 @@ class WhatsAppChannel:
         """Each reply's messages: shapes where they fit and exist, else numbered text."""
         sids = await self.out.shape_sids()
         if not sids:
-            return render_each(replies, lang, self.media_url)
+            return render_each(replies, lang, self.media_url, fold=True)
         return render_rich(
             replies, lang, self.media_url, sids, lambda r: render_each(r, lang, self.media_url)
         )
@@ -289,6 +289,9 @@ class WhatsAppChannel:
             )
         groups = await self.rendered(replies, lang)
         for index in range(len(groups)):
+            first = index  # the replies folded into this one were not sent either
+            while first > 0 and not groups[first - 1]:
+                first -= 1
             try:
                 await self.send_group(number, replies, groups, index, lang, user_id=user_id)
             except Unreachable:
@@ -296,11 +299,11 @@ class WhatsAppChannel:
             except TwilioRestException as exc:
                 log.error("WhatsApp reply to ...%s not sent: %s", number[-4:], _reason(exc))
                 if exc.status == 429 or exc.status >= 500:
-                    await self._later(number, replies[index:])
+                    await self._later(number, replies[first:])
                 return
             except httpx.HTTPError as exc:
                 log.error("WhatsApp reply to ...%s not sent: %s", number[-4:], _reason(exc))
-                await self._later(number, replies[index:])
+                await self._later(number, replies[first:])
                 return
 
     async def send_group(

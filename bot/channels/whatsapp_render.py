@@ -8,7 +8,7 @@ same action as the 2nd button on Telegram. Bodies are cut under Twilio's 1,600 c
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.channels.base import split
+from bot.channels.base import split, units
 from handlers import i18n
 from handlers.core import Reply, menu_index
 
@@ -57,14 +57,29 @@ def reply_text(reply: Reply, lang: str, numbered: bool) -> str:
 
 
 def render_each(
-    replies: Sequence[Reply], lang: str, media_url: Callable[[str], str]
+    replies: Sequence[Reply], lang: str, media_url: Callable[[str], str], fold: bool = False
 ) -> list[list[Outgoing]]:
-    """The messages of each reply, in order; a photo rides on the first part of its text."""
+    """The messages of each reply, in order; a photo rides on the first part of its text.
+
+    With `fold` (numbered text on its own, not as the shapes' fallback), a text-only reply
+    followed by one without a photo rides on it when both fit in one body ("Commande acceptée :
+    le client est prévenu." over the order and its menu): every message is paid for. A folded
+    reply's list is empty."""
     live = menu_index(replies)
     rendered: list[list[Outgoing]] = []
+    carried = ""  # the texts of the replies folded into this one
     for index, reply in enumerate(replies):
         limit = MAX_CAPTION if reply.photo else MAX_BODY
-        parts = split(reply_text(reply, lang, numbered=index == live), limit) or [""]
+        text = carried + reply_text(reply, lang, numbered=index == live)
+        carried = ""
+        following = replies[index + 1] if index + 1 < len(replies) else None
+        if fold and following and not following.photo and not reply.options and not reply.photo:
+            ahead = reply_text(following, lang, numbered=index + 1 == live)
+            if units(f"{text}\n\n{ahead}") <= MAX_BODY:
+                carried = f"{text}\n\n"
+                rendered.append([])
+                continue
+        parts = split(text, limit) or [""]
         media = (media_url(reply.photo),) if reply.photo else ()
         messages = [Outgoing(body=parts[0], media_urls=media, shape="media" if media else "text")]
         messages.extend(Outgoing(body=part) for part in parts[1:])

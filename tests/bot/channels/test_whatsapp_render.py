@@ -56,3 +56,22 @@ def test_a_long_caption_under_a_photo_is_cut_under_whatsapp_limit():
     [first, *rest] = render([reply], "fr", lambda key: f"https://x.example/{key}")
     assert first.media_urls and size(first.body) <= 1024
     assert rest and all(not m.media_urls for m in rest)
+
+
+def test_numbered_text_folds_a_note_into_the_menu_under_it_when_both_fit():
+    from bot.channels.whatsapp_render import render_each
+
+    note = Reply("Commande acceptée : le client est prévenu.")
+    order = Reply("Commande AB12C (acceptée)", options=(Option("📦 Marquer prête", "mrdy:1"),))
+    folded = render_each([note, order], "fr", lambda key: key, fold=True)
+    assert folded[0] == []  # one message, paid once
+    [message] = folded[1]
+    assert message.body.startswith("Commande acceptée : le client est prévenu.\n\nCommande AB12C")
+    assert "1. 📦 Marquer prête" in message.body
+    # As the shapes' fallback (fold off), or when the two would not fit, each keeps its own.
+    assert [len(m) for m in render_each([note, order], "fr", lambda key: key)] == [1, 1]
+    long = Reply("x" * (MAX_BODY - 20))
+    assert [len(m) for m in render_each([long, order], "fr", lambda k: k, fold=True)] == [1, 1]
+    # A photo under the note is its own message: a caption is shorter, and the photo leads.
+    card = Reply("Coffret", photo="p.jpg", options=(Option("Commander", "co:1"),))
+    assert [len(m) for m in render_each([note, card], "fr", lambda k: k, fold=True)] == [1, 1]
