@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlmodel import Session, col, select
 
 from store import slots
@@ -66,10 +66,22 @@ def delivery_fee(shop: Shop, subtotal_cents: int) -> int:
     return shop.delivery_fee_cents
 
 
+# Built once: every order runs them.
+_NUMBER_TAKEN = select(Order.id).where(Order.number == bindparam("number"))
+_TAKE = (
+    update(Item)
+    .where(
+        col(Item.id) == bindparam("item_id"),
+        or_(col(Item.stock).is_(None), col(Item.stock) >= bindparam("quantity")),
+    )
+    .values(stock=col(Item.stock) - bindparam("quantity"))
+)
+
+
 def _new_number(session: Session) -> str:
     while True:
         number = code(5)
-        if session.exec(select(Order.id).where(Order.number == number)).first() is None:
+        if session.exec(_NUMBER_TAKEN, params={"number": number}).first() is None:
             return number
 
 
@@ -83,15 +95,7 @@ def _take_stock(session: Session, lines: list[Line]) -> None:
         if not orderable(item, line.shop):
             missing.append(item.name)
             continue
-        stmt = (
-            update(Item)
-            .where(
-                col(Item.id) == item.id,
-                or_(col(Item.stock).is_(None), col(Item.stock) >= line.quantity),
-            )
-            .values(stock=col(Item.stock) - line.quantity)
-        )
-        if conn.execute(stmt).rowcount == 1:
+        if conn.execute(_TAKE, {"item_id": item.id, "quantity": line.quantity}).rowcount == 1:
             taken.append(line)
         else:
             missing.append(item.name)
@@ -219,15 +223,17 @@ def last_delivery(*, session: Session, customer_id: int) -> Order | None:
     return session.exec(query).first()
 
 
+_LAST_PHONE = (  # built once: every checkout asks
+    select(Order.phone)
+    .where(Order.customer_id == bindparam("customer_id"), col(Order.phone) != "")
+    .order_by(col(Order.created_at).desc(), col(Order.id).desc())
+    .limit(1)
+)
+
+
 def last_phone(*, session: Session, customer_id: int) -> str:
     """The phone number of the customer's latest order ("" before the first)."""
-    query = (
-        select(Order.phone)
-        .where(Order.customer_id == customer_id, col(Order.phone) != "")
-        .order_by(col(Order.created_at).desc(), col(Order.id).desc())
-        .limit(1)
-    )
-    return session.exec(query).first() or ""
+    return session.exec(_LAST_PHONE, params={"customer_id": customer_id}).first() or ""
 
 
 def customer_order(*, session: Session, customer_id: int, order_id: int) -> Order | None:

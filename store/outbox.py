@@ -3,12 +3,14 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from store.models import Outbox
 from store.types import utcnow
+
+_DEDUPED = select(Outbox.id).where(Outbox.dedupe_key == bindparam("dedupe_key"))  # built once
 
 
 def enqueue(
@@ -31,7 +33,7 @@ def enqueue(
     are delivered (`handlers.core.menu_of(replies)`; None leaves the last menu as it is).
     """
     if dedupe_key is not None:
-        existing = session.exec(select(Outbox.id).where(Outbox.dedupe_key == dedupe_key)).first()
+        existing = session.exec(_DEDUPED, params={"dedupe_key": dedupe_key}).first()
         if existing is not None:
             return None
     row = Outbox(

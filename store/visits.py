@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from store.models import Follow, Item, Visit, VisitHold, VisitInterest, VisitJoin
@@ -25,9 +25,14 @@ from store.types import persisted
 CHUNK = 500  # ids per IN (...) list
 
 
+# Built once: every shop card asks.
+_LIVE = select(Visit).where(
+    Visit.shop_id == bindparam("shop_id"), Visit.status == VisitStatus.LIVE.value
+)
+
+
 def live_visit(*, session: Session, shop_id: int) -> Visit | None:
-    query = select(Visit).where(Visit.shop_id == shop_id, Visit.status == VisitStatus.LIVE.value)
-    return session.exec(query).first()
+    return session.exec(_LIVE, params={"shop_id": shop_id}).first()
 
 
 def audience(*, session: Session, visit: Visit) -> list[int]:

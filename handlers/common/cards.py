@@ -1,6 +1,6 @@
 """Cards shared by customer and merchant screens: an item, an order (both views), a category."""
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import BindParameter, ColumnElement
 from sqlmodel import Session, col, func, select
 
 from handlers import i18n
@@ -73,7 +73,7 @@ def _only_this_shop(turn: Turn, shop_id: int) -> bool:
     return held <= {shop_id}
 
 
-def visible(shop_id: int) -> tuple[ColumnElement[bool], ...]:
+def visible(shop_id: int | BindParameter[int]) -> tuple[ColumnElement[bool], ...]:
     """The conditions of an item customers may see in the shop's catalogue."""
     return (col(Item.shop_id) == shop_id, col(Item.hidden).is_(False), col(Item.deleted).is_(False))
 
