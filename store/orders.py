@@ -67,6 +67,7 @@ def delivery_fee(shop: Shop, subtotal_cents: int) -> int:
 
 
 # Built once: every order runs them.
+_SHOP_LOCK = select(Shop.id).where(Shop.id == bindparam("shop_id")).with_for_update(key_share=True)
 _NUMBER_TAKEN = select(Order.id).where(Order.number == bindparam("number"))
 _TAKE = (
     update(Item)
@@ -143,8 +144,7 @@ def place_order(
         # SQLite's BEGIN IMMEDIATE already serialises writers. NO KEY UPDATE (key_share) so
         # it doesn't wait on the foreign-key share lock a concurrent delivery order holds,
         # which would deadlock against that order's lock on the item.
-        lock = select(Shop.id).where(Shop.id == shop.id).with_for_update(key_share=True)
-        session.exec(lock).first()
+        session.exec(_SHOP_LOCK, params={"shop_id": shop.id}).first()
         if how.slot_start is None or not slots.slot_is_free(
             session=session, shop=shop, start=how.slot_start, now=now, tz=tz
         ):

@@ -153,6 +153,17 @@ def _close(session: Session, hold: VisitHold, status: HoldStatus, now: datetime)
     hold.closed_at = now
 
 
+_HELD = (  # built once: every order asks
+    select(VisitHold)
+    .where(
+        VisitHold.user_id == bindparam("user_id"),
+        VisitHold.status == HoldStatus.HELD.value,
+        col(VisitHold.item_id).in_(bindparam("item_ids", expanding=True)),
+    )
+    .with_for_update()
+)
+
+
 def claim_holds(
     *, session: Session, user_id: int, item_ids: list[int], now: datetime
 ) -> list[VisitHold]:
@@ -161,12 +172,7 @@ def claim_holds(
     Call it in checkout's transaction, before taking stock; the row locks taken here keep
     anyone else from buying the returned units before checkout takes them.
     """
-    query = select(VisitHold).where(
-        VisitHold.user_id == user_id,
-        VisitHold.status == HoldStatus.HELD.value,
-        col(VisitHold.item_id).in_(item_ids),
-    )
-    holds = list(session.exec(query.with_for_update()))
+    holds = list(session.exec(_HELD, params={"user_id": user_id, "item_ids": item_ids}))
     for hold in holds:
         _close(session, hold, HoldStatus.ORDERED, now)
     session.flush()

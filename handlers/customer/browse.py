@@ -244,7 +244,13 @@ def fulfilment_text(turn: Turn, shop: Shop) -> str:
 
 
 # A shop's catalogue and an item.
-_CATALOGUE = select(Item).where(*visible(bindparam("shop", type_=Integer))).order_by(col(Item.id))
+# Only what a catalogue page shows, as plain rows: whole items would each bring their
+# description, photos and the rest, and the ORM's work to build them.
+_CATALOGUE = (
+    select(Item.id, Item.name, Item.price_cents, Item.stock)
+    .where(*visible(bindparam("shop", type_=Integer)))
+    .order_by(col(Item.id))
+)
 
 
 def catalogue(turn: Turn) -> list[Reply]:
@@ -252,7 +258,7 @@ def catalogue(turn: Turn) -> list[Reply]:
     turn.expect(None)
     shop_id, page = a.CATALOGUE.args(turn)
     found = town_shop(turn, shop_id)
-    items = turn.session.exec(_CATALOGUE, params={"shop": shop_id}).all()
+    items = turn.session.connection().execute(_CATALOGUE, {"shop": shop_id}).all()
     back = turn.nav(back=a.SHOP.pack(shop_id))
     if not items:
         return [turn.reply("catalogue_empty", back, shop=found.name)]
