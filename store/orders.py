@@ -195,9 +195,13 @@ def place_order(
     return order, token
 
 
+_LINES = (  # built once: every order's confirmation and card read them
+    select(OrderLine).where(OrderLine.order_id == bindparam("order_id")).order_by(col(OrderLine.id))
+)
+
+
 def order_lines(*, session: Session, order_id: int) -> list[OrderLine]:
-    query = select(OrderLine).where(OrderLine.order_id == order_id)
-    return list(session.exec(query.order_by(col(OrderLine.id))))
+    return list(session.exec(_LINES, params={"order_id": order_id}))
 
 
 def customer_orders(*, session: Session, customer_id: int, limit: int = 10) -> list[Order]:
