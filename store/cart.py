@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import bindparam, delete, insert
 from sqlmodel import Session, col, select
 
 from store.models import CartLine, Item, Shop
+from store.types import UTCDateTime, utcnow
 
 MAX_QUANTITY = 99
 _READ = "cart_lines"  # session.info: the lines read in this transaction, by (user, shop)
@@ -40,6 +41,12 @@ _LINE_OF = select(CartLine).where(
 )
 _QUANTITY_OF = select(CartLine.quantity).where(
     CartLine.user_id == bindparam("user_id"), CartLine.item_id == bindparam("item_id")
+)
+_NEW_LINE = insert(CartLine).values(
+    user_id=bindparam("user_id"),
+    item_id=bindparam("item_id"),
+    quantity=bindparam("quantity"),
+    added_at=bindparam("at", type_=UTCDateTime()),
 )
 _CLEAR_SHOP = delete(CartLine).where(
     col(CartLine.user_id) == bindparam("user_id"),
@@ -107,8 +114,9 @@ def set_quantity(
         if line is not None:
             session.delete(line)
         return
-    if line is None:
-        session.add(CartLine(user_id=user_id, item_id=item_id, quantity=quantity))
+    if line is None:  # (a new line: no ORM object to build and flush, one INSERT)
+        values = {"user_id": user_id, "item_id": item_id, "quantity": quantity, "at": utcnow()}
+        session.connection().execute(_NEW_LINE, values)
     else:
         line.quantity = quantity
         session.add(line)
