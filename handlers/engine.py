@@ -156,8 +156,7 @@ def _finish(turn: Turn, replies: list[Reply]) -> list[Reply]:
             due_at=turn.now() + turn.ctx.reply_grace,
         )
         assert copy is not None
-        turn.session.flush()
-        replies[-1].extra[RECEIPT] = persisted(copy.id)
+        replies[-1].extra[RECEIPT] = copy
     return replies
 
 
