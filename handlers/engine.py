@@ -144,10 +144,8 @@ def _finish(turn: Turn, replies: list[Reply]) -> list[Reply]:
     if menu is not None:
         turn.state.menu = menu
     turn.state.updated_at = turn.now()
-    if inspect(turn.state).transient:  # a newcomer's first turn
-        turn.session.add(turn.state)
-    else:
-        save_state(session=turn.session, state=turn.state)
+    # (A newcomer's first turn inserts it.)
+    save_state(session=turn.session, state=turn.state, new=inspect(turn.state).transient)
     if turn.safety_copy and replies:
         copy = outbox.enqueue(
             session=turn.session,
@@ -158,8 +156,7 @@ def _finish(turn: Turn, replies: list[Reply]) -> list[Reply]:
             due_at=turn.now() + turn.ctx.reply_grace,
         )
         assert copy is not None
-        turn.session.flush()
-        replies[-1].extra[RECEIPT] = persisted(copy.id)
+        replies[-1].extra[RECEIPT] = copy
     return replies
 
 

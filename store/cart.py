@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import bindparam, delete, insert
 from sqlmodel import Session, col, select
 
 from store.models import CartLine, Item, Shop
+from store.types import UTCDateTime, utcnow
 
 MAX_QUANTITY = 99
 _READ = "cart_lines"  # session.info: the lines read in this transaction, by (user, shop)
@@ -29,10 +30,33 @@ def orderable(item: Item | None, shop: Shop | None) -> bool:
     return bool(item and shop and not item.hidden and not item.deleted and shop.active)
 
 
+# Statements built once, run with parameters: building one costs more than running it.
+_ITEM_AND_SHOP = (
+    select(Item, Shop)
+    .join(Shop, col(Shop.id) == Item.shop_id)
+    .where(Item.id == bindparam("item_id"))
+)
+_LINE_OF = select(CartLine).where(
+    CartLine.user_id == bindparam("user_id"), CartLine.item_id == bindparam("item_id")
+)
+_QUANTITY_OF = select(CartLine.quantity).where(
+    CartLine.user_id == bindparam("user_id"), CartLine.item_id == bindparam("item_id")
+)
+_NEW_LINE = insert(CartLine).values(
+    user_id=bindparam("user_id"),
+    item_id=bindparam("item_id"),
+    quantity=bindparam("quantity"),
+    added_at=bindparam("at", type_=UTCDateTime()),
+)
+_CLEAR_SHOP = delete(CartLine).where(
+    col(CartLine.user_id) == bindparam("user_id"),
+    col(CartLine.item_id).in_(select(Item.id).where(Item.shop_id == bindparam("shop_id"))),
+)
+
+
 def item_and_shop(*, session: Session, item_id: int) -> tuple[Item, Shop] | None:
     """An item and its shop, in one query."""
-    query = select(Item, Shop).join(Shop, col(Shop.id) == Item.shop_id).where(Item.id == item_id)
-    row = session.exec(query).first()
+    row = session.exec(_ITEM_AND_SHOP, params={"item_id": item_id}).first()
     return (row[0], row[1]) if row else None
 
 
@@ -70,15 +94,12 @@ def _changed(session: Session) -> None:
 
 def line_of(*, session: Session, user_id: int, item_id: int) -> CartLine | None:
     """The cart's line for an item, if any (hand it to `set_quantity`)."""
-    query = select(CartLine).where(CartLine.user_id == user_id, CartLine.item_id == item_id)
-    return session.exec(query).first()
+    return session.exec(_LINE_OF, params={"user_id": user_id, "item_id": item_id}).first()
 
 
 def quantity_of(*, session: Session, user_id: int, item_id: int) -> int:
-    query = select(CartLine.quantity).where(
-        CartLine.user_id == user_id, CartLine.item_id == item_id
-    )
-    return session.exec(query).first() or 0
+    params = {"user_id": user_id, "item_id": item_id}
+    return session.exec(_QUANTITY_OF, params=params).first() or 0
 
 
 def set_quantity(
@@ -93,8 +114,9 @@ def set_quantity(
         if line is not None:
             session.delete(line)
         return
-    if line is None:
-        session.add(CartLine(user_id=user_id, item_id=item_id, quantity=quantity))
+    if line is None:  # (a new line: no ORM object to build and flush, one INSERT)
+        values = {"user_id": user_id, "item_id": item_id, "quantity": quantity, "at": utcnow()}
+        session.connection().execute(_NEW_LINE, values)
     else:
         line.quantity = quantity
         session.add(line)
@@ -103,8 +125,8 @@ def set_quantity(
 def clear_shop(*, session: Session, user_id: int, shop_id: int) -> None:
     """Remove the lines of one shop (after its order is placed), in one statement."""
     _changed(session)
-    items = select(Item.id).where(Item.shop_id == shop_id)
     session.execute(
-        delete(CartLine).where(col(CartLine.user_id) == user_id, col(CartLine.item_id).in_(items)),
+        _CLEAR_SHOP,
+        {"user_id": user_id, "shop_id": shop_id},
         execution_options={"synchronize_session": "fetch"},
     )

@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlmodel import Session, col, select
 
 from store import slots
@@ -66,10 +66,23 @@ def delivery_fee(shop: Shop, subtotal_cents: int) -> int:
     return shop.delivery_fee_cents
 
 
+# Built once: every order runs them.
+_SHOP_LOCK = select(Shop.id).where(Shop.id == bindparam("shop_id")).with_for_update(key_share=True)
+_NUMBER_TAKEN = select(Order.id).where(Order.number == bindparam("number"))
+_TAKE = (
+    update(Item)
+    .where(
+        col(Item.id) == bindparam("item_id"),
+        or_(col(Item.stock).is_(None), col(Item.stock) >= bindparam("quantity")),
+    )
+    .values(stock=col(Item.stock) - bindparam("quantity"))
+)
+
+
 def _new_number(session: Session) -> str:
     while True:
         number = code(5)
-        if session.exec(select(Order.id).where(Order.number == number)).first() is None:
+        if session.exec(_NUMBER_TAKEN, params={"number": number}).first() is None:
             return number
 
 
@@ -83,15 +96,7 @@ def _take_stock(session: Session, lines: list[Line]) -> None:
         if not orderable(item, line.shop):
             missing.append(item.name)
             continue
-        stmt = (
-            update(Item)
-            .where(
-                col(Item.id) == item.id,
-                or_(col(Item.stock).is_(None), col(Item.stock) >= line.quantity),
-            )
-            .values(stock=col(Item.stock) - line.quantity)
-        )
-        if conn.execute(stmt).rowcount == 1:
+        if conn.execute(_TAKE, {"item_id": item.id, "quantity": line.quantity}).rowcount == 1:
             taken.append(line)
         else:
             missing.append(item.name)
@@ -139,8 +144,7 @@ def place_order(
         # SQLite's BEGIN IMMEDIATE already serialises writers. NO KEY UPDATE (key_share) so
         # it doesn't wait on the foreign-key share lock a concurrent delivery order holds,
         # which would deadlock against that order's lock on the item.
-        lock = select(Shop.id).where(Shop.id == shop.id).with_for_update(key_share=True)
-        session.exec(lock).first()
+        session.exec(_SHOP_LOCK, params={"shop_id": shop.id}).first()
         if how.slot_start is None or not slots.slot_is_free(
             session=session, shop=shop, start=how.slot_start, now=now, tz=tz
         ):
@@ -191,9 +195,13 @@ def place_order(
     return order, token
 
 
+_LINES = (  # built once: every order's confirmation and card read them
+    select(OrderLine).where(OrderLine.order_id == bindparam("order_id")).order_by(col(OrderLine.id))
+)
+
+
 def order_lines(*, session: Session, order_id: int) -> list[OrderLine]:
-    query = select(OrderLine).where(OrderLine.order_id == order_id)
-    return list(session.exec(query.order_by(col(OrderLine.id))))
+    return list(session.exec(_LINES, params={"order_id": order_id}))
 
 
 def customer_orders(*, session: Session, customer_id: int, limit: int = 10) -> list[Order]:
@@ -219,15 +227,17 @@ def last_delivery(*, session: Session, customer_id: int) -> Order | None:
     return session.exec(query).first()
 
 
+_LAST_PHONE = (  # built once: every checkout asks
+    select(Order.phone)
+    .where(Order.customer_id == bindparam("customer_id"), col(Order.phone) != "")
+    .order_by(col(Order.created_at).desc(), col(Order.id).desc())
+    .limit(1)
+)
+
+
 def last_phone(*, session: Session, customer_id: int) -> str:
     """The phone number of the customer's latest order ("" before the first)."""
-    query = (
-        select(Order.phone)
-        .where(Order.customer_id == customer_id, col(Order.phone) != "")
-        .order_by(col(Order.created_at).desc(), col(Order.id).desc())
-        .limit(1)
-    )
-    return session.exec(query).first() or ""
+    return session.exec(_LAST_PHONE, params={"customer_id": customer_id}).first() or ""
 
 
 def customer_order(*, session: Session, customer_id: int, order_id: int) -> Order | None:

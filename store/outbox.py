@@ -3,12 +3,38 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import JSON, Boolean, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from store.models import Outbox
-from store.types import utcnow
+from store.types import UTCDateTime, utcnow
+
+
+def _enqueue(dialect: Any) -> Any:
+    at = UTCDateTime()
+    return (
+        dialect.insert(Outbox)
+        .values(
+            user_id=bindparam("user_id"),
+            kind=bindparam("kind"),
+            payload=bindparam("payload", type_=JSON),
+            essential=bindparam("essential", type_=Boolean()),
+            due_at=bindparam("due_at", type_=at),
+            status="pending",
+            attempts=0,
+            last_error="",
+            dedupe_key=bindparam("dedupe_key"),
+            created_at=bindparam("created_at", type_=at),
+            order_id=bindparam("order_id"),
+            quiet_hours=bindparam("quiet_hours", type_=Boolean()),
+        )
+        .on_conflict_do_nothing()  # the dedupe key is there already
+        .returning(Outbox.id)
+    )
+
+
+_ENQUEUE = {False: _enqueue(sqlite), True: _enqueue(postgresql)}  # by: is it PostgreSQL?
 
 
 def enqueue(
@@ -24,32 +50,32 @@ def enqueue(
     dedupe_key: str | None = None,
     order_id: int | None = None,
     quiet_hours: bool = False,
-) -> Outbox | None:
-    """Add an outbox row in the caller's transaction; a repeated `dedupe_key` adds nothing.
+) -> int | None:
+    """Add an outbox row in the caller's transaction and return its id; a repeated
+    `dedupe_key` adds nothing (None).
 
     `replies` are `handlers.core.Reply`s; `menu` is what a typed number picks from once they
     are delivered (`handlers.core.menu_of(replies)`; None leaves the last menu as it is).
+    One INSERT built once, at once: an ORM row cost more to build and flush than to write.
     """
-    if dedupe_key is not None:
-        existing = session.exec(select(Outbox.id).where(Outbox.dedupe_key == dedupe_key)).first()
-        if existing is not None:
-            return None
-    row = Outbox(
-        user_id=user_id,
-        kind=kind,
-        payload={
+    values = {
+        "user_id": user_id,
+        "kind": kind,
+        "payload": {
             "replies": [r.to_dict() for r in replies],
             "variables": variables or {},
             "menu": menu,
         },
-        due_at=due_at,
-        essential=essential,
-        dedupe_key=dedupe_key,
-        order_id=order_id,
-        quiet_hours=quiet_hours,
-    )
-    session.add(row)
-    return row
+        "essential": essential,
+        "due_at": due_at,
+        "dedupe_key": dedupe_key,
+        "created_at": utcnow(),
+        "order_id": order_id,
+        "quiet_hours": quiet_hours,
+    }
+    conn = session.connection()
+    found = conn.execute(_ENQUEUE[conn.dialect.name == "postgresql"], values).first()
+    return None if found is None else int(found[0])
 
 
 def enqueue_many(*, session: Session, rows: list[dict[str, Any]]) -> None:

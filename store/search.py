@@ -18,9 +18,9 @@ are let go first. When no word matches at all, the closest words of the town are
 import time
 from dataclasses import dataclass, field
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, bindparam, text
 from sqlalchemy.engine import Connection
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from store.models import Item, Shop
 from store.search_index import create_index, drop_index
@@ -50,6 +50,11 @@ def search_items(
     ).hits
 
 
+# Built once (building a statement costs more than running it).
+_HITS = select(Item, Shop).join(Shop).where(col(Item.id).in_(bindparam("ids", expanding=True)))
+_WORD_COUNT = text("SELECT count(*) FROM search_word WHERE town_id = :town")
+
+
 def find_items(
     *, session: Session, query: str, town_id: int | None = None, limit: int = 10, offset: int = 0
 ) -> Found:
@@ -75,7 +80,7 @@ def find_items(
             ids = _forgiving(bind, vocabulary, found, wanted, town_id, limit, offset)
     if not ids:
         return found
-    rows = session.exec(select(Item, Shop).join(Shop).where(Item.id.in_(ids))).all()  # type: ignore[union-attr]
+    rows = session.exec(_HITS, params={"ids": ids}).all()
     order = {item_id: n for n, item_id in enumerate(ids)}
     found.hits = sorted(((i, s) for i, s in rows), key=lambda pair: order[persisted(pair[0].id)])
     return found
@@ -137,9 +142,7 @@ _VOCABULARY_TTL = 600.0
 def town_vocabulary(bind: Connection, town_id: int) -> Vocabulary:
     """The town's indexed words, from `search_word`, cached in the process."""
     key = (str(bind.engine.url), town_id)
-    count = bind.execute(
-        text("SELECT count(*) FROM search_word WHERE town_id = :town"), {"town": town_id}
-    ).scalar_one()
+    count = bind.execute(_WORD_COUNT, {"town": town_id}).scalar_one()
     cached = _VOCABULARIES.get(key)
     if cached and cached[0] == count and time.monotonic() - cached[1] < _VOCABULARY_TTL:
         return cached[2]
@@ -173,6 +176,20 @@ def _fts5_group(term: Term) -> str:
     return "(" + " OR ".join(alts) + ")"
 
 
+def _fts5_query(in_town: bool) -> TextClause:
+    return text(
+        "SELECT item.id FROM item_fts JOIN item ON item.id = item_fts.rowid "
+        "JOIN shop ON shop.id = item.shop_id "
+        f"WHERE item_fts MATCH :match AND {_VISIBLE.replace('false', '0').replace('true', '1')}"
+        + (" AND shop.town_id = :town" if in_town else "")
+        + " ORDER BY bm25(item_fts, 10.0, 2.0, 4.0, 1.0, 0.0), item.id"
+        " LIMIT :limit OFFSET :offset"
+    )
+
+
+_FTS5 = {False: _fts5_query(False), True: _fts5_query(True)}  # by: in one town?
+
+
 def _ids_sqlite(
     bind: Connection, groups: list[list[Term]], town_id: int | None, limit: int, offset: int
 ) -> list[int]:
@@ -184,16 +201,8 @@ def _ids_sqlite(
     match = "{name description shop about} : (" + either + ")"
     if town_id is not None:
         match = f'town : "{_town_token(town_id)}" AND {match}'
-    sql = (
-        "SELECT item.id FROM item_fts JOIN item ON item.id = item_fts.rowid "
-        "JOIN shop ON shop.id = item.shop_id "
-        f"WHERE item_fts MATCH :match AND {_VISIBLE.replace('false', '0').replace('true', '1')}"
-        + (" AND shop.town_id = :town" if town_id is not None else "")
-        + " ORDER BY bm25(item_fts, 10.0, 2.0, 4.0, 1.0, 0.0), item.id"
-        " LIMIT :limit OFFSET :offset"
-    )
     params = {"match": match, "town": town_id, "limit": limit, "offset": offset}
-    return [row[0] for row in bind.execute(text(sql), params)]
+    return [row[0] for row in bind.execute(_FTS5[town_id is not None], params)]
 
 
 def _town_token(town_id: int) -> str:

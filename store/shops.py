@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import bindparam, event
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, func, select
 
@@ -127,16 +127,27 @@ def staff_role(*, session: Session, shop_id: int, user_id: int) -> str | None:
     ).first()
 
 
+# Built once: every order and every home menu asks.
+_STAFF_IDS = (
+    select(ShopStaff.user_id)
+    .where(ShopStaff.shop_id == bindparam("shop_id"))
+    .order_by(col(ShopStaff.id))
+)
+_STAFF_SHOP_IDS = (
+    select(ShopStaff.shop_id)
+    .where(ShopStaff.user_id == bindparam("user_id"))
+    .order_by(col(ShopStaff.id))
+)
+
+
 def staff_ids(*, session: Session, shop_id: int) -> list[int]:
     """The user ids working in a shop, in the order they joined (who hears of its orders)."""
-    query = select(ShopStaff.user_id).where(ShopStaff.shop_id == shop_id)
-    return list(session.exec(query.order_by(col(ShopStaff.id))))
+    return list(session.exec(_STAFF_IDS, params={"shop_id": shop_id}))
 
 
 def staff_shop_ids(*, session: Session, user_id: int) -> list[int]:
     """The shops this user works in, in the order they joined them."""
-    query = select(ShopStaff.shop_id).where(ShopStaff.user_id == user_id)
-    return list(session.exec(query.order_by(col(ShopStaff.id))))
+    return list(session.exec(_STAFF_SHOP_IDS, params={"user_id": user_id}))
 
 
 STAFF_CHANGED = "staff_changed"  # session.info: this transaction changed who works where

@@ -1,7 +1,8 @@
 """Click-and-collect slots: built from opening hours, lead time, closures and capacity."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam
@@ -25,18 +26,27 @@ class Slot:
 
 def _candidates(shop: Shop, day: date, now: datetime, tz: str) -> list[tuple[datetime, datetime]]:
     """Every slot of the day that starts after the shop's preparation lead time."""
-    zone = ZoneInfo(tz)
     earliest = now + timedelta(minutes=shop.prep_minutes)
-    step = timedelta(minutes=max(shop.slot_minutes, 5))
+    hours = tuple(intervals_on(shop, day))
+    day_slots = _day_slots(day, hours, max(shop.slot_minutes, 5), tz)
+    return [slot for slot in day_slots if slot[0] >= earliest]
+
+
+@lru_cache(maxsize=4096)  # every checkout step works out the same days' slots again
+def _day_slots(
+    day: date, hours: tuple[tuple[time, time], ...], minutes: int, tz: str
+) -> tuple[tuple[datetime, datetime], ...]:
+    """A day's slots of `minutes` within its opening `hours` (local), in UTC."""
+    zone = ZoneInfo(tz)
+    step = timedelta(minutes=minutes)
     slots = []
-    for opens, closes in intervals_on(shop, day):
+    for opens, closes in hours:
         start = datetime.combine(day, opens, zone)
         end = datetime.combine(day, closes, zone)
         while start + step <= end:
-            if start >= earliest:
-                slots.append((start.astimezone(UTC), (start + step).astimezone(UTC)))
+            slots.append((start.astimezone(UTC), (start + step).astimezone(UTC)))
             start += step
-    return slots
+    return tuple(slots)
 
 
 # Built once (every step of a checkout counts a shop's orders per slot).

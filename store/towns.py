@@ -7,7 +7,7 @@ import time
 import weakref
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import bindparam, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
@@ -93,8 +93,11 @@ def count_towns(*, session: Session) -> int:
     return len(_known_slugs(session))
 
 
+_BY_SLUG = select(Town).where(Town.slug == bindparam("slug"))  # built once: every newcomer
+
+
 def by_slug(*, session: Session, slug: str) -> Town | None:
-    return session.exec(select(Town).where(Town.slug == slug[:80])).first()
+    return session.exec(_BY_SLUG, params={"slug": slug[:80]}).first()
 
 
 def default_town(*, session: Session, slug: str) -> Town:

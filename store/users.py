@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import JSON, bindparam, exists, func, update
+from sqlalchemy import JSON, bindparam, exists, func, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -143,11 +143,20 @@ _SAVE_STATE = (
 )
 
 
-def save_state(*, session: Session, state: ConversationState) -> None:
-    """Write a turn's state in one UPDATE (a statement built once; the ORM's unit of work
-    costs more than the write for the one row every turn changes)."""
+_NEW_STATE = insert(ConversationState).values(
+    user_id=bindparam("state_user"),
+    expect=bindparam("state_expect"),
+    data=bindparam("state_data", type_=JSON),
+    menu=bindparam("state_menu", type_=JSON),
+    updated_at=bindparam("state_at", type_=UTCDateTime()),
+)
+
+
+def save_state(*, session: Session, state: ConversationState, new: bool = False) -> None:
+    """Write a turn's state in one UPDATE, or INSERT for a `new` one (statements built once;
+    the ORM's unit of work costs more than the write for the one row every turn changes)."""
     session.connection().execute(
-        _SAVE_STATE,
+        _NEW_STATE if new else _SAVE_STATE,
         {
             "state_user": state.user_id,
             "state_expect": state.expect,

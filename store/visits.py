@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from store.models import Follow, Item, Visit, VisitHold, VisitInterest, VisitJoin
@@ -25,9 +25,14 @@ from store.types import persisted
 CHUNK = 500  # ids per IN (...) list
 
 
+# Built once: every shop card asks.
+_LIVE = select(Visit).where(
+    Visit.shop_id == bindparam("shop_id"), Visit.status == VisitStatus.LIVE.value
+)
+
+
 def live_visit(*, session: Session, shop_id: int) -> Visit | None:
-    query = select(Visit).where(Visit.shop_id == shop_id, Visit.status == VisitStatus.LIVE.value)
-    return session.exec(query).first()
+    return session.exec(_LIVE, params={"shop_id": shop_id}).first()
 
 
 def audience(*, session: Session, visit: Visit) -> list[int]:
@@ -148,6 +153,17 @@ def _close(session: Session, hold: VisitHold, status: HoldStatus, now: datetime)
     hold.closed_at = now
 
 
+_HELD = (  # built once: every order asks
+    select(VisitHold)
+    .where(
+        VisitHold.user_id == bindparam("user_id"),
+        VisitHold.status == HoldStatus.HELD.value,
+        col(VisitHold.item_id).in_(bindparam("item_ids", expanding=True)),
+    )
+    .with_for_update()
+)
+
+
 def claim_holds(
     *, session: Session, user_id: int, item_ids: list[int], now: datetime
 ) -> list[VisitHold]:
@@ -156,12 +172,7 @@ def claim_holds(
     Call it in checkout's transaction, before taking stock; the row locks taken here keep
     anyone else from buying the returned units before checkout takes them.
     """
-    query = select(VisitHold).where(
-        VisitHold.user_id == user_id,
-        VisitHold.status == HoldStatus.HELD.value,
-        col(VisitHold.item_id).in_(item_ids),
-    )
-    holds = list(session.exec(query.with_for_update()))
+    holds = list(session.exec(_HELD, params={"user_id": user_id, "item_ids": item_ids}))
     for hold in holds:
         _close(session, hold, HoldStatus.ORDERED, now)
     session.flush()

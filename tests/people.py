@@ -275,8 +275,8 @@ def queue(db: Database, user_id: int, text: str, due_at: datetime, **kw: Any) ->
             due_at=due_at,
             **kw,
         )
-        session.flush()
-        return row.id  # type: ignore[union-attr]
+        assert row is not None
+        return row
 
     return db.run(work)
 

@@ -1,6 +1,6 @@
 """Cards shared by customer and merchant screens: an item, an order (both views), a category."""
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import BindParameter, ColumnElement, Integer, bindparam
 from sqlmodel import Session, col, func, select
 
 from handlers import i18n
@@ -73,16 +73,21 @@ def _only_this_shop(turn: Turn, shop_id: int) -> bool:
     return held <= {shop_id}
 
 
-def visible(shop_id: int) -> tuple[ColumnElement[bool], ...]:
+def visible(shop_id: int | BindParameter[int]) -> tuple[ColumnElement[bool], ...]:
     """The conditions of an item customers may see in the shop's catalogue."""
     return (col(Item.shop_id) == shop_id, col(Item.hidden).is_(False), col(Item.deleted).is_(False))
 
 
+_BEFORE = (  # built once: every item card asks
+    select(func.count())
+    .select_from(Item)
+    .where(*visible(bindparam("shop", type_=Integer)), col(Item.id) < bindparam("item"))
+)
+
+
 def page_of(turn: Turn, item: Item) -> int:
     """The catalogue page the item is listed on (to go back to it)."""
-    before = turn.session.exec(
-        select(func.count()).select_from(Item).where(*visible(item.shop_id), col(Item.id) < item.id)
-    ).one()
+    before = turn.session.exec(_BEFORE, params={"shop": item.shop_id, "item": item.id}).one()
     return int(before) // PAGE
 
 

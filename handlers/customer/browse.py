@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import TypeVar
 
+from sqlalchemy import Integer, bindparam
 from sqlmodel import col, func, select
 
 from handlers import i18n
@@ -46,9 +47,11 @@ def visible_item(turn: Turn, item_id: int) -> tuple[Item, Shop]:
     return item, town_shop(turn, item.shop_id)
 
 
+_TOWN_SHOPS = select(Shop).where(Shop.town_id == bindparam("town"), col(Shop.active).is_(True))
+
+
 def _town_shops(turn: Turn) -> list[Shop]:
-    query = select(Shop).where(Shop.town_id == turn.town.id, col(Shop.active).is_(True))
-    return list(turn.session.exec(query).all())
+    return list(turn.session.exec(_TOWN_SHOPS, params={"town": turn.town.id}).all())
 
 
 # Paging.
@@ -73,17 +76,20 @@ paged = _paged  # the towns' list pages the same way
 
 
 # Categories.
+# Only the categories' counts: whole shops would each bring their hours, closures, ...
+_CATEGORY_COUNTS = (
+    select(Shop.category, func.count())
+    .where(Shop.town_id == bindparam("town"), col(Shop.active).is_(True))
+    .group_by(col(Shop.category))
+)
+
+
 def categories(turn: Turn) -> list[Reply]:
     """`cats[:<page>]`: the town's categories with how many shops each, paged."""
     turn.expect(None)
     page = a.CATEGORIES.args(turn).page
-    # Only the categories' counts: whole shops would each bring their hours, closures, ...
-    query = (
-        select(Shop.category, func.count())
-        .where(Shop.town_id == turn.town.id, col(Shop.active).is_(True))
-        .group_by(col(Shop.category))
-    )
-    counts = Counter({category: int(count) for category, count in turn.session.exec(query)})
+    rows = turn.session.exec(_CATEGORY_COUNTS, params={"town": turn.town.id})
+    counts = Counter({category: int(count) for category, count in rows})
     if not counts:
         return [turn.reply("browse_no_shops", turn.nav())]
     names = _sorted_categories(turn, counts)
@@ -238,12 +244,21 @@ def fulfilment_text(turn: Turn, shop: Shop) -> str:
 
 
 # A shop's catalogue and an item.
+# Only what a catalogue page shows, as plain rows: whole items would each bring their
+# description, photos and the rest, and the ORM's work to build them.
+_CATALOGUE = (
+    select(Item.id, Item.name, Item.price_cents, Item.stock)
+    .where(*visible(bindparam("shop", type_=Integer)))
+    .order_by(col(Item.id))
+)
+
+
 def catalogue(turn: Turn) -> list[Reply]:
     """`items:<shop_id>:<page>`: the shop's visible items, sold-out ones marked, paged."""
     turn.expect(None)
     shop_id, page = a.CATALOGUE.args(turn)
     found = town_shop(turn, shop_id)
-    items = turn.session.exec(select(Item).where(*visible(shop_id)).order_by(col(Item.id))).all()
+    items = turn.session.connection().execute(_CATALOGUE, {"shop": shop_id}).all()
     back = turn.nav(back=a.SHOP.pack(shop_id))
     if not items:
         return [turn.reply("catalogue_empty", back, shop=found.name)]

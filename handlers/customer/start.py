@@ -1,5 +1,6 @@
 """Welcome, home menu, help, language, and the answers for what nobody asked for."""
 
+from sqlalchemy import bindparam
 from sqlmodel import func, select
 
 from handlers import i18n
@@ -18,12 +19,16 @@ def start(turn: Turn) -> list[Reply]:
     return [*resumed, *welcome(turn)]
 
 
+# Built once (building a statement costs more than running it).
+_SHOPS_ONLINE = (
+    select(func.count()).select_from(Shop).where(Shop.town_id == bindparam("town"), Shop.active)
+)
+
+
 def welcome(turn: Turn) -> list[Reply]:
     """The town's name, how many shops are online, and the home menu."""
     town = turn.town
-    count = turn.session.exec(
-        select(func.count()).select_from(Shop).where(Shop.town_id == town.id, Shop.active)
-    ).one()
+    count = turn.session.exec(_SHOPS_ONLINE, params={"town": town.id}).one()
     return [Reply(turn.t("welcome", town=town.name, count=count), options=home_options(turn))]
 
 

@@ -3,6 +3,7 @@
 Followers hear about a shop's live visits, nothing else.
 """
 
+from sqlalchemy import bindparam
 from sqlmodel import col, delete, select
 
 from handlers.common import actions as a
@@ -20,9 +21,14 @@ def _shop(turn: Turn, shop_id: int) -> Shop:
     return shop
 
 
+_FOLLOWING = select(Follow.id).where(  # built once: every shop card asks
+    Follow.user_id == bindparam("user_id"), Follow.shop_id == bindparam("shop_id")
+)
+
+
 def is_following(turn: Turn, shop_id: int) -> bool:
-    query = select(Follow.id).where(Follow.user_id == turn.user.id, Follow.shop_id == shop_id)
-    return turn.session.exec(query).first() is not None
+    params = {"user_id": turn.user.id, "shop_id": shop_id}
+    return turn.session.exec(_FOLLOWING, params=params).first() is not None
 
 
 def shop_options(turn: Turn, shop: Shop) -> list[Option]:
