@@ -1,4 +1,4 @@
-"""QR codes written as PNG without Pillow: every size decodes back to its text."""
+"""QR codes as PNG (one pixel a module, scaled by Pillow): every size decodes back to its text."""
 
 import io
 
