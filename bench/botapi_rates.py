@@ -13,7 +13,7 @@ import time
 from typing import Any
 from urllib.parse import parse_qsl
 
-from tests.fakes.rates import Platform, RateStandin
+from tests.fakes.rates import Platform, RateStandin, answer_json
 
 BOT = {"id": 7000001, "is_bot": True, "first_name": "Vitrine", "username": "VitrineBenchBot"}
 
@@ -97,14 +97,7 @@ class BotApiPlatform(Platform):
                 elif raw:
                     params.update(parse_qsl(raw.decode(), keep_blank_values=True))
                 status, answer = self.route(path, params)
-                data = json.dumps(answer).encode()
-                reason = "OK" if status == 200 else "Too Many Requests"
-                writer.write(
-                    f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
-                    f"Content-Length: {len(data)}\r\n\r\n".encode()
-                    + data
-                )
-                await writer.drain()
+                await answer_json(writer, status, answer)
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:

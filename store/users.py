@@ -71,19 +71,9 @@ def get_or_create_user(
     user = session.exec(query).first()
     if user is not None:
         return user, False
-    dialect = postgresql if session.connection().dialect.name == "postgresql" else sqlite
-    session.execute(
-        dialect.insert(User)
-        .values(
-            channel=channel,
-            channel_ref=channel_ref,
-            language=language,
-            name=name[:120],
-            created_at=utcnow(),
-        )
-        .on_conflict_do_nothing()
+    return first_contact(
+        session=session, channel=channel, channel_ref=channel_ref, language=language, name=name
     )
-    return session.exec(query).one(), True
 
 
 def first_contact(

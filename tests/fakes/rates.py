@@ -104,6 +104,18 @@ def serve_main(config: str) -> None:
     asyncio.run(main())
 
 
+async def answer_json(writer: asyncio.StreamWriter, status: int, answer: dict[str, Any]) -> None:
+    """One HTTP/1.1 JSON answer on a kept-alive connection: 200, or 429 over the rate."""
+    data = json.dumps(answer).encode()
+    reason = "OK" if status == 200 else "Too Many Requests"
+    writer.write(
+        f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(data)}\r\n\r\n".encode()
+        + data
+    )
+    await writer.drain()
+
+
 class Platform:
     """The stand-in's state and HTTP handling (runs in the stand-in's process)."""
 
@@ -169,14 +181,7 @@ class Platform:
                         length = int(value)
                 body = json.loads(await reader.readexactly(length)) if length else {}
                 status, answer = self.handle(request.split()[1].decode(), body)
-                data = json.dumps(answer).encode()
-                reason = "OK" if status == 200 else "Too Many Requests"
-                writer.write(
-                    f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
-                    f"Content-Length: {len(data)}\r\n\r\n".encode()
-                    + data
-                )
-                await writer.drain()
+                await answer_json(writer, status, answer)
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:
