@@ -13,6 +13,7 @@ import time
 from typing import Any
 from urllib.parse import parse_qsl
 
+from tests.fakes import rates
 from tests.fakes.rates import Platform, RateStandin, answer_json
 
 BOT = {"id": 7000001, "is_bot": True, "first_name": "Vitrine", "username": "VitrineBenchBot"}
@@ -105,13 +106,5 @@ class BotApiPlatform(Platform):
 
 
 def serve_main(config: str) -> None:
-    """The stand-in process: prints its port, then serves until terminated."""
-    limits = json.loads(config)
-    platform = BotApiPlatform(limits["per_second"], limits["per_chat"])
-
-    async def main() -> None:
-        server = await asyncio.start_server(platform.serve, "127.0.0.1", 0, backlog=1024)
-        print(server.sockets[0].getsockname()[1], flush=True)
-        await server.serve_forever()
-
-    asyncio.run(main())
+    """The stand-in process (tests/fakes/rates.serve_main with this platform)."""
+    rates.serve_main(config, BotApiPlatform)

@@ -91,10 +91,10 @@ class RateStandin:
         return (stats["count"].get(channel, 0) - 1) / span if span > 0 else 0.0
 
 
-def serve_main(config: str) -> None:
+def serve_main(config: str, kind: "type[Platform] | None" = None) -> None:
     """The stand-in process: prints its port, then serves until terminated."""
     limits = json.loads(config)
-    platform = Platform(limits["per_second"], limits["per_chat"])
+    platform = (kind or Platform)(limits["per_second"], limits["per_chat"])
 
     async def main() -> None:
         server = await asyncio.start_server(platform.serve, "127.0.0.1", 0, backlog=1024)
