@@ -276,6 +276,24 @@ def test_replies_kept_while_twilio_was_down_are_delivered_later(
     assert [r.status for r in outbox(db)] == ["sent"]
 
 
+def test_a_note_folded_into_a_menu_that_could_not_go_waits_with_it_and_arrives_once(
+    alice, whatsapp, standin, db, clock
+):
+    alice.say("menu")
+    note = Reply("Commande acceptée : le client est prévenu.")
+    menu = Reply("Commande AB12C (acceptée)", options=(Option("📦 Marquer prête", "mrdy:1"),))
+    before = len(standin.to(f"whatsapp:{ALICE}"))
+    standin.fail_next(503, times=5)  # Twilio down for the one message carrying both
+    whatsapp.run(whatsapp.channel.send_replies(ALICE, [note, menu], "fr"))
+    assert len(standin.to(f"whatsapp:{ALICE}")) == before
+    [waiting] = [r for r in outbox(db) if r.status == "pending"]
+    assert [r["text"] for r in waiting.payload["replies"]] == [note.text, menu.text]
+    clock.advance(minutes=1)
+    whatsapp.run(dispatcher(db, whatsapp.channel, clock).drain())
+    [later] = standin.to(f"whatsapp:{ALICE}")[before:]  # one message, the note on top
+    assert later.body.startswith(note.text) and "1. 📦 Marquer prête" in later.body
+
+
 def test_twilio_still_busy_after_retries_tells_the_dispatcher_to_wait(alice, whatsapp, standin, db):
     alice.say("menu")
     standin.fail_next(429, times=5)
