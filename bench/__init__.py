@@ -7,10 +7,12 @@ are the figures to compare between machines.
 """
 
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
@@ -73,3 +75,16 @@ def private_pg(admin_url: str, label: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def checkout(commit: str, into: Path, *paths: str) -> str | None:
+    """The files of `commit` (only `paths`, if given) extracted from this repository's git
+    history into `into`, for a benchmark that runs older code beside today's; why not, or None."""
+    root = Path(__file__).resolve().parents[1]
+    archive = subprocess.run(
+        ["git", "-C", str(root), "archive", commit, *paths], capture_output=True, check=False
+    )
+    if archive.returncode != 0:
+        return archive.stderr.decode().strip()[:200] or f"git archive {commit} failed"
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return None

@@ -16,6 +16,8 @@ import tomllib
 from datetime import date
 from pathlib import Path
 
+from bench import checkout
+
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "c7cc2ff"  # main before the blind closure batches
 CORPORA = ROOT / "tests" / "corpora"
@@ -46,10 +48,10 @@ def per_phrase() -> float:
 
 def main(base: str = BASE) -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", base, "store"], capture_output=True, check=True
-        )
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        why_not = checkout(base, Path(tmp), "store")
+        if why_not:
+            print(f"{base} not measured: {why_not}")
+            return 1
         code = f"import sys; sys.path[:0] = [{tmp!r}, {str(ROOT)!r}]; "
         code += f"import store; assert store.__file__.startswith({tmp!r}); "
         code += "from bench.closures import per_phrase; print(per_phrase())"

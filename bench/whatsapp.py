@@ -27,6 +27,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench import checkout
 from bot.config import Config
 from handlers.context import Context
 from handlers.engine import Engine
@@ -152,13 +153,10 @@ def first_wave(root: Path) -> dict[str, tuple[int, int]] | None:
     """The stories on the first wave's code, from git history; None without the history."""
     tree = root / "first-wave"
     tree.mkdir()
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", FIRST_WAVE], capture_output=True, check=False
-    )
-    if archive.returncode != 0:
-        print(f"  (first wave not measured: {archive.stderr.decode().strip()[:200]})")
+    why_not = checkout(FIRST_WAVE, tree)
+    if why_not:
+        print(f"  (first wave not measured: {why_not})")
         return None
-    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
     shutil.copy(Path(__file__).with_name("whatsapp_first_wave.py"), tree / "first_wave.py")
     done = subprocess.run(
         [sys.executable, "first_wave.py"],
